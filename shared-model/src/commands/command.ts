@@ -1,0 +1,10 @@
+import type { CommandEvent } from "./events.js";
+import type { CommandSpec, PriorityRegister } from "./spec.js";
+
+/** One entry of `DeviceDoc.commands`: an immutable spec, an LWW priority, an append-only log. */
+export interface Command {
+  spec: CommandSpec;
+  priority: PriorityRegister;
+  /** Intents and facts, appended by both sides; nobody edits or deletes an entry. */
+  events: CommandEvent[];
+}

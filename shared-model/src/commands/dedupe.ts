@@ -1,0 +1,39 @@
+import type { CommandId } from "../ids/ids.js";
+import type { CommandSpec } from "./spec.js";
+import type { CommandState } from "./state.js";
+
+/** Members that ended without running never win: a later twin may still do the work. */
+const OUT_OF_CONTENTION = new Set(["cancelled", "rejected", "expired", "superseded", "blocked"]);
+
+/**
+ * The command that stands for each dedupe key. A member that has already started (or finished)
+ * stands, since the work is done or under way; otherwise the smallest (createdAt, id) wins, so
+ * admins who enqueued the same operation while offline converge on one run.
+ */
+export function dedupeWinners(
+  ids: readonly CommandId[],
+  specs: ReadonlyMap<CommandId, CommandSpec>,
+  states: ReadonlyMap<CommandId, CommandState>,
+): Map<string, CommandId> {
+  const best = new Map<string, { id: CommandId; started: boolean; createdAt: number }>();
+  for (const id of ids) {
+    const spec = specs.get(id);
+    const state = states.get(id);
+    if (spec?.dedupeKey === undefined || state === undefined) continue;
+    if (OUT_OF_CONTENTION.has(state.status)) continue;
+    const candidate = { id, started: state.attempts > 0, createdAt: spec.createdAt };
+    const current = best.get(spec.dedupeKey);
+    if (current === undefined || ranksBefore(candidate, current))
+      best.set(spec.dedupeKey, candidate);
+  }
+  return new Map([...best].map(([key, winner]) => [key, winner.id]));
+}
+
+function ranksBefore(
+  a: { id: CommandId; started: boolean; createdAt: number },
+  b: { id: CommandId; started: boolean; createdAt: number },
+): boolean {
+  if (a.started !== b.started) return a.started;
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt;
+  return a.id < b.id;
+}

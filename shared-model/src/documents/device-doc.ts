@@ -1,0 +1,90 @@
+import type { Command } from "../commands/command.js";
+import type { CommandId, Day, DeviceId } from "../ids/ids.js";
+import type { MetricRollup } from "../telemetry/rollup.js";
+
+/** The schema version this code writes and reads for {@link DeviceDoc}. */
+export const DEVICE_DOC_SCHEMA = 1;
+
+/** Lifecycle of the physical asset, edited by admins. */
+export const LIFECYCLES = ["ordered", "deployed", "in-repair", "lost", "retired"] as const;
+/** One of {@link LIFECYCLES}. */
+export type Lifecycle = (typeof LIFECYCLES)[number];
+
+/** What admins record about the physical asset. */
+export interface Asset {
+  assignee: string;
+  lifecycle: Lifecycle;
+  location: string;
+  tags: string[];
+  notes: string;
+}
+
+/** A daily time window in device local time, `HH:MM`; `end` before `start` crosses midnight. */
+export interface TimeWindow {
+  start: string;
+  end: string;
+}
+
+/** Load thresholds under which the agent may start a command (sustained, with hysteresis). */
+export interface LoadThresholds {
+  /** CPU busy, percent. */
+  cpuPercent: number;
+  /** Memory used, percent. */
+  memoryPercent: number;
+  /** Disk busy, percent of time. */
+  diskBusyPercent: number;
+  /** How long the load must stay under the thresholds, seconds. */
+  sustainedS: number;
+}
+
+/** Admin-edited rules the agent applies on the device. */
+export interface Policy {
+  /** Telemetry sampling interval, seconds. */
+  samplingIntervalS: number;
+  maintenanceWindow: TimeWindow;
+  load: LoadThresholds;
+  /** Process-name patterns (case-insensitive regular expressions) of critical operations. */
+  criticalProcessPatterns: string[];
+  /** Whether `shell.run` commands are allowed on this device. */
+  allowShell: boolean;
+  /** Days a closed, relay-acknowledged day document stays on the device. */
+  retainDays: number;
+}
+
+/** Inventory as collected by the agent; replaced only when something differs. */
+export interface Inventory {
+  collectedAt: number;
+  hostname: string;
+  os: { platform: string; distro: string; release: string; arch: string; kernel: string };
+  hardware: {
+    manufacturer: string;
+    model: string;
+    serial: string;
+    cpu: string;
+    cores: number;
+    memoryMiB: number;
+  };
+  disks: { name: string; type: string; sizeGiB: number; health?: string }[];
+  nics: { name: string; mac: string; ipv4: string[]; speedMbps?: number }[];
+  software: { count: number; sample: { name: string; version: string }[] };
+}
+
+/** The device document's index entry for one telemetry day. */
+export interface TelemetryIndexEntry {
+  /** `automerge:` URL of the {@link TelemetryDayDoc}. */
+  url: string;
+  samples: number;
+  /** Per-metric min/avg/max of the closed day; absent while the day is open. */
+  rollup?: Record<string, MetricRollup>;
+}
+
+/** One per device: inventory, asset, policy, telemetry index and the command queue. */
+export interface DeviceDoc {
+  schema: typeof DEVICE_DOC_SCHEMA;
+  deviceId: DeviceId;
+  inventory: Inventory | null;
+  asset: Asset;
+  policy: Policy;
+  telemetry: Record<Day, TelemetryIndexEntry>;
+  commands: Record<CommandId, Command>;
+}

@@ -1,0 +1,19 @@
+import type { DeviceId } from "../ids/ids.js";
+
+/** The schema version this code writes and reads for {@link FleetDoc}. */
+export const FLEET_DOC_SCHEMA = 1;
+
+/** One enrolled device as the relay records it at enrollment. */
+export interface FleetDevice {
+  /** `automerge:` URL of the device's {@link DeviceDoc}. */
+  deviceDocUrl: string;
+  hostname: string;
+  /** Epoch milliseconds of the (latest) enrollment. */
+  enrolledAt: number;
+}
+
+/** One per relay: the fleet's device index. Written by the relay, read by admins. */
+export interface FleetDoc {
+  schema: typeof FLEET_DOC_SCHEMA;
+  devices: Record<DeviceId, FleetDevice>;
+}

@@ -1,0 +1,92 @@
+/**
+ * @outpost/shared-model: the documents agent, relay and dashboard share, their validation, the
+ * command queue (intents, facts and the pure fold), and the telemetry helpers. The file-system
+ * storage adapter is Node-only and lives at `@outpost/shared-model/storage`.
+ */
+export type { Command } from "./commands/command.js";
+export { priorityConflicts } from "./commands/conflicts.js";
+export type {
+  CancelRequested,
+  CommandEvent,
+  DeferralReason,
+  Fact,
+  FactInput,
+  FactType,
+  Intent,
+  Note,
+  RetryRequested,
+  RunOutcome,
+} from "./commands/events.js";
+export { DEFERRAL_REASONS, INTENT_TYPES, isIntent } from "./commands/events.js";
+export { fold } from "./commands/fold.js";
+export type { Actor, EnqueueInput } from "./commands/mutators.js";
+export {
+  addNote,
+  DuplicateCommand,
+  enqueueCommand,
+  recordFact,
+  requestCancel,
+  requestRetry,
+  setPriority,
+  UnknownCommand,
+} from "./commands/mutators.js";
+export type { QueueDecision, QueuePlan, RunnableCommand } from "./commands/plan.js";
+export { nextRunnable, planQueue } from "./commands/plan.js";
+export { nextAutomaticAttemptAt, retryDelayMs } from "./commands/retry.js";
+export type {
+  CommandArgValue,
+  CommandSpec,
+  CommandWindow,
+  PriorityRegister,
+  RetryPolicy,
+} from "./commands/spec.js";
+export { COMMAND_WINDOWS, DEFAULT_RETRY_POLICY, PRIORITY } from "./commands/spec.js";
+export type { CommandPhase, CommandState, CommandStatus, IntentStatus } from "./commands/state.js";
+export { isTerminal, isWaiting, TERMINAL_STATUSES, WAITING_STATUSES } from "./commands/state.js";
+export {
+  createDeviceDoc,
+  createFleetDoc,
+  DEFAULT_ASSET,
+  DEFAULT_POLICY,
+} from "./documents/create.js";
+export type {
+  Asset,
+  DeviceDoc,
+  Inventory,
+  Lifecycle,
+  LoadThresholds,
+  Policy,
+  TelemetryIndexEntry,
+  TimeWindow,
+} from "./documents/device-doc.js";
+export { DEVICE_DOC_SCHEMA, LIFECYCLES } from "./documents/device-doc.js";
+export type { FleetDevice, FleetDoc } from "./documents/fleet-doc.js";
+export { FLEET_DOC_SCHEMA } from "./documents/fleet-doc.js";
+export type {
+  AuditEntry,
+  HourBucket,
+  MetricDescriptor,
+  TelemetryDayDoc,
+} from "./documents/telemetry-day-doc.js";
+export { TELEMETRY_DAY_DOC_SCHEMA } from "./documents/telemetry-day-doc.js";
+export type { CommandId, Day, DeviceId, EventId } from "./ids/ids.js";
+export {
+  dayOf,
+  InvalidId,
+  isCommandId,
+  newCommandId,
+  newEventId,
+  parseCommandId,
+  parseDay,
+  parseDeviceId,
+  parseEventId,
+  startOfDay,
+} from "./ids/ids.js";
+export type { Logger } from "./log/logger.js";
+export { makeLogger, silentLogger } from "./log/logger.js";
+export * from "./telemetry/index.js";
+export { validateDeviceDoc } from "./validation/device-doc.js";
+export { validateFleetDoc } from "./validation/fleet-doc.js";
+export { InvalidField, ValidationFailed } from "./validation/invalid-field.js";
+export { validateTelemetryDayDoc } from "./validation/telemetry-day-doc.js";
+export type { Validated } from "./validation/validated.js";

@@ -1,0 +1,127 @@
+import type { Command } from "../commands/command.js";
+import type { CommandEvent } from "../commands/events.js";
+import { PRIORITY } from "../commands/spec.js";
+import { DEFAULT_ASSET, DEFAULT_POLICY } from "../documents/create.js";
+import type { DeviceDoc, TelemetryIndexEntry } from "../documents/device-doc.js";
+import { DEVICE_DOC_SCHEMA } from "../documents/device-doc.js";
+import type { DeviceId } from "../ids/ids.js";
+import { parseDay, parseDeviceId } from "../ids/ids.js";
+import {
+  commandEventSchema,
+  commandSpecSchema,
+  priorityRegisterSchema,
+} from "./command-schemas.js";
+import {
+  assetShape,
+  inventorySchema,
+  policyShape,
+  telemetryIndexEntrySchema,
+} from "./device-doc-schemas.js";
+import { checkIdentity } from "./identity.js";
+import { InvalidField } from "./invalid-field.js";
+import type { Validated } from "./validated.js";
+import { fieldsWithDefaults, isRecord, validEntries } from "./validated.js";
+import { parseOrProblems } from "./zod-issues.js";
+
+/**
+ * Validates a DeviceDoc read from the network or disk. Never throws. A bad section falls back to
+ * its default (asset and policy field by field), a bad telemetry entry, command or event is left
+ * out, and each problem is reported with its path; only a broken identity (not an object, an
+ * unknown schema, a bad device ID) makes the whole document unusable.
+ */
+export function validateDeviceDoc(input: unknown): Validated<DeviceDoc> {
+  const problems: InvalidField[] = [];
+  if (!checkIdentity(input, "DeviceDoc", DEVICE_DOC_SCHEMA, problems))
+    return { value: null, problems };
+  let deviceId: DeviceId;
+  try {
+    deviceId = parseDeviceId(input.deviceId);
+  } catch {
+    problems.push(new InvalidField("deviceId", "a device ID", input.deviceId));
+    return { value: null, problems };
+  }
+
+  const inventory = parseOrProblems(
+    inventorySchema.nullable(),
+    input.inventory ?? null,
+    "inventory",
+  );
+  if (!inventory.ok) problems.push(...inventory.problems);
+
+  const value: DeviceDoc = {
+    schema: DEVICE_DOC_SCHEMA,
+    deviceId,
+    inventory: inventory.ok ? inventory.value : null,
+    asset: fieldsWithDefaults(input.asset, assetShape, DEFAULT_ASSET, "asset", problems),
+    policy: fieldsWithDefaults(input.policy, policyShape, DEFAULT_POLICY, "policy", problems),
+    telemetry: validEntries(
+      input.telemetry,
+      (day, entry, path) => telemetryEntry(day, entry, path, problems),
+      "telemetry",
+    ),
+    commands: validEntries(
+      input.commands,
+      (id, command, path) => validCommand(id, command, path, problems),
+      "commands",
+    ),
+  };
+  return { value, problems };
+}
+
+function telemetryEntry(
+  day: string,
+  entry: unknown,
+  path: string,
+  problems: InvalidField[],
+): TelemetryIndexEntry | undefined {
+  try {
+    parseDay(day);
+  } catch {
+    problems.push(new InvalidField(path, "a day key YYYY-MM-DD", day));
+    return undefined;
+  }
+  const parsed = parseOrProblems(telemetryIndexEntrySchema, entry, path);
+  if (parsed.ok) return parsed.value;
+  problems.push(...parsed.problems);
+  return undefined;
+}
+
+/** A command survives when its spec is sound; a bad priority falls back, bad events drop out. */
+function validCommand(
+  id: string,
+  input: unknown,
+  path: string,
+  problems: InvalidField[],
+): Command | undefined {
+  if (!isRecord(input)) {
+    problems.push(new InvalidField(path, "a command object", input));
+    return undefined;
+  }
+  const spec = parseOrProblems(commandSpecSchema, input.spec, `${path}.spec`);
+  if (!spec.ok) {
+    problems.push(...spec.problems);
+    return undefined;
+  }
+  if (spec.value.id !== id) {
+    problems.push(
+      new InvalidField(`${path}.spec.id`, `the command's key ${JSON.stringify(id)}`, spec.value.id),
+    );
+    return undefined;
+  }
+  const priority = parseOrProblems(priorityRegisterSchema, input.priority, `${path}.priority`);
+  if (!priority.ok) problems.push(...priority.problems);
+  const events: CommandEvent[] = [];
+  const rawEvents = Array.isArray(input.events) ? input.events : [];
+  if (!Array.isArray(input.events))
+    problems.push(new InvalidField(`${path}.events`, "a list of events", input.events));
+  rawEvents.forEach((event, index) => {
+    const parsed = parseOrProblems(commandEventSchema, event, `${path}.events.${index}`);
+    if (parsed.ok) events.push(parsed.value);
+    else problems.push(...parsed.problems);
+  });
+  return {
+    spec: spec.value,
+    priority: priority.ok ? priority.value : { value: PRIORITY.default, setBy: "", setAt: 0 },
+    events,
+  };
+}

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import type { FleetDevice, FleetDoc } from "../documents/fleet-doc.js";
+import { FLEET_DOC_SCHEMA } from "../documents/fleet-doc.js";
+import { parseDeviceId } from "../ids/ids.js";
+import { checkIdentity } from "./identity.js";
+import { InvalidField } from "./invalid-field.js";
+import type { Validated } from "./validated.js";
+import { validEntries } from "./validated.js";
+import { parseOrProblems } from "./zod-issues.js";
+
+const fleetDeviceSchema = z.object({
+  deviceDocUrl: z.string().startsWith("automerge:", { message: "expected an automerge: URL" }),
+  hostname: z.string().max(255),
+  enrolledAt: z.number().int().nonnegative(),
+}) satisfies z.ZodType<FleetDevice>;
+
+/** Validates a FleetDoc; a malformed device entry is left out and reported, never thrown. */
+export function validateFleetDoc(input: unknown): Validated<FleetDoc> {
+  const problems: InvalidField[] = [];
+  if (!checkIdentity(input, "FleetDoc", FLEET_DOC_SCHEMA, problems))
+    return { value: null, problems };
+  const devices = validEntries(
+    input.devices,
+    (deviceId, entry, path) => {
+      try {
+        parseDeviceId(deviceId);
+      } catch {
+        problems.push(new InvalidField(path, "a device ID as the key", deviceId));
+        return undefined;
+      }
+      const parsed = parseOrProblems(fleetDeviceSchema, entry, path);
+      if (parsed.ok) return parsed.value;
+      problems.push(...parsed.problems);
+      return undefined;
+    },
+    "devices",
+  );
+  return { value: { schema: FLEET_DOC_SCHEMA, devices }, problems };
+}

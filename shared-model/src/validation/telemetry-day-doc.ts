@@ -1,0 +1,132 @@
+import { z } from "zod";
+import type {
+  AuditEntry,
+  HourBucket,
+  MetricDescriptor,
+  TelemetryDayDoc,
+} from "../documents/telemetry-day-doc.js";
+import { TELEMETRY_DAY_DOC_SCHEMA } from "../documents/telemetry-day-doc.js";
+import type { Day, DeviceId } from "../ids/ids.js";
+import { parseDay, parseDeviceId } from "../ids/ids.js";
+import { checkIdentity } from "./identity.js";
+import { InvalidField } from "./invalid-field.js";
+import type { Validated } from "./validated.js";
+import { validEntries } from "./validated.js";
+import { parseOrProblems } from "./zod-issues.js";
+
+const HOUR_KEY = /^([01]\d|2[0-3])$/;
+const metricDescriptorSchema = z.object({
+  unit: z.string().max(20),
+  scale: z.number().positive(),
+}) satisfies z.ZodType<MetricDescriptor>;
+const auditEntrySchema = z.object({
+  at: z.number().int().nonnegative(),
+  actor: z.string().max(200),
+  action: z.string().regex(/^[a-z][a-z0-9-]*$/, { message: "expected a kebab-case action" }),
+  detail: z.string().max(20_000),
+}) satisfies z.ZodType<AuditEntry>;
+const hourBucketSchema = z.object({
+  t: z.array(z.number().int().min(0).max(86_399)),
+  v: z.record(z.string(), z.array(z.number().int().nullable())),
+}) satisfies z.ZodType<HourBucket>;
+
+/**
+ * Validates a TelemetryDayDoc. A bad metric descriptor, hour bucket (including columns whose
+ * length differs from `t`, or times outside their hour) or audit entry is left out and reported.
+ */
+export function validateTelemetryDayDoc(input: unknown): Validated<TelemetryDayDoc> {
+  const problems: InvalidField[] = [];
+  if (!checkIdentity(input, "TelemetryDayDoc", TELEMETRY_DAY_DOC_SCHEMA, problems)) {
+    return { value: null, problems };
+  }
+  let deviceId: DeviceId;
+  let day: Day;
+  try {
+    deviceId = parseDeviceId(input.deviceId);
+    day = parseDay(input.day);
+  } catch (error) {
+    const path = (error as { kind?: string }).kind === "Day" ? "day" : "deviceId";
+    problems.push(
+      new InvalidField(path, path === "day" ? "a day YYYY-MM-DD" : "a device ID", input[path]),
+    );
+    return { value: null, problems };
+  }
+  const interval = parseOrProblems(z.number().int().min(1).max(3600), input.intervalS, "intervalS");
+  if (!interval.ok) problems.push(...interval.problems);
+
+  const metrics = validEntries(
+    input.metrics,
+    (_name, descriptor, path) => valid(metricDescriptorSchema, descriptor, path, problems),
+    "metrics",
+  );
+  const hours = validEntries(
+    input.hours,
+    (hour, bucket, path) => validHour(hour, bucket, path, problems),
+    "hours",
+  );
+  const audit: AuditEntry[] = [];
+  const rawAudit = Array.isArray(input.audit) ? input.audit : [];
+  rawAudit.forEach((entry, index) => {
+    const parsed = valid(auditEntrySchema, entry, `audit.${index}`, problems);
+    if (parsed) audit.push(parsed);
+  });
+  return {
+    value: {
+      schema: TELEMETRY_DAY_DOC_SCHEMA,
+      deviceId,
+      day,
+      intervalS: interval.ok ? interval.value : 10,
+      metrics,
+      hours,
+      audit,
+    },
+    problems,
+  };
+}
+
+function validHour(
+  hour: string,
+  bucket: unknown,
+  path: string,
+  problems: InvalidField[],
+): HourBucket | undefined {
+  if (!HOUR_KEY.test(hour)) {
+    problems.push(new InvalidField(path, "an hour key 00..23", hour));
+    return undefined;
+  }
+  const parsed = valid(hourBucketSchema, bucket, path, problems);
+  if (!parsed) return undefined;
+  const first = Number(hour) * 3600;
+  const outside = parsed.t.findIndex((second) => second < first || second >= first + 3600);
+  if (outside >= 0) {
+    problems.push(
+      new InvalidField(`${path}.t.${outside}`, `a second of hour ${hour}`, parsed.t[outside]),
+    );
+    return undefined;
+  }
+  for (const [metric, column] of Object.entries(parsed.v)) {
+    if (column.length !== parsed.t.length) {
+      problems.push(
+        new InvalidField(
+          `${path}.v.${metric}`,
+          `${parsed.t.length} values, one per sample time`,
+          `${column.length} values`,
+        ),
+      );
+      return undefined;
+    }
+  }
+  return parsed;
+}
+
+function valid<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  path: string,
+  problems: InvalidField[],
+): T | undefined {
+  const parsed = parseOrProblems(schema, value, path);
+  if (parsed.ok) return parsed.value;
+  problems.push(...parsed.problems);
+  return undefined;
+}
