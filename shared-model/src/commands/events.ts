@@ -98,8 +98,8 @@ export function isIntent(event: CommandEvent): event is Intent {
  * "who wrote it" and "which command won", and the author silently overwrote the winner).
  */
 type ReservedEventKey = keyof EventBase | "type";
-type PayloadsWithoutCollisions = {
-  [T in FactType]: Extract<keyof FactPayloads[T], ReservedEventKey> extends never ? true : false;
-};
-const payloadsAreDisjoint: PayloadsWithoutCollisions[FactType] = true;
+type PayloadCollisions = {
+  [T in FactType]: Extract<keyof FactPayloads[T], ReservedEventKey>;
+}[FactType];
+const payloadsAreDisjoint: [PayloadCollisions] extends [never] ? true : never = true;
 void payloadsAreDisjoint;

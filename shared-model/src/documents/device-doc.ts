@@ -79,7 +79,8 @@ export interface TelemetryIndexEntry {
 }
 
 /** One per device: inventory, asset, policy, telemetry index and the command queue. */
-export interface DeviceDoc {
+// A type alias, not an interface: Automerge.from wants an implicit index signature.
+export type DeviceDoc = {
   schema: typeof DEVICE_DOC_SCHEMA;
   deviceId: DeviceId;
   inventory: Inventory | null;
@@ -87,4 +88,4 @@ export interface DeviceDoc {
   policy: Policy;
   telemetry: Record<Day, TelemetryIndexEntry>;
   commands: Record<CommandId, Command>;
-}
+};

@@ -13,7 +13,8 @@ export interface FleetDevice {
 }
 
 /** One per relay: the fleet's device index. Written by the relay, read by admins. */
-export interface FleetDoc {
+// A type alias, not an interface: Automerge.from wants an implicit index signature.
+export type FleetDoc = {
   schema: typeof FLEET_DOC_SCHEMA;
   devices: Record<DeviceId, FleetDevice>;
-}
+};

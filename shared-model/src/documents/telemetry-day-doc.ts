@@ -32,7 +32,8 @@ export interface AuditEntry {
 }
 
 /** One per device per UTC day, written by the agent alone. */
-export interface TelemetryDayDoc {
+// A type alias, not an interface: Automerge.from wants an implicit index signature.
+export type TelemetryDayDoc = {
   schema: typeof TELEMETRY_DAY_DOC_SCHEMA;
   deviceId: DeviceId;
   day: Day;
@@ -41,4 +42,4 @@ export interface TelemetryDayDoc {
   /** Keyed `"00"`..`"23"`; a bucket exists once its hour has a sample. */
   hours: Record<string, HourBucket>;
   audit: AuditEntry[];
-}
+};
