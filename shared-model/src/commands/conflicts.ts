@@ -2,6 +2,7 @@ import type { Doc } from "@automerge/automerge";
 import { getConflicts } from "@automerge/automerge";
 import type { DeviceDoc } from "../documents/device-doc.js";
 import type { CommandId } from "../ids/ids.js";
+import { compareCodeUnits } from "../util/compare-code-units.js";
 import { priorityRegisterSchema } from "../validation/command-schemas.js";
 import type { PriorityRegister } from "./spec.js";
 
@@ -20,5 +21,5 @@ export function priorityConflicts(doc: Doc<DeviceDoc>, id: CommandId): PriorityR
       const parsed = priorityRegisterSchema.safeParse(value);
       return parsed.success ? [parsed.data] : [];
     })
-    .sort((a, b) => a.setAt - b.setAt || a.setBy.localeCompare(b.setBy) || a.value - b.value);
+    .sort((a, b) => a.setAt - b.setAt || compareCodeUnits(a.setBy, b.setBy) || a.value - b.value);
 }

@@ -1,5 +1,6 @@
 import type { DeviceDoc } from "../documents/device-doc.js";
 import type { CommandId } from "../ids/ids.js";
+import { compareCodeUnits } from "../util/compare-code-units.js";
 import type { Command } from "./command.js";
 import { dedupeWinners } from "./dedupe.js";
 import { findDependencyCycles } from "./dependency-cycles.js";
@@ -42,7 +43,8 @@ const DEAD_ENDS = new Set(["failed", "interrupted", "cancelled", "rejected", "bl
  * priority (highest first), then age (`createdAt`, then `id`, so every replica agrees).
  */
 export function planQueue(doc: Pick<DeviceDoc, "commands">, now: number): QueuePlan {
-  const ids = Object.keys(doc.commands) as CommandId[];
+  // Key order of an Automerge map differs between replicas; decisions must not.
+  const ids = (Object.keys(doc.commands) as CommandId[]).sort(compareCodeUnits);
   const commands = new Map(ids.map((id) => [id, doc.commands[id] as Command] as const));
   const specs = new Map(ids.map((id) => [id, (commands.get(id) as Command).spec] as const));
   const states = new Map(ids.map((id) => [id, foldCommand(commands.get(id) as Command)] as const));
@@ -189,6 +191,6 @@ function byPriorityThenAge(a: RunnableCommand, b: RunnableCommand): number {
   return (
     b.command.priority.value - a.command.priority.value ||
     a.command.spec.createdAt - b.command.spec.createdAt ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    compareCodeUnits(a.id, b.id)
   );
 }
