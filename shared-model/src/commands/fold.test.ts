@@ -1,5 +1,6 @@
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
+import type { DeviceDoc } from "../documents/device-doc.js";
 import type { CommandId } from "../ids/ids.js";
 import {
   agentAt,
@@ -12,30 +13,21 @@ import {
 } from "../testing/replicas.js";
 import type { Fact } from "./events.js";
 import { fold } from "./fold.js";
-import {
-  enqueueCommand,
-  recordFact,
-  requestCancel,
-  requestRetry,
-  setPriority,
-} from "./mutators.js";
+import { enqueueCommand, recordFact, requestCancel, requestRetry } from "./mutators.js";
 import { nextRunnable, planQueue } from "./plan.js";
 import type { CommandState } from "./state.js";
 
 const id = (value: string) => value as CommandId;
 const outcome = { exitCode: 0, durationMs: 1200 };
 
-function stateOf(
-  doc: A.Doc<import("../documents/device-doc.js").DeviceDoc>,
-  commandId: CommandId,
-): CommandState {
+function stateOf(doc: A.Doc<DeviceDoc>, commandId: CommandId): CommandState {
   const command = doc.commands[commandId];
   if (!command) throw new Error(`no command ${commandId}`);
   return fold(command.spec, command.events);
 }
 
 /** The agent records every decision the planner makes at `now`, in one change. */
-function agentApplyPlan(doc: A.Doc<import("../documents/device-doc.js").DeviceDoc>, now: number) {
+function agentApplyPlan(doc: A.Doc<DeviceDoc>, now: number) {
   return A.change(doc, (d) => {
     for (const decision of planQueue(d, now).decisions) {
       recordFact(d, decision.commandId, decision.fact, agentAt(now));
@@ -44,7 +36,7 @@ function agentApplyPlan(doc: A.Doc<import("../documents/device-doc.js").DeviceDo
 }
 
 function runToOutcome(
-  doc: A.Doc<import("../documents/device-doc.js").DeviceDoc>,
+  doc: A.Doc<DeviceDoc>,
   commandId: CommandId,
   result: "succeeded" | "failed",
   at: number,
@@ -263,14 +255,10 @@ describe("dependencies", () => {
   });
 
   it.each([
-    [
-      "failed",
-      (doc: A.Doc<import("../documents/device-doc.js").DeviceDoc>) =>
-        runToOutcome(doc, id("cmd-first"), "failed", T0 + 1),
-    ],
+    ["failed", (doc: A.Doc<DeviceDoc>) => runToOutcome(doc, id("cmd-first"), "failed", T0 + 1)],
     [
       "cancelled",
-      (doc: A.Doc<import("../documents/device-doc.js").DeviceDoc>) =>
+      (doc: A.Doc<DeviceDoc>) =>
         agentApplyPlan(
           A.change(doc, (d) => requestCancel(d, id("cmd-first"), aliceAt(T0 + 1))),
           T0 + 2,
@@ -278,7 +266,7 @@ describe("dependencies", () => {
     ],
     [
       "expired",
-      (doc: A.Doc<import("../documents/device-doc.js").DeviceDoc>) =>
+      (doc: A.Doc<DeviceDoc>) =>
         A.change(doc, (d) => recordFact(d, id("cmd-first"), { type: "expired" }, agentAt(T0 + 1))),
     ],
   ])("a dependency that %s blocks the dependent, naming it", (ending, end) => {

@@ -1,0 +1,132 @@
+import * as A from "@automerge/automerge";
+import { describe, expect, it } from "vitest";
+import { enqueueCommand, recordFact } from "../commands/mutators.js";
+import { DEFAULT_POLICY } from "../documents/create.js";
+import type { CommandId } from "../ids/ids.js";
+import { agentAt, aliceAt, newDeviceReplica, T0 } from "../testing/replicas.js";
+import { validateDeviceDoc } from "./device-doc.js";
+
+/** A realistic device document as plain JSON, the way it arrives from another replica. */
+function sampleDoc(): Record<string, unknown> {
+  let doc = newDeviceReplica();
+  doc = A.change(doc, (d) => {
+    enqueueCommand(
+      d,
+      { kind: "script.run", id: "cmd-good" as CommandId, args: { name: "cleanup" } },
+      aliceAt(T0),
+    );
+    enqueueCommand(d, { kind: "inventory.collect", id: "cmd-other" as CommandId }, aliceAt(T0));
+    recordFact(d, "cmd-good" as CommandId, { type: "accepted" }, agentAt(T0 + 1));
+  });
+  return structuredClone(A.toJS(doc)) as Record<string, unknown>;
+}
+
+type Json = Record<string, never> & Record<string, unknown>;
+const at = (value: unknown, ...path: string[]): Json =>
+  path.reduce<unknown>((node, key) => (node as Json)[key], value) as Json;
+
+describe("validateDeviceDoc", () => {
+  it("accepts a document written by the mutators, with no problems", () => {
+    const { value, problems } = validateDeviceDoc(sampleDoc());
+    expect(problems).toEqual([]);
+    expect(Object.keys(value?.commands ?? {}).sort()).toEqual(["cmd-good", "cmd-other"]);
+  });
+
+  it("drops a command with a tampered spec, names the path, and keeps the others", () => {
+    const doc = sampleDoc();
+    at(doc, "commands", "cmd-other", "spec").kind = 42 as never;
+    const { value, problems } = validateDeviceDoc(doc);
+    expect(problems.map((p) => p.path)).toEqual(["commands.cmd-other.spec.kind"]);
+    expect(problems[0]?.message).toBe("commands.cmd-other.spec.kind: expected string, received 42");
+    expect(Object.keys(value?.commands ?? {})).toEqual(["cmd-good"]);
+  });
+
+  it("drops a malformed event but keeps the command and its good events", () => {
+    const doc = sampleDoc();
+    const events = at(doc, "commands", "cmd-good").events as unknown as unknown[];
+    events.push({ id: "ev-bad1", type: "started", at: T0, by: "agent:x", attempt: "one" });
+    events.push({ id: "ev-bad2", type: "self-destruct", at: T0, by: "agent:x" });
+    const { value, problems } = validateDeviceDoc(doc);
+    expect(problems.map((p) => p.path)).toEqual([
+      "commands.cmd-good.events.1.attempt",
+      "commands.cmd-good.events.2.type",
+    ]);
+    expect(value?.commands["cmd-good" as CommandId]?.events.map((e) => e.type)).toEqual([
+      "accepted",
+    ]);
+  });
+
+  it("rejects a command filed under a key other than its own ID", () => {
+    const doc = sampleDoc();
+    const commands = at(doc, "commands");
+    commands["cmd-renamed"] = commands["cmd-other"] as never;
+    delete commands["cmd-other"];
+    const { value, problems } = validateDeviceDoc(doc);
+    expect(problems[0]?.path).toBe("commands.cmd-renamed.spec.id");
+    expect(value?.commands["cmd-renamed" as CommandId]).toBeUndefined();
+  });
+
+  it("falls back field by field in the policy, so one bad value does not reset the rest", () => {
+    const doc = sampleDoc();
+    at(doc, "policy").samplingIntervalS = -5 as never;
+    at(doc, "policy").allowShell = true as never;
+    at(doc, "policy").criticalProcessPatterns = ["(unclosed"] as never;
+    const { value, problems } = validateDeviceDoc(doc);
+    expect(problems.map((p) => p.path)).toEqual([
+      "policy.samplingIntervalS",
+      "policy.criticalProcessPatterns.0",
+    ]);
+    expect(value?.policy.samplingIntervalS).toBe(DEFAULT_POLICY.samplingIntervalS);
+    expect(value?.policy.allowShell).toBe(true);
+    expect(value?.policy.criticalProcessPatterns).toEqual(DEFAULT_POLICY.criticalProcessPatterns);
+  });
+
+  it("keeps a command whose priority register was tampered with, at the default priority", () => {
+    const doc = sampleDoc();
+    at(doc, "commands", "cmd-good", "priority").value = 99 as never;
+    const { value, problems } = validateDeviceDoc(doc);
+    expect(problems.map((p) => p.path)).toEqual(["commands.cmd-good.priority.value"]);
+    expect(value?.commands["cmd-good" as CommandId]?.priority.value).toBe(5);
+  });
+
+  it("drops a telemetry entry with a bad day key or URL", () => {
+    const doc = sampleDoc();
+    at(doc, "telemetry")["2026-11-20"] = { url: "automerge:abc", samples: 8640 } as never;
+    at(doc, "telemetry")["2026-02-30"] = { url: "automerge:def", samples: 1 } as never;
+    at(doc, "telemetry")["2026-11-21"] = { url: "http://evil", samples: 1 } as never;
+    const { value, problems } = validateDeviceDoc(doc);
+    expect(problems.map((p) => p.path)).toEqual([
+      "telemetry.2026-02-30",
+      "telemetry.2026-11-21.url",
+    ]);
+    expect(Object.keys(value?.telemetry ?? {})).toEqual(["2026-11-20"]);
+  });
+
+  it.each([
+    ["not an object", "hello", "", "expected a DeviceDoc object"],
+    ["an unknown older schema", { schema: 0 }, "schema", "expected schema 1 (a DeviceDoc)"],
+    ["a newer schema", { schema: 7 }, "schema", "written by a newer Outpost, upgrade this one"],
+    ["a bad device ID", { schema: 1, deviceId: "../etc" }, "deviceId", "expected a device ID"],
+  ])(
+    "makes the whole document unusable only when its identity is broken: %s",
+    (_, input, path, text) => {
+      const { value, problems } = validateDeviceDoc(input);
+      expect(value).toBeNull();
+      expect(problems[0]?.path).toBe(path);
+      expect(problems[0]?.message).toContain(text);
+    },
+  );
+
+  it("never throws, whatever it is given", () => {
+    for (const input of [
+      null,
+      undefined,
+      0,
+      [],
+      { schema: 1, deviceId: "d1", commands: [1, 2] },
+      { schema: 1, deviceId: "d1", commands: { x: null } },
+    ]) {
+      expect(() => validateDeviceDoc(input)).not.toThrow();
+    }
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { validateFleetDoc } from "./fleet-doc.js";
+import { validateTelemetryDayDoc } from "./telemetry-day-doc.js";
+
+describe("validateFleetDoc", () => {
+  it("keeps good devices and reports bad ones by path", () => {
+    const { value, problems } = validateFleetDoc({
+      schema: 1,
+      devices: {
+        "laptop-1": { deviceDocUrl: "automerge:2j9k", hostname: "laptop-1", enrolledAt: 1 },
+        "laptop-2": { deviceDocUrl: "automerge:3x", hostname: "laptop-2", enrolledAt: -1 },
+        "bad id!": { deviceDocUrl: "automerge:4y", hostname: "x", enrolledAt: 1 },
+      },
+    });
+    expect(Object.keys(value?.devices ?? {})).toEqual(["laptop-1"]);
+    expect(problems.map((p) => p.path)).toEqual(["devices.laptop-2.enrolledAt", "devices.bad id!"]);
+  });
+});
+
+describe("validateTelemetryDayDoc", () => {
+  const day = {
+    schema: 1,
+    deviceId: "laptop-1",
+    day: "2026-11-21",
+    intervalS: 10,
+    metrics: { cpu: { unit: "%", scale: 10 } },
+    hours: {
+      "00": { t: [0, 10], v: { cpu: [15, null] } },
+      "01": { t: [3600, 3610], v: { cpu: [15] } },
+      "02": { t: [10], v: { cpu: [1] } },
+    },
+    audit: [
+      { at: 1, actor: "agent:laptop-1", action: "command-started", detail: "" },
+      { at: 1, actor: "x", action: "Bad Action", detail: "" },
+    ],
+  };
+
+  it("drops hour buckets whose columns do not line up with t or whose times are outside the hour", () => {
+    const { value, problems } = validateTelemetryDayDoc(day);
+    expect(Object.keys(value?.hours ?? {})).toEqual(["00"]);
+    expect(problems.map((p) => p.message)).toEqual([
+      'hours.01.v.cpu: expected 2 values, one per sample time, received "1 values"',
+      "hours.02.t.0: expected a second of hour 02, received 10",
+      'audit.1.action: expected a kebab-case action, received "Bad Action"',
+    ]);
+    expect(value?.audit).toHaveLength(1);
+  });
+
+  it("refuses a document for an impossible day", () => {
+    const { value, problems } = validateTelemetryDayDoc({ ...day, day: "2026-13-01" });
+    expect(value).toBeNull();
+    expect(problems[0]?.path).toBe("day");
+  });
+});
