@@ -68,6 +68,21 @@ export function isCommandId(value: unknown): value is CommandId {
   return typeof value === "string" && OPAQUE_ID.test(value);
 }
 
+/** True when `value` is a well-formed device ID. */
+export function isDeviceId(value: unknown): value is DeviceId {
+  return typeof value === "string" && DEVICE_ID.test(value);
+}
+
+/** True when `value` is a real calendar day `YYYY-MM-DD`. */
+export function isDay(value: unknown): value is Day {
+  try {
+    parseDay(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A fresh random command ID (`cmd-` and 32 hex digits, 122 random bits). */
 export function newCommandId(): CommandId {
   return `cmd-${globalThis.crypto.randomUUID().replaceAll("-", "")}` as CommandId;

@@ -2,10 +2,10 @@ import type { Command } from "../commands/command.js";
 import type { CommandEvent } from "../commands/events.js";
 import { PRIORITY } from "../commands/spec.js";
 import { DEFAULT_ASSET, DEFAULT_POLICY } from "../documents/create.js";
-import type { DeviceDoc, TelemetryIndexEntry } from "../documents/device-doc.js";
+import type { DeviceDoc } from "../documents/device-doc.js";
 import { DEVICE_DOC_SCHEMA } from "../documents/device-doc.js";
 import type { DeviceId } from "../ids/ids.js";
-import { parseDay, parseDeviceId } from "../ids/ids.js";
+import { isDay, parseDeviceId } from "../ids/ids.js";
 import {
   commandEventSchema,
   commandSpecSchema,
@@ -21,7 +21,7 @@ import { checkIdentity } from "./identity.js";
 import { InvalidField } from "./invalid-field.js";
 import type { Validated } from "./validated.js";
 import { fieldsWithDefaults, isRecord, validEntries } from "./validated.js";
-import { parseOrProblems } from "./zod-issues.js";
+import { checkKey, parseOrProblems, parseRecording } from "./zod-issues.js";
 
 /**
  * Validates a DeviceDoc read from the network or disk. Never throws. A bad section falls back to
@@ -56,7 +56,10 @@ export function validateDeviceDoc(input: unknown): Validated<DeviceDoc> {
     policy: fieldsWithDefaults(input.policy, policyShape, DEFAULT_POLICY, "policy", problems),
     telemetry: validEntries(
       input.telemetry,
-      (day, entry, path) => telemetryEntry(day, entry, path, problems),
+      (day, entry, path) =>
+        checkKey(isDay, day, path, "a day key YYYY-MM-DD", problems)
+          ? parseRecording(telemetryIndexEntrySchema, entry, path, problems)
+          : undefined,
       "telemetry",
     ),
     commands: validEntries(
@@ -66,24 +69,6 @@ export function validateDeviceDoc(input: unknown): Validated<DeviceDoc> {
     ),
   };
   return { value, problems };
-}
-
-function telemetryEntry(
-  day: string,
-  entry: unknown,
-  path: string,
-  problems: InvalidField[],
-): TelemetryIndexEntry | undefined {
-  try {
-    parseDay(day);
-  } catch {
-    problems.push(new InvalidField(path, "a day key YYYY-MM-DD", day));
-    return undefined;
-  }
-  const parsed = parseOrProblems(telemetryIndexEntrySchema, entry, path);
-  if (parsed.ok) return parsed.value;
-  problems.push(...parsed.problems);
-  return undefined;
 }
 
 /** A command survives when its spec is sound; a bad priority falls back, bad events drop out. */

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import type { FleetDevice, FleetDoc } from "../documents/fleet-doc.js";
 import { FLEET_DOC_SCHEMA } from "../documents/fleet-doc.js";
-import { parseDeviceId } from "../ids/ids.js";
+import { isDeviceId } from "../ids/ids.js";
 import { checkIdentity } from "./identity.js";
-import { InvalidField } from "./invalid-field.js";
+import type { InvalidField } from "./invalid-field.js";
 import type { Validated } from "./validated.js";
 import { validEntries } from "./validated.js";
-import { parseOrProblems } from "./zod-issues.js";
+import { checkKey, parseRecording } from "./zod-issues.js";
 
 const fleetDeviceSchema = z.object({
   deviceDocUrl: z.string().startsWith("automerge:", { message: "expected an automerge: URL" }),
@@ -21,18 +21,10 @@ export function validateFleetDoc(input: unknown): Validated<FleetDoc> {
     return { value: null, problems };
   const devices = validEntries(
     input.devices,
-    (deviceId, entry, path) => {
-      try {
-        parseDeviceId(deviceId);
-      } catch {
-        problems.push(new InvalidField(path, "a device ID as the key", deviceId));
-        return undefined;
-      }
-      const parsed = parseOrProblems(fleetDeviceSchema, entry, path);
-      if (parsed.ok) return parsed.value;
-      problems.push(...parsed.problems);
-      return undefined;
-    },
+    (deviceId, entry, path) =>
+      checkKey(isDeviceId, deviceId, path, "a device ID as the key", problems)
+        ? parseRecording(fleetDeviceSchema, entry, path, problems)
+        : undefined,
     "devices",
   );
   return { value: { schema: FLEET_DOC_SCHEMA, devices }, problems };

@@ -12,7 +12,7 @@ import { checkIdentity } from "./identity.js";
 import { InvalidField } from "./invalid-field.js";
 import type { Validated } from "./validated.js";
 import { validEntries } from "./validated.js";
-import { parseOrProblems } from "./zod-issues.js";
+import { parseOrProblems, parseRecording } from "./zod-issues.js";
 
 const HOUR_KEY = /^([01]\d|2[0-3])$/;
 const metricDescriptorSchema = z.object({
@@ -56,7 +56,7 @@ export function validateTelemetryDayDoc(input: unknown): Validated<TelemetryDayD
 
   const metrics = validEntries(
     input.metrics,
-    (_name, descriptor, path) => valid(metricDescriptorSchema, descriptor, path, problems),
+    (_name, descriptor, path) => parseRecording(metricDescriptorSchema, descriptor, path, problems),
     "metrics",
   );
   const hours = validEntries(
@@ -67,7 +67,7 @@ export function validateTelemetryDayDoc(input: unknown): Validated<TelemetryDayD
   const audit: AuditEntry[] = [];
   const rawAudit = Array.isArray(input.audit) ? input.audit : [];
   rawAudit.forEach((entry, index) => {
-    const parsed = valid(auditEntrySchema, entry, `audit.${index}`, problems);
+    const parsed = parseRecording(auditEntrySchema, entry, `audit.${index}`, problems);
     if (parsed) audit.push(parsed);
   });
   return {
@@ -94,7 +94,7 @@ function validHour(
     problems.push(new InvalidField(path, "an hour key 00..23", hour));
     return undefined;
   }
-  const parsed = valid(hourBucketSchema, bucket, path, problems);
+  const parsed = parseRecording(hourBucketSchema, bucket, path, problems);
   if (!parsed) return undefined;
   const first = Number(hour) * 3600;
   const outside = parsed.t.findIndex((second) => second < first || second >= first + 3600);
@@ -117,16 +117,4 @@ function validHour(
     }
   }
   return parsed;
-}
-
-function valid<T>(
-  schema: z.ZodType<T>,
-  value: unknown,
-  path: string,
-  problems: InvalidField[],
-): T | undefined {
-  const parsed = parseOrProblems(schema, value, path);
-  if (parsed.ok) return parsed.value;
-  problems.push(...parsed.problems);
-  return undefined;
 }

@@ -48,3 +48,29 @@ export function parseOrProblems<T>(
   if (result.success) return { ok: true, value: result.data };
   return { ok: false, problems: toInvalidFields(result.error.issues, input, basePath) };
 }
+
+/** Parses `input`; on failure adds the problems to `problems` and returns `undefined`. */
+export function parseRecording<T>(
+  schema: z.ZodType<T>,
+  input: unknown,
+  path: string,
+  problems: InvalidField[],
+): T | undefined {
+  const result = parseOrProblems(schema, input, path);
+  if (result.ok) return result.value;
+  problems.push(...result.problems);
+  return undefined;
+}
+
+/** Records a problem for a map key that fails `isValid`; true when the key is fine. */
+export function checkKey(
+  isValid: (key: string) => boolean,
+  key: string,
+  path: string,
+  expected: string,
+  problems: InvalidField[],
+): boolean {
+  if (isValid(key)) return true;
+  problems.push(new InvalidField(path, expected, key));
+  return false;
+}
