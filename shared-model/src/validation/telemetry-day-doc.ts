@@ -6,8 +6,7 @@ import type {
   TelemetryDayDoc,
 } from "../documents/telemetry-day-doc.js";
 import { TELEMETRY_DAY_DOC_SCHEMA } from "../documents/telemetry-day-doc.js";
-import type { Day, DeviceId } from "../ids/ids.js";
-import { parseDay, parseDeviceId } from "../ids/ids.js";
+import { isDay, isDeviceId } from "../ids/ids.js";
 import { checkIdentity } from "./identity.js";
 import { InvalidField } from "./invalid-field.js";
 import type { Validated } from "./validated.js";
@@ -39,18 +38,10 @@ export function validateTelemetryDayDoc(input: unknown): Validated<TelemetryDayD
   if (!checkIdentity(input, "TelemetryDayDoc", TELEMETRY_DAY_DOC_SCHEMA, problems)) {
     return { value: null, problems };
   }
-  let deviceId: DeviceId;
-  let day: Day;
-  try {
-    deviceId = parseDeviceId(input.deviceId);
-    day = parseDay(input.day);
-  } catch (error) {
-    const path = (error as { kind?: string }).kind === "Day" ? "day" : "deviceId";
-    problems.push(
-      new InvalidField(path, path === "day" ? "a day YYYY-MM-DD" : "a device ID", input[path]),
-    );
-    return { value: null, problems };
-  }
+  const { deviceId, day } = input;
+  if (!isDeviceId(deviceId)) problems.push(new InvalidField("deviceId", "a device ID", deviceId));
+  if (!isDay(day)) problems.push(new InvalidField("day", "a day YYYY-MM-DD", day));
+  if (!isDeviceId(deviceId) || !isDay(day)) return { value: null, problems };
   const interval = parseOrProblems(z.number().int().min(1).max(3600), input.intervalS, "intervalS");
   if (!interval.ok) problems.push(...interval.problems);
 
