@@ -14,7 +14,10 @@ export interface MetricDescriptor {
   scale: number;
 }
 
-/** The samples of one UTC hour: `t` seconds since the start of the day, one column per metric. */
+/**
+ * The samples of one UTC hour: `t` seconds since the start of that hour (0..3599, values that
+ * recur every hour and so compress well), and one column per metric aligned with `t`.
+ */
 export interface HourBucket {
   t: number[];
   /** Column per metric, aligned with `t`; `null` where that sample lacked the metric. */

@@ -26,8 +26,8 @@ describe("validateTelemetryDayDoc", () => {
     metrics: { cpu: { unit: "%", scale: 10 } },
     hours: {
       "00": { t: [0, 10], v: { cpu: [15, null] } },
-      "01": { t: [3600, 3610], v: { cpu: [15] } },
-      "02": { t: [10], v: { cpu: [1] } },
+      "01": { t: [0, 10], v: { cpu: [15] } },
+      "02": { t: [3600], v: { cpu: [1] } },
     },
     audit: [
       { at: 1, actor: "agent:laptop-1", action: "command-started", detail: "" },
@@ -40,7 +40,7 @@ describe("validateTelemetryDayDoc", () => {
     expect(Object.keys(value?.hours ?? {})).toEqual(["00"]);
     expect(problems.map((p) => p.message)).toEqual([
       'hours.01.v.cpu: expected 2 values, one per sample time, received "1 values"',
-      "hours.02.t.0: expected a second of hour 02, received 10",
+      "hours.02.t.0: expected seconds since the start of the hour, 0..3599, received 3600",
       'audit.1.action: expected a kebab-case action, received "Bad Action"',
     ]);
     expect(value?.audit).toHaveLength(1);
