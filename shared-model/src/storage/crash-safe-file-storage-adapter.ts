@@ -1,0 +1,219 @@
+import { readFile, rmdir, unlink } from "node:fs/promises";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import type { Chunk, StorageAdapterInterface, StorageKey } from "@automerge/automerge-repo";
+import { type Logger, makeLogger } from "../log/logger.js";
+import {
+  decodeChunkFile,
+  encodeChunkFile,
+  UnsupportedChunkFormatVersion,
+} from "./chunk-file-format.js";
+import { listChunkFiles, prepareStore } from "./chunk-listing.js";
+import { mapWithConcurrency } from "./directory-walk.js";
+import {
+  commitTempFile,
+  createTempFile,
+  errorCode,
+  fsyncDirectory,
+  makeDirectoryDurably,
+  unlessMissing,
+} from "./durable-fs.js";
+import { chunkFilePath } from "./key-paths.js";
+import { KeyedMutex } from "./keyed-mutex.js";
+import { moveToQuarantine } from "./quarantine.js";
+
+// Enough parallel reads to keep the disk busy without running out of file descriptors.
+const IO_CONCURRENCY = 16;
+const DIRECTORY_LOCK = "directories";
+
+/** Options of {@link CrashSafeFileStorageAdapter.create}. */
+export interface CrashSafeFileStorageOptions {
+  /** Receives torn-chunk errors and start-up clean-up; defaults to `makeLogger("outpost:storage")`. */
+  logger?: Logger;
+}
+
+/**
+ * automerge-repo storage on the local file system that survives crashes and power loss.
+ *
+ * - A save writes a temp file next to the chunk, fsyncs it, renames it over the chunk and fsyncs
+ *   the directory, so `save()` resolving means the chunk is on disk, and a crash leaves the old
+ *   chunk or the new one, never a mix.
+ * - Every chunk file carries a header with a length and CRC32 (see `chunk-file-format.ts`). A file
+ *   that fails the check is torn: it is skipped, logged as an error and moved to `quarantine/`.
+ * - Nothing is cached: each load reads the disk, so memory does not grow with the store.
+ *
+ * Create it with {@link CrashSafeFileStorageAdapter.create}, which also removes temp files left by
+ * a crash. One process at a time may use a directory: the locks that order concurrent calls are
+ * in memory.
+ */
+export class CrashSafeFileStorageAdapter implements StorageAdapterInterface {
+  /** Absolute path of the directory holding the chunks. */
+  readonly baseDirectory: string;
+  readonly #logger: Logger;
+  // Orders saves, removes and loads of one file: a load never quarantines a file that a save
+  // renamed into place after the load read the old bytes.
+  readonly #fileLocks = new KeyedMutex();
+  // Creating directories and pruning empty ones take turns, so a save never loses its directory.
+  readonly #directoryLock = new KeyedMutex();
+  #lastWriteSequence = 0n;
+
+  private constructor(baseDirectory: string, logger: Logger) {
+    this.baseDirectory = baseDirectory;
+    this.#logger = logger;
+  }
+
+  /** Opens (creating if needed) the store in `baseDirectory` and removes leftover temp files. */
+  static async create(
+    baseDirectory: string,
+    options: CrashSafeFileStorageOptions = {},
+  ): Promise<CrashSafeFileStorageAdapter> {
+    const logger = options.logger ?? makeLogger("outpost:storage");
+    const adapter = new CrashSafeFileStorageAdapter(resolve(baseDirectory), logger);
+    const removed = await prepareStore(adapter.baseDirectory);
+    if (removed > 0) {
+      logger.info(
+        { baseDirectory: adapter.baseDirectory, count: removed },
+        `removed ${removed} temp files left by interrupted writes in ${adapter.baseDirectory}`,
+      );
+    }
+    return adapter;
+  }
+
+  /** Loads the chunk stored under `key`; undefined when there is none or it is torn. */
+  async load(key: StorageKey): Promise<Uint8Array | undefined> {
+    return (await this.#readChunk(chunkFilePath(this.baseDirectory, key)))?.payload;
+  }
+
+  /** Saves `data` under `key`; resolves once it is durable on disk. */
+  async save(key: StorageKey, data: Uint8Array): Promise<void> {
+    const filePath = chunkFilePath(this.baseDirectory, key);
+    const bytes = encodeChunkFile(data, this.#nextWriteSequence());
+    await this.#fileLocks.run(filePath, async () => {
+      try {
+        const temp = await this.#directoryLock.run(DIRECTORY_LOCK, async () => {
+          await makeDirectoryDurably(dirname(filePath));
+          return createTempFile(filePath);
+        });
+        await commitTempFile(temp, filePath, bytes);
+      } catch (cause) {
+        throw new Error(`saving chunk ${filePath}`, { cause });
+      }
+    });
+  }
+
+  /** Removes the chunk under `key`, if any. Its directory stays: the next save likely reuses it. */
+  async remove(key: StorageKey): Promise<void> {
+    await this.#removeFiles([chunkFilePath(this.baseDirectory, key)]);
+  }
+
+  /** Loads every valid chunk whose key starts with `keyPrefix`, in the order they were written. */
+  async loadRange(keyPrefix: StorageKey): Promise<Chunk[]> {
+    const { files } = await listChunkFiles(this.baseDirectory, keyPrefix);
+    const loaded = await mapWithConcurrency(files, IO_CONCURRENCY, async ({ key, filePath }) => {
+      const chunk = await this.#readChunk(filePath);
+      return chunk && { key, filePath, ...chunk };
+    });
+    return loaded
+      .filter((chunk) => chunk !== undefined)
+      .sort((a, b) => compare(a.writeSequence, b.writeSequence) || compare(a.filePath, b.filePath))
+      .map(({ key, payload }) => ({ key, data: payload }));
+  }
+
+  /** Removes every chunk whose key starts with `keyPrefix`, and the directories left empty. */
+  async removeRange(keyPrefix: StorageKey): Promise<void> {
+    const { files, directories } = await listChunkFiles(this.baseDirectory, keyPrefix);
+    const filePaths = files.map((file) => file.filePath);
+    await this.#removeFiles(filePaths);
+    await this.#pruneEmptyDirectories([...directories, ...filePaths.map((path) => dirname(path))]);
+  }
+
+  async #readChunk(
+    filePath: string,
+  ): Promise<{ payload: Uint8Array; writeSequence: bigint } | undefined> {
+    return this.#fileLocks.run(filePath, async () => {
+      let file: Uint8Array;
+      try {
+        file = await readFile(filePath);
+      } catch (cause) {
+        if (errorCode(cause) === "ENOENT") return undefined;
+        throw new Error(`loading chunk ${filePath}`, { cause });
+      }
+      const decoded = decodeChunkFile(file);
+      if (decoded.kind === "unsupported-version") {
+        throw new UnsupportedChunkFormatVersion(filePath, decoded.version);
+      }
+      if (decoded.kind === "valid") return decoded;
+      await this.#quarantine(filePath, decoded.reason);
+      return undefined;
+    });
+  }
+
+  async #quarantine(filePath: string, reason: string): Promise<void> {
+    try {
+      const movedTo = await moveToQuarantine(this.baseDirectory, filePath);
+      this.#logger.error(
+        { filePath, reason, movedTo },
+        `torn chunk file ${filePath} skipped: ${reason}; moved to ${movedTo ?? "(already gone)"}`,
+      );
+    } catch (error) {
+      // Still skipped: a torn chunk must not be loaded even if it cannot be moved aside.
+      this.#logger.error(
+        { filePath, reason, err: error },
+        `torn chunk file ${filePath} skipped: ${reason}; moving it to quarantine failed`,
+      );
+    }
+  }
+
+  async #removeFiles(filePaths: string[]): Promise<void> {
+    const parents = new Set(filePaths.map((filePath) => dirname(filePath)));
+    await mapWithConcurrency(filePaths, IO_CONCURRENCY, (filePath) =>
+      this.#fileLocks.run(filePath, () =>
+        unlessMissing(unlink(filePath)).catch((cause: unknown) => {
+          throw new Error(`removing chunk ${filePath}`, { cause });
+        }),
+      ),
+    );
+    // So a removal resolved is a removal that a crash cannot undo.
+    await mapWithConcurrency([...parents], IO_CONCURRENCY, (parent) =>
+      unlessMissing(fsyncDirectory(parent)).catch((cause: unknown) => {
+        throw new Error(`syncing directory ${parent}`, { cause });
+      }),
+    );
+  }
+
+  /**
+   * Removes empty directories bottom-up, up to (not including) the base, so deleted documents
+   * leave no folders behind for start-up to walk. rmdir only
+   * removes an empty directory, and a save holds the directory lock from creating its directory
+   * until its temp file exists there, so a directory in use is never removed.
+   */
+  async #pruneEmptyDirectories(directories: string[]): Promise<void> {
+    const deepestFirst = [...new Set(directories)].sort((a, b) => b.length - a.length);
+    await this.#directoryLock.run(DIRECTORY_LOCK, async () => {
+      for (const start of deepestFirst) {
+        for (let dir = start; this.#isBelowBase(dir); dir = dirname(dir)) {
+          const removed = await rmdir(dir).then(
+            () => true,
+            (error: unknown) => errorCode(error) === "ENOENT",
+          );
+          if (!removed) break;
+        }
+      }
+    });
+  }
+
+  #isBelowBase(path: string): boolean {
+    const fromBase = relative(this.baseDirectory, path);
+    return fromBase !== "" && !fromBase.startsWith("..") && !isAbsolute(fromBase);
+  }
+
+  #nextWriteSequence(): bigint {
+    // Wall-clock based so the order holds across restarts; +1 keeps it strictly increasing.
+    const now = BigInt(Date.now()) * 1000n;
+    this.#lastWriteSequence = now > this.#lastWriteSequence ? now : this.#lastWriteSequence + 1n;
+    return this.#lastWriteSequence;
+  }
+}
+
+function compare<T extends bigint | string>(a: T, b: T): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,13 @@
+/**
+ * `@outpost/shared-model/storage`: the crash-safe file-system storage adapter that the agent and
+ * the relay give their automerge-repo `Repo` (DESIGN.md §5, "Storage").
+ */
+export {
+  type DecodedChunkFile,
+  decodeChunkFile,
+  UnsupportedChunkFormatVersion,
+} from "./chunk-file-format.js";
+export {
+  CrashSafeFileStorageAdapter,
+  type CrashSafeFileStorageOptions,
+} from "./crash-safe-file-storage-adapter.js";
