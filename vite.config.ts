@@ -8,6 +8,7 @@ const nodePackages = ["shared-model", "agent", "relay", "test", "bench"] as cons
 
 export default defineConfig({
   test: {
+    reporters: ["default", "./test/support/summary-reporter.ts"],
     projects: nodePackages.map((name) => ({
       test: {
         name,
