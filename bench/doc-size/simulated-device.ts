@@ -1,22 +1,8 @@
 import type { StandardMetricName } from "@outpost/shared-model";
+import { seededRandom } from "@outpost/shared-model/testing";
 
 /** One simulated tick: real-unit values for every standard metric. */
 export type SimulatedValues = Record<StandardMetricName, number>;
-
-/**
- * mulberry32: a tiny seeded PRNG, so every run of the benchmark writes the same samples and
- * figures are comparable between runs and machines.
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
 

@@ -16,6 +16,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { type AutomergeUrl, isValidAutomergeUrl, Repo } from "@automerge/automerge-repo";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { seededRandom } from "../testing/seeded-random.js";
 import { CrashSafeFileStorageAdapter } from "./crash-safe-file-storage-adapter.js";
 import { listFiles, makeRecordingLogger, makeTempDirectory } from "./testdata/helpers.js";
 
@@ -36,7 +37,7 @@ describe("crash safety under SIGKILL", () => {
     timeout: 90_000,
   }, async () => {
     const seed = Number(process.env.CRASH_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
-    const random = mulberry32(seed);
+    const random = seededRandom(seed);
     const context = (run: number) => `seed ${seed}, run ${run}`;
     let url: AutomergeUrl | undefined;
     let highestDurable = -1;
@@ -163,16 +164,4 @@ function startWriter(directory: string, url: AutomergeUrl | undefined): Writer {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** A small seeded PRNG, so a failing sequence of kill delays can be replayed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
