@@ -1,5 +1,9 @@
 /**
- * @outpost/relay — arrives with its own issue. The package exists now so the workspace, the type
- * check and the test projects cover it from the start.
+ * @outpost/relay: the authenticated, access-controlled, crash-safe sync server (DESIGN §5).
  */
-export {};
+
+export { SYNC_PATH } from "./http/upgrade-handler.js";
+export type { RejectionReason } from "./metrics/relay-metrics.js";
+export { Relay } from "./relay.js";
+export type { RelayLimits, RelayOptions } from "./relay-options.js";
+export { DEFAULT_LIMITS } from "./relay-options.js";

@@ -74,6 +74,8 @@ export {
   dayOf,
   InvalidId,
   isCommandId,
+  isDay,
+  isDeviceId,
   newCommandId,
   newEventId,
   parseCommandId,
@@ -84,6 +86,7 @@ export {
 } from "./ids/ids.js";
 export type { Logger } from "./log/logger.js";
 export { makeLogger, silentLogger } from "./log/logger.js";
+export * from "./sync/index.js";
 export * from "./telemetry/index.js";
 export { validateDeviceDoc } from "./validation/device-doc.js";
 export { validateFleetDoc } from "./validation/fleet-doc.js";

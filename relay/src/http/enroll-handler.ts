@@ -1,0 +1,115 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { DocHandle } from "@automerge/automerge-repo";
+import { isValidAutomergeUrl, parseAutomergeUrl } from "@automerge/automerge-repo";
+import type { DeviceId, EnrollResponse, FleetDoc, Logger } from "@outpost/shared-model";
+import { enrollRequestSchema } from "@outpost/shared-model";
+import type { RejectionReason, RelayMetrics } from "../metrics/relay-metrics.js";
+import type { OwnershipStore } from "../state/ownership-store.js";
+import type { PrincipalStore } from "../state/principal-store.js";
+import type { RateLimiter } from "./rate-limiter.js";
+import { BodyError, readJsonBody, remoteAddressOf, sendError, sendJson } from "./responses.js";
+
+/** What enrollment needs from the relay. */
+export interface EnrollDependencies {
+  principals: PrincipalStore;
+  ownership: OwnershipStore;
+  fleet: DocHandle<FleetDoc>;
+  flushFleet: () => Promise<void>;
+  rateLimiter: RateLimiter;
+  maxDocumentsPerDevice: number;
+  relayPeerId: string;
+  logger: Logger;
+  metrics: RelayMetrics;
+}
+
+/**
+ * `POST /v1/enroll` (DESIGN §5): checks the fleet secret, makes the device the owner of its
+ * DeviceDoc, issues a token (stored hashed; a re-enrollment revokes the old one), records the
+ * device in the FleetDoc and flushes it. Each step is durable before the next, so a crash midway
+ * leaves at worst a device that enrolls again.
+ */
+export async function handleEnroll(
+  request: IncomingMessage,
+  response: ServerResponse,
+  deps: EnrollDependencies,
+): Promise<void> {
+  const address = remoteAddressOf(request);
+  const refuse = (
+    status: number,
+    reason: RejectionReason,
+    error: string,
+    problems?: { path: string; message: string }[],
+  ) => {
+    deps.metrics.rejections.inc({ reason });
+    deps.logger.warn({ remoteAddress: address, reason, error }, `enrollment refused: ${error}`);
+    sendError(response, status, problems ? { error, problems } : { error });
+  };
+  if (!deps.rateLimiter.take(address)) {
+    response.setHeader("retry-after", "60");
+    return refuse(
+      429,
+      "enroll-rate-limited",
+      "too many enrollment attempts from this address; retry in a minute",
+    );
+  }
+  let body: unknown;
+  try {
+    body = await readJsonBody(request, 16_384);
+  } catch (error) {
+    if (error instanceof BodyError)
+      return refuse(error.status, "enroll-bad-request", error.message);
+    throw error;
+  }
+  const parsed = enrollRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => ({
+      path: issue.path.join("."),
+      message: issue.message,
+    }));
+    return refuse(400, "enroll-bad-request", "invalid enrollment request", problems);
+  }
+  const { enrollmentSecret, hostname, deviceDocUrl } = parsed.data;
+  const deviceId = parsed.data.deviceId as DeviceId;
+  if (!deps.principals.checkEnrollmentSecret(enrollmentSecret)) {
+    return refuse(403, "enroll-bad-secret", "wrong enrollment secret");
+  }
+  if (!isValidAutomergeUrl(deviceDocUrl)) {
+    const problems = [
+      { path: "deviceDocUrl", message: "expected an automerge: URL with a valid document ID" },
+    ];
+    return refuse(400, "enroll-bad-request", "invalid enrollment request", problems);
+  }
+  const { documentId } = parseAutomergeUrl(deviceDocUrl);
+  const claim = await deps.ownership.claim(documentId, deviceId, deps.maxDocumentsPerDevice);
+  if (claim === "owned-by-another") {
+    return refuse(409, "enroll-conflict", `document ${documentId} belongs to another device`);
+  }
+  if (claim === "limit-reached") {
+    return refuse(
+      409,
+      "enroll-conflict",
+      `device ${deviceId} owns the maximum number of documents`,
+    );
+  }
+
+  const rotated = deps.principals.device(deviceId) !== undefined;
+  const deviceToken = await deps.principals.enrollDevice({
+    deviceId,
+    hostname,
+    deviceDocumentId: documentId,
+  });
+  deps.fleet.change((fleet) => {
+    fleet.devices[deviceId] = { deviceDocUrl, hostname, enrolledAt: Date.now() };
+  });
+  await deps.flushFleet();
+  deps.metrics.enrollments.inc({ rotated: String(rotated) });
+  deps.logger.info(
+    { deviceId, hostname, rotated, remoteAddress: address },
+    `device ${deviceId} enrolled${rotated ? " again; its previous token is revoked" : ""}`,
+  );
+  sendJson(response, 200, {
+    deviceToken,
+    relayPeerId: deps.relayPeerId,
+    rotated,
+  } satisfies EnrollResponse);
+}

@@ -1,0 +1,101 @@
+import { existsSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "@outpost/shared-model";
+import { describePrincipal } from "@outpost/shared-model";
+import sirv from "sirv";
+import type { RelayMetrics } from "../metrics/relay-metrics.js";
+import type { PrincipalStore } from "../state/principal-store.js";
+import type { EnrollDependencies } from "./enroll-handler.js";
+import { handleEnroll } from "./enroll-handler.js";
+import { sendError, sendJson } from "./responses.js";
+import { SYNC_PATH } from "./upgrade-handler.js";
+
+/** What the HTTP routes need. */
+export interface RouteDependencies {
+  enroll: EnrollDependencies;
+  principals: PrincipalStore;
+  metrics: RelayMetrics;
+  health: () => Record<string, unknown>;
+  fleetDocUrl: string;
+  relayPeerId: string;
+  dashboardDirectory?: string;
+  logger: Logger;
+}
+
+/**
+ * The relay's HTTP surface: enrollment, session, health, metrics and the dashboard's static files.
+ * Data never travels here: documents sync over the websocket only (DESIGN §1).
+ */
+export function makeRequestHandler(
+  deps: RouteDependencies,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  const dashboard =
+    deps.dashboardDirectory !== undefined && existsSync(deps.dashboardDirectory)
+      ? sirv(deps.dashboardDirectory, { single: true, etag: true, gzip: true, brotli: true })
+      : undefined;
+  return (request, response) => {
+    route(request, response, deps, dashboard).catch((error: unknown) => {
+      deps.logger.error(
+        { err: error, url: request.url },
+        `request ${request.method} ${request.url} failed`,
+      );
+      if (!response.headersSent)
+        sendError(response, 500, { error: "internal error; see the relay log" });
+      else response.destroy();
+    });
+  };
+}
+
+async function route(
+  request: IncomingMessage,
+  response: ServerResponse,
+  deps: RouteDependencies,
+  dashboard: ReturnType<typeof sirv> | undefined,
+): Promise<void> {
+  const url = new URL(request.url ?? "/", "http://relay");
+  const method = request.method ?? "GET";
+  if (url.pathname === "/healthz" && method === "GET")
+    return sendJson(response, 200, { status: "ok", ...deps.health() });
+  if (url.pathname === "/metrics" && method === "GET") {
+    response.writeHead(200, { "content-type": deps.metrics.registry.contentType });
+    response.end(await deps.metrics.registry.metrics());
+    return;
+  }
+  if (url.pathname === "/v1/enroll") {
+    if (method !== "POST") return sendError(response, 405, { error: "use POST /v1/enroll" });
+    return handleEnroll(request, response, deps.enroll);
+  }
+  if (url.pathname === "/v1/session" && method === "GET")
+    return session(request, url, response, deps);
+  if (url.pathname === SYNC_PATH)
+    return sendError(response, 426, { error: `${SYNC_PATH} is a websocket endpoint` });
+  if (dashboard !== undefined && (method === "GET" || method === "HEAD")) {
+    dashboard(request, response, () =>
+      sendError(response, 404, { error: `nothing at ${url.pathname}` }),
+    );
+    return;
+  }
+  sendError(response, 404, { error: `nothing at ${method} ${url.pathname}` });
+}
+
+/** Who the bearer of a token is, and for admins where the fleet is: what a dashboard signs in with. */
+function session(
+  request: IncomingMessage,
+  url: URL,
+  response: ServerResponse,
+  deps: RouteDependencies,
+): void {
+  const header = request.headers.authorization ?? "";
+  const token = header.startsWith("Bearer ") ? header.slice(7) : url.searchParams.get("token");
+  const principal = token ? deps.principals.authenticate(token) : undefined;
+  if (principal === undefined) {
+    sendError(response, 401, { error: token ? "invalid or revoked token" : "missing token" });
+    return;
+  }
+  sendJson(response, 200, {
+    principal: describePrincipal(principal),
+    relayPeerId: deps.relayPeerId,
+    syncPath: SYNC_PATH,
+    ...(principal.kind === "admin" ? { fleetDocUrl: deps.fleetDocUrl } : {}),
+  });
+}

@@ -1,0 +1,78 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/** Why the relay refused something; every refusal is logged and counted under one of these. */
+export type RejectionReason =
+  | "missing-token"
+  | "bad-token"
+  | "too-many-connections"
+  | "forged-sender"
+  | "malformed-frame"
+  | "oversized-frame"
+  | "disallowed-message"
+  | "access-denied"
+  | "document-limit"
+  | "enroll-bad-secret"
+  | "enroll-bad-request"
+  | "enroll-rate-limited"
+  | "enroll-conflict";
+
+/**
+ * The relay's Prometheus metrics, on a registry of its own (several relays in one test process
+ * must not share counters). Process metrics (RSS, CPU, event-loop lag) come with it.
+ */
+export class RelayMetrics {
+  readonly registry = new Registry();
+  readonly connections = new Gauge({
+    name: "outpost_relay_connections",
+    help: "Open sync websockets by principal kind",
+    labelNames: ["kind"] as const,
+    registers: [this.registry],
+  });
+  readonly rejections = new Counter({
+    name: "outpost_relay_rejections_total",
+    help: "Refused connections, messages, accesses and enrollments, by reason",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  readonly enrollments = new Counter({
+    name: "outpost_relay_enrollments_total",
+    help: "Successful enrollments; rotated counts re-enrollments of a known device",
+    labelNames: ["rotated"] as const,
+    registers: [this.registry],
+  });
+  readonly receivedBytes = new Counter({
+    name: "outpost_relay_received_bytes_total",
+    help: "Bytes of websocket frames received",
+    registers: [this.registry],
+  });
+  readonly receivedMessages = new Counter({
+    name: "outpost_relay_received_messages_total",
+    help: "Websocket frames received",
+    registers: [this.registry],
+  });
+  readonly documentsLoaded = new Gauge({
+    name: "outpost_relay_documents_loaded",
+    help: "Documents held in memory",
+    registers: [this.registry],
+  });
+  readonly documentsUnloaded = new Counter({
+    name: "outpost_relay_documents_unloaded_total",
+    help: "Idle documents flushed and unloaded from memory",
+    registers: [this.registry],
+  });
+  readonly durableAcks = new Counter({
+    name: "outpost_relay_durable_acks_total",
+    help: "Stored-heads messages sent after a flush",
+    registers: [this.registry],
+  });
+  readonly flushSeconds = new Histogram({
+    name: "outpost_relay_flush_seconds",
+    help: "Time to flush one document to disk",
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: "outpost_relay_" });
+  }
+}

@@ -1,0 +1,71 @@
+import { decodeSyncMessage } from "@automerge/automerge";
+import { isValidDocumentId } from "@automerge/automerge-repo";
+
+/** The message types a client may send; others (e.g. remote-heads gossip) bypass access checks. */
+const ALLOWED_TYPES = new Set(["join", "sync", "request", "ephemeral", "doc-unavailable"]);
+
+/** A decoded frame that passed the guard: a message object with a known type and a sender. */
+export interface GuardedMessage {
+  type: string;
+  senderId: string;
+  [field: string]: unknown;
+}
+
+/** Why a frame was refused, with a close code: 1007 malformed data, 1008 policy violation. */
+export interface FrameProblem {
+  closeCode: 1007 | 1008;
+  reason: "malformed-frame" | "disallowed-message";
+  detail: string;
+}
+
+/**
+ * Checks a decoded websocket frame before automerge-repo sees it. The stock server adapter
+ * destructures whatever CBOR decoded to (a `null` throws out of the socket's event handler and
+ * takes the process down) and hands unknown shapes on; a sync message with bytes Automerge cannot
+ * decode is caught here too, so it never reaches a document's synchronizer.
+ */
+export function guardFrame(decoded: unknown): GuardedMessage | FrameProblem {
+  if (typeof decoded !== "object" || decoded === null || Array.isArray(decoded)) {
+    return malformed("a frame must decode to a message object");
+  }
+  const message = decoded as Record<string, unknown>;
+  if (typeof message.type !== "string") return malformed("message without a type");
+  if (!ALLOWED_TYPES.has(message.type)) {
+    return {
+      closeCode: 1008,
+      reason: "disallowed-message",
+      detail: `message type ${JSON.stringify(message.type)} is not accepted`,
+    };
+  }
+  if (typeof message.senderId !== "string" || message.senderId === "") {
+    return malformed(`${message.type} message without a senderId`);
+  }
+  if (message.type === "join") return message as GuardedMessage;
+  if (typeof message.documentId !== "string" || !isValidDocumentId(message.documentId)) {
+    return malformed(`${message.type} message with an invalid documentId`);
+  }
+  if (message.type === "doc-unavailable") return message as GuardedMessage;
+  if (!(message.data instanceof Uint8Array))
+    return malformed(`${message.type} message without binary data`);
+  if (message.type === "ephemeral") {
+    if (typeof message.sessionId !== "string" || typeof message.count !== "number") {
+      return malformed("ephemeral message without sessionId and count");
+    }
+    return message as GuardedMessage;
+  }
+  try {
+    decodeSyncMessage(message.data);
+  } catch {
+    return malformed(`${message.type} message whose data is not an Automerge sync message`);
+  }
+  return message as GuardedMessage;
+}
+
+function malformed(detail: string): FrameProblem {
+  return { closeCode: 1007, reason: "malformed-frame", detail };
+}
+
+/** True when the guard refused the frame. */
+export function isFrameProblem(result: GuardedMessage | FrameProblem): result is FrameProblem {
+  return "closeCode" in result;
+}

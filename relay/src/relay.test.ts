@@ -1,0 +1,34 @@
+import type { DocHandle } from "@automerge/automerge-repo";
+import type { StoredHeadsMessage } from "@outpost/shared-model";
+import { isStoredHeadsMessage } from "@outpost/shared-model";
+import { afterEach, describe, expect, it } from "vitest";
+import type { TestRelay } from "./testing/relay-fixture.js";
+import { startTestRelay } from "./testing/relay-fixture.js";
+
+let fixture: TestRelay | undefined;
+afterEach(async () => {
+  await fixture?.close();
+  fixture = undefined;
+});
+
+function nextStoredHeads(
+  handle: DocHandle<unknown>,
+  relayPeerId: string,
+): Promise<StoredHeadsMessage> {
+  return new Promise((resolve) => {
+    handle.on("ephemeral-message", ({ message, senderId }) => {
+      if (senderId === relayPeerId && isStoredHeadsMessage(message)) resolve(message);
+    });
+  });
+}
+
+describe("relay", () => {
+  it("an admin syncs a document and receives the durable acknowledgement of its heads", async () => {
+    fixture = await startTestRelay();
+    const admin = fixture.connect({ kind: "admin", name: "alice" }, fixture.adminToken);
+    const handle = admin.create<{ notes: string[] }>({ notes: ["hello"] });
+    const ack = await nextStoredHeads(handle, fixture.relay.peerId);
+    expect(ack.heads).toEqual(handle.heads());
+    expect(ack.documentId).toBe(handle.documentId);
+  });
+});

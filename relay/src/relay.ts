@@ -1,0 +1,308 @@
+import { randomBytes } from "node:crypto";
+import { mkdir } from "node:fs/promises";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import type { DocHandle, DocumentId, Message, PeerId } from "@automerge/automerge-repo";
+import { Repo, stringifyAutomergeUrl } from "@automerge/automerge-repo";
+import type { FleetDoc, Logger } from "@outpost/shared-model";
+import { createFleetDoc, describePrincipal } from "@outpost/shared-model";
+import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
+import { WebSocketServer } from "ws";
+import { RateLimiter } from "./http/rate-limiter.js";
+import { makeRequestHandler } from "./http/request-handler.js";
+import { makeUpgradeHandler, SYNC_PATH } from "./http/upgrade-handler.js";
+import { RelayMetrics } from "./metrics/relay-metrics.js";
+import { AuthenticatedServerAdapter } from "./network/authenticated-server-adapter.js";
+import type { RelayLimits, RelayOptions } from "./relay-options.js";
+import { DEFAULT_LIMITS } from "./relay-options.js";
+import { OwnershipStore } from "./state/ownership-store.js";
+import { PrincipalStore } from "./state/principal-store.js";
+import { AccessPolicy } from "./sync/access-policy.js";
+import { DurableAcks } from "./sync/durable-acks.js";
+import { IdleUnloader } from "./sync/idle-unloader.js";
+
+/**
+ * One relay process (DESIGN §5): an automerge-repo peer on crash-safe storage behind an
+ * authenticated websocket, with enrollment, health and metrics over HTTP.
+ */
+export class Relay {
+  readonly principals: PrincipalStore;
+  readonly metrics: RelayMetrics;
+  readonly limits: RelayLimits;
+  readonly #server: Server;
+  readonly #webSocketServer: WebSocketServer;
+  readonly #repo: Repo;
+  readonly #adapter: AuthenticatedServerAdapter;
+  readonly #acks: DurableAcks;
+  readonly #unloader: IdleUnloader;
+  readonly #ownership: OwnershipStore;
+  readonly #fleet: DocHandle<FleetDoc>;
+  readonly #logger: Logger;
+  readonly #secure: boolean;
+  readonly #startedAt = Date.now();
+  #stopping: Promise<void> | undefined;
+
+  private constructor(parts: {
+    principals: PrincipalStore;
+    ownership: OwnershipStore;
+    metrics: RelayMetrics;
+    limits: RelayLimits;
+    server: Server;
+    webSocketServer: WebSocketServer;
+    repo: Repo;
+    adapter: AuthenticatedServerAdapter;
+    acks: DurableAcks;
+    unloader: IdleUnloader;
+    fleet: DocHandle<FleetDoc>;
+    logger: Logger;
+    secure: boolean;
+  }) {
+    this.principals = parts.principals;
+    this.#ownership = parts.ownership;
+    this.metrics = parts.metrics;
+    this.limits = parts.limits;
+    this.#server = parts.server;
+    this.#webSocketServer = parts.webSocketServer;
+    this.#repo = parts.repo;
+    this.#adapter = parts.adapter;
+    this.#acks = parts.acks;
+    this.#unloader = parts.unloader;
+    this.#fleet = parts.fleet;
+    this.#logger = parts.logger;
+    this.#secure = parts.secure;
+  }
+
+  /** Opens the data folder, starts listening and resolves once the relay accepts connections. */
+  static async start(options: RelayOptions): Promise<Relay> {
+    const logger = options.logger;
+    const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
+    await mkdir(join(options.dataDirectory, "documents"), { recursive: true, mode: 0o700 });
+    const principals = await PrincipalStore.open(options.dataDirectory, logger);
+    const ownership = await OwnershipStore.open(options.dataDirectory, logger);
+    const metrics = new RelayMetrics();
+    const storage = await CrashSafeFileStorageAdapter.create(
+      join(options.dataDirectory, "documents"),
+      {
+        logger: logger.child({ component: "storage" }),
+      },
+    );
+    const webSocketServer = new WebSocketServer({
+      noServer: true,
+      maxPayload: limits.maxMessageBytes,
+    });
+    const adapter = new AuthenticatedServerAdapter(
+      webSocketServer,
+      logger.child({ component: "sync" }),
+      metrics,
+    );
+
+    const relayId = principals.identity?.relayId ?? randomBytes(8).toString("hex");
+    const peerId = `relay:${relayId}` as PeerId;
+    let policy: AccessPolicy | undefined;
+    const repo = new Repo({
+      storage,
+      network: [adapter],
+      peerId,
+      enableRemoteHeadsGossiping: false,
+      shareConfig: {
+        announce: async () => false,
+        access: (peer, documentId) =>
+          policy ? policy.access(peer, documentId) : Promise.resolve(false),
+      },
+    });
+    const fleet = await openFleetDoc(repo, principals, relayId);
+    policy = new AccessPolicy({
+      peers: adapter,
+      ownership,
+      fleetDocumentId: fleet.documentId,
+      maxDocumentsPerDevice: limits.maxDocumentsPerDevice,
+      logger: logger.child({ component: "access" }),
+      metrics,
+    });
+    const acks = new DurableAcks(repo, { delayMs: options.ackDelayMs ?? 100, logger, metrics });
+    const unloader = new IdleUnloader(repo, {
+      idleMs: options.idleUnloadMs ?? 300_000,
+      logger,
+      metrics,
+    });
+    unloader.pin(fleet.documentId);
+    adapter.on("message", (message: Message) => {
+      if (!("documentId" in message) || message.documentId === undefined) return;
+      unloader.touch(message.documentId);
+      if (message.type === "sync" || message.type === "request") acks.touch(message.documentId);
+    });
+
+    const server = options.tls
+      ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key })
+      : createHttpServer();
+    const relay = new Relay({
+      principals,
+      ownership,
+      metrics,
+      limits,
+      server,
+      webSocketServer,
+      repo,
+      adapter,
+      acks,
+      unloader,
+      fleet,
+      logger,
+      secure: options.tls !== undefined,
+    });
+    server.on(
+      "request",
+      makeRequestHandler({
+        enroll: {
+          principals,
+          ownership,
+          fleet,
+          flushFleet: () => repo.flush([fleet.documentId]),
+          rateLimiter: new RateLimiter(limits.enrollmentsPerMinute),
+          maxDocumentsPerDevice: limits.maxDocumentsPerDevice,
+          relayPeerId: peerId,
+          logger: logger.child({ component: "enroll" }),
+          metrics,
+        },
+        principals,
+        metrics,
+        health: () => relay.#health(),
+        fleetDocUrl: fleet.url,
+        relayPeerId: peerId,
+        dashboardDirectory: options.dashboardDirectory,
+        logger,
+      }),
+    );
+    server.on(
+      "upgrade",
+      makeUpgradeHandler({
+        principals,
+        adapter,
+        webSocketServer,
+        maxConnectionsPerToken: limits.maxConnectionsPerToken,
+        logger,
+        metrics,
+      }),
+    );
+    principals.on("token-revoked", (tokenHash, principal) => {
+      logger.info(
+        { principal: describePrincipal(principal) },
+        `token of ${describePrincipal(principal)} revoked; closing its connections`,
+      );
+      adapter.closeConnectionsOf(tokenHash, `token of ${describePrincipal(principal)} revoked`);
+    });
+    principals.follow();
+    unloader.start(options.idleSweepIntervalMs ?? 30_000);
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port, options.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    logger.info(
+      { url: relay.url, peerId, dataDirectory: options.dataDirectory, tls: relay.#secure },
+      relay.#secure
+        ? `relay listening on ${relay.url} (HTTPS/WSS)`
+        : `relay listening on ${relay.url} over plain HTTP: use it on loopback or behind a TLS proxy`,
+    );
+    return relay;
+  }
+
+  /** `http(s)://host:port` the relay listens on. */
+  get url(): string {
+    const address = this.#server.address() as AddressInfo;
+    const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    return `${this.#secure ? "https" : "http"}://${host}:${address.port}`;
+  }
+
+  /** `ws(s)://host:port/sync`, without the token. */
+  get syncUrl(): string {
+    return `${this.url.replace(/^http/, "ws")}${SYNC_PATH}`;
+  }
+
+  /** The relay's automerge-repo peer ID: the sender of durable acknowledgements. */
+  get peerId(): PeerId {
+    return this.#repo.peerId;
+  }
+
+  /** The fleet document's URL, for admins. */
+  get fleetDocUrl(): string {
+    return this.#fleet.url;
+  }
+
+  /** Unloads idle documents now (tests, and the sweep timer). */
+  sweepIdleDocuments(): Promise<number> {
+    return this.#unloader.sweep();
+  }
+
+  /** Documents held in memory right now. */
+  loadedDocumentIds(): DocumentId[] {
+    return Object.keys(this.#repo.handles) as DocumentId[];
+  }
+
+  /**
+   * Stops accepting, closes every socket, waits for acks under way and flushes every loaded
+   * document. Safe to call twice.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#server.closeAllConnections();
+    for (const socket of this.#webSocketServer.clients) socket.close(1001, "relay shutting down");
+    this.#webSocketServer.close();
+    await Promise.all([this.#acks.stop(), this.#unloader.stop()]);
+    const ready = Object.entries(this.#repo.handles)
+      .filter(([, handle]) => handle.isReady())
+      .map(([documentId]) => documentId as DocumentId);
+    await this.#repo.flush(ready);
+    this.#adapter.disconnect();
+    this.principals.close();
+    await closed;
+    this.#logger.info(
+      { flushed: ready.length },
+      `relay stopped; ${ready.length} documents flushed`,
+    );
+  }
+
+  #health(): Record<string, unknown> {
+    return {
+      uptimeS: Math.round((Date.now() - this.#startedAt) / 1000),
+      documentsLoaded: Object.keys(this.#repo.handles).length,
+      connections: this.#webSocketServer.clients.size,
+      enrolledDevices: this.principals.deviceCount(),
+      ownedDocuments: this.#ownership.size,
+    };
+  }
+}
+
+/** Finds the fleet document, or creates it on the first start of a data folder. */
+async function openFleetDoc(
+  repo: Repo,
+  principals: PrincipalStore,
+  relayId: string,
+): Promise<DocHandle<FleetDoc>> {
+  const identity = principals.identity;
+  if (identity !== undefined) {
+    try {
+      return await repo.find<FleetDoc>(
+        stringifyAutomergeUrl({ documentId: identity.fleetDocumentId as DocumentId }),
+      );
+    } catch (cause) {
+      throw new Error(
+        `the fleet document ${identity.fleetDocumentId} is missing from the data folder`,
+        { cause },
+      );
+    }
+  }
+  const fleet = repo.create<FleetDoc>(createFleetDoc());
+  await repo.flush([fleet.documentId]);
+  await principals.initialize(relayId, fleet.documentId);
+  return fleet;
+}

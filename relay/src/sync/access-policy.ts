@@ -1,0 +1,79 @@
+import type { DocumentId, PeerId } from "@automerge/automerge-repo";
+import type { Logger, Principal } from "@outpost/shared-model";
+import { describePrincipal } from "@outpost/shared-model";
+import type { RejectionReason, RelayMetrics } from "../metrics/relay-metrics.js";
+import type { OwnershipStore } from "../state/ownership-store.js";
+
+/** Where the policy learns who a peer is (the authenticated adapter). */
+export interface PeerDirectory {
+  principalOfPeer(peerId: string): Principal | undefined;
+}
+
+/**
+ * Who may sync which document (DESIGN §5), asked by automerge-repo for every incoming message:
+ * admins reach every document; a device reaches the documents it owns, and becomes the owner of a
+ * document nobody owns the first time it syncs it (up to `maxDocumentsPerDevice`); nobody but
+ * admins reaches the FleetDoc. Admins never claim: a dashboard may ask for a device's new day
+ * document before the device has synced it. Answers come from memory; only a claim touches disk.
+ */
+export class AccessPolicy {
+  readonly #peers: PeerDirectory;
+  readonly #ownership: OwnershipStore;
+  readonly #fleetDocumentId: string;
+  readonly #maxDocumentsPerDevice: number;
+  readonly #logger: Logger;
+  readonly #metrics: RelayMetrics;
+
+  constructor(options: {
+    peers: PeerDirectory;
+    ownership: OwnershipStore;
+    fleetDocumentId: string;
+    maxDocumentsPerDevice: number;
+    logger: Logger;
+    metrics: RelayMetrics;
+  }) {
+    this.#peers = options.peers;
+    this.#ownership = options.ownership;
+    this.#fleetDocumentId = options.fleetDocumentId;
+    this.#maxDocumentsPerDevice = options.maxDocumentsPerDevice;
+    this.#logger = options.logger;
+    this.#metrics = options.metrics;
+  }
+
+  /** automerge-repo's `shareConfig.access`. */
+  readonly access = async (peerId: PeerId, documentId: DocumentId): Promise<boolean> => {
+    const principal = this.#peers.principalOfPeer(peerId);
+    if (principal === undefined)
+      return this.#deny("access-denied", peerId, documentId, "unknown peer");
+    if (principal.kind === "admin") return true;
+    if (documentId === this.#fleetDocumentId) {
+      return this.#deny("access-denied", peerId, documentId, "the fleet document is for admins");
+    }
+    const owner = this.#ownership.ownerOf(documentId);
+    if (owner === principal.deviceId) return true;
+    if (owner !== undefined) {
+      return this.#deny("access-denied", peerId, documentId, `owned by device ${owner}`);
+    }
+    const claim = await this.#ownership.claim(
+      documentId,
+      principal.deviceId,
+      this.#maxDocumentsPerDevice,
+    );
+    if (claim === "claimed" || claim === "already-owned") return true;
+    if (claim === "limit-reached") {
+      const detail = `device owns ${this.#maxDocumentsPerDevice} documents, the limit`;
+      return this.#deny("document-limit", peerId, documentId, detail);
+    }
+    return this.#deny("access-denied", peerId, documentId, "claimed by another device");
+  };
+
+  #deny(reason: RejectionReason, peerId: string, documentId: string, detail: string): false {
+    const principal = this.#peers.principalOfPeer(peerId);
+    this.#metrics.rejections.inc({ reason });
+    this.#logger.warn(
+      { principal: principal ? describePrincipal(principal) : peerId, documentId, reason, detail },
+      `refused ${documentId} to ${principal ? describePrincipal(principal) : peerId}: ${detail}`,
+    );
+    return false;
+  }
+}

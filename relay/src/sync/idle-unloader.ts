@@ -1,0 +1,99 @@
+import type { DocHandle, DocumentId, Repo } from "@automerge/automerge-repo";
+import type { Logger } from "@outpost/shared-model";
+import type { RelayMetrics } from "../metrics/relay-metrics.js";
+
+/**
+ * Keeps memory bounded by unloading documents nobody has touched for `idleMs`.
+ *
+ * automerge-repo 2.5's `removeFromCache` unloads the handle, which swaps in an empty document and
+ * fires `heads-changed`; the repo's throttled save listener then writes that empty document, and
+ * a compaction can delete the real chunks. So: flush first, give up if the document was touched
+ * meanwhile, detach the save listener, and only then remove it. A later message reloads the
+ * document from storage.
+ */
+export class IdleUnloader {
+  readonly #repo: Repo;
+  readonly #idleMs: number;
+  readonly #logger: Logger;
+  readonly #metrics: RelayMetrics;
+  readonly #lastTouched = new Map<DocumentId, number>();
+  readonly #pinned = new Set<DocumentId>();
+  #timer: NodeJS.Timeout | undefined;
+  #sweeping: Promise<void> = Promise.resolve();
+
+  constructor(repo: Repo, options: { idleMs: number; logger: Logger; metrics: RelayMetrics }) {
+    this.#repo = repo;
+    this.#idleMs = options.idleMs;
+    this.#logger = options.logger;
+    this.#metrics = options.metrics;
+  }
+
+  /** Never unloads `documentId` (the fleet document, which the relay itself writes). */
+  pin(documentId: DocumentId): void {
+    this.#pinned.add(documentId);
+  }
+
+  /** Records activity on a document. */
+  touch(documentId: DocumentId): void {
+    this.#lastTouched.set(documentId, performance.now());
+  }
+
+  /** Sweeps every `intervalMs` until {@link stop}. */
+  start(intervalMs: number): void {
+    this.#timer = setInterval(() => {
+      this.#sweeping = this.#sweeping.then(async () => {
+        await this.sweep();
+      });
+    }, intervalMs);
+    this.#timer.unref();
+  }
+
+  /** Stops sweeping and waits for a sweep under way. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#sweeping;
+  }
+
+  /** Unloads every loaded document idle for longer than `idleMs`; returns how many. */
+  async sweep(): Promise<number> {
+    const now = performance.now();
+    let unloaded = 0;
+    for (const [documentId, handle] of Object.entries(this.#repo.handles) as [
+      DocumentId,
+      DocHandle<unknown>,
+    ][]) {
+      if (this.#pinned.has(documentId) || !handle.isReady()) continue;
+      const touched = this.#lastTouched.get(documentId) ?? 0;
+      if (now - touched < this.#idleMs) continue;
+      if (await this.unload(documentId, handle, touched)) unloaded += 1;
+    }
+    this.#metrics.documentsLoaded.set(Object.keys(this.#repo.handles).length);
+    return unloaded;
+  }
+
+  /** Safely unloads one document, unless it is touched while flushing. */
+  async unload(
+    documentId: DocumentId,
+    handle: DocHandle<unknown>,
+    touchedBefore: number,
+  ): Promise<boolean> {
+    try {
+      await this.#repo.flush([documentId]);
+    } catch (error) {
+      this.#logger.error(
+        { err: error, documentId },
+        `flushing idle ${documentId} failed; kept in memory`,
+      );
+      return false;
+    }
+    if ((this.#lastTouched.get(documentId) ?? 0) !== touchedBefore || !handle.isReady())
+      return false;
+    // The workaround: without the repo's save listener, the empty stand-in is never written.
+    handle.removeAllListeners("heads-changed");
+    await this.#repo.removeFromCache(documentId);
+    this.#lastTouched.delete(documentId);
+    this.#metrics.documentsUnloaded.inc();
+    this.#logger.debug({ documentId }, `unloaded idle document ${documentId}`);
+    return true;
+  }
+}

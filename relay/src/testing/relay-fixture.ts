@@ -1,0 +1,70 @@
+/**
+ * Test support: a real relay on 127.0.0.1 with a fresh data folder, and real automerge-repo
+ * clients that connect to it over real websockets.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { PeerId } from "@automerge/automerge-repo";
+import { Repo } from "@automerge/automerge-repo";
+import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
+import type { Principal } from "@outpost/shared-model";
+import { peerIdFor, silentLogger } from "@outpost/shared-model";
+import { Relay } from "../relay.js";
+import type { RelayOptions } from "../relay-options.js";
+
+/** A started relay, its data folder, an admin token, and a way to stop and clean up. */
+export interface TestRelay {
+  relay: Relay;
+  dataDirectory: string;
+  adminToken: string;
+  /** Stops the relay and its clients; removes the data folder unless `keepData`. */
+  close(options?: { keepData?: boolean }): Promise<void>;
+  /** A real client repo connected as `principal` with `token`. */
+  connect(
+    principal: Principal,
+    token: string,
+    options?: { storage?: Repo["storageSubsystem"] },
+  ): Repo;
+}
+
+/** Starts a relay on an ephemeral loopback port, with an admin named `alice`. */
+export async function startTestRelay(
+  options: Partial<Omit<RelayOptions, "host" | "port">> & { dataDirectory?: string } = {},
+): Promise<TestRelay> {
+  const dataDirectory = options.dataDirectory ?? (await mkdtemp(join(tmpdir(), "outpost-relay-")));
+  const relay = await Relay.start({
+    logger: silentLogger,
+    ...options,
+    dataDirectory,
+    host: "127.0.0.1",
+    port: 0,
+  });
+  const adminToken = relay.principals.listAdmins().some((admin) => admin.name === "alice")
+    ? ""
+    : await relay.principals.addAdmin("alice");
+  const clients: Repo[] = [];
+  let session = 0;
+  return {
+    relay,
+    dataDirectory,
+    adminToken,
+    connect(principal, token) {
+      session += 1;
+      const repo = new Repo({
+        network: [
+          new WebSocketClientAdapter(`${relay.syncUrl}?token=${encodeURIComponent(token)}`, 200),
+        ],
+        peerId: peerIdFor(principal, `s${session}`) as PeerId,
+        shareConfig: { announce: async () => true, access: async () => true },
+      });
+      clients.push(repo);
+      return repo;
+    },
+    async close({ keepData = false } = {}) {
+      await Promise.allSettled(clients.map((client) => client.shutdown()));
+      await relay.stop();
+      if (!keepData) await rm(dataDirectory, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * `POST /v1/enroll`: a device presents the fleet's enrollment secret and gets a device token.
+ * Request and response shapes shared by the relay and the agent.
+ */
+import { z } from "zod";
+import { isDeviceId } from "../ids/ids.js";
+
+/** What a device sends to enroll (JSON body). */
+export const enrollRequestSchema = z.object({
+  enrollmentSecret: z.string().min(1).max(512),
+  deviceId: z.string().refine(isDeviceId, {
+    message: "expected a device ID: 1-64 of [A-Za-z0-9._-], starting with a letter or digit",
+  }),
+  hostname: z.string().min(1).max(255),
+  deviceDocUrl: z.string().regex(/^automerge:[1-9A-HJ-NP-Za-km-z]+$/, {
+    message: "expected an automerge: URL",
+  }),
+});
+
+/** A parsed enrollment request. */
+export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
+
+/** What the relay answers on success (HTTP 200, JSON). */
+export interface EnrollResponse {
+  /** The device token: send it as `?token=` on the sync websocket. Shown once, stored hashed. */
+  deviceToken: string;
+  /** The relay's automerge-repo peer ID: only its stored-heads messages count as durable. */
+  relayPeerId: string;
+  /** True when this device ID was enrolled before and its previous token is now revoked. */
+  rotated: boolean;
+}
+
+/** Error body of every non-2xx HTTP answer from the relay. */
+export interface RelayErrorBody {
+  error: string;
+  /** Field paths and what was wrong, for a 400. */
+  problems?: { path: string; message: string }[];
+}

@@ -1,0 +1,13 @@
+/** Wire shapes and identities shared by the relay and its clients. */
+export type { EnrollRequest, EnrollResponse, RelayErrorBody } from "./enrollment.js";
+export { enrollRequestSchema } from "./enrollment.js";
+export type { Principal } from "./peer-ids.js";
+export {
+  describePrincipal,
+  isAdminName,
+  peerIdFor,
+  principalOfPeerId,
+  samePrincipal,
+} from "./peer-ids.js";
+export type { StoredHeadsMessage } from "./stored-heads.js";
+export { isStoredHeadsMessage, STORED_HEADS_MESSAGE_TYPE } from "./stored-heads.js";
