@@ -77,7 +77,9 @@ export class Relay {
   /** Opens the data folder, starts listening and resolves once the relay accepts connections. */
   static async start(options: RelayOptions): Promise<Relay> {
     const logger = options.logger;
-    const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
+    // Limits left undefined (e.g. absent from the config file) keep their defaults.
+    const given = Object.entries(options.limits ?? {}).filter(([, value]) => value !== undefined);
+    const limits: RelayLimits = { ...DEFAULT_LIMITS, ...Object.fromEntries(given) };
     await mkdir(join(options.dataDirectory, "documents"), { recursive: true, mode: 0o700 });
     const principals = await PrincipalStore.open(options.dataDirectory, logger);
     const ownership = await OwnershipStore.open(options.dataDirectory, logger);

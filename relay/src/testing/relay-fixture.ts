@@ -9,7 +9,7 @@ import type { PeerId } from "@automerge/automerge-repo";
 import { Repo } from "@automerge/automerge-repo";
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import type { Principal } from "@outpost/shared-model";
-import { peerIdFor, silentLogger } from "@outpost/shared-model";
+import { makeLogger, peerIdFor, silentLogger } from "@outpost/shared-model";
 import { Relay } from "../relay.js";
 import type { RelayOptions } from "../relay-options.js";
 
@@ -33,8 +33,10 @@ export async function startTestRelay(
   options: Partial<Omit<RelayOptions, "host" | "port">> & { dataDirectory?: string } = {},
 ): Promise<TestRelay> {
   const dataDirectory = options.dataDirectory ?? (await mkdtemp(join(tmpdir(), "outpost-relay-")));
+  // RELAY_TEST_LOG=1 prints the relay's debug log, for finding out why a test failed.
+  const logger = process.env.RELAY_TEST_LOG ? makeLogger("test-relay", "debug") : silentLogger;
   const relay = await Relay.start({
-    logger: silentLogger,
+    logger,
     ...options,
     dataDirectory,
     host: "127.0.0.1",

@@ -1,0 +1,58 @@
+import type { Logger } from "@outpost/shared-model";
+import { isAdminName } from "@outpost/shared-model";
+import { PrincipalStore } from "../state/principal-store.js";
+import { CliError } from "./cli-error.js";
+import { type CommonFlags, dataDirectoryOf, makeCliLogger } from "./common.js";
+
+/** `admin add|list|revoke`: works whether or not a relay is running on the same data folder. */
+export async function runAdminCommand(args: string[], flags: CommonFlags): Promise<void> {
+  const [action, name, ...extra] = args;
+  if (extra.length > 0) throw new CliError(`unexpected arguments: ${extra.join(" ")}`);
+  const store = await openStore(flags);
+  if (action === "list") {
+    const admins = store.listAdmins();
+    if (admins.length === 0)
+      process.stdout.write("no admins; create one with: outpost-relay admin add NAME\n");
+    for (const admin of admins)
+      process.stdout.write(`${admin.name}\tadded ${new Date(admin.addedAt).toISOString()}\n`);
+    return;
+  }
+  if (action !== "add" && action !== "revoke")
+    throw new CliError("admin needs add NAME, list or revoke NAME");
+  if (!isAdminName(name)) {
+    throw new CliError(
+      `admin ${action}: expected a NAME of 1-64 lowercase letters, digits, '.', '_' or '-', received ${JSON.stringify(name ?? "")}`,
+    );
+  }
+  if (action === "add") {
+    const token = await store.addAdmin(name);
+    process.stdout.write(`${token}\n`);
+    process.stderr.write(
+      `admin ${name} added. The token above is shown only this once; the relay keeps only its hash.\n`,
+    );
+  } else {
+    await store.revokeAdmin(name);
+    process.stderr.write(
+      `admin ${name} revoked; a running relay closes its connections within a second.\n`,
+    );
+  }
+}
+
+/** `enroll-secret show|rotate`. */
+export async function runEnrollSecretCommand(args: string[], flags: CommonFlags): Promise<void> {
+  const [action, ...extra] = args;
+  if (extra.length > 0 || (action !== "show" && action !== "rotate")) {
+    throw new CliError("enroll-secret needs show or rotate");
+  }
+  const store = await openStore(flags);
+  const secret =
+    action === "show" ? await store.enrollmentSecret() : await store.rotateEnrollmentSecret();
+  process.stdout.write(`${secret}\n`);
+  if (action === "rotate")
+    process.stderr.write("enrollment secret rotated; enrolled devices keep their tokens.\n");
+}
+
+async function openStore(flags: CommonFlags): Promise<PrincipalStore> {
+  const logger: Logger = makeCliLogger(flags);
+  return PrincipalStore.open(await dataDirectoryOf(flags), logger);
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/**
+ * `outpost-relay`: run the relay and manage who may use it.
+ *
+ *   serve --data DIR [--host H] [--port P] [--tls-cert F --tls-key F] [--config FILE]
+ *   admin add NAME | admin list | admin revoke NAME        (with --data DIR or --config FILE)
+ *   enroll-secret show | enroll-secret rotate              (with --data DIR or --config FILE)
+ */
+import { parseArgs } from "node:util";
+import { runAdminCommand, runEnrollSecretCommand } from "./admin-commands.js";
+import { CliError, usage } from "./cli-error.js";
+import { runServe } from "./serve.js";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  strict: true,
+  options: {
+    data: { type: "string" },
+    host: { type: "string" },
+    port: { type: "string" },
+    "tls-cert": { type: "string" },
+    "tls-key": { type: "string" },
+    config: { type: "string" },
+    dashboard: { type: "string" },
+    "log-level": { type: "string" },
+    help: { type: "boolean", short: "h" },
+  },
+});
+
+const [command, ...rest] = positionals;
+try {
+  if (values.help || command === undefined || command === "help") {
+    process.stdout.write(usage);
+  } else if (command === "serve") {
+    await runServe(values);
+  } else if (command === "admin") {
+    await runAdminCommand(rest, values);
+  } else if (command === "enroll-secret") {
+    await runEnrollSecretCommand(rest, values);
+  } else {
+    throw new CliError(`unknown command ${JSON.stringify(command)}`);
+  }
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(
+    `outpost-relay: ${message}\n${error instanceof CliError ? `\n${usage}` : ""}`,
+  );
+  process.exitCode = 2;
+}

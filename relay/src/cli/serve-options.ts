@@ -1,0 +1,80 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { Logger } from "@outpost/shared-model";
+import type { RelayFileConfig } from "../config/relay-config.js";
+import { RelayConfigError } from "../config/relay-config.js";
+import type { RelayOptions } from "../relay-options.js";
+
+/** `serve` flags; each overrides the config file's value. */
+export interface ServeFlags {
+  data?: string;
+  host?: string;
+  port?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  dashboard?: string;
+}
+
+/** Where the relay listens when nothing says otherwise: loopback only. */
+export const DEFAULT_ADDRESS = { host: "127.0.0.1", port: 8080 } as const;
+
+/** Combines flags and the config file into relay options, reading the TLS files. */
+export async function resolveServeOptions(
+  flags: ServeFlags,
+  config: RelayFileConfig,
+  logger: Logger,
+  defaultDashboard: string,
+): Promise<RelayOptions> {
+  const data = flags.data ?? config.data;
+  if (data === undefined)
+    throw new RelayConfigError("no data folder: pass --data DIR or set data in the config file");
+  const port =
+    flags.port === undefined ? (config.port ?? DEFAULT_ADDRESS.port) : parsePort(flags.port);
+  const certPath = flags.tlsCert ?? config.tls?.cert;
+  const keyPath = flags.tlsKey ?? config.tls?.key;
+  if ((certPath === undefined) !== (keyPath === undefined)) {
+    throw new RelayConfigError("TLS needs both a certificate and a key (--tls-cert and --tls-key)");
+  }
+  return {
+    dataDirectory: resolve(data),
+    host: flags.host ?? config.host ?? DEFAULT_ADDRESS.host,
+    port,
+    tls:
+      certPath && keyPath
+        ? { cert: await readPem(certPath, "certificate"), key: await readPem(keyPath, "key") }
+        : undefined,
+    limits: {
+      maxMessageBytes: config.limits?.max_message_bytes,
+      maxConnectionsPerToken: config.limits?.max_connections_per_token,
+      maxDocumentsPerDevice: config.limits?.max_documents_per_device,
+      enrollmentsPerMinute: config.limits?.enrollments_per_minute,
+    },
+    idleUnloadMs:
+      config.sync?.idle_unload_seconds === undefined
+        ? undefined
+        : config.sync.idle_unload_seconds * 1000,
+    ackDelayMs: config.sync?.ack_delay_ms,
+    dashboardDirectory: resolve(flags.dashboard ?? config.dashboard ?? defaultDashboard),
+    logger,
+  };
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new RelayConfigError(
+      `--port: expected a port number 0..65535, received ${JSON.stringify(text)}`,
+    );
+  }
+  return port;
+}
+
+async function readPem(path: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (cause) {
+    throw new RelayConfigError(`cannot read TLS ${what} ${path}: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+}
