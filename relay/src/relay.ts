@@ -22,6 +22,7 @@ import { PrincipalStore } from "./state/principal-store.js";
 import { AccessPolicy } from "./sync/access-policy.js";
 import { DurableAcks } from "./sync/durable-acks.js";
 import { IdleUnloader } from "./sync/idle-unloader.js";
+import { PeerRequests } from "./sync/peer-requests.js";
 
 /**
  * One relay process (DESIGN §5): an automerge-repo peer on crash-safe storage behind an
@@ -94,10 +95,12 @@ export class Relay {
       noServer: true,
       maxPayload: limits.maxMessageBytes,
     });
+    const requests = new PeerRequests();
     const adapter = new AuthenticatedServerAdapter(
       webSocketServer,
       logger.child({ component: "sync" }),
       metrics,
+      requests,
     );
 
     const relayId = principals.identity?.relayId ?? randomBytes(8).toString("hex");
@@ -117,6 +120,7 @@ export class Relay {
     const fleet = await openFleetDoc(repo, principals, relayId);
     policy = new AccessPolicy({
       peers: adapter,
+      requests,
       ownership,
       fleetDocumentId: fleet.documentId,
       maxDocumentsPerDevice: limits.maxDocumentsPerDevice,

@@ -5,6 +5,7 @@ import type { Logger, Principal } from "@outpost/shared-model";
 import { describePrincipal, principalOfPeerId, samePrincipal } from "@outpost/shared-model";
 import type { RawData, WebSocket, WebSocketServer } from "ws";
 import type { RejectionReason, RelayMetrics } from "../metrics/relay-metrics.js";
+import type { PeerRequests } from "../sync/peer-requests.js";
 import type { FrameProblem } from "./frame-guard.js";
 import { guardFrame, isFrameProblem } from "./frame-guard.js";
 
@@ -30,12 +31,19 @@ export class AuthenticatedServerAdapter extends WebSocketServerAdapter {
   readonly #verifiedPeers = new Map<string, Principal>();
   readonly #logger: Logger;
   readonly #metrics: RelayMetrics;
+  readonly #requests: PeerRequests;
 
-  constructor(server: WebSocketServer, logger: Logger, metrics: RelayMetrics) {
+  constructor(
+    server: WebSocketServer,
+    logger: Logger,
+    metrics: RelayMetrics,
+    requests: PeerRequests,
+  ) {
     // Same `ws` class; only the type declarations differ (the stock adapter's come through a CJS path).
     super(server as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0]);
     this.#logger = logger;
     this.#metrics = metrics;
+    this.#requests = requests;
   }
 
   /** Binds an authenticated principal to a freshly upgraded socket. */
@@ -48,6 +56,7 @@ export class AuthenticatedServerAdapter extends WebSocketServerAdapter {
       this.#metrics.connections.dec({ kind: principal.kind });
       if (connection?.peerId !== undefined && !this.#peerStillConnected(connection.peerId)) {
         this.#verifiedPeers.delete(connection.peerId);
+        this.#requests.forget(connection.peerId);
       }
     });
     socket.on("error", (error) => {
@@ -135,6 +144,9 @@ export class AuthenticatedServerAdapter extends WebSocketServerAdapter {
     }
     // Decoded and checked once; handing on the object saves the stock adapter decoding it again.
     if (this.sockets[message.senderId as keyof typeof this.sockets] !== socket) return;
+    // Before automerge-repo asks `access`: this peer itself asked about this document.
+    if (connection.principal.kind === "device")
+      this.#requests.note(message.senderId, message.documentId as string);
     this.emit("message", message as unknown as Message);
   }
 

@@ -3,6 +3,7 @@ import type { Logger, Principal } from "@outpost/shared-model";
 import { describePrincipal } from "@outpost/shared-model";
 import type { RejectionReason, RelayMetrics } from "../metrics/relay-metrics.js";
 import type { OwnershipStore } from "../state/ownership-store.js";
+import type { PeerRequests } from "./peer-requests.js";
 
 /** Where the policy learns who a peer is (the authenticated adapter). */
 export interface PeerDirectory {
@@ -15,9 +16,14 @@ export interface PeerDirectory {
  * document nobody owns the first time it syncs it (up to `maxDocumentsPerDevice`); nobody but
  * admins reaches the FleetDoc. Admins never claim: a dashboard may ask for a device's new day
  * document before the device has synced it. Answers come from memory; only a claim touches disk.
+ *
+ * automerge-repo also asks on its own, for every connected peer, when it weighs whom to share a
+ * loaded document with. Those questions never claim a document and are not refusals to log: only
+ * a device's own messages (see {@link PeerRequests}) do either.
  */
 export class AccessPolicy {
   readonly #peers: PeerDirectory;
+  readonly #requests: PeerRequests;
   readonly #ownership: OwnershipStore;
   readonly #fleetDocumentId: string;
   readonly #maxDocumentsPerDevice: number;
@@ -26,6 +32,7 @@ export class AccessPolicy {
 
   constructor(options: {
     peers: PeerDirectory;
+    requests: PeerRequests;
     ownership: OwnershipStore;
     fleetDocumentId: string;
     maxDocumentsPerDevice: number;
@@ -33,6 +40,7 @@ export class AccessPolicy {
     metrics: RelayMetrics;
   }) {
     this.#peers = options.peers;
+    this.#requests = options.requests;
     this.#ownership = options.ownership;
     this.#fleetDocumentId = options.fleetDocumentId;
     this.#maxDocumentsPerDevice = options.maxDocumentsPerDevice;
@@ -46,11 +54,13 @@ export class AccessPolicy {
     if (principal === undefined)
       return this.#deny("access-denied", peerId, documentId, "unknown peer");
     if (principal.kind === "admin") return true;
+    const owner = this.#ownership.ownerOf(documentId);
+    if (owner === principal.deviceId) return true;
+    // automerge-repo weighing whom to share with, not the device asking: no claim, no refusal.
+    if (!this.#requests.has(peerId, documentId)) return false;
     if (documentId === this.#fleetDocumentId) {
       return this.#deny("access-denied", peerId, documentId, "the fleet document is for admins");
     }
-    const owner = this.#ownership.ownerOf(documentId);
-    if (owner === principal.deviceId) return true;
     if (owner !== undefined) {
       return this.#deny("access-denied", peerId, documentId, `owned by device ${owner}`);
     }

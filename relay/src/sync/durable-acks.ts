@@ -3,6 +3,10 @@ import type { Logger, StoredHeadsMessage } from "@outpost/shared-model";
 import { STORED_HEADS_MESSAGE_TYPE } from "@outpost/shared-model";
 import type { RelayMetrics } from "../metrics/relay-metrics.js";
 
+/** How long, in all, an ack waits for its document to finish loading: 200 × 50 ms = 10 s. */
+const SETTLE_ATTEMPTS = 200;
+const SETTLE_RETRY_MS = 50;
+
 /**
  * The durable acknowledgement (DESIGN §5). After sync traffic on a document settles for
  * `delayMs`, the relay flushes the document through its crash-safe storage and then broadcasts
@@ -27,12 +31,16 @@ export class DurableAcks {
 
   /** Notes sync traffic on `documentId`: an ack follows once it settles. */
   touch(documentId: DocumentId): void {
+    this.#schedule(documentId, this.#delayMs, 0);
+  }
+
+  #schedule(documentId: DocumentId, delayMs: number, attempt: number): void {
     clearTimeout(this.#timers.get(documentId));
     const timer = setTimeout(() => {
       this.#timers.delete(documentId);
-      const ack = this.#flushAndAck(documentId).finally(() => this.#inFlight.delete(ack));
+      const ack = this.#flushAndAck(documentId, attempt).finally(() => this.#inFlight.delete(ack));
       this.#inFlight.add(ack);
-    }, this.#delayMs);
+    }, delayMs);
     timer.unref();
     this.#timers.set(documentId, timer);
   }
@@ -44,9 +52,18 @@ export class DurableAcks {
     await Promise.allSettled(this.#inFlight);
   }
 
-  async #flushAndAck(documentId: DocumentId): Promise<void> {
+  async #flushAndAck(documentId: DocumentId, attempt: number): Promise<void> {
     const handle = this.#repo.handles[documentId] as DocHandle<unknown> | undefined;
-    if (handle === undefined || !handle.isReady()) return;
+    // The first message about a document reaches the timer before the relay has checked access
+    // and loaded it from disk; a busy relay can take longer than the ack delay. Try again rather
+    // than leave a client that has nothing more to send without its ack.
+    if (handle === undefined || handle.inState(["idle", "loading", "requesting"])) {
+      if (attempt < SETTLE_ATTEMPTS)
+        this.#schedule(documentId, Math.max(this.#delayMs, SETTLE_RETRY_MS), attempt + 1);
+      else this.#logger.warn({ documentId }, `no ack for ${documentId}: it never finished loading`);
+      return;
+    }
+    if (!handle.isReady()) return; // unavailable, unloaded or deleted: nothing stored to announce
     const heads = handle.heads();
     const stopTimer = this.#metrics.flushSeconds.startTimer();
     try {
