@@ -31,4 +31,23 @@ describe("relay", () => {
     expect(ack.heads).toEqual(handle.heads());
     expect(ack.documentId).toBe(handle.documentId);
   });
+
+  it("keeps acknowledging a document that never stops changing, at most a second apart", async () => {
+    // The ack waits for 600 ms of quiet, which this writer never leaves: only the cap can ack.
+    fixture = await startTestRelay({ ackDelayMs: 600 });
+    const admin = fixture.connect({ kind: "admin", name: "alice" }, fixture.adminToken);
+    const handle = admin.create<{ ticks: number }>({ ticks: 0 });
+    let acks = 0;
+    handle.on("ephemeral-message", ({ message, senderId }) => {
+      if (senderId === fixture?.relay.peerId && isStoredHeadsMessage(message)) acks += 1;
+    });
+    // A change every 20 ms for 3 s.
+    for (let tick = 1; tick <= 150; tick += 1) {
+      handle.change((doc) => {
+        doc.ticks = tick;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(acks).toBeGreaterThanOrEqual(2);
+  });
 });

@@ -24,6 +24,9 @@ import { DurableAcks } from "./sync/durable-acks.js";
 import { IdleUnloader } from "./sync/idle-unloader.js";
 import { PeerRequests } from "./sync/peer-requests.js";
 
+/** automerge-repo's save throttle, set explicitly because stopping waits it out. */
+const SAVE_THROTTLE_MS = 100;
+
 /**
  * One relay process (DESIGN §5): an automerge-repo peer on crash-safe storage behind an
  * authenticated websocket, with enrollment, health and metrics over HTTP.
@@ -40,6 +43,7 @@ export class Relay {
   readonly #unloader: IdleUnloader;
   readonly #ownership: OwnershipStore;
   readonly #fleet: DocHandle<FleetDoc>;
+  readonly #storage: CrashSafeFileStorageAdapter;
   readonly #logger: Logger;
   readonly #secure: boolean;
   readonly #startedAt = Date.now();
@@ -57,6 +61,7 @@ export class Relay {
     acks: DurableAcks;
     unloader: IdleUnloader;
     fleet: DocHandle<FleetDoc>;
+    storage: CrashSafeFileStorageAdapter;
     logger: Logger;
     secure: boolean;
   }) {
@@ -71,6 +76,7 @@ export class Relay {
     this.#acks = parts.acks;
     this.#unloader = parts.unloader;
     this.#fleet = parts.fleet;
+    this.#storage = parts.storage;
     this.#logger = parts.logger;
     this.#secure = parts.secure;
   }
@@ -111,6 +117,7 @@ export class Relay {
       network: [adapter],
       peerId,
       enableRemoteHeadsGossiping: false,
+      saveDebounceRate: SAVE_THROTTLE_MS,
       shareConfig: {
         announce: async () => false,
         access: (peer, documentId) =>
@@ -155,6 +162,7 @@ export class Relay {
       acks,
       unloader,
       fleet,
+      storage,
       logger,
       secure: options.tls !== undefined,
     });
@@ -268,6 +276,10 @@ export class Relay {
       .filter(([, handle]) => handle.isReady())
       .map(([documentId]) => documentId as DocumentId);
     await this.#repo.flush(ready);
+    // flush() does not wait for saves the repo's throttle started or still has pending; they
+    // write nothing new, but must finish before the process exits or the folder is removed.
+    await new Promise((resolve) => setTimeout(resolve, SAVE_THROTTLE_MS + 20));
+    await this.#storage.whenIdle();
     this.#adapter.disconnect();
     this.principals.close();
     await closed;

@@ -1,5 +1,6 @@
 import { decodeSyncMessage } from "@automerge/automerge";
 import { isValidDocumentId } from "@automerge/automerge-repo";
+import { cbor } from "@automerge/automerge-repo/slim";
 
 /** The message types a client may send; others (e.g. remote-heads gossip) bypass access checks. */
 const ALLOWED_TYPES = new Set(["join", "sync", "request", "ephemeral", "doc-unavailable"]);
@@ -40,7 +41,7 @@ export function guardFrame(decoded: unknown): GuardedMessage | FrameProblem {
   if (typeof message.senderId !== "string" || message.senderId === "") {
     return malformed(`${message.type} message without a senderId`);
   }
-  if (message.type === "join") return message as GuardedMessage;
+  if (message.type === "join") return guardJoin(message);
   if (typeof message.documentId !== "string" || !isValidDocumentId(message.documentId)) {
     return malformed(`${message.type} message with an invalid documentId`);
   }
@@ -51,12 +52,47 @@ export function guardFrame(decoded: unknown): GuardedMessage | FrameProblem {
     if (typeof message.sessionId !== "string" || typeof message.count !== "number") {
       return malformed("ephemeral message without sessionId and count");
     }
+    // The relay forwards ephemeral data to the document's other peers: only CBOR goes on.
+    try {
+      cbor.decode(message.data);
+    } catch {
+      return malformed("ephemeral message whose data is not CBOR");
+    }
     return message as GuardedMessage;
   }
   try {
     decodeSyncMessage(message.data);
   } catch {
     return malformed(`${message.type} message whose data is not an Automerge sync message`);
+  }
+  return message as GuardedMessage;
+}
+
+/**
+ * A join must carry what the stock adapter reads without checking: a metadata object and the
+ * protocol versions as a list of strings that includes "1" (the stock adapter throws on a
+ * non-list, and for a list without "1" drops the socket without telling the repo, leaking a peer).
+ */
+function guardJoin(message: Record<string, unknown>): GuardedMessage | FrameProblem {
+  const { peerMetadata, supportedProtocolVersions: versions } = message;
+  if (
+    peerMetadata !== undefined &&
+    (typeof peerMetadata !== "object" || peerMetadata === null || Array.isArray(peerMetadata))
+  ) {
+    return malformed("join whose peerMetadata is not an object");
+  }
+  if (
+    versions !== undefined &&
+    (!Array.isArray(versions) || !versions.every((version) => typeof version === "string"))
+  ) {
+    return malformed("join whose supportedProtocolVersions is not a list of strings");
+  }
+  if (Array.isArray(versions) && !versions.includes("1")) {
+    return {
+      closeCode: 1008,
+      reason: "disallowed-message",
+      detail: 'join without protocol version "1"; this relay speaks only 1',
+    };
   }
   return message as GuardedMessage;
 }

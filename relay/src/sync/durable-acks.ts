@@ -3,6 +3,9 @@ import type { Logger, StoredHeadsMessage } from "@outpost/shared-model";
 import { STORED_HEADS_MESSAGE_TYPE } from "@outpost/shared-model";
 import type { RelayMetrics } from "../metrics/relay-metrics.js";
 
+/** The longest an ack is put off by continuing traffic. */
+export const MAX_ACK_WAIT_MS = 1000;
+
 /** How long, in all, an ack waits for its document to finish loading: 200 × 50 ms = 10 s. */
 const SETTLE_ATTEMPTS = 200;
 const SETTLE_RETRY_MS = 50;
@@ -20,6 +23,7 @@ export class DurableAcks {
   readonly #logger: Logger;
   readonly #metrics: RelayMetrics;
   readonly #timers = new Map<DocumentId, NodeJS.Timeout>();
+  readonly #firstPending = new Map<DocumentId, number>();
   readonly #inFlight = new Set<Promise<void>>();
 
   constructor(repo: Repo, options: { delayMs: number; logger: Logger; metrics: RelayMetrics }) {
@@ -29,8 +33,16 @@ export class DurableAcks {
     this.#metrics = options.metrics;
   }
 
-  /** Notes sync traffic on `documentId`: an ack follows once it settles. */
+  /**
+   * Notes sync traffic on `documentId`: an ack follows once it settles, or at the latest
+   * {@link MAX_ACK_WAIT_MS} after the first unacknowledged traffic, so a client that never pauses
+   * (a busy dashboard, a burst of telemetry) still hears what is stored.
+   */
   touch(documentId: DocumentId): void {
+    const now = performance.now();
+    const firstPending = this.#firstPending.get(documentId);
+    if (firstPending === undefined) this.#firstPending.set(documentId, now);
+    else if (now - firstPending >= MAX_ACK_WAIT_MS && this.#timers.has(documentId)) return;
     this.#schedule(documentId, this.#delayMs, 0);
   }
 
@@ -60,9 +72,13 @@ export class DurableAcks {
     if (handle === undefined || handle.inState(["idle", "loading", "requesting"])) {
       if (attempt < SETTLE_ATTEMPTS)
         this.#schedule(documentId, Math.max(this.#delayMs, SETTLE_RETRY_MS), attempt + 1);
-      else this.#logger.warn({ documentId }, `no ack for ${documentId}: it never finished loading`);
+      else {
+        this.#firstPending.delete(documentId);
+        this.#logger.warn({ documentId }, `no ack for ${documentId}: it never finished loading`);
+      }
       return;
     }
+    this.#firstPending.delete(documentId);
     if (!handle.isReady()) return; // unavailable, unloaded or deleted: nothing stored to announce
     const heads = handle.heads();
     const stopTimer = this.#metrics.flushSeconds.startTimer();

@@ -41,9 +41,13 @@ export class IdleUnloader {
   /** Sweeps every `intervalMs` until {@link stop}. */
   start(intervalMs: number): void {
     this.#timer = setInterval(() => {
-      this.#sweeping = this.#sweeping.then(async () => {
-        await this.sweep();
-      });
+      this.#sweeping = this.#sweeping
+        .then(async () => {
+          await this.sweep();
+        })
+        .catch((error: unknown) =>
+          this.#logger.error({ err: error }, "sweeping idle documents failed"),
+        );
     }, intervalMs);
     this.#timer.unref();
   }
@@ -62,13 +66,33 @@ export class IdleUnloader {
       DocumentId,
       DocHandle<unknown>,
     ][]) {
-      if (this.#pinned.has(documentId) || !handle.isReady()) continue;
+      if (this.#pinned.has(documentId)) continue;
       const touched = this.#lastTouched.get(documentId) ?? 0;
       if (now - touched < this.#idleMs) continue;
-      if (await this.unload(documentId, handle, touched)) unloaded += 1;
+      if (handle.isReady()) {
+        if (await this.unload(documentId, handle, touched)) unloaded += 1;
+      } else if (handle.inState(["unavailable"])) {
+        this.#forget(documentId);
+        unloaded += 1;
+      }
     }
     this.#metrics.documentsLoaded.set(Object.keys(this.#repo.handles).length);
     return unloaded;
+  }
+
+  /**
+   * Drops the handle of a document nobody had (someone asked for an ID no peer holds), so such
+   * requests do not pile up in memory. `removeFromCache` throws on these (it reads `doc()`), and
+   * `delete` would remove storage in the background; automerge-repo 2.5's `handles` getter is the
+   * live cache, so the entry is dropped there and the document's synchronizer removed. Nothing is
+   * on disk to lose; a later message about the ID starts afresh. A test guards this.
+   */
+  #forget(documentId: DocumentId): void {
+    const cache = this.#repo.handles as Record<DocumentId, DocHandle<unknown>>;
+    cache[documentId]?.removeAllListeners();
+    delete cache[documentId];
+    this.#repo.synchronizer.removeDocument(documentId);
+    this.#lastTouched.delete(documentId);
   }
 
   /** Safely unloads one document, unless it is touched while flushing. */

@@ -55,6 +55,7 @@ export class CrashSafeFileStorageAdapter implements StorageAdapterInterface {
   // Creating directories and pruning empty ones take turns, so a save never loses its directory.
   readonly #directoryLock = new KeyedMutex();
   #lastWriteSequence = 0n;
+  #inFlight = new Set<Promise<unknown>>();
 
   private constructor(baseDirectory: string, logger: Logger) {
     this.baseDirectory = baseDirectory;
@@ -78,13 +79,35 @@ export class CrashSafeFileStorageAdapter implements StorageAdapterInterface {
     return adapter;
   }
 
+  /**
+   * Resolves once no call is under way. automerge-repo's `flush()` and `shutdown()` do not wait
+   * for saves its throttle already started; whoever must know the folder has gone quiet (a
+   * stopping relay, a test removing the folder) waits here.
+   */
+  async whenIdle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
   /** Loads the chunk stored under `key`; undefined when there is none or it is torn. */
-  async load(key: StorageKey): Promise<Uint8Array | undefined> {
-    return (await this.#readChunk(chunkFilePath(this.baseDirectory, key)))?.payload;
+  load(key: StorageKey): Promise<Uint8Array | undefined> {
+    return this.#track(
+      this.#readChunk(chunkFilePath(this.baseDirectory, key)).then((chunk) => chunk?.payload),
+    );
   }
 
   /** Saves `data` under `key`; resolves once it is durable on disk. */
-  async save(key: StorageKey, data: Uint8Array): Promise<void> {
+  save(key: StorageKey, data: Uint8Array): Promise<void> {
+    return this.#track(this.#save(key, data));
+  }
+
+  #track<T>(operation: Promise<T>): Promise<T> {
+    this.#inFlight.add(operation);
+    const done = () => this.#inFlight.delete(operation);
+    operation.then(done, done);
+    return operation;
+  }
+
+  async #save(key: StorageKey, data: Uint8Array): Promise<void> {
     const filePath = chunkFilePath(this.baseDirectory, key);
     const bytes = encodeChunkFile(data, this.#nextWriteSequence());
     await this.#fileLocks.run(filePath, async () => {
@@ -101,12 +124,16 @@ export class CrashSafeFileStorageAdapter implements StorageAdapterInterface {
   }
 
   /** Removes the chunk under `key`, if any. Its directory stays: the next save likely reuses it. */
-  async remove(key: StorageKey): Promise<void> {
-    await this.#removeFiles([chunkFilePath(this.baseDirectory, key)]);
+  remove(key: StorageKey): Promise<void> {
+    return this.#track(this.#removeFiles([chunkFilePath(this.baseDirectory, key)]));
   }
 
   /** Loads every valid chunk whose key starts with `keyPrefix`, in the order they were written. */
-  async loadRange(keyPrefix: StorageKey): Promise<Chunk[]> {
+  loadRange(keyPrefix: StorageKey): Promise<Chunk[]> {
+    return this.#track(this.#loadRange(keyPrefix));
+  }
+
+  async #loadRange(keyPrefix: StorageKey): Promise<Chunk[]> {
     const { files } = await listChunkFiles(this.baseDirectory, keyPrefix);
     const loaded = await mapWithConcurrency(files, IO_CONCURRENCY, async ({ key, filePath }) => {
       const chunk = await this.#readChunk(filePath);
@@ -119,7 +146,11 @@ export class CrashSafeFileStorageAdapter implements StorageAdapterInterface {
   }
 
   /** Removes every chunk whose key starts with `keyPrefix`, and the directories left empty. */
-  async removeRange(keyPrefix: StorageKey): Promise<void> {
+  removeRange(keyPrefix: StorageKey): Promise<void> {
+    return this.#track(this.#removeRange(keyPrefix));
+  }
+
+  async #removeRange(keyPrefix: StorageKey): Promise<void> {
     const { files, directories } = await listChunkFiles(this.baseDirectory, keyPrefix);
     const filePaths = files.map((file) => file.filePath);
     await this.#removeFiles(filePaths);

@@ -1,0 +1,50 @@
+/**
+ * Every sync gets its durable acknowledgement (DESIGN §5), even when the relay is slow to load
+ * the document.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { Cleanup } from "./testing/cleanup.js";
+import { DurableAckLog } from "./testing/durable-ack-log.js";
+import { startRelayProcess, TEST_ADMIN } from "./testing/relay-child.js";
+import { connectClient } from "./testing/sync-client.js";
+
+const cleanup = new Cleanup();
+afterEach(() => cleanup.release());
+
+describe("durable acknowledgement delivery", () => {
+  // Regression: DurableAcks.#flushAndAck used to return without an ack when the document's handle
+  // was not ready when its timer fired. The first sync of a new document makes the relay look for
+  // it on disk first; if that outlasts `ackDelayMs` (a busy relay, a slow disk, a restart with
+  // thousands of agents reconnecting; forced here with 1 ms) and the client has nothing more to
+  // send, no ack came until the client synced again (0 of 10 first syncs acknowledged at 1 ms).
+  it("the first sync of a new document is acknowledged even if loading outlasts ackDelayMs", {
+    timeout: 20_000,
+  }, async () => {
+    const dataDirectory = await cleanup.tempDirectory("outpost-ack-delivery-");
+    const relay = cleanup.add(
+      await startRelayProcess({ dataDirectory, port: 0, ackDelayMs: 1 }),
+      (child) => child.stop(),
+    );
+    const client = cleanup.add(
+      connectClient({
+        syncUrl: relay.info.syncUrl,
+        token: relay.info.adminToken ?? "",
+        principal: { kind: "admin", name: TEST_ADMIN },
+        session: "dashboard",
+      }),
+      ({ repo }) => repo.shutdown(),
+    );
+    const handles = Array.from({ length: 5 }, (_, index) => client.repo.create({ index }));
+    const acknowledged = await Promise.all(
+      handles.map((handle) =>
+        new DurableAckLog(handle, relay.info.peerId)
+          .waitFor(() => true, `of document ${handle.documentId}`, { timeoutMs: 3_000 })
+          .then(
+            () => true,
+            () => false,
+          ),
+      ),
+    );
+    expect(acknowledged).toEqual(handles.map(() => true));
+  });
+});
