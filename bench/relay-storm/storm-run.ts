@@ -1,0 +1,213 @@
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { RelayLimits } from "@outpost/relay";
+import type { AgentPlan } from "./agent-plan.js";
+import { AgentPool } from "./agent-pool.js";
+import { guarded } from "./child-channel.js";
+import { CompletionTracker } from "./completion.js";
+import { enrollAgents } from "./enroll.js";
+import type { ServerKind, ServerStats } from "./messages.js";
+import { ServerChild } from "./server-child.js";
+import { StallWatch } from "./stall-watch.js";
+import { lastErrorInLog, StormFailed } from "./storm-failure.js";
+import { verifyStored } from "./verify.js";
+
+/** What one storm against one server measured. */
+export interface StormFigures {
+  /**
+   * Seconds from the connect signal until the last document was done: for our relay, until
+   * every agent held a durable ack covering its documents' heads (`null` if some never came);
+   * for the reference, which sends no acks, until its storage had written every document.
+   */
+  seconds: number | null;
+  /** The same storage criterion for both servers: until its storage wrote every document. */
+  storedSeconds: number;
+  /** Ours: documents whose durable ack never came. */
+  missingAcks: number;
+  server: ServerStats;
+  /** Size of the server's log (stderr) written during the whole run. */
+  serverLogBytes: number;
+  agentCpuSeconds: number;
+  connectionErrors: number;
+  /** Documents the checker found on disk after the server was killed and restarted. */
+  verifiedDocuments: number;
+}
+
+/** How to run one storm. */
+export interface StormOptions {
+  /** Ours only: limits that differ from the relay's defaults. */
+  relayLimits: Partial<RelayLimits>;
+  agentProcesses: number;
+  timeoutMs: number;
+  /** Agents whose documents the checker verifies after the run. */
+  verifyAgents: number;
+  log: (line: string) => void;
+}
+
+/**
+ * Data folders and logs of storms under way, for an interrupted benchmark to remove (a storm of
+ * a thousand agents leaves gigabytes); the child processes end by themselves with their parent.
+ */
+export const leftovers = new Set<string>();
+
+// Acks follow the relay's flush within its 100 ms quiet time plus a write; once storage has
+// written everything, this long without a new ack means the missing ones are lost.
+const ACK_SILENCE_MS = 10_000;
+// A storm with no document done and an idle server for this long will not finish.
+const STALL_WINDOW_MS = 60_000;
+
+/**
+ * One storm: a fresh `kind` server in its own process on a fresh data folder, the agents of
+ * `plan` prepared (and enrolled with our relay), then all connected at once and timed until the
+ * server has stored every document. The server is then killed and restarted on its folder for
+ * the checker. Everything is cleaned up, also on failure (the server log is kept then).
+ *
+ * @throws StormFailed when the server or an agent process dies, or the storm times out.
+ */
+export async function runStorm(
+  kind: ServerKind,
+  plan: AgentPlan,
+  options: StormOptions,
+): Promise<StormFigures> {
+  const { log } = options;
+  const dataDirectory = await mkdtemp(join(tmpdir(), `outpost-relay-storm-${kind}-`));
+  const logPath = `${dataDirectory}.log`;
+  leftovers.add(dataDirectory);
+  leftovers.add(logPath);
+  let server: ServerChild | undefined;
+  let pool: AgentPool | undefined;
+  let succeeded = false;
+  try {
+    server = await ServerChild.start(kind, dataDirectory, logPath, options.relayLimits);
+    log(`${kind}: listening at ${server.address.url} (pid ${server.pid}); preparing agents`);
+    pool = await AgentPool.prepare(plan, options.agentProcesses);
+    const { enrollmentSecret } = server.address;
+    const tokens =
+      enrollmentSecret === undefined
+        ? undefined
+        : await enrollAgents(server.address.url, enrollmentSecret, plan.agents);
+    if (tokens) log(`${kind}: ${tokens.size} agents enrolled`);
+
+    const timed = await timeStorm(kind, server, pool, tokens, options);
+    const serverStats = await server.stats();
+    const agentStats = await pool.stats();
+    await pool.stop();
+
+    const sample = sampleDocuments(plan, pool.documents, options.verifyAgents);
+    await server.kill();
+    server = await ServerChild.start(kind, dataDirectory, logPath, options.relayLimits);
+    await verifyStored(server.address, sample);
+    log(`${kind}: after kill and restart, the checker found all ${sample.size} sampled documents`);
+    succeeded = true;
+    return {
+      ...timed,
+      server: serverStats,
+      serverLogBytes: (await stat(logPath)).size,
+      agentCpuSeconds: agentStats.cpuSeconds,
+      connectionErrors: agentStats.connectionErrors,
+      verifiedDocuments: sample.size,
+    };
+  } catch (error) {
+    throw new StormFailed(kind, error, await lastErrorInLog(logPath));
+  } finally {
+    await pool?.stop();
+    await server?.kill();
+    await rm(dataDirectory, { recursive: true, force: true });
+    leftovers.delete(dataDirectory);
+    if (succeeded) await rm(logPath, { force: true });
+    else log(`${kind}: the server's log is kept at ${logPath}`);
+    leftovers.delete(logPath);
+  }
+}
+
+/**
+ * The timed part: every agent connects at once; done when the server's storage has written
+ * every document and, for our relay, when the acks are in (or have stopped coming).
+ *
+ * Completion is judged by the server's storage for both servers: a hook in each server process
+ * reports every document state automerge-repo's StorageSubsystem finished writing (see
+ * server-instrumentation.ts), and a document counts once a state including the agent's heads is
+ * written. Polling the data folder would need Automerge loads in the main process, and a checker
+ * asking over the network during the storm would add load to the server being measured; the
+ * checker runs after the storm instead, to prove the reports true. Our relay's durable acks are
+ * timed as well: they are what an agent waits for.
+ */
+async function timeStorm(
+  kind: ServerKind,
+  server: ServerChild,
+  pool: AgentPool,
+  tokens: ReadonlyMap<string, string> | undefined,
+  options: StormOptions,
+): Promise<Pick<StormFigures, "seconds" | "storedSeconds" | "missingAcks">> {
+  const stored = new CompletionTracker(pool.documents);
+  server.onStored((documentId, heads) => stored.record(documentId, heads));
+  const acked = kind === "outpost" ? new CompletionTracker(pool.documents) : undefined;
+  pool.onAcknowledged((documentId) => acked?.record(documentId));
+  const done = () => stored.total - stored.remaining + (acked ? acked.total - acked.remaining : 0);
+  await server.mark();
+
+  options.log(`${kind}: ${pool.documents.size / 2} agents connect now`);
+  const startedAt = performance.now();
+  pool.connect(server.address, tokens);
+  const progress = setInterval(() => {
+    const ackLine = acked ? `, ${acked.total - acked.remaining} acknowledged` : "";
+    options.log(`${kind}: ${stored.total - stored.remaining}/${stored.total} stored${ackLine}`);
+  }, 5_000);
+  const stall = new StallWatch(server.pid, done, {
+    windowMs: STALL_WINDOW_MS,
+    idleCpuShare: 0.1,
+  });
+  try {
+    const storedAt = await guarded(
+      [server, ...pool.processes],
+      Promise.race([stored.done, stall.stalled]),
+      options.timeoutMs,
+      () => `waiting for ${kind} to store ${stored.total} documents (${stored.remaining} left)`,
+    );
+    const ackedAt = acked ? await lastAck(acked) : storedAt;
+    return {
+      seconds: ackedAt === undefined ? null : (ackedAt - startedAt) / 1000,
+      storedSeconds: (storedAt - startedAt) / 1000,
+      missingAcks: acked?.remaining ?? 0,
+    };
+  } finally {
+    clearInterval(progress);
+    stall.stop();
+  }
+}
+
+/** When the last ack came, or `undefined` if acks stopped coming with some still missing. */
+async function lastAck(acked: CompletionTracker): Promise<number | undefined> {
+  let silentSince = performance.now();
+  let seen = acked.total - acked.remaining;
+  while (performance.now() - silentSince < ACK_SILENCE_MS) {
+    const doneAt = await Promise.race([acked.done, sleep(250).then(() => undefined)]);
+    if (doneAt !== undefined) return doneAt;
+    if (acked.total - acked.remaining !== seen) {
+      seen = acked.total - acked.remaining;
+      silentSince = performance.now();
+    }
+  }
+  return undefined;
+}
+
+/** The documents of `count` agents spread over the plan (first, last and evenly between). */
+function sampleDocuments(
+  plan: AgentPlan,
+  documents: ReadonlyMap<string, readonly string[]>,
+  count: number,
+): Map<string, readonly string[]> {
+  const sample = new Map<string, readonly string[]>();
+  const agents = plan.agents.length;
+  const picks = Math.min(count, agents);
+  for (let pick = 0; pick < picks; pick += 1) {
+    const agent = plan.agents[Math.round((pick * (agents - 1)) / Math.max(1, picks - 1))];
+    for (const documentId of [agent?.deviceDocumentId, agent?.dayDocumentId]) {
+      const heads = documentId === undefined ? undefined : documents.get(documentId);
+      if (documentId !== undefined && heads !== undefined) sample.set(documentId, heads);
+    }
+  }
+  return sample;
+}
