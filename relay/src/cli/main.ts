@@ -11,6 +11,10 @@ import { runAdminCommand, runEnrollSecretCommand } from "./admin-commands.js";
 import { CliError, usage } from "./cli-error.js";
 import { runServe } from "./serve.js";
 
+// `npm run relay` runs in the relay/ workspace; npm passes the folder the user typed the command
+// in as INIT_CWD, and relative paths (--data, --config, TLS files) must mean what they typed.
+if (process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   strict: true,
