@@ -12,7 +12,7 @@ import {
 import { makeSimulatedDevice } from "../doc-size/simulated-device.js";
 import type { AgentSpec } from "./messages.js";
 
-/** Everything the agents of both runs are made from, decided once so both servers get the same. */
+/** What the agents of every storm are made of, decided once so every server gets the same. */
 export interface AgentPlan {
   day: string;
   ticks: number;
@@ -28,7 +28,7 @@ const INTERVAL_S = 10;
  * Plans `agents` simulated devices. Writing a full day (8,640 ticks, one change each) takes
  * about 12 s, so only `templates` distinct days are written, from different seeds; every agent
  * loads a copy of one and adds a change of its own (its device ID), so no two agents' documents
- * share their heads. Document IDs are fixed here, so both runs sync the very same documents.
+ * share their heads. Document IDs are fixed here, so every storm syncs the very same documents.
  */
 export function planAgents(options: {
   agents: number;

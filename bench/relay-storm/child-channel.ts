@@ -22,20 +22,26 @@ export class ChildChannel<Command extends { type: string }, Event extends { type
   readonly name: string;
   readonly #child: ChildProcess;
   readonly #exited: Promise<void>;
+  readonly #failed: Promise<never>;
   #failure: Error | undefined;
   #killing = false;
-  readonly #onFailure = new Set<(error: Error) => void>();
 
   private constructor(name: string, child: ChildProcess) {
     this.name = name;
     this.#child = child;
+    let fail: (error: Error) => void = () => {};
+    this.#failed = new Promise((_, reject) => {
+      fail = reject;
+    });
+    // Observed only when raced against something; a death after the race is not unhandled.
+    this.#failed.catch(() => {});
     this.#exited = new Promise((resolve) => {
       child.once("exit", (code, signal) => {
         if (!this.#killing) {
           this.#failure = new Error(
             `the ${name} process exited during the run (code ${code}, signal ${signal}); see its error output`,
           );
-          for (const reject of this.#onFailure) reject(this.#failure);
+          fail(this.#failure);
         }
         resolve();
       });
@@ -98,10 +104,7 @@ export class ChildChannel<Command extends { type: string }, Event extends { type
 
   /** Rejects when this child dies unexpectedly (never resolves). */
   failure(): Promise<never> {
-    return new Promise((_, reject) => {
-      if (this.#failure) reject(this.#failure);
-      else this.#onFailure.add(reject);
-    });
+    return this.#failed;
   }
 
   /** Kills the child (SIGKILL by default: no chance to flush) and waits until it is gone. */

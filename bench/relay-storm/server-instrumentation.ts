@@ -1,7 +1,7 @@
 /**
  * Measurement hooks installed in a server process before its server starts. The same hooks run
- * in our relay's process and in the reference server's, so both are measured the same way, and
- * they load nothing (no Automerge of their own) that would add to the figures they measure.
+ * in every server's process (ours, the reference, the baseline), so all are measured the same
+ * way, and they load nothing (no Automerge of their own) that would add to what they measure.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { type AddressInfo, Server, type Socket } from "node:net";

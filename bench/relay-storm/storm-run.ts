@@ -22,7 +22,7 @@ export interface StormFigures {
    * for the reference, which sends no acks, until its storage had written every document.
    */
   seconds: number | null;
-  /** The same storage criterion for both servers: until its storage wrote every document. */
+  /** The same storage criterion for every server: until its storage wrote every document. */
   storedSeconds: number;
   /** Ours: documents whose durable ack never came. */
   missingAcks: number;
@@ -126,7 +126,7 @@ export async function runStorm(
  * The timed part: every agent connects at once; done when the server's storage has written
  * every document and, for our relay, when the acks are in (or have stopped coming).
  *
- * Completion is judged by the server's storage for both servers: a hook in each server process
+ * Completion is judged by the storage of every server alike: a hook in each server process
  * reports every document state automerge-repo's StorageSubsystem finished writing (see
  * server-instrumentation.ts), and a document counts once a state including the agent's heads is
  * written. Polling the data folder would need Automerge loads in the main process, and a checker
