@@ -56,6 +56,25 @@ describe("at the websocket upgrade", () => {
     for (const outcome of open) if (outcome.kind === "open") outcome.socket.close();
   });
 
+  it("closes a socket that never joins, so abandoned sockets free the token's slots", async () => {
+    const { relay, adminToken } = await started({
+      joinTimeoutMs: 200,
+      limits: { maxConnectionsPerToken: 1 },
+    });
+    const url = `${relay.syncUrl}?token=${adminToken}`;
+    const silent = await openRawSocket(url);
+    if (silent.kind !== "open") throw new Error(`expected an open socket, got ${silent.status}`);
+    expect(await closeOf(silent.socket)).toEqual({ code: 1008, reason: "no join message in time" });
+    const metrics = await relay.metrics.registry.getSingleMetricAsString(
+      "outpost_relay_rejections_total",
+    );
+    expect(metrics).toContain('reason="join-timeout"} 1');
+    // The slot it held is free again.
+    const next = await openRawSocket(url);
+    expect(next.kind).toBe("open");
+    if (next.kind === "open") next.socket.close();
+  });
+
   it("refuses other paths with 404", async () => {
     const { relay, adminToken } = await started();
     const outcome = await openRawSocket(

@@ -8,6 +8,12 @@ export interface RelayLimits {
   maxConnectionsPerToken: number;
   /** Documents one device may own (its DeviceDoc and day documents). */
   maxDocumentsPerDevice: number;
+  /**
+   * Documents held in memory at once. A day of telemetry takes several megabytes of Automerge's
+   * WebAssembly heap (capped at 4 GiB per process); past this, documents wait to load while
+   * settled ones are unloaded (see LoadBudget).
+   */
+  maxLoadedDocuments: number;
   /** Enrollment attempts per source address per minute. */
   enrollmentsPerMinute: number;
 }
@@ -17,6 +23,7 @@ export const DEFAULT_LIMITS: Readonly<RelayLimits> = Object.freeze({
   maxMessageBytes: 32 * 1024 * 1024,
   maxConnectionsPerToken: 8,
   maxDocumentsPerDevice: 5_000,
+  maxLoadedDocuments: 256,
   enrollmentsPerMinute: 30,
 });
 
@@ -34,6 +41,8 @@ export interface RelayOptions {
   idleUnloadMs?: number;
   /** How often idle documents are looked for (default 30 s). */
   idleSweepIntervalMs?: number;
+  /** An authenticated socket that sends no join this long is closed (default 10 s). */
+  joinTimeoutMs?: number;
   /** Quiet time after sync traffic before a document is flushed and acknowledged (default 100 ms). */
   ackDelayMs?: number;
   /** The built dashboard to serve at `/`, if present. */

@@ -20,12 +20,21 @@ import { DEFAULT_LIMITS } from "./relay-options.js";
 import { OwnershipStore } from "./state/ownership-store.js";
 import { PrincipalStore } from "./state/principal-store.js";
 import { AccessPolicy } from "./sync/access-policy.js";
-import { DurableAcks } from "./sync/durable-acks.js";
+import { DurableAcks, MAX_ACK_WAIT_MS } from "./sync/durable-acks.js";
 import { IdleUnloader } from "./sync/idle-unloader.js";
+import { saveLiveDocumentsOnly } from "./sync/live-saves-only.js";
+import { LoadBudget } from "./sync/load-budget.js";
+import { PeerHeads } from "./sync/peer-heads.js";
 import { PeerRequests } from "./sync/peer-requests.js";
+import { RepoDocuments } from "./sync/repo-documents.js";
 
-/** automerge-repo's save throttle, set explicitly because stopping waits it out. */
-const SAVE_THROTTLE_MS = 100;
+/**
+ * automerge-repo saves a changed document on its own, throttled. The durable ack flushes every
+ * changed document within MAX_ACK_WAIT_MS anyway; with the throttle longer than that, the repo's
+ * save finds the heads already stored and writes nothing, instead of writing the same state a
+ * second time next to the ack's flush.
+ */
+const SAVE_THROTTLE_MS = 2 * MAX_ACK_WAIT_MS;
 
 /**
  * One relay process (DESIGN §5): an automerge-repo peer on crash-safe storage behind an
@@ -41,6 +50,7 @@ export class Relay {
   readonly #adapter: AuthenticatedServerAdapter;
   readonly #acks: DurableAcks;
   readonly #unloader: IdleUnloader;
+  readonly #budget: LoadBudget;
   readonly #ownership: OwnershipStore;
   readonly #fleet: DocHandle<FleetDoc>;
   readonly #storage: CrashSafeFileStorageAdapter;
@@ -60,6 +70,7 @@ export class Relay {
     adapter: AuthenticatedServerAdapter;
     acks: DurableAcks;
     unloader: IdleUnloader;
+    budget: LoadBudget;
     fleet: DocHandle<FleetDoc>;
     storage: CrashSafeFileStorageAdapter;
     logger: Logger;
@@ -75,6 +86,7 @@ export class Relay {
     this.#adapter = parts.adapter;
     this.#acks = parts.acks;
     this.#unloader = parts.unloader;
+    this.#budget = parts.budget;
     this.#fleet = parts.fleet;
     this.#storage = parts.storage;
     this.#logger = parts.logger;
@@ -107,6 +119,7 @@ export class Relay {
       logger.child({ component: "sync" }),
       metrics,
       requests,
+      options.joinTimeoutMs ?? 10_000,
     );
 
     const relayId = principals.identity?.relayId ?? randomBytes(8).toString("hex");
@@ -124,7 +137,22 @@ export class Relay {
           policy ? policy.access(peer, documentId) : Promise.resolve(false),
       },
     });
+    saveLiveDocumentsOnly(repo);
     const fleet = await openFleetDoc(repo, principals, relayId);
+    const acks = new DurableAcks(repo, { delayMs: options.ackDelayMs ?? 100, logger, metrics });
+    const unloader = new IdleUnloader(repo, {
+      idleMs: options.idleUnloadMs ?? 300_000,
+      logger,
+      metrics,
+    });
+    unloader.pin(fleet.documentId);
+    const peerHeads = new PeerHeads(repo);
+    const budget = new LoadBudget({
+      maxLoaded: limits.maxLoadedDocuments,
+      documents: new RepoDocuments(repo, { unloader, acks, peerHeads }),
+      logger: logger.child({ component: "load-budget" }),
+      metrics,
+    });
     policy = new AccessPolicy({
       peers: adapter,
       requests,
@@ -133,18 +161,24 @@ export class Relay {
       maxDocumentsPerDevice: limits.maxDocumentsPerDevice,
       logger: logger.child({ component: "access" }),
       metrics,
+      admit: (documentId) => budget.admit(documentId),
     });
-    const acks = new DurableAcks(repo, { delayMs: options.ackDelayMs ?? 100, logger, metrics });
-    const unloader = new IdleUnloader(repo, {
-      idleMs: options.idleUnloadMs ?? 300_000,
-      logger,
-      metrics,
-    });
-    unloader.pin(fleet.documentId);
     adapter.on("message", (message: Message) => {
-      if (!("documentId" in message) || message.documentId === undefined) return;
-      unloader.touch(message.documentId);
-      if (message.type === "sync" || message.type === "request") acks.touch(message.documentId);
+      if ("documentId" in message && message.documentId !== undefined)
+        unloader.touch(message.documentId);
+    });
+    // Acks follow the sync messages the repo has processed, not their arrival: a document can
+    // wait for the load budget far longer than the ack delay.
+    repo.synchronizer.on("sync-state", ({ documentId }) => acks.touch(documentId));
+    acks.onAcknowledged(() => budget.pump());
+    unloader.onUnloaded((documentId) => {
+      peerHeads.forgetDocument(documentId);
+      acks.forget(documentId);
+      budget.pump();
+    });
+    adapter.on("peer-disconnected", ({ peerId }) => {
+      peerHeads.forgetPeer(peerId);
+      budget.pump();
     });
 
     const server = options.tls
@@ -161,6 +195,7 @@ export class Relay {
       adapter,
       acks,
       unloader,
+      budget,
       fleet,
       storage,
       logger,
@@ -271,14 +306,14 @@ export class Relay {
     this.#server.closeAllConnections();
     for (const socket of this.#webSocketServer.clients) socket.close(1001, "relay shutting down");
     this.#webSocketServer.close();
+    this.#budget.stop();
     await Promise.all([this.#acks.stop(), this.#unloader.stop()]);
     const ready = Object.entries(this.#repo.handles)
       .filter(([, handle]) => handle.isReady())
       .map(([documentId]) => documentId as DocumentId);
     await this.#repo.flush(ready);
-    // flush() does not wait for saves the repo's throttle started or still has pending; they
-    // write nothing new, but must finish before the process exits or the folder is removed.
-    await new Promise((resolve) => setTimeout(resolve, SAVE_THROTTLE_MS + 20));
+    // flush() does not wait for a save the repo's throttle had already started; the storage
+    // adapter does. A save it has still pending finds the heads stored and writes nothing.
     await this.#storage.whenIdle();
     this.#adapter.disconnect();
     this.principals.close();

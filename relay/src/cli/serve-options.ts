@@ -47,6 +47,7 @@ export async function resolveServeOptions(
       maxMessageBytes: config.limits?.max_message_bytes,
       maxConnectionsPerToken: config.limits?.max_connections_per_token,
       maxDocumentsPerDevice: config.limits?.max_documents_per_device,
+      maxLoadedDocuments: config.limits?.max_loaded_documents,
       enrollmentsPerMinute: config.limits?.enrollments_per_minute,
     },
     idleUnloadMs:

@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import type { Logger } from "@outpost/shared-model";
 import type { RelayFileConfig } from "../config/relay-config.js";
 import { loadRelayConfig } from "../config/relay-config.js";
 import { Relay } from "../relay.js";
@@ -33,6 +34,7 @@ export async function runServe(
     logger,
     BUILT_DASHBOARD,
   );
+  handleProcessFailures(logger);
   const relay = await Relay.start(options);
   if (relay.principals.listAdmins().length === 0) {
     logger.warn(
@@ -57,4 +59,24 @@ export async function runServe(
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+}
+
+/**
+ * A stray rejection (automerge-repo gives up waiting for a document after 60 s and nobody catches
+ * it) is logged and the relay keeps serving everyone else; an uncaught exception (Automerge's heap
+ * out of memory, a bug) may have left state half-changed, so it is logged and the process exits
+ * for its supervisor to restart it on the crash-safe data folder.
+ */
+function handleProcessFailures(logger: Logger): void {
+  process.on("unhandledRejection", (reason) => {
+    logger.error({ err: reason }, `unhandled rejection, relay keeps serving: ${describe(reason)}`);
+  });
+  process.on("uncaughtException", (error) => {
+    logger.error({ err: error }, `fatal: ${describe(error)}; exiting`);
+    process.exit(70); // EX_SOFTWARE
+  });
+}
+
+function describe(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
 }

@@ -6,6 +6,7 @@ export type RejectionReason =
   | "bad-token"
   | "too-many-connections"
   | "forged-sender"
+  | "join-timeout"
   | "malformed-frame"
   | "oversized-frame"
   | "disallowed-message"
@@ -57,7 +58,23 @@ export class RelayMetrics {
   });
   readonly documentsUnloaded = new Counter({
     name: "outpost_relay_documents_unloaded_total",
-    help: "Idle documents flushed and unloaded from memory",
+    help: "Documents flushed and unloaded from memory, idle or to make room",
+    registers: [this.registry],
+  });
+  readonly documentsEvicted = new Counter({
+    name: "outpost_relay_documents_evicted_total",
+    help: "Settled documents unloaded before going idle, to make room for waiting ones",
+    registers: [this.registry],
+  });
+  readonly documentsWaiting = new Gauge({
+    name: "outpost_relay_documents_waiting",
+    help: "Documents waiting for room in memory (max_loaded_documents) before they load",
+    registers: [this.registry],
+  });
+  readonly admissionWaitSeconds = new Histogram({
+    name: "outpost_relay_admission_wait_seconds",
+    help: "How long a document waited for room in memory before it loaded",
+    buckets: [0.01, 0.1, 0.5, 1, 5, 15, 60, 300],
     registers: [this.registry],
   });
   readonly durableAcks = new Counter({

@@ -32,25 +32,38 @@ export class AuthenticatedServerAdapter extends WebSocketServerAdapter {
   readonly #logger: Logger;
   readonly #metrics: RelayMetrics;
   readonly #requests: PeerRequests;
+  readonly #joinTimeoutMs: number;
 
   constructor(
     server: WebSocketServer,
     logger: Logger,
     metrics: RelayMetrics,
     requests: PeerRequests,
+    joinTimeoutMs: number,
   ) {
     // Same `ws` class; only the type declarations differ (the stock adapter's come through a CJS path).
     super(server as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0]);
     this.#logger = logger;
     this.#metrics = metrics;
     this.#requests = requests;
+    this.#joinTimeoutMs = joinTimeoutMs;
   }
 
   /** Binds an authenticated principal to a freshly upgraded socket. */
   adopt(socket: WebSocket, principal: Principal, tokenHash: string, remoteAddress: string): void {
-    this.#connections.set(socket, { principal, tokenHash, remoteAddress });
+    const adopted: Connection = { principal, tokenHash, remoteAddress };
+    this.#connections.set(socket, adopted);
     this.#metrics.connections.inc({ kind: principal.kind });
+    // The stock client, when a socket takes too long to open, opens another and abandons the
+    // first without closing it; such sockets would count against the token's limit for ever.
+    const joinTimer = setTimeout(() => {
+      if (adopted.peerId !== undefined) return;
+      this.#reject(socket, "join-timeout", `no join within ${this.#joinTimeoutMs} ms`);
+      socket.close(1008, "no join message in time");
+    }, this.#joinTimeoutMs);
+    joinTimer.unref();
     socket.on("close", () => {
+      clearTimeout(joinTimer);
       const connection = this.#connections.get(socket);
       this.#connections.delete(socket);
       this.#metrics.connections.dec({ kind: principal.kind });
@@ -145,8 +158,7 @@ export class AuthenticatedServerAdapter extends WebSocketServerAdapter {
     // Decoded and checked once; handing on the object saves the stock adapter decoding it again.
     if (this.sockets[message.senderId as keyof typeof this.sockets] !== socket) return;
     // Before automerge-repo asks `access`: this peer itself asked about this document.
-    if (connection.principal.kind === "device")
-      this.#requests.note(message.senderId, message.documentId as string);
+    this.#requests.note(message.senderId, message.documentId as string);
     this.emit("message", message as unknown as Message);
   }
 

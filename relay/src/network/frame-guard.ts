@@ -62,7 +62,10 @@ export function guardFrame(decoded: unknown): GuardedMessage | FrameProblem {
   }
   try {
     decodeSyncMessage(message.data);
-  } catch {
+  } catch (error) {
+    // A trap (Automerge's heap out of memory) is the process failing, not the frame: the heap
+    // may be left inconsistent, so it must not be passed off as a peer's bad input.
+    if (error instanceof WebAssembly.RuntimeError) throw error;
     return malformed(`${message.type} message whose data is not an Automerge sync message`);
   }
   return message as GuardedMessage;

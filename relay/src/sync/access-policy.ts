@@ -29,6 +29,7 @@ export class AccessPolicy {
   readonly #maxDocumentsPerDevice: number;
   readonly #logger: Logger;
   readonly #metrics: RelayMetrics;
+  readonly #admit: (documentId: DocumentId) => Promise<void>;
 
   constructor(options: {
     peers: PeerDirectory;
@@ -38,6 +39,8 @@ export class AccessPolicy {
     maxDocumentsPerDevice: number;
     logger: Logger;
     metrics: RelayMetrics;
+    /** Resolves once the document may be loaded (see LoadBudget); at once by default. */
+    admit?: (documentId: DocumentId) => Promise<void>;
   }) {
     this.#peers = options.peers;
     this.#requests = options.requests;
@@ -46,10 +49,22 @@ export class AccessPolicy {
     this.#maxDocumentsPerDevice = options.maxDocumentsPerDevice;
     this.#logger = options.logger;
     this.#metrics = options.metrics;
+    this.#admit = options.admit ?? (() => Promise.resolve());
   }
 
-  /** automerge-repo's `shareConfig.access`. */
+  /**
+   * automerge-repo's `shareConfig.access`. A peer's own message about a document that is not in
+   * memory then waits for the load budget: automerge-repo loads the document once this resolves.
+   */
   readonly access = async (peerId: PeerId, documentId: DocumentId): Promise<boolean> => {
+    if (!(await this.#allowed(peerId, documentId))) return false;
+    if (!this.#requests.has(peerId, documentId)) return true;
+    await this.#admit(documentId);
+    // The peer may have left while the document waited; its message needs no answer now.
+    return this.#peers.principalOfPeer(peerId) !== undefined;
+  };
+
+  async #allowed(peerId: PeerId, documentId: DocumentId): Promise<boolean> {
     const principal = this.#peers.principalOfPeer(peerId);
     if (principal === undefined)
       return this.#deny("access-denied", peerId, documentId, "unknown peer");
@@ -75,7 +90,7 @@ export class AccessPolicy {
       return this.#deny("document-limit", peerId, documentId, detail);
     }
     return this.#deny("access-denied", peerId, documentId, "claimed by another device");
-  };
+  }
 
   #deny(reason: RejectionReason, peerId: string, documentId: string, detail: string): false {
     const principal = this.#peers.principalOfPeer(peerId);

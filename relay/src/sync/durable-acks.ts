@@ -25,6 +25,11 @@ export class DurableAcks {
   readonly #timers = new Map<DocumentId, NodeJS.Timeout>();
   readonly #firstPending = new Map<DocumentId, number>();
   readonly #inFlight = new Set<Promise<void>>();
+  /** Documents with an ack timer running or a flush under way. */
+  readonly #pending = new Set<DocumentId>();
+  /** The heads each document's last ack announced, as stored on disk. */
+  readonly #lastAcked = new Map<DocumentId, string>();
+  readonly #listeners = new Set<(documentId: DocumentId) => void>();
 
   constructor(repo: Repo, options: { delayMs: number; logger: Logger; metrics: RelayMetrics }) {
     this.#repo = repo;
@@ -46,11 +51,34 @@ export class DurableAcks {
     this.#schedule(documentId, this.#delayMs, 0);
   }
 
+  /**
+   * True when the last ack of `documentId` announced exactly `heads` and no other is under way:
+   * what the relay holds is on disk and its peers have been told so.
+   */
+  isSettled(documentId: DocumentId, heads: readonly string[]): boolean {
+    return !this.#pending.has(documentId) && this.#lastAcked.get(documentId) === heads.join(",");
+  }
+
+  /** Calls `listener` after every ack, once it is sent. */
+  onAcknowledged(listener: (documentId: DocumentId) => void): void {
+    this.#listeners.add(listener);
+  }
+
+  /** Forgets an unloaded document's last ack. */
+  forget(documentId: DocumentId): void {
+    this.#lastAcked.delete(documentId);
+  }
+
   #schedule(documentId: DocumentId, delayMs: number, attempt: number): void {
     clearTimeout(this.#timers.get(documentId));
+    this.#pending.add(documentId);
     const timer = setTimeout(() => {
       this.#timers.delete(documentId);
-      const ack = this.#flushAndAck(documentId, attempt).finally(() => this.#inFlight.delete(ack));
+      const ack = this.#flushAndAck(documentId, attempt).finally(() => {
+        this.#inFlight.delete(ack);
+        // A retry or fresh traffic may have scheduled another ack meanwhile.
+        if (!this.#timers.has(documentId)) this.#pending.delete(documentId);
+      });
       this.#inFlight.add(ack);
     }, delayMs);
     timer.unref();
@@ -61,6 +89,7 @@ export class DurableAcks {
   async stop(): Promise<void> {
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
+    this.#pending.clear();
     await Promise.allSettled(this.#inFlight);
   }
 
@@ -97,6 +126,8 @@ export class DurableAcks {
       storedAt: Date.now(),
     };
     handle.broadcast(message);
+    this.#lastAcked.set(documentId, heads.join(","));
     this.#metrics.durableAcks.inc();
+    for (const listener of this.#listeners) listener(documentId);
   }
 }

@@ -18,6 +18,7 @@ export class IdleUnloader {
   readonly #metrics: RelayMetrics;
   readonly #lastTouched = new Map<DocumentId, number>();
   readonly #pinned = new Set<DocumentId>();
+  readonly #unloadedListeners = new Set<(documentId: DocumentId) => void>();
   #timer: NodeJS.Timeout | undefined;
   #sweeping: Promise<void> = Promise.resolve();
 
@@ -36,6 +37,34 @@ export class IdleUnloader {
   /** Records activity on a document. */
   touch(documentId: DocumentId): void {
     this.#lastTouched.set(documentId, performance.now());
+  }
+
+  /** When `documentId` last saw activity (0 if never). */
+  lastTouched(documentId: DocumentId): number {
+    return this.#lastTouched.get(documentId) ?? 0;
+  }
+
+  /** True for documents that are never unloaded. */
+  isPinned(documentId: DocumentId): boolean {
+    return this.#pinned.has(documentId);
+  }
+
+  /** Calls `listener` whenever a document leaves memory. */
+  onUnloaded(listener: (documentId: DocumentId) => void): void {
+    this.#unloadedListeners.add(listener);
+  }
+
+  /**
+   * Unloads one document now, however recently it was used (the load budget needs its slot):
+   * a ready one safely (see {@link unload}), one nobody had by dropping its handle.
+   */
+  async evict(documentId: DocumentId): Promise<boolean> {
+    const handle = this.#repo.handles[documentId] as DocHandle<unknown> | undefined;
+    if (handle === undefined || this.#pinned.has(documentId)) return false;
+    if (handle.isReady()) return this.unload(documentId, handle, this.lastTouched(documentId));
+    if (!handle.inState(["unavailable"])) return false;
+    this.#forget(documentId);
+    return true;
   }
 
   /** Sweeps every `intervalMs` until {@link stop}. */
@@ -93,6 +122,7 @@ export class IdleUnloader {
     delete cache[documentId];
     this.#repo.synchronizer.removeDocument(documentId);
     this.#lastTouched.delete(documentId);
+    for (const listener of this.#unloadedListeners) listener(documentId);
   }
 
   /** Safely unloads one document, unless it is touched while flushing. */
@@ -116,6 +146,7 @@ export class IdleUnloader {
     handle.removeAllListeners("heads-changed");
     await this.#repo.removeFromCache(documentId);
     this.#lastTouched.delete(documentId);
+    for (const listener of this.#unloadedListeners) listener(documentId);
     this.#metrics.documentsUnloaded.inc();
     this.#logger.debug({ documentId }, `unloaded idle document ${documentId}`);
     return true;

@@ -1,7 +1,8 @@
 /**
- * Which documents each connected device peer has itself sent messages about. automerge-repo asks
+ * Which documents each connected peer has itself sent messages about. automerge-repo asks
  * `access(peer, document)` both when a peer sends a message and on its own, when it weighs whom
- * to share a newly loaded document with; only the first may make a device a document's owner.
+ * to share a newly loaded document with; only the first may make a device a document's owner,
+ * and only the first waits for the load budget.
  * The authenticated adapter notes requests before automerge-repo sees them.
  */
 export class PeerRequests {

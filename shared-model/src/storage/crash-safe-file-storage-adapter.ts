@@ -85,7 +85,12 @@ export class CrashSafeFileStorageAdapter implements StorageAdapterInterface {
    * stopping relay, a test removing the folder) waits here.
    */
   async whenIdle(): Promise<void> {
-    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    // A caller may start its next operation in the continuation of the last one (automerge-repo
+    // removes the chunks a snapshot replaced one after another): look again a turn later.
+    do {
+      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      await new Promise((resolve) => setImmediate(resolve));
+    } while (this.#inFlight.size > 0);
   }
 
   /** Loads the chunk stored under `key`; undefined when there is none or it is torn. */

@@ -1,0 +1,90 @@
+/**
+ * Bounded memory under a storm: with room for only a few documents, many documents syncing at
+ * once all get stored and acknowledged, the relay never holds more than its limit, and a document
+ * unloaded to make room still takes its peer's later changes.
+ */
+import type { DocHandle } from "@automerge/automerge-repo";
+import { afterEach, describe, expect, it } from "vitest";
+import { Cleanup } from "./testing/cleanup.js";
+import { DurableAckLog } from "./testing/durable-ack-log.js";
+import type { TestRelay } from "./testing/relay-fixture.js";
+import { startTestRelay } from "./testing/relay-fixture.js";
+import { fetchMetrics, metricValue } from "./testing/relay-http.js";
+import { readStoredDocuments } from "./testing/stored-documents.js";
+import { connectClient } from "./testing/sync-client.js";
+
+const cleanup = new Cleanup();
+afterEach(() => cleanup.release());
+
+interface Samples {
+  values: number[];
+}
+
+const MAX_LOADED = 4; // the fleet document, always loaded, takes one
+
+/** Waits for an ack from the relay covering `handle`'s current heads. */
+function acknowledged(log: DurableAckLog, handle: DocHandle<unknown>, from = 0) {
+  const heads = handle.heads();
+  return log.waitFor(
+    (ack) => heads.every((head) => ack.heads.includes(head)),
+    `covering ${handle.documentId}`,
+    { from, timeoutMs: 20_000 },
+  );
+}
+
+describe("the load budget", () => {
+  it("stores and acknowledges 16 documents synced at once with room for 4, never holding more", {
+    timeout: 60_000,
+  }, async () => {
+    const dataDirectory = await cleanup.tempDirectory("outpost-load-budget-");
+    const test: TestRelay = cleanup.add(
+      await startTestRelay({ dataDirectory, limits: { maxLoadedDocuments: MAX_LOADED } }),
+      (started) => started.close({ keepData: true }),
+    );
+    let mostLoaded = 0;
+    const sampler = setInterval(() => {
+      mostLoaded = Math.max(mostLoaded, test.relay.loadedDocumentIds().length);
+    }, 2);
+    cleanup.add(sampler, clearInterval);
+
+    const { repo } = cleanup.add(
+      connectClient({
+        syncUrl: test.relay.syncUrl,
+        token: test.adminToken,
+        principal: { kind: "admin", name: "alice" },
+        session: "storm",
+      }),
+      (client) => client.repo.shutdown(),
+    );
+    const documents = Array.from({ length: 16 }, (_, index) => {
+      const handle = repo.create<Samples>({ values: [] });
+      for (let tick = 0; tick < 50; tick += 1) handle.change((doc) => void doc.values.push(index));
+      return { handle, log: new DurableAckLog(handle, test.relay.peerId) };
+    });
+    await Promise.all(documents.map(({ handle, log }) => acknowledged(log, handle)));
+
+    expect(mostLoaded).toBeLessThanOrEqual(MAX_LOADED);
+    const metrics = await fetchMetrics(test.relay.url);
+    expect(metricValue(metrics, "outpost_relay_documents_evicted_total")).toBeGreaterThanOrEqual(
+      documents.length - MAX_LOADED,
+    );
+    expect(metricValue(metrics, "outpost_relay_admission_wait_seconds_count")).toBeGreaterThan(0);
+
+    // An unloaded document's peer is still connected: its next change loads it again.
+    const [first] = documents;
+    if (first === undefined) throw new Error("no documents");
+    expect(test.relay.loadedDocumentIds()).not.toContain(first.handle.documentId);
+    const seen = first.log.acks.length;
+    first.handle.change((doc) => void doc.values.push(-1));
+    await acknowledged(first.log, first.handle, seen);
+
+    clearInterval(sampler);
+    expect(mostLoaded).toBeLessThanOrEqual(MAX_LOADED);
+    await test.close({ keepData: true });
+    const { reports } = await readStoredDocuments({
+      directory: `${dataDirectory}/documents`,
+      documents: documents.map(({ handle }) => ({ url: handle.url, heads: [...handle.heads()] })),
+    });
+    expect(reports.filter((report) => !report.containsHeads)).toEqual([]);
+  });
+});

@@ -1,0 +1,155 @@
+import type { DocumentId } from "@automerge/automerge-repo";
+import { silentLogger } from "@outpost/shared-model";
+import { describe, expect, it } from "vitest";
+import { RelayMetrics } from "../metrics/relay-metrics.js";
+import { LoadBudget, type LoadedDocuments } from "./load-budget.js";
+
+const id = (name: string) => name as DocumentId;
+
+/**
+ * A stand-in for the repo's documents: `load` is what automerge-repo does after admission,
+ * `settle` marks a document stored and acknowledged. Evictable = settled, in the order settled.
+ */
+class FakeDocuments implements LoadedDocuments {
+  readonly documents = new Set<DocumentId>();
+  readonly settled = new Set<DocumentId>();
+  readonly evicted: DocumentId[] = [];
+  /** Whether `evict` succeeds (false: the document was touched while flushing). */
+  evictSucceeds = true;
+
+  load(documentId: DocumentId): void {
+    this.documents.add(documentId);
+  }
+  settle(documentId: DocumentId): void {
+    this.settled.add(documentId);
+  }
+  loaded(): readonly DocumentId[] {
+    return [...this.documents];
+  }
+  isLoaded(documentId: DocumentId): boolean {
+    return this.documents.has(documentId);
+  }
+  evictable(): DocumentId[] {
+    return [...this.settled].filter((documentId) => this.documents.has(documentId));
+  }
+  async evict(documentId: DocumentId): Promise<boolean> {
+    if (!this.evictSucceeds) return false;
+    this.documents.delete(documentId);
+    this.settled.delete(documentId);
+    this.evicted.push(documentId);
+    return true;
+  }
+}
+
+function budgetOf(maxLoaded: number) {
+  const documents = new FakeDocuments();
+  const metrics = new RelayMetrics();
+  const budget = new LoadBudget({ maxLoaded, documents, logger: silentLogger, metrics });
+  /** Admits like automerge-repo: once admitted, the document loads. */
+  const request = (name: string) => {
+    let admitted = false;
+    const promise = budget.admit(id(name)).then(() => {
+      admitted = true;
+      documents.load(id(name));
+    });
+    return { promise, admitted: () => admitted };
+  };
+  return { budget, documents, metrics, request };
+}
+
+const turn = () => new Promise((resolve) => setTimeout(resolve, 80));
+
+describe("LoadBudget", () => {
+  it("admits at once while there is room, and loaded documents always", async () => {
+    const { documents, request } = budgetOf(2);
+    await request("a").promise;
+    await request("b").promise;
+    expect(documents.loaded()).toEqual(["a", "b"]);
+    // Already in memory: no slot needed.
+    await request("a").promise;
+  });
+
+  it("makes a document wait while memory is full and nothing is settled", async () => {
+    const { budget, request, metrics } = budgetOf(2);
+    await request("a").promise;
+    await request("b").promise;
+    const c = request("c");
+    await turn();
+    expect(c.admitted()).toBe(false);
+    expect(budget.waiting).toBe(1);
+    expect((await metrics.documentsWaiting.get()).values[0]?.value).toBe(1);
+  });
+
+  it("unloads settled documents, least recently used first, to admit waiting ones in order", async () => {
+    const { budget, documents, request, metrics } = budgetOf(2);
+    await request("a").promise;
+    await request("b").promise;
+    const c = request("c");
+    const d = request("d");
+    const e = request("e");
+    await turn();
+    documents.settle(id("b"));
+    documents.settle(id("a"));
+    budget.pump();
+    await c.promise;
+    await d.promise;
+    expect(documents.evicted).toEqual(["b", "a"]);
+    expect(documents.loaded()).toEqual(["c", "d"]);
+    expect(e.admitted()).toBe(false);
+    // The retry timer finds documents that settle without anyone calling pump().
+    documents.settle(id("c"));
+    await e.promise;
+    expect(documents.loaded()).toEqual(["d", "e"]);
+    expect((await metrics.documentsEvicted.get()).values[0]?.value).toBe(3);
+    expect(budget.waiting).toBe(0);
+  });
+
+  it("gives a document asked for twice one turn and one slot", async () => {
+    const { budget, documents, request } = budgetOf(1);
+    await request("a").promise;
+    const first = request("b");
+    const second = request("b");
+    await turn();
+    expect(budget.waiting).toBe(1);
+    documents.settle(id("a"));
+    await Promise.all([first.promise, second.promise]);
+    expect(documents.loaded()).toEqual(["b"]);
+  });
+
+  it("counts admitted documents still on their way in", async () => {
+    const { budget, documents } = budgetOf(1);
+    await budget.admit(id("a")); // admitted, but the repo has not created its handle yet
+    let admitted = false;
+    void budget.admit(id("b")).then(() => {
+      admitted = true;
+    });
+    await turn();
+    expect(admitted).toBe(false);
+    documents.load(id("a"));
+    documents.settle(id("a"));
+    await turn();
+    expect(admitted).toBe(true);
+  });
+
+  it("keeps waiting when a settled document is touched while being unloaded", async () => {
+    const { documents, request } = budgetOf(1);
+    await request("a").promise;
+    documents.evictSucceeds = false;
+    documents.settle(id("a"));
+    const b = request("b");
+    await turn();
+    expect(b.admitted()).toBe(false);
+    documents.evictSucceeds = true;
+    await b.promise;
+    expect(documents.loaded()).toEqual(["b"]);
+  });
+
+  it("lets everything through when stopped", async () => {
+    const { budget, request } = budgetOf(1);
+    await request("a").promise;
+    const b = request("b");
+    budget.stop();
+    await b.promise;
+    expect(budget.waiting).toBe(0);
+  });
+});

@@ -1,0 +1,161 @@
+import type { DocumentId } from "@automerge/automerge-repo";
+import type { Logger } from "@outpost/shared-model";
+import type { RelayMetrics } from "../metrics/relay-metrics.js";
+
+/** What the budget needs to know about, and do to, the documents in memory. */
+export interface LoadedDocuments {
+  /** Documents in memory now (automerge-repo's handle cache). */
+  loaded(): readonly DocumentId[];
+  isLoaded(documentId: DocumentId): boolean;
+  /** Loaded documents that can be unloaded without losing work, least recently used first. */
+  evictable(): DocumentId[];
+  /** Flushes and unloads one document; false if it could not (it was touched meanwhile). */
+  evict(documentId: DocumentId): Promise<boolean>;
+}
+
+/** A reservation that never turned into a loaded document (its load was abandoned) lapses. */
+const RESERVATION_LAPSE_MS = 10_000;
+/** How often a full budget looks again for documents that became evictable. */
+const RETRY_MS = 50;
+
+interface Waiter {
+  promise: Promise<void>;
+  resolve: () => void;
+  since: number;
+}
+
+/**
+ * Bounds how many documents the relay holds in memory at once. A day of telemetry takes megabytes
+ * in Automerge's WebAssembly heap, which is capped at 4 GiB per process: a thousand agents
+ * reconnecting at once would need more. So a document not in memory is loaded only when a slot
+ * is free; until then the message that asks for it waits (automerge-repo awaits the access check
+ * before it loads anything). While documents wait, settled ones (stored, acknowledged and with no
+ * peer in the middle of a sync) are unloaded, least recently used first, to make room. Waiting
+ * documents are admitted in the order they first asked.
+ */
+export class LoadBudget {
+  readonly #maxLoaded: number;
+  readonly #documents: LoadedDocuments;
+  readonly #logger: Logger;
+  readonly #metrics: RelayMetrics;
+  readonly #waiting = new Map<DocumentId, Waiter>();
+  /** Admitted documents whose handle automerge-repo has not created yet, with when. */
+  readonly #reserved = new Map<DocumentId, number>();
+  #pumping = false;
+  #pumpAgain = false;
+  #retry: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(options: {
+    maxLoaded: number;
+    documents: LoadedDocuments;
+    logger: Logger;
+    metrics: RelayMetrics;
+  }) {
+    this.#maxLoaded = options.maxLoaded;
+    this.#documents = options.documents;
+    this.#logger = options.logger;
+    this.#metrics = options.metrics;
+  }
+
+  /**
+   * Resolves once `documentId` may be loaded: at once when it is in memory or a slot is free,
+   * otherwise when unloading settled documents has made room. Asking twice for a waiting
+   * document shares its turn.
+   */
+  admit(documentId: DocumentId): Promise<void> {
+    if (this.#documents.isLoaded(documentId) || this.#reserved.has(documentId)) {
+      return Promise.resolve();
+    }
+    const waiting = this.#waiting.get(documentId);
+    if (waiting !== undefined) return waiting.promise;
+    if (this.#waiting.size === 0 && this.#occupied() < this.#maxLoaded) {
+      this.#reserved.set(documentId, performance.now());
+      return Promise.resolve();
+    }
+    let resolve: () => void = () => {};
+    const promise = new Promise<void>((done) => {
+      resolve = done;
+    });
+    this.#waiting.set(documentId, { promise, resolve, since: performance.now() });
+    this.#metrics.documentsWaiting.set(this.#waiting.size);
+    this.pump();
+    return promise;
+  }
+
+  /** Documents waiting for a slot. */
+  get waiting(): number {
+    return this.#waiting.size;
+  }
+
+  /**
+   * Admits waiting documents into free slots and unloads settled ones to make more. Call it
+   * whenever a document may have become evictable (after an ack, a disconnect); it also retries
+   * on a short timer while documents wait.
+   */
+  pump(): void {
+    if (this.#stopped || this.#waiting.size === 0) return;
+    if (this.#pumping) {
+      this.#pumpAgain = true;
+      return;
+    }
+    this.#pumping = true;
+    void this.#pumpUntilStuck()
+      .catch((error: unknown) => this.#logger.error({ err: error }, "admitting documents failed"))
+      .finally(() => {
+        this.#pumping = false;
+        if (this.#waiting.size > 0 && !this.#stopped) {
+          clearTimeout(this.#retry);
+          this.#retry = setTimeout(() => this.pump(), RETRY_MS);
+          this.#retry.unref();
+        }
+      });
+  }
+
+  /** Lets every waiting document through (shutdown: the repo refuses them by then). */
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#retry);
+    for (const waiter of this.#waiting.values()) waiter.resolve();
+    this.#waiting.clear();
+    this.#metrics.documentsWaiting.set(0);
+  }
+
+  async #pumpUntilStuck(): Promise<void> {
+    do {
+      this.#pumpAgain = false;
+      this.#admitIntoFreeSlots();
+      const shortBy = this.#waiting.size - (this.#maxLoaded - this.#occupied());
+      if (shortBy <= 0) continue;
+      const candidates = this.#documents.evictable().slice(0, shortBy);
+      const evicted = await Promise.all(candidates.map((id) => this.#documents.evict(id)));
+      const freed = evicted.filter(Boolean).length;
+      if (freed > 0) {
+        this.#metrics.documentsEvicted.inc(freed);
+        this.#pumpAgain = true;
+      }
+    } while (this.#pumpAgain && !this.#stopped);
+  }
+
+  #admitIntoFreeSlots(): void {
+    for (const [documentId, waiter] of this.#waiting) {
+      if (this.#occupied() >= this.#maxLoaded) break;
+      this.#waiting.delete(documentId);
+      this.#reserved.set(documentId, performance.now());
+      const waitedMs = performance.now() - waiter.since;
+      this.#metrics.admissionWaitSeconds.observe(waitedMs / 1000);
+      waiter.resolve();
+    }
+    this.#metrics.documentsWaiting.set(this.#waiting.size);
+  }
+
+  /** Loaded documents plus admitted ones on their way in. */
+  #occupied(): number {
+    const now = performance.now();
+    for (const [documentId, since] of this.#reserved) {
+      if (this.#documents.isLoaded(documentId) || now - since > RESERVATION_LAPSE_MS)
+        this.#reserved.delete(documentId);
+    }
+    return this.#documents.loaded().length + this.#reserved.size;
+  }
+}

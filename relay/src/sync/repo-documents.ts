@@ -1,0 +1,68 @@
+import type { Doc } from "@automerge/automerge";
+import { getHeads } from "@automerge/automerge";
+import type { DocHandle, DocumentId, Repo } from "@automerge/automerge-repo";
+import type { DurableAcks } from "./durable-acks.js";
+import type { IdleUnloader } from "./idle-unloader.js";
+import type { LoadedDocuments } from "./load-budget.js";
+import type { PeerHeads } from "./peer-heads.js";
+
+/** A document nobody had stays this long before it may make room: its asker may follow up. */
+const UNAVAILABLE_GRACE_MS = 1_000;
+
+/**
+ * The relay's loaded documents as the load budget sees them. A document is evictable when
+ * unloading it loses nothing and interrupts no one: its last durable ack announced its current
+ * heads (so they are on disk and its peers know), no ack is under way, and no peer has announced
+ * heads the relay has yet to receive. A document nobody had is evictable after a short grace.
+ */
+export class RepoDocuments implements LoadedDocuments {
+  readonly #repo: Repo;
+  readonly #unloader: IdleUnloader;
+  readonly #acks: DurableAcks;
+  readonly #peerHeads: PeerHeads;
+
+  constructor(
+    repo: Repo,
+    parts: { unloader: IdleUnloader; acks: DurableAcks; peerHeads: PeerHeads },
+  ) {
+    this.#repo = repo;
+    this.#unloader = parts.unloader;
+    this.#acks = parts.acks;
+    this.#peerHeads = parts.peerHeads;
+  }
+
+  loaded(): readonly DocumentId[] {
+    return Object.keys(this.#repo.handles) as DocumentId[];
+  }
+
+  isLoaded(documentId: DocumentId): boolean {
+    return this.#repo.handles[documentId] !== undefined;
+  }
+
+  evictable(): DocumentId[] {
+    const now = performance.now();
+    const candidates: { documentId: DocumentId; touched: number }[] = [];
+    for (const [id, handle] of Object.entries(this.#repo.handles)) {
+      const documentId = id as DocumentId;
+      if (this.#unloader.isPinned(documentId)) continue;
+      const touched = this.#unloader.lastTouched(documentId);
+      if (this.#isSettled(documentId, handle as DocHandle<unknown>, now - touched)) {
+        candidates.push({ documentId, touched });
+      }
+    }
+    return candidates.sort((a, b) => a.touched - b.touched).map(({ documentId }) => documentId);
+  }
+
+  evict(documentId: DocumentId): Promise<boolean> {
+    return this.#unloader.evict(documentId);
+  }
+
+  #isSettled(documentId: DocumentId, handle: DocHandle<unknown>, idleMs: number): boolean {
+    if (handle.inState(["unavailable"])) return idleMs > UNAVAILABLE_GRACE_MS;
+    if (!handle.isReady()) return false;
+    return (
+      this.#acks.isSettled(documentId, handle.heads()) &&
+      this.#peerHeads.coveredBy(documentId, getHeads(handle.doc() as Doc<unknown>))
+    );
+  }
+}
