@@ -1,3 +1,8 @@
+import type { ServerKind } from "./messages.js";
+
+/** Every server a run can storm, in the order they run. */
+export const SERVER_KINDS: readonly ServerKind[] = ["outpost", "reference", "baseline"];
+
 /** Command-line options of `npm run bench:relay-storm -- [options]`. */
 export interface RelayStormArgs {
   agents: number;
@@ -5,6 +10,9 @@ export interface RelayStormArgs {
   ticks?: number;
   timeoutS?: number;
   maxConnectionsPerToken?: number;
+  maxLoadedDocuments?: number;
+  /** Which servers to storm; all three unless given. */
+  servers?: ServerKind[];
 }
 
 /** A missing or bad command-line value: says which option, what it got and what it takes. */
@@ -31,7 +39,7 @@ export class UnknownOption extends Error {
 
 /** The usage line shown with an {@link InvalidArgument}. */
 export const USAGE =
-  "usage: npm run bench:relay-storm -- [--agents N] [--agent-processes N] [--ticks N] [--timeout-s N] [--max-connections-per-token N]";
+  "usage: npm run bench:relay-storm -- [--agents N] [--agent-processes N] [--ticks N] [--timeout-s N] [--max-connections-per-token N] [--max-loaded-documents N] [--servers outpost,reference,baseline]";
 
 const INTEGER_OPTIONS = {
   "--agents": { key: "agents", max: 100_000 },
@@ -39,6 +47,7 @@ const INTEGER_OPTIONS = {
   "--ticks": { key: "ticks", max: 8_640 },
   "--timeout-s": { key: "timeoutS", max: 86_400 },
   "--max-connections-per-token": { key: "maxConnectionsPerToken", max: 1_000_000 },
+  "--max-loaded-documents": { key: "maxLoadedDocuments", max: 1_000_000 },
 } as const;
 
 /** Parses `--name N` and `--name=N`; every value is a whole number from 1 up. */
@@ -49,8 +58,12 @@ export function parseRelayStormArgs(argv: readonly string[]): RelayStormArgs {
     const [name, inline] = argument.includes("=")
       ? [argument.slice(0, argument.indexOf("=")), argument.slice(argument.indexOf("=") + 1)]
       : [argument, undefined];
+    if (name === "--servers") {
+      parsed.servers = parseServers(inline ?? argv[++index]);
+      continue;
+    }
     if (!Object.hasOwn(INTEGER_OPTIONS, name)) {
-      throw new UnknownOption(name, Object.keys(INTEGER_OPTIONS));
+      throw new UnknownOption(name, [...Object.keys(INTEGER_OPTIONS), "--servers"]);
     }
     const option = INTEGER_OPTIONS[name as keyof typeof INTEGER_OPTIONS];
     const value = inline ?? argv[++index];
@@ -61,4 +74,15 @@ export function parseRelayStormArgs(argv: readonly string[]): RelayStormArgs {
     parsed[option.key] = number;
   }
   return parsed;
+}
+
+function parseServers(value: string | undefined): ServerKind[] {
+  const expected = `a comma-separated list of ${SERVER_KINDS.join(", ")}`;
+  if (value === undefined) throw new InvalidArgument("--servers", undefined, expected);
+  const names = value.split(",");
+  const servers = SERVER_KINDS.filter((kind) => names.includes(kind));
+  if (servers.length === 0 || servers.length !== new Set(names).size) {
+    throw new InvalidArgument("--servers", value, expected);
+  }
+  return servers;
 }

@@ -40,5 +40,12 @@ describe("relay-storm benchmark", () => {
     );
     expect(() => parseRelayStormArgs(["--agents"])).toThrow(/--agents needs a value/);
     expect(() => parseRelayStormArgs(["--agent", "3"])).toThrow(UnknownOption);
+    expect(parseRelayStormArgs(["--servers", "baseline,outpost"])).toEqual({
+      agents: 200,
+      servers: ["outpost", "baseline"],
+    });
+    expect(() => parseRelayStormArgs(["--servers", "outpost,nginx"])).toThrow(
+      /--servers: expected a comma-separated list of outpost, reference, baseline/,
+    );
   });
 });

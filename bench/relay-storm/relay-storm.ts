@@ -22,7 +22,14 @@
 import { rmSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { type AgentPlan, planAgents } from "./agent-plan.js";
-import { InvalidArgument, parseRelayStormArgs, UnknownOption, USAGE } from "./options.js";
+import type { ServerKind } from "./messages.js";
+import {
+  InvalidArgument,
+  parseRelayStormArgs,
+  SERVER_KINDS,
+  UnknownOption,
+  USAGE,
+} from "./options.js";
 import { describeOutcome, type RelayStormResult, type StormOutcome, summarize } from "./result.js";
 import { leftovers, runStorm, type StormFigures } from "./storm-run.js";
 
@@ -46,6 +53,10 @@ export interface RelayStormOptions {
    * client leaves a socket open at every retry, so a slow storm can exhaust it (see README).
    */
   maxConnectionsPerToken?: number;
+  /** Our relay's documents in memory; its default unless given. */
+  maxLoadedDocuments?: number;
+  /** Which servers to storm; all three by default. One not run reports an `error` saying so. */
+  servers?: readonly ServerKind[];
   seed?: number;
   /** Progress lines for a human; silent by default. */
   log?: (line: string) => void;
@@ -65,6 +76,8 @@ export async function runRelayStorm(options: RelayStormOptions = {}): Promise<Re
     timeoutS = 1_800,
     verifyAgents = 10,
     maxConnectionsPerToken,
+    maxLoadedDocuments,
+    servers = SERVER_KINDS,
     seed = 20261121,
     log = () => {},
   } = options;
@@ -76,16 +89,18 @@ export async function runRelayStorm(options: RelayStormOptions = {}): Promise<Re
     agentProcesses,
     timeoutMs: timeoutS * 1000,
     verifyAgents,
-    relayLimits: maxConnectionsPerToken === undefined ? {} : { maxConnectionsPerToken },
+    relayLimits: { maxConnectionsPerToken, maxLoadedDocuments },
     log,
   };
-  const ours = await outcomeOf(runStorm("outpost", plan, stormOptions));
-  for (const line of describeOutcome("outpost relay", ours)) log(line);
-  const reference = await outcomeOf(runStorm("reference", plan, stormOptions));
-  for (const line of describeOutcome("reference sync server", reference)) log(line);
-  const baseline = await outcomeOf(runStorm("baseline", plan, stormOptions));
-  for (const line of describeOutcome("baseline (reference design, current versions)", baseline))
-    log(line);
+  const storm = async (kind: ServerKind, label: string): Promise<StormOutcome> => {
+    if (!servers.includes(kind)) return { error: "not run (--servers)" };
+    const outcome = await outcomeOf(runStorm(kind, plan, stormOptions));
+    for (const line of describeOutcome(label, outcome)) log(line);
+    return outcome;
+  };
+  const ours = await storm("outpost", "outpost relay");
+  const reference = await storm("reference", "reference sync server");
+  const baseline = await storm("baseline", "baseline (reference design, current versions)");
   return summarize(
     {
       agents,
@@ -126,7 +141,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     });
   }
   print(
-    `relay-storm: ${args.agents} agents connect at once; to our relay, the reference, the baseline`,
+    `relay-storm: ${args.agents} agents connect at once; to ${(args.servers ?? SERVER_KINDS).join(", ")}`,
   );
   const result = await runRelayStorm({ ...args, log: print });
   print(

@@ -116,7 +116,8 @@ export async function runStorm(
     await server?.kill();
     await rm(dataDirectory, { recursive: true, force: true });
     leftovers.delete(dataDirectory);
-    if (succeeded) await rm(logPath, { force: true });
+    // RELAY_STORM_KEEP_LOGS=1 keeps every server's log, e.g. to see what the relay said.
+    if (succeeded && !process.env.RELAY_STORM_KEEP_LOGS) await rm(logPath, { force: true });
     else log(`${kind}: the server's log is kept at ${logPath}`);
     leftovers.delete(logPath);
   }

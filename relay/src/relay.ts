@@ -22,7 +22,6 @@ import { PrincipalStore } from "./state/principal-store.js";
 import { AccessPolicy } from "./sync/access-policy.js";
 import { DurableAcks, MAX_ACK_WAIT_MS } from "./sync/durable-acks.js";
 import { IdleUnloader } from "./sync/idle-unloader.js";
-import { saveLiveDocumentsOnly } from "./sync/live-saves-only.js";
 import { LoadBudget } from "./sync/load-budget.js";
 import { PeerHeads } from "./sync/peer-heads.js";
 import { PeerRequests } from "./sync/peer-requests.js";
@@ -137,7 +136,6 @@ export class Relay {
           policy ? policy.access(peer, documentId) : Promise.resolve(false),
       },
     });
-    saveLiveDocumentsOnly(repo);
     const fleet = await openFleetDoc(repo, principals, relayId);
     const acks = new DurableAcks(repo, { delayMs: options.ackDelayMs ?? 100, logger, metrics });
     const unloader = new IdleUnloader(repo, {
@@ -161,7 +159,7 @@ export class Relay {
       maxDocumentsPerDevice: limits.maxDocumentsPerDevice,
       logger: logger.child({ component: "access" }),
       metrics,
-      admit: (documentId) => budget.admit(documentId),
+      admission: budget,
     });
     adapter.on("message", (message: Message) => {
       if ("documentId" in message && message.documentId !== undefined)

@@ -5,6 +5,14 @@ import type { RejectionReason, RelayMetrics } from "../metrics/relay-metrics.js"
 import type { OwnershipStore } from "../state/ownership-store.js";
 import type { PeerRequests } from "./peer-requests.js";
 
+/** When a document not in memory may be loaded (see LoadBudget). */
+export interface Admission {
+  /** Resolves once `documentId` may be loaded. */
+  admit(documentId: DocumentId): Promise<void>;
+  /** Gives back the slot of a document admitted but not loaded after all. */
+  abandon(documentId: DocumentId): void;
+}
+
 /** Where the policy learns who a peer is (the authenticated adapter). */
 export interface PeerDirectory {
   principalOfPeer(peerId: string): Principal | undefined;
@@ -29,7 +37,7 @@ export class AccessPolicy {
   readonly #maxDocumentsPerDevice: number;
   readonly #logger: Logger;
   readonly #metrics: RelayMetrics;
-  readonly #admit: (documentId: DocumentId) => Promise<void>;
+  readonly #admission: Admission;
 
   constructor(options: {
     peers: PeerDirectory;
@@ -39,8 +47,8 @@ export class AccessPolicy {
     maxDocumentsPerDevice: number;
     logger: Logger;
     metrics: RelayMetrics;
-    /** Resolves once the document may be loaded (see LoadBudget); at once by default. */
-    admit?: (documentId: DocumentId) => Promise<void>;
+    /** Who says when a document may be loaded (the LoadBudget); at once by default. */
+    admission?: Admission;
   }) {
     this.#peers = options.peers;
     this.#requests = options.requests;
@@ -49,7 +57,10 @@ export class AccessPolicy {
     this.#maxDocumentsPerDevice = options.maxDocumentsPerDevice;
     this.#logger = options.logger;
     this.#metrics = options.metrics;
-    this.#admit = options.admit ?? (() => Promise.resolve());
+    this.#admission = options.admission ?? {
+      admit: () => Promise.resolve(),
+      abandon: () => {},
+    };
   }
 
   /**
@@ -59,9 +70,11 @@ export class AccessPolicy {
   readonly access = async (peerId: PeerId, documentId: DocumentId): Promise<boolean> => {
     if (!(await this.#allowed(peerId, documentId))) return false;
     if (!this.#requests.has(peerId, documentId)) return true;
-    await this.#admit(documentId);
-    // The peer may have left while the document waited; its message needs no answer now.
-    return this.#peers.principalOfPeer(peerId) !== undefined;
+    await this.#admission.admit(documentId);
+    if (this.#peers.principalOfPeer(peerId) !== undefined) return true;
+    // The peer left while the document waited: its message needs no answer, nor the slot.
+    this.#admission.abandon(documentId);
+    return false;
   };
 
   async #allowed(peerId: PeerId, documentId: DocumentId): Promise<boolean> {

@@ -92,21 +92,29 @@ describe("a save automerge-repo scheduled before an unload", () => {
   /**
    * Unloads a freshly changed document (its throttled save still pending), loads it again, changes
    * and flushes it, then waits out the old save. Returns every document state storage wrote after
-   * the flush, the final heads and the document's handle.
+   * the flush, the final heads and the document's handle. Unguarded, it unloads as careful stock
+   * automerge-repo code would (flush, detach the save listener, `removeFromCache`); guarded, as
+   * the relay does (saveLiveDocumentsOnly, and IdleUnloader, which also frees the old document).
    */
   async function reloadBeforeTheOldSave(guarded: boolean) {
     const storage = await CrashSafeFileStorageAdapter.create(directory, { logger: silentLogger });
     const repo = new Repo({ storage, network: [], saveDebounceRate: 200 });
-    if (guarded) saveLiveDocumentsOnly(repo);
-    const unloader = new IdleUnloader(repo, {
-      idleMs: 0,
-      logger: silentLogger,
-      metrics: new RelayMetrics(),
-    });
     const handle = repo.create<Counter>({ values: [] });
     for (let i = 0; i < 20; i += 1) handle.change((doc) => void doc.values.push(i));
-    const touched = unloader.lastTouched(handle.documentId);
-    expect(await unloader.unload(handle.documentId, handle, touched)).toBe(true);
+    if (guarded) {
+      saveLiveDocumentsOnly(repo);
+      const unloader = new IdleUnloader(repo, {
+        idleMs: 0,
+        logger: silentLogger,
+        metrics: new RelayMetrics(),
+      });
+      const touched = unloader.lastTouched(handle.documentId);
+      expect(await unloader.unload(handle.documentId, handle, touched)).toBe(true);
+    } else {
+      await repo.flush([handle.documentId]);
+      handle.removeAllListeners("heads-changed");
+      await repo.removeFromCache(handle.documentId);
+    }
 
     const reloaded = await repo.find<Counter>(handle.url);
     for (let i = 20; i < 40; i += 1) reloaded.change((doc) => void doc.values.push(i));

@@ -1,6 +1,9 @@
+import type { Doc } from "@automerge/automerge";
+import { free } from "@automerge/automerge";
 import type { DocHandle, DocumentId, Repo } from "@automerge/automerge-repo";
 import type { Logger } from "@outpost/shared-model";
 import type { RelayMetrics } from "../metrics/relay-metrics.js";
+import { saveLiveDocumentsOnly } from "./live-saves-only.js";
 
 /**
  * Keeps memory bounded by unloading documents nobody has touched for `idleMs`.
@@ -9,7 +12,8 @@ import type { RelayMetrics } from "../metrics/relay-metrics.js";
  * fires `heads-changed`; the repo's throttled save listener then writes that empty document, and
  * a compaction can delete the real chunks. So: flush first, give up if the document was touched
  * meanwhile, detach the save listener, and only then remove it. A later message reloads the
- * document from storage.
+ * document from storage. The unloaded document is freed at once, and saves the repo scheduled
+ * before the unload are kept from writing (or reading) it by saveLiveDocumentsOnly.
  */
 export class IdleUnloader {
   readonly #repo: Repo;
@@ -24,6 +28,8 @@ export class IdleUnloader {
 
   constructor(repo: Repo, options: { idleMs: number; logger: Logger; metrics: RelayMetrics }) {
     this.#repo = repo;
+    // Unloading frees documents that saves the repo scheduled earlier still hold.
+    saveLiveDocumentsOnly(repo);
     this.#idleMs = options.idleMs;
     this.#logger = options.logger;
     this.#metrics = options.metrics;
@@ -144,7 +150,13 @@ export class IdleUnloader {
       return false;
     // The workaround: without the repo's save listener, the empty stand-in is never written.
     handle.removeAllListeners("heads-changed");
+    const loaded = handle.doc();
     await this.#repo.removeFromCache(documentId);
+    // automerge-repo leaves the document to the garbage collector, which runs on JavaScript heap
+    // pressure: the relay's heap stays small while Automerge's grows by megabytes per document
+    // and is not given back, and at 4 GiB the process dies. The handle holds an empty stand-in
+    // now, and stale saves of the old state are skipped without reading it (saveLiveDocumentsOnly).
+    free(loaded as Doc<unknown>);
     this.#lastTouched.delete(documentId);
     for (const listener of this.#unloadedListeners) listener(documentId);
     this.#metrics.documentsUnloaded.inc();

@@ -144,6 +144,16 @@ describe("LoadBudget", () => {
     expect(documents.loaded()).toEqual(["b"]);
   });
 
+  it("takes back the slot of a document abandoned after admission", async () => {
+    const { budget, request } = budgetOf(1);
+    await budget.admit(id("a"));
+    const b = request("b");
+    await turn();
+    expect(b.admitted()).toBe(false);
+    budget.abandon(id("a"));
+    await b.promise;
+  });
+
   it("lets everything through when stopped", async () => {
     const { budget, request } = budgetOf(1);
     await request("a").promise;

@@ -83,6 +83,11 @@ export class LoadBudget {
     return promise;
   }
 
+  /** Gives back the slot of an admitted document that will not be loaded after all. */
+  abandon(documentId: DocumentId): void {
+    if (this.#reserved.delete(documentId)) this.pump();
+  }
+
   /** Documents waiting for a slot. */
   get waiting(): number {
     return this.#waiting.size;
