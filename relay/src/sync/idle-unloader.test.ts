@@ -146,6 +146,49 @@ describe("a save automerge-repo scheduled before an unload", () => {
   });
 });
 
+describe("freeing an unloaded document", () => {
+  /** Storage whose saves of document chunks each wait until the test releases them. */
+  class GatedStorage {
+    readonly held: (() => void)[] = [];
+    constructor(readonly inner: CrashSafeFileStorageAdapter) {}
+    load: CrashSafeFileStorageAdapter["load"] = (key) => this.inner.load(key);
+    loadRange: CrashSafeFileStorageAdapter["loadRange"] = (key) => this.inner.loadRange(key);
+    remove: CrashSafeFileStorageAdapter["remove"] = (key) => this.inner.remove(key);
+    removeRange: CrashSafeFileStorageAdapter["removeRange"] = (key) => this.inner.removeRange(key);
+    save: CrashSafeFileStorageAdapter["save"] = async (key, data) => {
+      if (key[1] === "snapshot" || key[1] === "incremental")
+        await new Promise<void>((release) => this.held.push(release));
+      await this.inner.save(key, data);
+    };
+  }
+
+  it("waits for a save still under way, which reads the document after writing", async () => {
+    const storage = new GatedStorage(
+      await CrashSafeFileStorageAdapter.create(directory, { logger: silentLogger }),
+    );
+    const repo = new Repo({ storage, network: [], saveDebounceRate: 60_000 });
+    const unloader = new IdleUnloader(repo, {
+      idleMs: 0,
+      logger: silentLogger,
+      metrics: new RelayMetrics(),
+    });
+    const handle = repo.create<Counter>({ values: [] });
+    for (let i = 0; i < 10; i += 1) handle.change((doc) => void doc.values.push(i));
+    // A first save under way (an ack's flush, say), then the unload's own.
+    const firstSave = repo.flush([handle.documentId]);
+    const unloading = unloader.unload(handle.documentId, handle, 0);
+    await eventually(() => storage.held.length === 2, "both saves to reach the storage");
+    // The unload's save finishes first; the first save still has to read the document.
+    storage.held[1]?.();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    storage.held[0]?.();
+    await expect(firstSave).resolves.toBeUndefined();
+    expect(await unloading).toBe(true);
+    await storage.inner.whenIdle();
+    expect(await reloadValues(handle)).toEqual(Array.from({ length: 10 }, (_, i) => i));
+  });
+});
+
 describe("unloading under concurrent writes through a relay", () => {
   let fixture: TestRelay | undefined;
   afterEach(async () => {

@@ -3,7 +3,7 @@ import { free } from "@automerge/automerge";
 import type { DocHandle, DocumentId, Repo } from "@automerge/automerge-repo";
 import type { Logger } from "@outpost/shared-model";
 import type { RelayMetrics } from "../metrics/relay-metrics.js";
-import { saveLiveDocumentsOnly } from "./live-saves-only.js";
+import { type LiveSaves, saveLiveDocumentsOnly } from "./live-saves-only.js";
 
 /**
  * Keeps memory bounded by unloading documents nobody has touched for `idleMs`.
@@ -23,13 +23,16 @@ export class IdleUnloader {
   readonly #lastTouched = new Map<DocumentId, number>();
   readonly #pinned = new Set<DocumentId>();
   readonly #unloadedListeners = new Set<(documentId: DocumentId) => void>();
+  readonly #saves: LiveSaves;
+  /** Documents being unloaded: the idle sweep and the load budget may pick the same one. */
+  readonly #unloading = new Set<DocumentId>();
   #timer: NodeJS.Timeout | undefined;
   #sweeping: Promise<void> = Promise.resolve();
 
   constructor(repo: Repo, options: { idleMs: number; logger: Logger; metrics: RelayMetrics }) {
     this.#repo = repo;
     // Unloading frees documents that saves the repo scheduled earlier still hold.
-    saveLiveDocumentsOnly(repo);
+    this.#saves = saveLiveDocumentsOnly(repo);
     this.#idleMs = options.idleMs;
     this.#logger = options.logger;
     this.#metrics = options.metrics;
@@ -131,8 +134,24 @@ export class IdleUnloader {
     for (const listener of this.#unloadedListeners) listener(documentId);
   }
 
-  /** Safely unloads one document, unless it is touched while flushing. */
+  /**
+   * Safely unloads one document, unless it is touched while flushing or already being unloaded.
+   */
   async unload(
+    documentId: DocumentId,
+    handle: DocHandle<unknown>,
+    touchedBefore: number,
+  ): Promise<boolean> {
+    if (this.#unloading.has(documentId)) return false;
+    this.#unloading.add(documentId);
+    try {
+      return await this.#unloadOnce(documentId, handle, touchedBefore);
+    } finally {
+      this.#unloading.delete(documentId);
+    }
+  }
+
+  async #unloadOnce(
     documentId: DocumentId,
     handle: DocHandle<unknown>,
     touchedBefore: number,
@@ -146,17 +165,18 @@ export class IdleUnloader {
       );
       return false;
     }
-    if ((this.#lastTouched.get(documentId) ?? 0) !== touchedBefore || !handle.isReady())
-      return false;
+    const touched = (this.#lastTouched.get(documentId) ?? 0) !== touchedBefore;
+    if (touched || !handle.isReady() || this.#repo.handles[documentId] !== handle) return false;
     // The workaround: without the repo's save listener, the empty stand-in is never written.
     handle.removeAllListeners("heads-changed");
-    const loaded = handle.doc();
+    const loaded = handle.doc() as Doc<unknown>;
     await this.#repo.removeFromCache(documentId);
     // automerge-repo leaves the document to the garbage collector, which runs on JavaScript heap
     // pressure: the relay's heap stays small while Automerge's grows by megabytes per document
-    // and is not given back, and at 4 GiB the process dies. The handle holds an empty stand-in
-    // now, and stale saves of the old state are skipped without reading it (saveLiveDocumentsOnly).
-    free(loaded as Doc<unknown>);
+    // and is not given back, and at 4 GiB the process dies. So it is freed here, once no save
+    // still reads it; later saves of it are skipped unread (saveLiveDocumentsOnly).
+    await this.#saves.whenSaved(documentId);
+    free(loaded);
     this.#lastTouched.delete(documentId);
     for (const listener of this.#unloadedListeners) listener(documentId);
     this.#metrics.documentsUnloaded.inc();
