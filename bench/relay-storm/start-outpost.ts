@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
-import { Relay, type RelayLimits } from "@outpost/relay";
+import { handleProcessFailures, Relay, type RelayLimits } from "@outpost/relay";
 import { makeLogger } from "@outpost/shared-model";
 import type { StartedServer } from "./server-process.js";
 
@@ -11,7 +11,7 @@ export function automergeRepoEntry(): string {
 }
 
 /**
- * Starts our relay as an operator would, on loopback with an ephemeral port, plus an admin for
+ * Starts our relay as an operator would (as `relay serve` does), on loopback with an ephemeral port, plus an admin for
  * the checker client. The enrollment rate limit is raised (every agent of the benchmark enrolls
  * from 127.0.0.1, and enrollment is not what is measured); other `limits` only on request.
  */
@@ -20,12 +20,15 @@ export async function start(
   _meter: unknown,
   limits: Partial<RelayLimits>,
 ): Promise<StartedServer> {
+  // As deployed: the relay's default level (info, or OUTPOST_LOG_LEVEL), to a file, and the
+  // process-level handling `relay serve` installs.
+  const logger = makeLogger("relay");
+  handleProcessFailures(logger);
   const relay = await Relay.start({
     dataDirectory,
     host: "127.0.0.1",
     port: 0,
-    // As deployed: the relay's default level (info, or OUTPOST_LOG_LEVEL), to a file.
-    logger: makeLogger("relay"),
+    logger,
     limits: { enrollmentsPerMinute: 1_000_000_000, ...limits },
   });
   const adminName = `checker-${randomBytes(4).toString("hex")}`;

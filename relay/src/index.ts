@@ -4,6 +4,7 @@
 
 export { SYNC_PATH } from "./http/upgrade-handler.js";
 export type { RejectionReason } from "./metrics/relay-metrics.js";
+export { handleProcessFailures } from "./process-failures.js";
 export { Relay } from "./relay.js";
 export type { RelayLimits, RelayOptions } from "./relay-options.js";
 export { DEFAULT_LIMITS } from "./relay-options.js";

@@ -14,6 +14,12 @@ export interface RelayLimits {
    * settled ones are unloaded (see LoadBudget).
    */
   maxLoadedDocuments: number;
+  /**
+   * Documents loaded and still syncing at once. The relay works through sync messages one at a
+   * time; too many syncs started together leave each waiting so long that automerge-repo gives
+   * up on documents (after 60 s).
+   */
+  maxSyncingDocuments: number;
   /** Enrollment attempts per source address per minute. */
   enrollmentsPerMinute: number;
 }
@@ -24,6 +30,7 @@ export const DEFAULT_LIMITS: Readonly<RelayLimits> = Object.freeze({
   maxConnectionsPerToken: 8,
   maxDocumentsPerDevice: 5_000,
   maxLoadedDocuments: 256,
+  maxSyncingDocuments: 32,
   enrollmentsPerMinute: 30,
 });
 

@@ -147,6 +147,7 @@ export class Relay {
     const peerHeads = new PeerHeads(repo);
     const budget = new LoadBudget({
       maxLoaded: limits.maxLoadedDocuments,
+      maxSyncing: limits.maxSyncingDocuments,
       documents: new RepoDocuments(repo, { unloader, acks, peerHeads }),
       logger: logger.child({ component: "load-budget" }),
       metrics,

@@ -48,6 +48,7 @@ export async function resolveServeOptions(
       maxConnectionsPerToken: config.limits?.max_connections_per_token,
       maxDocumentsPerDevice: config.limits?.max_documents_per_device,
       maxLoadedDocuments: config.limits?.max_loaded_documents,
+      maxSyncingDocuments: config.limits?.max_syncing_documents,
       enrollmentsPerMinute: config.limits?.enrollments_per_minute,
     },
     idleUnloadMs:

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
-import type { Logger } from "@outpost/shared-model";
 import type { RelayFileConfig } from "../config/relay-config.js";
 import { loadRelayConfig } from "../config/relay-config.js";
+import { handleProcessFailures } from "../process-failures.js";
 import { Relay } from "../relay.js";
 import type { CommonFlags } from "./common.js";
 import { makeCliLogger } from "./common.js";
@@ -59,24 +59,4 @@ export async function runServe(
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
-}
-
-/**
- * A stray rejection (automerge-repo gives up waiting for a document after 60 s and nobody catches
- * it) is logged and the relay keeps serving everyone else; an uncaught exception (Automerge's heap
- * out of memory, a bug) may have left state half-changed, so it is logged and the process exits
- * for its supervisor to restart it on the crash-safe data folder.
- */
-function handleProcessFailures(logger: Logger): void {
-  process.on("unhandledRejection", (reason) => {
-    logger.error({ err: reason }, `unhandled rejection, relay keeps serving: ${describe(reason)}`);
-  });
-  process.on("uncaughtException", (error) => {
-    logger.error({ err: error }, `fatal: ${describe(error)}; exiting`);
-    process.exit(70); // EX_SOFTWARE
-  });
-}
-
-function describe(reason: unknown): string {
-  return reason instanceof Error ? reason.message : String(reason);
 }

@@ -18,6 +18,7 @@ export const relayFileConfigSchema = z.strictObject({
       max_connections_per_token: positiveInt.optional(),
       max_documents_per_device: positiveInt.optional(),
       max_loaded_documents: positiveInt.optional(),
+      max_syncing_documents: positiveInt.optional(),
       enrollments_per_minute: positiveInt.optional(),
     })
     .optional(),

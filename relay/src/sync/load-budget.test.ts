@@ -32,6 +32,9 @@ class FakeDocuments implements LoadedDocuments {
   evictable(): DocumentId[] {
     return [...this.settled].filter((documentId) => this.documents.has(documentId));
   }
+  isSettled(documentId: DocumentId): boolean {
+    return this.settled.has(documentId);
+  }
   async evict(documentId: DocumentId): Promise<boolean> {
     if (!this.evictSucceeds) return false;
     this.documents.delete(documentId);
@@ -41,10 +44,16 @@ class FakeDocuments implements LoadedDocuments {
   }
 }
 
-function budgetOf(maxLoaded: number) {
+function budgetOf(maxLoaded: number, maxSyncing = maxLoaded) {
   const documents = new FakeDocuments();
   const metrics = new RelayMetrics();
-  const budget = new LoadBudget({ maxLoaded, documents, logger: silentLogger, metrics });
+  const budget = new LoadBudget({
+    maxLoaded,
+    maxSyncing,
+    documents,
+    logger: silentLogger,
+    metrics,
+  });
   /** Admits like automerge-repo: once admitted, the document loads. */
   const request = (name: string) => {
     let admitted = false;
@@ -152,6 +161,20 @@ describe("LoadBudget", () => {
     expect(b.admitted()).toBe(false);
     budget.abandon(id("a"));
     await b.promise;
+  });
+
+  it("admits no more documents than may sync at once, however much room there is", async () => {
+    const { documents, request } = budgetOf(10, 2);
+    await request("a").promise;
+    await request("b").promise;
+    const c = request("c");
+    await turn();
+    expect(c.admitted()).toBe(false);
+    // Settled documents stay in memory (there is room) but no longer count as syncing.
+    documents.settle(id("a"));
+    await c.promise;
+    expect(documents.loaded()).toEqual(["a", "b", "c"]);
+    expect(documents.evicted).toEqual([]);
   });
 
   it("lets everything through when stopped", async () => {

@@ -9,12 +9,19 @@ export interface LoadedDocuments {
   isLoaded(documentId: DocumentId): boolean;
   /** Loaded documents that can be unloaded without losing work, least recently used first. */
   evictable(): DocumentId[];
+  /** True when unloading `documentId` would lose nothing and interrupt no sync. */
+  isSettled(documentId: DocumentId): boolean;
   /** Flushes and unloads one document; false if it could not (it was touched meanwhile). */
   evict(documentId: DocumentId): Promise<boolean>;
 }
 
 /** A reservation that never turned into a loaded document (its load was abandoned) lapses. */
 const RESERVATION_LAPSE_MS = 10_000;
+/**
+ * How long an admitted document counts as syncing if it never settles (a dashboard that keeps
+ * editing it, a peer that went quiet mid-sync): it then no longer holds back other documents.
+ */
+const SYNCING_LAPSE_MS = 30_000;
 /** How often a full budget looks again for documents that became evictable. */
 const RETRY_MS = 50;
 
@@ -25,22 +32,30 @@ interface Waiter {
 }
 
 /**
- * Bounds how many documents the relay holds in memory at once. A day of telemetry takes megabytes
- * in Automerge's WebAssembly heap, which is capped at 4 GiB per process: a thousand agents
- * reconnecting at once would need more. So a document not in memory is loaded only when a slot
- * is free; until then the message that asks for it waits (automerge-repo awaits the access check
- * before it loads anything). While documents wait, settled ones (stored, acknowledged and with no
- * peer in the middle of a sync) are unloaded, least recently used first, to make room. Waiting
- * documents are admitted in the order they first asked.
+ * Bounds how many documents the relay holds in memory, and how many it syncs, at once. A day of
+ * telemetry takes megabytes in Automerge's WebAssembly heap, which is capped at 4 GiB per process:
+ * a thousand agents reconnecting at once would need more. So a document not in memory is loaded
+ * only when a slot is free; until then the message that asks for it waits (automerge-repo awaits
+ * the access check before it loads anything). While documents wait, settled ones (stored,
+ * acknowledged and with no peer in the middle of a sync) are unloaded, least recently used first,
+ * to make room. Waiting documents are admitted in the order they first asked.
+ *
+ * Admitting every free slot at once would start hundreds of syncs together; the relay works
+ * through their messages one at a time, and a sync whose next message waits longer than 60 s
+ * makes automerge-repo give up on the document. So at most `maxSyncing` admitted documents may
+ * be unsettled at once, each for at most SYNCING_LAPSE_MS.
  */
 export class LoadBudget {
   readonly #maxLoaded: number;
+  readonly #maxSyncing: number;
   readonly #documents: LoadedDocuments;
   readonly #logger: Logger;
   readonly #metrics: RelayMetrics;
   readonly #waiting = new Map<DocumentId, Waiter>();
   /** Admitted documents whose handle automerge-repo has not created yet, with when. */
   readonly #reserved = new Map<DocumentId, number>();
+  /** Admitted documents that may still be syncing, with when they were admitted. */
+  readonly #syncing = new Map<DocumentId, number>();
   #pumping = false;
   #pumpAgain = false;
   #retry: NodeJS.Timeout | undefined;
@@ -48,11 +63,13 @@ export class LoadBudget {
 
   constructor(options: {
     maxLoaded: number;
+    maxSyncing: number;
     documents: LoadedDocuments;
     logger: Logger;
     metrics: RelayMetrics;
   }) {
     this.#maxLoaded = options.maxLoaded;
+    this.#maxSyncing = options.maxSyncing;
     this.#documents = options.documents;
     this.#logger = options.logger;
     this.#metrics = options.metrics;
@@ -69,8 +86,8 @@ export class LoadBudget {
     }
     const waiting = this.#waiting.get(documentId);
     if (waiting !== undefined) return waiting.promise;
-    if (this.#waiting.size === 0 && this.#occupied() < this.#maxLoaded) {
-      this.#reserved.set(documentId, performance.now());
+    if (this.#waiting.size === 0 && this.#hasRoom() && this.#syncingNow() < this.#maxSyncing) {
+      this.#reserve(documentId);
       return Promise.resolve();
     }
     let resolve: () => void = () => {};
@@ -130,7 +147,9 @@ export class LoadBudget {
     do {
       this.#pumpAgain = false;
       this.#admitIntoFreeSlots();
-      const shortBy = this.#waiting.size - (this.#maxLoaded - this.#occupied());
+      // Room only for those the syncing limit lets in now; more would unload for nothing.
+      const admissible = Math.min(this.#waiting.size, this.#maxSyncing - this.#syncingNow());
+      const shortBy = admissible - (this.#maxLoaded - this.#occupied());
       if (shortBy <= 0) continue;
       const candidates = this.#documents.evictable().slice(0, shortBy);
       const evicted = await Promise.all(candidates.map((id) => this.#documents.evict(id)));
@@ -143,15 +162,38 @@ export class LoadBudget {
   }
 
   #admitIntoFreeSlots(): void {
+    let syncing = this.#syncingNow();
     for (const [documentId, waiter] of this.#waiting) {
-      if (this.#occupied() >= this.#maxLoaded) break;
+      if (!this.#hasRoom() || syncing >= this.#maxSyncing) break;
       this.#waiting.delete(documentId);
-      this.#reserved.set(documentId, performance.now());
+      this.#reserve(documentId);
+      syncing += 1;
       const waitedMs = performance.now() - waiter.since;
       this.#metrics.admissionWaitSeconds.observe(waitedMs / 1000);
       waiter.resolve();
     }
     this.#metrics.documentsWaiting.set(this.#waiting.size);
+  }
+
+  #reserve(documentId: DocumentId): void {
+    const now = performance.now();
+    this.#reserved.set(documentId, now);
+    this.#syncing.set(documentId, now);
+  }
+
+  #hasRoom(): boolean {
+    return this.#occupied() < this.#maxLoaded;
+  }
+
+  /** Admitted documents still loading or syncing (not settled, not gone, not lapsed). */
+  #syncingNow(): number {
+    const now = performance.now();
+    for (const [documentId, since] of this.#syncing) {
+      const loaded = this.#documents.isLoaded(documentId);
+      const done = loaded ? this.#documents.isSettled(documentId) : !this.#reserved.has(documentId);
+      if (done || now - since > SYNCING_LAPSE_MS) this.#syncing.delete(documentId);
+    }
+    return this.#syncing.size;
   }
 
   /** Loaded documents plus admitted ones on their way in. */

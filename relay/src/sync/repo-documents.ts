@@ -53,6 +53,16 @@ export class RepoDocuments implements LoadedDocuments {
     return candidates.sort((a, b) => a.touched - b.touched).map(({ documentId }) => documentId);
   }
 
+  isSettled(documentId: DocumentId): boolean {
+    const handle = this.#repo.handles[documentId] as DocHandle<unknown> | undefined;
+    if (handle === undefined) return false;
+    return this.#isSettled(
+      documentId,
+      handle,
+      performance.now() - this.#unloader.lastTouched(documentId),
+    );
+  }
+
   evict(documentId: DocumentId): Promise<boolean> {
     return this.#unloader.evict(documentId);
   }
