@@ -1,5 +1,4 @@
-import { readFile } from "node:fs/promises";
-import { parse as parseToml, TomlError } from "smol-toml";
+import { loadTomlConfig } from "@outpost/shared-model/config";
 import { z } from "zod";
 
 const positiveInt = z.number().int().positive();
@@ -33,40 +32,16 @@ export const relayFileConfigSchema = z.strictObject({
 /** A parsed relay config file. */
 export type RelayFileConfig = z.infer<typeof relayFileConfigSchema>;
 
-/** A config file that cannot be used; the message names the file, the key and what was expected. */
+/** Settings that cannot be used together (from flags and the config file); says which. */
 export class RelayConfigError extends Error {
   override name = "RelayConfigError";
 }
 
-/** Reads and validates a relay config file. */
-export async function loadRelayConfig(path: string): Promise<RelayFileConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (cause) {
-    throw new RelayConfigError(`cannot read config file ${path}: ${(cause as Error).message}`, {
-      cause,
-    });
-  }
-  let raw: unknown;
-  try {
-    raw = parseToml(text);
-  } catch (cause) {
-    const where = cause instanceof TomlError ? `${path}:${cause.line}:${cause.column}` : path;
-    throw new RelayConfigError(
-      `${where}: not valid TOML: ${(cause as Error).message.split("\n")[0]}`,
-      { cause },
-    );
-  }
-  const parsed = relayFileConfigSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    const key = issue.path.join(".");
-    const unknown =
-      issue.code === "unrecognized_keys"
-        ? `unknown key ${issue.keys.map((k) => [key, k].filter(Boolean).join(".")).join(", ")}`
-        : undefined;
-    return unknown ?? `${key}: ${issue.message}`;
-  });
-  throw new RelayConfigError(`${path}: ${problems.join("; ")}`);
+/**
+ * Reads and validates a relay config file.
+ *
+ * @throws ConfigFileError naming the file, and the key and what was expected.
+ */
+export function loadRelayConfig(path: string): Promise<RelayFileConfig> {
+  return loadTomlConfig(path, relayFileConfigSchema);
 }
