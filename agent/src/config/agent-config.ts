@@ -1,0 +1,81 @@
+import { dirname, resolve } from "node:path";
+import { loadTomlConfig } from "@outpost/shared-model/config";
+import { z } from "zod";
+
+/** Log levels the agent understands, quietest last. */
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** The defaults of every optional key; agent.example.toml documents the same values. */
+export const AGENT_DEFAULTS = Object.freeze({
+  sampleIntervalSeconds: 10,
+  retainDays: 2,
+  diskBudgetMib: 256,
+  logLevel: "info" as (typeof LOG_LEVELS)[number],
+});
+
+/** A message for a required key that also says when the key is simply missing. */
+const required =
+  (expected: string) =>
+  (issue: { input: unknown }): string =>
+    issue.input === undefined ? `missing; ${expected}` : expected;
+
+const relayUrl = z
+  .url({
+    protocol: /^https?$/,
+    error: required("expected the relay's http:// or https:// address"),
+  })
+  .refine((value) => new URL(value).pathname === "/", {
+    error: "expected the relay's address without a path (the agent adds /sync and /v1/enroll)",
+  });
+
+/** The agent's config file (TOML). Unknown keys are errors, so a typo never falls back silently. */
+export const agentFileConfigSchema = z.strictObject({
+  relay_url: relayUrl,
+  enrollment_secret: z.string().min(1, "expected the fleet's enrollment secret").optional(),
+  data: z.string({ error: required("expected a folder") }).min(1, "expected a folder"),
+  sample_interval_seconds: z.number().int().min(1).max(3_600).optional(),
+  retain_days: z.number().int().min(0).max(3_650).optional(),
+  disk_budget_mib: z.number().int().min(16).max(1_048_576).optional(),
+  log_level: z.enum(LOG_LEVELS).optional(),
+});
+
+/** The config file as written. */
+export type AgentFileConfig = z.infer<typeof agentFileConfigSchema>;
+
+/** The agent's settings, defaults applied and paths made absolute. */
+export interface AgentConfig {
+  /** The file these settings came from. */
+  path: string;
+  /** The relay's base address, e.g. `https://relay.example.com`. */
+  relayUrl: string;
+  /** Needed until the device has enrolled once; the device token is kept in the data folder. */
+  enrollmentSecret: string | undefined;
+  /** Absolute; a relative `data` means relative to the config file's folder. */
+  dataDirectory: string;
+  sampleIntervalSeconds: number;
+  /** Days a closed, acknowledged day document is kept on this device. */
+  retainDays: number;
+  /** Most the data folder may hold before old unacknowledged days are downsampled. */
+  diskBudgetBytes: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/**
+ * Reads, validates and resolves the agent's config file.
+ *
+ * @throws ConfigFileError naming the file, and each key with what was expected.
+ */
+export async function loadAgentConfig(path: string): Promise<AgentConfig> {
+  const absolute = resolve(path);
+  const file = await loadTomlConfig(absolute, agentFileConfigSchema);
+  return {
+    path: absolute,
+    relayUrl: file.relay_url.replace(/\/$/, ""),
+    enrollmentSecret: file.enrollment_secret,
+    dataDirectory: resolve(dirname(absolute), file.data),
+    sampleIntervalSeconds: file.sample_interval_seconds ?? AGENT_DEFAULTS.sampleIntervalSeconds,
+    retainDays: file.retain_days ?? AGENT_DEFAULTS.retainDays,
+    diskBudgetBytes: (file.disk_budget_mib ?? AGENT_DEFAULTS.diskBudgetMib) * 1024 * 1024,
+    logLevel: file.log_level ?? AGENT_DEFAULTS.logLevel,
+  };
+}
