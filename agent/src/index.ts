@@ -1,5 +1,6 @@
 /**
- * @outpost/agent: the device agent (DESIGN §4). So far its configuration; collection, sync and
+ * @outpost/agent: the device agent (DESIGN §4). So far its configuration and its connection to the
+ * relay; collection, the rest of sync and
  * the command engine arrive with issues 4 and 5.
  */
 export type { AgentConfig, AgentFileConfig } from "./config/agent-config.js";
@@ -9,3 +10,7 @@ export {
   LOG_LEVELS,
   loadAgentConfig,
 } from "./config/agent-config.js";
+export type { BackoffPolicy } from "./sync/backoff.js";
+export { backoffDelayMs, RECONNECT_BACKOFF } from "./sync/backoff.js";
+export type { ConnectionState } from "./sync/relay-connection.js";
+export { RelayConnection } from "./sync/relay-connection.js";

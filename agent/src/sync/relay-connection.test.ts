@@ -1,0 +1,222 @@
+/**
+ * The agent's relay connection against a real relay on loopback: it syncs, survives the relay
+ * going away and coming back, and never throws on a refused token or an unknown host, logging
+ * each state once however often it retries.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { DocHandle, PeerId } from "@automerge/automerge-repo";
+import { Repo } from "@automerge/automerge-repo";
+import { Relay } from "@outpost/relay";
+import type { DeviceDoc } from "@outpost/shared-model";
+import {
+  createDeviceDoc,
+  isStoredHeadsMessage,
+  parseDeviceId,
+  peerIdFor,
+  silentLogger,
+} from "@outpost/shared-model";
+import { pino } from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { backoffDelayMs } from "./backoff.js";
+import { type ConnectionState, RelayConnection } from "./relay-connection.js";
+
+const FAST = { baseMs: 20, capMs: 100, random: () => 0.99 };
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A logger whose lines the test can read. */
+function recordingLogger() {
+  const lines: { level: number; msg: string }[] = [];
+  const logger = pino(
+    { level: "debug" },
+    {
+      write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }),
+    },
+  );
+  return { logger, lines, at: (level: number) => lines.filter((line) => line.level === level) };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function startRelay(dataDirectory: string, port: number): Promise<Relay> {
+  const relay = await Relay.start({ dataDirectory, host: "127.0.0.1", port, logger: silentLogger });
+  cleanups.push(() => relay.stop());
+  return relay;
+}
+
+async function enroll(relay: Relay, deviceId: string, deviceDocUrl: string): Promise<string> {
+  const response = await fetch(`${relay.url}/v1/enroll`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      enrollmentSecret: await relay.principals.enrollmentSecret(),
+      deviceId,
+      hostname: `${deviceId}.example`,
+      deviceDocUrl,
+    }),
+  });
+  const body = (await response.json()) as { deviceToken: string };
+  return body.deviceToken;
+}
+
+function until(connection: RelayConnection, kind: ConnectionState["kind"]): Promise<void> {
+  return new Promise((resolve) => {
+    if (connection.state.kind === kind) resolve();
+    const stop = connection.onStateChange((state) => {
+      if (state.kind !== kind) return;
+      stop();
+      resolve();
+    });
+  });
+}
+
+/** Resolves once the relay durably acknowledged `handle`'s current heads. */
+function acknowledged(handle: DocHandle<unknown>): Promise<void> {
+  const heads = handle.heads();
+  return new Promise((resolve) => {
+    const listener = ({ message }: { message: unknown }) => {
+      if (!isStoredHeadsMessage(message) || !heads.every((h) => message.heads.includes(h))) return;
+      handle.off("ephemeral-message", listener);
+      resolve();
+    };
+    handle.on("ephemeral-message", listener);
+  });
+}
+
+function deviceRepo(deviceId: string, connection?: RelayConnection): Repo {
+  const repo = new Repo({
+    network: connection ? [connection] : [],
+    peerId: peerIdFor({ kind: "device", deviceId: parseDeviceId(deviceId) }, "agent") as PeerId,
+    shareConfig: { announce: async () => true, access: async () => true },
+  });
+  cleanups.push(() => repo.shutdown());
+  return repo;
+}
+
+describe("RelayConnection", () => {
+  it("works offline, connects when the relay comes up, and reconnects after it restarts", {
+    timeout: 30_000,
+  }, async () => {
+    const dataDirectory = await mkdtemp(join(tmpdir(), "outpost-agent-connection-"));
+    cleanups.push(() => rm(dataDirectory, { recursive: true, force: true }));
+    const port = await freePort();
+
+    // Enrolled once (a first relay run), then the relay is down when the agent starts.
+    let relay = await startRelay(dataDirectory, port);
+    const enrolling = deviceRepo("laptop-1");
+    const created = enrolling.create<DeviceDoc>(createDeviceDoc(parseDeviceId("laptop-1")));
+    const token = await enroll(relay, "laptop-1", created.url);
+    const bytes = await enrolling.export(created.documentId);
+    if (bytes === undefined) throw new Error("nothing to export");
+    const syncUrl = relay.syncUrl;
+    await relay.stop();
+
+    const { logger, at } = recordingLogger();
+    const connection = new RelayConnection(`${syncUrl}?token=${token}`, {
+      logger,
+      backoff: FAST,
+    });
+    const repo = deviceRepo("laptop-1", connection);
+    const device = repo.import<DeviceDoc>(bytes, { docId: created.documentId });
+    device.doneLoading();
+    await connection.whenReady(); // offline is ready too: the agent goes on working
+    await until(connection, "offline");
+    device.change((doc) => {
+      doc.asset.location = "field office";
+    });
+
+    relay = await startRelay(dataDirectory, port);
+    await until(connection, "connected");
+    await acknowledged(device);
+
+    await relay.stop();
+    await until(connection, "offline");
+    relay = await startRelay(dataDirectory, port);
+    await until(connection, "connected");
+    device.change((doc) => {
+      doc.asset.location = "back at base";
+    });
+    await acknowledged(device);
+
+    // Each change of state once: offline, connected, offline, connected.
+    expect(at(40).map((line) => line.msg)).toEqual([
+      "relay unreachable: connection refused (is the relay running?); retrying",
+      "relay unreachable: connection closed (1001: relay shutting down); retrying",
+    ]);
+    expect(at(30).filter((line) => line.msg === "connected to the relay")).toHaveLength(2);
+  });
+
+  it("keeps retrying a refused token without throwing, and says so once", {
+    timeout: 20_000,
+  }, async () => {
+    const dataDirectory = await mkdtemp(join(tmpdir(), "outpost-agent-connection-"));
+    cleanups.push(() => rm(dataDirectory, { recursive: true, force: true }));
+    const relay = await startRelay(dataDirectory, 0);
+    const { logger, at } = recordingLogger();
+    const connection = new RelayConnection(`${relay.syncUrl}?token=opd_revoked`, {
+      logger,
+      backoff: FAST,
+    });
+    let attempts = 0;
+    const counted = new Promise<void>((resolve) => {
+      connection.onStateChange((state) => {
+        if (state.kind === "unauthorized" && ++attempts === 5) resolve();
+      });
+    });
+    deviceRepo("laptop-2", connection);
+    await counted;
+    expect(connection.state).toMatchObject({
+      kind: "unauthorized",
+      reason: "the relay refused the token (HTTP 401: invalid or revoked token)",
+    });
+    expect(at(50).map((line) => line.msg)).toEqual([
+      "the relay refused the token (HTTP 401: invalid or revoked token); retrying with backoff",
+    ]);
+  });
+
+  it("survives a host name that does not resolve", { timeout: 20_000 }, async () => {
+    const { logger, at } = recordingLogger();
+    const connection = new RelayConnection("ws://outpost-relay.invalid:8080/sync?token=x", {
+      logger,
+      backoff: FAST,
+    });
+    let attempts = 0;
+    const counted = new Promise<void>((resolve) => {
+      connection.onStateChange((state) => {
+        if (state.kind === "offline" && ++attempts === 3) resolve();
+      });
+    });
+    deviceRepo("laptop-3", connection);
+    await counted;
+    expect(connection.state.kind).toBe("offline");
+    expect(at(40)).toHaveLength(1);
+  });
+});
+
+describe("backoffDelayMs", () => {
+  const policy = (random: number) => ({ baseMs: 1_000, capMs: 300_000, random: () => random });
+
+  it("doubles its ceiling from 1 s and stops at 5 min", () => {
+    const ceilings = [0, 1, 2, 8, 9, 40].map((attempt) =>
+      backoffDelayMs(attempt, policy(0.999999)),
+    );
+    expect(ceilings).toEqual([999, 1_999, 3_999, 255_999, 299_999, 299_999]);
+  });
+
+  it("is anywhere from 0 up to the ceiling (full jitter)", () => {
+    expect(backoffDelayMs(5, policy(0))).toBe(0);
+    expect(backoffDelayMs(5, policy(0.5))).toBe(16_000);
+  });
+});
