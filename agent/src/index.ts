@@ -1,7 +1,6 @@
 /**
- * @outpost/agent: the device agent (DESIGN §4). So far its configuration and its connection to the
- * relay; collection, the rest of sync and
- * the command engine arrive with issues 4 and 5.
+ * @outpost/agent: the device agent (DESIGN §4). So far its configuration and its connection to
+ * the relay; collection, the rest of sync and the command engine arrive with issues 4 and 5.
  */
 export type { AgentConfig, AgentFileConfig } from "./config/agent-config.js";
 export {
