@@ -9,6 +9,14 @@ export {
   LOG_LEVELS,
   loadAgentConfig,
 } from "./config/agent-config.js";
+export type { DeviceCredentials } from "./enrollment/credentials.js";
+export {
+  CREDENTIALS_FILE,
+  CredentialsFileError,
+  loadCredentials,
+  saveCredentials,
+} from "./enrollment/credentials.js";
+export { EnrollmentRefused, enrollDevice, RelayUnreachable } from "./enrollment/enroll.js";
 export type { BackoffPolicy } from "./sync/backoff.js";
 export { backoffDelayMs, RECONNECT_BACKOFF } from "./sync/backoff.js";
 export type { ConnectionState } from "./sync/relay-connection.js";

@@ -63,9 +63,10 @@ export async function makeDirectoryDurably(directory: string): Promise<void> {
 /** A temp file next to `finalPath`, created exclusively, so concurrent writers never share one. */
 export async function createTempFile(
   finalPath: string,
+  mode = 0o666,
 ): Promise<{ path: string; handle: FileHandle }> {
   const path = `${finalPath}.${randomBytes(8).toString("hex")}${TEMP_SUFFIX}`;
-  return { path, handle: await open(path, "wx") };
+  return { path, handle: await open(path, "wx", mode) };
 }
 
 /**
@@ -91,4 +92,17 @@ export async function commitTempFile(
     throw error;
   }
   await fsyncDirectory(dirname(finalPath));
+}
+
+/**
+ * Replaces `finalPath` with `bytes` so that a crash leaves the old file or the new one, never a
+ * mix (temp file, fsync, rename, directory fsync). `mode` is the new file's permissions (e.g.
+ * 0o600 for a secret), subject to the umask.
+ */
+export async function writeFileDurably(
+  finalPath: string,
+  bytes: Uint8Array,
+  options: { mode?: number } = {},
+): Promise<void> {
+  await commitTempFile(await createTempFile(finalPath, options.mode), finalPath, bytes);
 }

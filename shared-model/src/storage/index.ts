@@ -11,3 +11,4 @@ export {
   CrashSafeFileStorageAdapter,
   type CrashSafeFileStorageOptions,
 } from "./crash-safe-file-storage-adapter.js";
+export { writeFileDurably } from "./durable-fs.js";
