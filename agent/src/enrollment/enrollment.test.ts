@@ -1,10 +1,10 @@
 import { chmod, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Relay } from "@outpost/relay";
 import { parseDeviceId, silentLogger } from "@outpost/shared-model";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { freePort } from "../testing/free-port.js";
 import {
   CREDENTIALS_FILE,
   CredentialsFileError,
@@ -71,11 +71,7 @@ describe("enrollment", () => {
   });
 
   it("tells an unreachable relay apart from a refusal", async () => {
-    // A port nobody listens on.
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as { port: number };
-    await new Promise((resolve) => server.close(resolve));
+    const port = await freePort();
     const refusal = enrollDevice(`http://127.0.0.1:${port}`, {
       enrollmentSecret: "s",
       deviceId: LAPTOP,

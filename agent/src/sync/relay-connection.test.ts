@@ -4,7 +4,6 @@
  * each state once however often it retries.
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DocHandle, PeerId } from "@automerge/automerge-repo";
@@ -20,6 +19,8 @@ import {
 } from "@outpost/shared-model";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
+import { enrollDevice } from "../enrollment/enroll.js";
+import { freePort } from "../testing/free-port.js";
 import { backoffDelayMs } from "./backoff.js";
 import { type ConnectionState, RelayConnection } from "./relay-connection.js";
 
@@ -42,14 +43,6 @@ function recordingLogger() {
   return { logger, lines, at: (level: number) => lines.filter((line) => line.level === level) };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 async function startRelay(dataDirectory: string, port: number): Promise<Relay> {
   const relay = await Relay.start({ dataDirectory, host: "127.0.0.1", port, logger: silentLogger });
   cleanups.push(() => relay.stop());
@@ -57,25 +50,26 @@ async function startRelay(dataDirectory: string, port: number): Promise<Relay> {
 }
 
 async function enroll(relay: Relay, deviceId: string, deviceDocUrl: string): Promise<string> {
-  const response = await fetch(`${relay.url}/v1/enroll`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      enrollmentSecret: await relay.principals.enrollmentSecret(),
-      deviceId,
-      hostname: `${deviceId}.example`,
-      deviceDocUrl,
-    }),
+  const answer = await enrollDevice(relay.url, {
+    enrollmentSecret: await relay.principals.enrollmentSecret(),
+    deviceId: parseDeviceId(deviceId),
+    hostname: `${deviceId}.example`,
+    deviceDocUrl,
   });
-  const body = (await response.json()) as { deviceToken: string };
-  return body.deviceToken;
+  return answer.deviceToken;
 }
 
-function until(connection: RelayConnection, kind: ConnectionState["kind"]): Promise<void> {
+/** Resolves once `connection` has entered state `kind` `times` times (counting the current one). */
+function until(
+  connection: RelayConnection,
+  kind: ConnectionState["kind"],
+  times = 1,
+): Promise<void> {
   return new Promise((resolve) => {
-    if (connection.state.kind === kind) resolve();
+    let seen = connection.state.kind === kind ? 1 : 0;
+    if (seen >= times) return resolve();
     const stop = connection.onStateChange((state) => {
-      if (state.kind !== kind) return;
+      if (state.kind !== kind || ++seen < times) return;
       stop();
       resolve();
     });
@@ -169,14 +163,8 @@ describe("RelayConnection", () => {
       logger,
       backoff: FAST,
     });
-    let attempts = 0;
-    const counted = new Promise<void>((resolve) => {
-      connection.onStateChange((state) => {
-        if (state.kind === "unauthorized" && ++attempts === 5) resolve();
-      });
-    });
     deviceRepo("laptop-2", connection);
-    await counted;
+    await until(connection, "unauthorized", 5);
     expect(connection.state).toMatchObject({
       kind: "unauthorized",
       reason: "the relay refused the token (HTTP 401: invalid or revoked token)",
@@ -192,14 +180,8 @@ describe("RelayConnection", () => {
       logger,
       backoff: FAST,
     });
-    let attempts = 0;
-    const counted = new Promise<void>((resolve) => {
-      connection.onStateChange((state) => {
-        if (state.kind === "offline" && ++attempts === 3) resolve();
-      });
-    });
     deviceRepo("laptop-3", connection);
-    await counted;
+    await until(connection, "offline", 3);
     expect(connection.state.kind).toBe("offline");
     expect(at(40)).toHaveLength(1);
   });
