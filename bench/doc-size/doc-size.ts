@@ -22,14 +22,13 @@ import {
   parseDay,
   parseDeviceId,
   readRange,
-  STANDARD_METRICS,
   startOfDay,
   type TelemetryDayDoc,
 } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
 import { compactToSnapshot } from "./compact.js";
 import { CsvExport } from "./csv-export.js";
-import { makeSimulatedDevice } from "./simulated-device.js";
+import { makeSimulatedDevice, SIMULATED_METRICS } from "./simulated-device.js";
 import { bytesOnDisk, CountingStorageAdapter } from "./storage-metrics.js";
 
 /** What one run measures. Sizes are bytes per metric sample: ticks × metrics. */
@@ -99,7 +98,7 @@ export async function runDocSizeBench(options: DocSizeOptions = {}): Promise<Doc
   } = options;
   const dir = await mkdtemp(join(tmpdir(), "outpost-doc-size-"));
   try {
-    const metricCount = Object.keys(STANDARD_METRICS).length;
+    const metricCount = Object.keys(SIMULATED_METRICS).length;
     const samples = ticks * metricCount;
     const perSample = (bytes: number) => bytes / samples;
     const startedAt = performance.now();
@@ -115,12 +114,12 @@ export async function runDocSizeBench(options: DocSizeOptions = {}): Promise<Doc
       if (event.type === "doc-compacted") compactionsDuringDay += 1;
     });
     const handle = repo.create<TelemetryDayDoc>(
-      createTelemetryDayDoc(DEVICE_ID, DAY, intervalS, STANDARD_METRICS),
+      createTelemetryDayDoc(DEVICE_ID, DAY, intervalS, SIMULATED_METRICS),
     );
     await repo.flush();
 
     const nextValues = makeSimulatedDevice(seed);
-    const csv = new CsvExport(STANDARD_METRICS);
+    const csv = new CsvExport(SIMULATED_METRICS);
     const changeMs = new Float64Array(ticks);
     const dayStart = startOfDay(DAY);
     for (let tick = 0; tick < ticks; tick += 1) {
@@ -188,7 +187,7 @@ export async function runDocSizeBench(options: DocSizeOptions = {}): Promise<Doc
 async function warmUp(ticks: number, intervalS: number, seed: number): Promise<void> {
   const repo = new Repo({ network: [] });
   const handle = repo.create<TelemetryDayDoc>(
-    createTelemetryDayDoc(DEVICE_ID, DAY, intervalS, STANDARD_METRICS),
+    createTelemetryDayDoc(DEVICE_ID, DAY, intervalS, SIMULATED_METRICS),
   );
   const nextValues = makeSimulatedDevice(seed);
   const dayStart = startOfDay(DAY);

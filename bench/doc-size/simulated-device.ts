@@ -1,8 +1,30 @@
-import type { StandardMetricName } from "@outpost/shared-model";
+import {
+  type MetricDescriptor,
+  STANDARD_METRICS,
+  type StandardMetricName,
+} from "@outpost/shared-model";
 import { seededRandom } from "@outpost/shared-model/testing";
 
-/** One simulated tick: real-unit values for every standard metric. */
-export type SimulatedValues = Record<StandardMetricName, number>;
+/** The metrics a simulated laptop reports every tick (the ones that vary sample to sample). */
+type SimulatedMetric = Extract<
+  StandardMetricName,
+  "cpu" | "memory" | "disk" | "netRx" | "netTx" | "temperature" | "battery" | "rtt"
+>;
+
+/** The simulated metrics' descriptors, for the day documents that hold them. */
+export const SIMULATED_METRICS: Readonly<Record<SimulatedMetric, MetricDescriptor>> = {
+  cpu: STANDARD_METRICS.cpu,
+  memory: STANDARD_METRICS.memory,
+  disk: STANDARD_METRICS.disk,
+  netRx: STANDARD_METRICS.netRx,
+  netTx: STANDARD_METRICS.netTx,
+  temperature: STANDARD_METRICS.temperature,
+  battery: STANDARD_METRICS.battery,
+  rtt: STANDARD_METRICS.rtt,
+};
+
+/** One simulated tick: real-unit values for each {@link SimulatedMetric}. */
+export type SimulatedValues = Record<SimulatedMetric, number>;
 
 const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
 

@@ -5,11 +5,10 @@ import {
   createTelemetryDayDoc,
   parseDay,
   parseDeviceId,
-  STANDARD_METRICS,
   startOfDay,
   type TelemetryDayDoc,
 } from "@outpost/shared-model";
-import { makeSimulatedDevice } from "../doc-size/simulated-device.js";
+import { makeSimulatedDevice, SIMULATED_METRICS } from "../doc-size/simulated-device.js";
 import type { AgentSpec } from "./messages.js";
 
 /** What the agents of every storm are made of, decided once so every server gets the same. */
@@ -57,7 +56,7 @@ function writeDay(ticks: number, seed: number): Uint8Array {
   const nextValues = makeSimulatedDevice(seed);
   const dayStart = startOfDay(DAY);
   let doc = A.from<TelemetryDayDoc>(
-    createTelemetryDayDoc(parseDeviceId("storm-template"), DAY, INTERVAL_S, STANDARD_METRICS),
+    createTelemetryDayDoc(parseDeviceId("storm-template"), DAY, INTERVAL_S, SIMULATED_METRICS),
   );
   for (let tick = 0; tick < ticks; tick += 1) {
     const sample = { at: dayStart + tick * INTERVAL_S * 1000, values: nextValues() };

@@ -9,5 +9,12 @@ export {
   principalOfPeerId,
   samePrincipal,
 } from "./peer-ids.js";
+export type { PresenceMessage } from "./presence.js";
+export {
+  isPresenceMessage,
+  PRESENCE_INTERVAL_MS,
+  PRESENCE_MESSAGE_TYPE,
+  PRESENCE_TTL_MS,
+} from "./presence.js";
 export type { StoredHeadsMessage } from "./stored-heads.js";
 export { isStoredHeadsMessage, STORED_HEADS_MESSAGE_TYPE } from "./stored-heads.js";

@@ -19,8 +19,16 @@ export const STANDARD_METRICS = {
   temperature: { unit: "°C", scale: 10 },
   /** Battery charge, whole percent. */
   battery: { unit: "%", scale: 1 },
-  /** Round trip to the relay, whole ms. */
+  /** Round trip to the relay, whole ms; absent while offline. */
   rtt: { unit: "ms", scale: 1 },
+  /** 1 while connected to the relay, 0 while not: when a device was unreachable. */
+  online: { unit: "bool", scale: 1 },
+  /** Time since boot, whole minutes. */
+  uptime: { unit: "min", scale: 1 },
+  /** Processes running on the device. */
+  processes: { unit: "count", scale: 1 },
+  /** Disks whose SMART self-assessment failed; absent where no disk reports one. */
+  diskFailing: { unit: "count", scale: 1 },
 } satisfies Record<string, MetricDescriptor>;
 
 /** Name of one of the {@link STANDARD_METRICS}. */
