@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { fromFixedPoint, STANDARD_METRICS, toFixedPoint } from "./metrics.js";
 
 describe("STANDARD_METRICS", () => {
-  it("declares the agent's eight metrics with positive integer scales", () => {
+  it("declares the agent's twelve metrics with positive integer scales", () => {
     expect(Object.keys(STANDARD_METRICS)).toEqual([
       "cpu",
       "memory",
@@ -13,6 +13,10 @@ describe("STANDARD_METRICS", () => {
       "temperature",
       "battery",
       "rtt",
+      "online",
+      "uptime",
+      "processes",
+      "diskFailing",
     ]);
     for (const descriptor of Object.values(STANDARD_METRICS)) {
       expect(Number.isInteger(descriptor.scale) && descriptor.scale > 0).toBe(true);
