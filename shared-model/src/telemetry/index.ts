@@ -4,6 +4,7 @@
  */
 export { appendSample, type Sample } from "./append-sample.js";
 export { createTelemetryDayDoc } from "./day-doc.js";
+export { countSamples, downsampleDay } from "./downsample.js";
 export {
   DuplicateDay,
   InvalidDayDocSetting,
