@@ -50,6 +50,26 @@ describe("CrashSafeFileStorageAdapter start-up", () => {
     ]);
   });
 
+  it("read-only: reads what the owner wrote, leaves its temp files alone, refuses writes", async () => {
+    const owner = await open();
+    await owner.save([DOC, "snapshot", "s1"], payload(1, 2, 3));
+    const chunk = chunkFilePath(directory.path, [DOC, "snapshot", "s1"]);
+    // The owner's write under way, as a second process sees it.
+    await writeFile(`${chunk}.0123456789abcdef.tmp`, payload(9, 9));
+
+    const reader = await CrashSafeFileStorageAdapter.create(directory.path, {
+      logger: silentLogger,
+      readOnly: true,
+    });
+    expect(await reader.load([DOC, "snapshot", "s1"])).toStrictEqual(payload(1, 2, 3));
+    expect(await listFiles(directory.path)).toContain(
+      join(DOC_DIRECTORY, "snapshot", "s1.chunk.0123456789abcdef.tmp"),
+    );
+    await expect(reader.save([DOC, "x"], payload(1))).rejects.toThrow("opened read-only");
+    await expect(reader.removeRange([DOC])).rejects.toThrow("opened read-only");
+    expect(await owner.load([DOC, "snapshot", "s1"])).toStrictEqual(payload(1, 2, 3));
+  });
+
   it("creates the base directory when it does not exist", async () => {
     const nested = join(directory.path, "a", "b");
     const adapter = await CrashSafeFileStorageAdapter.create(nested, { logger: silentLogger });

@@ -29,6 +29,12 @@ const DIRECTORY_LOCK = "directories";
 export interface CrashSafeFileStorageOptions {
   /** Receives torn-chunk errors and start-up clean-up; defaults to `makeLogger("outpost:storage")`. */
   logger?: Logger;
+  /**
+   * Only read: no start-up clean-up, no quarantine, and every write rejects. For a second process
+   * looking at a store its owner is writing (`outpost-agent status`): removing "leftover" temp
+   * files there would break the owner's writes under way.
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -57,9 +63,12 @@ export class CrashSafeFileStorageAdapter implements StorageAdapterInterface {
   #lastWriteSequence = 0n;
   #inFlight = new Set<Promise<unknown>>();
 
-  private constructor(baseDirectory: string, logger: Logger) {
+  readonly #readOnly: boolean;
+
+  private constructor(baseDirectory: string, logger: Logger, readOnly: boolean) {
     this.baseDirectory = baseDirectory;
     this.#logger = logger;
+    this.#readOnly = readOnly;
   }
 
   /** Opens (creating if needed) the store in `baseDirectory` and removes leftover temp files. */
@@ -68,7 +77,9 @@ export class CrashSafeFileStorageAdapter implements StorageAdapterInterface {
     options: CrashSafeFileStorageOptions = {},
   ): Promise<CrashSafeFileStorageAdapter> {
     const logger = options.logger ?? makeLogger("outpost:storage");
-    const adapter = new CrashSafeFileStorageAdapter(resolve(baseDirectory), logger);
+    const readOnly = options.readOnly === true;
+    const adapter = new CrashSafeFileStorageAdapter(resolve(baseDirectory), logger, readOnly);
+    if (readOnly) return adapter;
     const removed = await prepareStore(adapter.baseDirectory);
     if (removed > 0) {
       logger.info(
@@ -102,7 +113,14 @@ export class CrashSafeFileStorageAdapter implements StorageAdapterInterface {
 
   /** Saves `data` under `key`; resolves once it is durable on disk. */
   save(key: StorageKey, data: Uint8Array): Promise<void> {
+    if (this.#readOnly) return this.#refuseWrite("save", key);
     return this.#track(this.#save(key, data));
+  }
+
+  #refuseWrite(operation: string, key: StorageKey): Promise<never> {
+    return Promise.reject(
+      new Error(`${operation} ${key.join("/")}: ${this.baseDirectory} is opened read-only`),
+    );
   }
 
   #track<T>(operation: Promise<T>): Promise<T> {
@@ -130,6 +148,7 @@ export class CrashSafeFileStorageAdapter implements StorageAdapterInterface {
 
   /** Removes the chunk under `key`, if any. Its directory stays: the next save likely reuses it. */
   remove(key: StorageKey): Promise<void> {
+    if (this.#readOnly) return this.#refuseWrite("remove", key);
     return this.#track(this.#removeFiles([chunkFilePath(this.baseDirectory, key)]));
   }
 
@@ -152,6 +171,7 @@ export class CrashSafeFileStorageAdapter implements StorageAdapterInterface {
 
   /** Removes every chunk whose key starts with `keyPrefix`, and the directories left empty. */
   removeRange(keyPrefix: StorageKey): Promise<void> {
+    if (this.#readOnly) return this.#refuseWrite("removeRange", keyPrefix);
     return this.#track(this.#removeRange(keyPrefix));
   }
 
@@ -178,6 +198,10 @@ export class CrashSafeFileStorageAdapter implements StorageAdapterInterface {
         throw new UnsupportedChunkFormatVersion(filePath, decoded.version);
       }
       if (decoded.kind === "valid") return decoded;
+      if (this.#readOnly) {
+        this.#logger.warn({ filePath, reason: decoded.reason }, `torn chunk ${filePath} skipped`);
+        return undefined;
+      }
       await this.#quarantine(filePath, decoded.reason);
       return undefined;
     });
