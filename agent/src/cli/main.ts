@@ -2,48 +2,106 @@
 /**
  * `outpost-agent`: the device agent.
  *
- *   config check FILE     validate a config file and print the settings it gives
- *
- * Running, one-off collection and status arrive with the rest of the agent (issue 4).
+ *   run --config FILE         the long-running agent
+ *   collect --once            print one sample and the inventory as JSON
+ *   status --config FILE      what the local replica holds
+ *   config check FILE         validate a config file
  */
+import { parseArgs } from "node:util";
 import { ConfigFileError } from "@outpost/shared-model/config";
 import { loadAgentConfig } from "../config/agent-config.js";
+import { collectOnce } from "./collect-once.js";
+import { runAgent } from "./run.js";
+import { printStatus } from "./status.js";
 
-/** Exit codes: 0 done, 2 a bad invocation or config (EX_USAGE-like, as the relay's CLI). */
+/** Exit codes: 0 done, 1 a runtime failure, 2 a bad invocation or config (as the relay's CLI). */
 const EXIT_BAD_INPUT = 2;
 
 const usage = `usage: outpost-agent <command>
 
 commands:
-  config check FILE     validate a config file (see agent/agent.example.toml) and print the
-                        settings it gives, defaults included
+  run --config FILE         run the agent: sample, keep the inventory, sync with the relay
+  collect --once            print one sample and the inventory as JSON (no config needed)
+  status --config FILE      what the local replica holds: days on disk, samples the relay has
+                            not stored yet, the last acknowledgement, the command queue
+                            (--json for a machine-readable answer)
+  config check FILE         validate a config file (see agent/agent.example.toml) and print the
+                            settings it gives, defaults included
 `;
+
+/** A mistake in how the command was called; printed with the usage. */
+class UsageError extends Error {}
 
 // `npm run agent` runs in the agent/ workspace; npm passes the folder the user typed the command
 // in as INIT_CWD, and a relative FILE must mean what they typed.
 if (process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
 
-const [command, subcommand, file, ...extra] = process.argv.slice(2);
 try {
-  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError) {
+    process.stderr.write(`outpost-agent: ${error.message}\n\n${usage}`);
+    process.exitCode = EXIT_BAD_INPUT;
+  } else if (error instanceof ConfigFileError) {
+    process.stderr.write(`outpost-agent: ${error.message}\n`);
+    process.exitCode = EXIT_BAD_INPUT;
+  } else {
+    process.stderr.write(`outpost-agent: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || ["help", "--help", "-h"].includes(command)) {
     process.stdout.write(usage);
-  } else if (
-    command === "config" &&
-    subcommand === "check" &&
-    file !== undefined &&
-    !extra.length
-  ) {
+    return 0;
+  }
+  if (command === "config") {
+    const [subcommand, file, ...extra] = rest;
+    if (subcommand !== "check" || file === undefined || extra.length > 0) {
+      throw new UsageError(`expected "config check FILE", got ${JSON.stringify(argv.join(" "))}`);
+    }
     const config = await loadAgentConfig(file);
     const shown = { ...config, enrollmentSecret: config.enrollmentSecret ? "(set)" : "(not set)" };
     process.stdout.write(`${config.path}: ok\n${JSON.stringify(shown, null, 2)}\n`);
-  } else {
-    process.stderr.write(
-      `outpost-agent: unknown command ${JSON.stringify(process.argv.slice(2).join(" "))}\n\n${usage}`,
-    );
-    process.exitCode = EXIT_BAD_INPUT;
+    return 0;
   }
-} catch (error) {
-  if (!(error instanceof ConfigFileError)) throw error;
-  process.stderr.write(`outpost-agent: ${error.message}\n`);
-  process.exitCode = EXIT_BAD_INPUT;
+  const options = parse(rest);
+  if (command === "run") {
+    return runAgent(await loadAgentConfig(required(options.config, "run needs --config FILE")));
+  }
+  if (command === "collect") {
+    if (!options.once)
+      throw new UsageError("collect needs --once (continuous collection is `run`)");
+    await collectOnce();
+    return 0;
+  }
+  if (command === "status") {
+    const config = await loadAgentConfig(required(options.config, "status needs --config FILE"));
+    return printStatus(config, { json: options.json === true });
+  }
+  throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+}
+
+function parse(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      options: {
+        config: { type: "string" },
+        once: { type: "boolean" },
+        json: { type: "boolean" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function required(value: unknown, message: string): string {
+  if (typeof value !== "string" || value === "") throw new UsageError(message);
+  return value;
 }

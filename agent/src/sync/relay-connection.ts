@@ -70,6 +70,33 @@ export class RelayConnection extends NetworkAdapter {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * Round trip to the relay in ms, by a websocket ping on the open connection; `undefined` when
+   * not connected or when no pong comes within `timeoutMs`.
+   */
+  roundTripMs(timeoutMs = 5_000): Promise<number | undefined> {
+    const socket = this.#socket;
+    if (this.#relayPeerId === undefined || socket?.readyState !== WebSocket.OPEN) {
+      return Promise.resolve(undefined);
+    }
+    return new Promise((resolve) => {
+      const sentAt = performance.now();
+      const done = (value: number | undefined) => {
+        clearTimeout(timer);
+        socket.off("pong", onPong);
+        resolve(value);
+      };
+      const onPong = () => done(performance.now() - sentAt);
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      socket.on("pong", onPong);
+      try {
+        socket.ping();
+      } catch {
+        done(undefined);
+      }
+    });
+  }
+
   isReady(): boolean {
     return this.#ready;
   }

@@ -21,11 +21,14 @@ function dayWith(samples: { at: number; values: Record<string, number> }[]): Tel
 
 describe("downsampleDay", () => {
   it("keeps one row per window with each metric's mean, and nulls where a window had none", () => {
-    const samples = Array.from({ length: 12 }, (_, i) => ({
-      at: start + i * 10_000,
-      // battery only in the first minute
-      values: i < 6 ? { cpu: i, battery: 90 } : { cpu: i },
-    }));
+    const samples = Array.from(
+      { length: 12 },
+      (_, i): { at: number; values: Record<string, number> } => ({
+        at: start + i * 10_000,
+        // battery only in the first minute
+        values: i < 6 ? { cpu: i, battery: 90 } : { cpu: i },
+      }),
+    );
     const coarse = downsampleDay(dayWith(samples), 6);
     expect(coarse.intervalS).toBe(60);
     expect(coarse.hours["00"]).toEqual({

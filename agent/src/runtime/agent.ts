@@ -1,0 +1,301 @@
+import { mkdir } from "node:fs/promises";
+import { hostname as osHostname } from "node:os";
+import { join } from "node:path";
+import { type AutomergeUrl, type DocHandle, type PeerId, Repo } from "@automerge/automerge-repo";
+import {
+  createDeviceDoc,
+  type DeviceDoc,
+  type DeviceId,
+  type Logger,
+  peerIdFor,
+} from "@outpost/shared-model";
+import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
+import type { Collector } from "../collectors/collector.js";
+import { metricsOf } from "../collectors/registry.js";
+import { realSystemInfo, type SystemInfo } from "../collectors/system-info.js";
+import { InventoryKeeper } from "../inventory/inventory-keeper.js";
+import type { SoftwareSources } from "../inventory/software.js";
+import { AgentStateStore } from "../state/agent-state.js";
+import type { BackoffPolicy } from "../sync/backoff.js";
+import { DurableAckTracker } from "../sync/durable-ack-tracker.js";
+import { PresenceHeartbeat } from "../sync/presence-heartbeat.js";
+import { RelayLink } from "../sync/relay-link.js";
+import { DiskBudget } from "../telemetry/disk-budget.js";
+import { LocalRetention } from "../telemetry/local-retention.js";
+import { Sampler } from "../telemetry/sampler.js";
+import { TelemetryDays } from "../telemetry/telemetry-days.js";
+import { type Clock, systemClock } from "./clock.js";
+import { lockDataFolder } from "./data-lock.js";
+import { newDeviceId } from "./device-identity.js";
+
+/** Folder of the Automerge documents inside the data folder. */
+export const DOCUMENTS_FOLDER = "documents";
+/** The disk budget is checked this often (and at every day roll-over). */
+const BUDGET_CHECK_MS = 3_600_000;
+
+/** What {@link Agent.start} needs; everything but the settings can be swapped in tests. */
+export interface AgentOptions {
+  dataDirectory: string;
+  relayUrl: string;
+  enrollmentSecret: string | undefined;
+  sampleIntervalS: number;
+  retainDays: number;
+  diskBudgetBytes: number;
+  logger: Logger;
+  /** The collectors to run, from `collectors/all.ts` (the core never imports plugins). */
+  collectors: readonly Collector[];
+  clock?: Clock;
+  system?: SystemInfo;
+  software?: SoftwareSources;
+  backoff?: BackoffPolicy;
+  hostname?: string;
+  presenceIntervalMs?: number;
+}
+
+/**
+ * The device agent (DESIGN §4): samples the collectors into day documents on local disk, keeps
+ * the inventory, and syncs with the relay whenever it can, from the first start, before it has
+ * ever reached the relay, and through days offline.
+ */
+export class Agent {
+  readonly deviceId: DeviceId;
+  readonly repo: Repo;
+  readonly device: DocHandle<DeviceDoc>;
+  readonly days: TelemetryDays;
+  readonly link: RelayLink;
+  readonly store: AgentStateStore;
+  readonly #options: AgentOptions;
+  readonly #clock: Clock;
+  readonly #sampler: Sampler;
+  readonly #inventory: InventoryKeeper;
+  readonly #retention: LocalRetention;
+  readonly #budget: DiskBudget;
+  readonly #presence: PresenceHeartbeat;
+  readonly #releaseLock: () => Promise<void>;
+  readonly #stopping = new AbortController();
+  #loop: Promise<void> | undefined;
+  #exclusive: Promise<unknown> = Promise.resolve();
+  #budgetCheckedAt = Number.NEGATIVE_INFINITY;
+
+  private constructor(parts: {
+    options: AgentOptions;
+    clock: Clock;
+    repo: Repo;
+    storage: CrashSafeFileStorageAdapter;
+    store: AgentStateStore;
+    device: DocHandle<DeviceDoc>;
+    releaseLock: () => Promise<void>;
+  }) {
+    const { options, clock, repo, store, device } = parts;
+    const logger = options.logger;
+    this.#options = options;
+    this.#clock = clock;
+    this.repo = repo;
+    this.store = store;
+    this.device = device;
+    this.deviceId = store.state.deviceId as DeviceId;
+    this.#releaseLock = parts.releaseLock;
+    this.link = new RelayLink({
+      repo,
+      relayUrl: options.relayUrl,
+      enrollmentSecret: options.enrollmentSecret,
+      dataDirectory: options.dataDirectory,
+      device: {
+        deviceId: this.deviceId,
+        hostname: options.hostname ?? osHostname(),
+        deviceDocUrl: device.url,
+      },
+      logger: logger.child({ component: "relay-link" }),
+      backoff: options.backoff,
+    });
+    const acks = new DurableAckTracker({
+      store,
+      relayPeerId: () => this.link.relayPeerId,
+      now: () => clock.now(),
+      logger,
+    });
+    acks.watch(device, { kind: "device" });
+    this.days = new TelemetryDays({
+      repo,
+      device,
+      store,
+      deviceId: this.deviceId,
+      metrics: metricsOf(options.collectors),
+      intervalS: options.sampleIntervalS,
+      logger,
+      onOpened: (day, handle) => acks.watch(handle, { kind: "day", day }),
+    });
+    this.#retention = new LocalRetention({
+      days: this.days,
+      store,
+      repo,
+      storage: parts.storage,
+      retainDays: options.retainDays,
+      logger,
+    });
+    this.#budget = new DiskBudget({
+      folder: options.dataDirectory,
+      budgetBytes: options.diskBudgetBytes,
+      days: this.days,
+      retention: this.#retention,
+      repo,
+      store,
+      deviceId: this.deviceId,
+      logger,
+    });
+    acks.onAcknowledged((document) => {
+      if (document.kind !== "day") return;
+      void this.#serially(() => this.#retention.evictExpired(clock.now())).catch((error) =>
+        logger.error({ err: error }, `local eviction failed: ${(error as Error).message}`),
+      );
+    });
+    const system = options.system ?? realSystemInfo;
+    this.#sampler = new Sampler(
+      options.collectors,
+      { system, connectivity: this.link, now: () => clock.now() },
+      { intervalS: options.sampleIntervalS, logger },
+    );
+    this.#inventory = new InventoryKeeper(device, { system, software: options.software, logger });
+    this.#presence = new PresenceHeartbeat(device, this.deviceId, {
+      agentStartedAt: clock.now(),
+      isOnline: () => this.link.isOnline(),
+      intervalMs: options.presenceIntervalMs,
+    });
+    this.link.onConnected(() => this.#presence.beat());
+  }
+
+  /**
+   * Opens (or on first run creates) the device's local replica in `dataDirectory`, catches up on
+   * what a previous run left (days to close, days to evict), starts sampling, and starts talking
+   * to the relay in the background.
+   *
+   * @throws DataFolderBusy when another agent uses the folder; StateFileError for a damaged state
+   *   file.
+   */
+  static async start(options: AgentOptions): Promise<Agent> {
+    const clock = options.clock ?? systemClock;
+    await mkdir(options.dataDirectory, { recursive: true, mode: 0o700 });
+    const releaseLock = await lockDataFolder(options.dataDirectory);
+    try {
+      const existing = await AgentStateStore.read(options.dataDirectory);
+      const deviceId =
+        (existing?.deviceId as DeviceId | undefined) ??
+        newDeviceId(options.hostname ?? osHostname());
+      const storage = await CrashSafeFileStorageAdapter.create(
+        join(options.dataDirectory, DOCUMENTS_FOLDER),
+      );
+      const repo = new Repo({
+        storage,
+        network: [],
+        peerId: peerIdFor({ kind: "device", deviceId }, `agent-${process.pid}`) as PeerId,
+      });
+      let deviceDocUrl = existing?.deviceDocUrl;
+      if (deviceDocUrl === undefined) {
+        // First run: the device document exists (and is on disk) before anything refers to it.
+        const created = repo.create<DeviceDoc>(createDeviceDoc(deviceId));
+        await repo.flush([created.documentId]);
+        deviceDocUrl = created.url;
+      }
+      const store = await AgentStateStore.open(options.dataDirectory, () => ({
+        version: 1,
+        deviceId,
+        deviceDocUrl: deviceDocUrl as string,
+        createdAt: clock.now(),
+        days: {},
+      }));
+      const device = await repo.find<DeviceDoc>(store.state.deviceDocUrl as AutomergeUrl);
+      const agent = new Agent({ options, clock, repo, storage, store, device, releaseLock });
+      await agent.#resume();
+      return agent;
+    } catch (error) {
+      await releaseLock();
+      throw error;
+    }
+  }
+
+  /** Resolves when the agent has stopped (after {@link stop}). */
+  get stopped(): Promise<void> {
+    return this.#loop ?? Promise.resolve();
+  }
+
+  /**
+   * Stops sampling and syncing, and leaves everything on disk: the open day, the state file and
+   * the lock released. Safe to call twice.
+   */
+  async stop(): Promise<void> {
+    this.#stopping.abort();
+    await this.#loop;
+    this.#presence.stop();
+    await this.link.stop();
+    await this.#exclusive.catch(() => {});
+    await this.store.flush();
+    await this.repo.flush();
+    await this.repo.shutdown();
+    await this.#releaseLock();
+    this.#options.logger.info("agent stopped");
+  }
+
+  async #resume(): Promise<void> {
+    const now = this.#clock.now();
+    const logger = this.#options.logger;
+    logger.info(
+      { deviceId: this.deviceId, deviceDocUrl: this.device.url },
+      `agent ${this.deviceId} starting; data in ${this.#options.dataDirectory}`,
+    );
+    await this.days.resume(now);
+    await this.#retention.evictExpired(now);
+    await this.#inventory.refreshIfDue(now);
+    this.link.start();
+    this.#presence.start();
+    this.#loop = this.#run();
+  }
+
+  async #run(): Promise<void> {
+    const intervalMs = this.#options.sampleIntervalS * 1000;
+    const signal = this.#stopping.signal;
+    // Ticks fall on multiples of the interval, so hour buckets line up across restarts.
+    let next = Math.ceil(this.#clock.now() / intervalMs) * intervalMs;
+    while (!signal.aborted) {
+      try {
+        await this.#clock.sleep(next - this.#clock.now(), signal);
+      } catch {
+        break; // stopping
+      }
+      const at = next;
+      try {
+        await this.#serially(() => this.#tick(at));
+      } catch (error) {
+        this.#options.logger.error(
+          { err: error },
+          `sampling at ${new Date(at).toISOString()} failed: ${(error as Error).message}`,
+        );
+      }
+      next += intervalMs;
+      // Fell behind (a suspended laptop, a slow disk): skip the missed ticks, do not burst.
+      const now = this.#clock.now();
+      if (next <= now) next = Math.ceil((now + 1) / intervalMs) * intervalMs;
+    }
+  }
+
+  async #tick(at: number): Promise<void> {
+    const sample = await this.#sampler.sample(at);
+    const dayBefore = this.days.currentDay;
+    const { day, handle } = await this.days.append(sample);
+    // Flushed before the next tick: a crash loses at most the tick under way.
+    await this.repo.flush([handle.documentId]);
+    this.#options.logger.debug({ at, day }, "sample stored");
+    await this.#retention.evictExpired(at);
+    await this.#inventory.refreshIfDue(at);
+    if (dayBefore !== day || at - this.#budgetCheckedAt >= BUDGET_CHECK_MS) {
+      this.#budgetCheckedAt = at;
+      await this.#budget.enforce(at);
+    }
+  }
+
+  /** Runs `work` after everything queued before it: ticks, evictions and budget steps in turn. */
+  #serially<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#exclusive.catch(() => {}).then(work);
+    this.#exclusive = result;
+    return result;
+  }
+}

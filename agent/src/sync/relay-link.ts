@@ -1,0 +1,163 @@
+import { setTimeout as delay } from "node:timers/promises";
+import type { Repo } from "@automerge/automerge-repo";
+import type { DeviceId, Logger } from "@outpost/shared-model";
+import type { ConnectivityProbe } from "../collectors/collector.js";
+import {
+  type DeviceCredentials,
+  loadCredentials,
+  saveCredentials,
+} from "../enrollment/credentials.js";
+import { EnrollmentRefused, enrollDevice } from "../enrollment/enroll.js";
+import { type BackoffPolicy, backoffDelayMs, RECONNECT_BACKOFF } from "./backoff.js";
+import { type ConnectionState, RelayConnection } from "./relay-connection.js";
+
+/**
+ * The agent's whole relationship with its relay: enrollment the first time the relay is
+ * reachable (the agent works fully before that), then the sync connection with the stored device
+ * token. Never throws out of the background work: a relay that is down, refuses enrollment or
+ * revokes the token is logged once per change and retried with backoff while the agent collects.
+ */
+export class RelayLink implements ConnectivityProbe {
+  readonly #repo: Repo;
+  readonly #relayUrl: string;
+  readonly #enrollmentSecret: string | undefined;
+  readonly #dataDirectory: string;
+  readonly #device: { deviceId: DeviceId; hostname: string; deviceDocUrl: string };
+  readonly #logger: Logger;
+  readonly #backoff: BackoffPolicy;
+  readonly #stopping = new AbortController();
+  readonly #connectedListeners = new Set<() => void>();
+  #credentials: DeviceCredentials | undefined;
+  #connection: RelayConnection | undefined;
+  #running: Promise<void> | undefined;
+
+  constructor(options: {
+    repo: Repo;
+    relayUrl: string;
+    enrollmentSecret: string | undefined;
+    dataDirectory: string;
+    device: { deviceId: DeviceId; hostname: string; deviceDocUrl: string };
+    logger: Logger;
+    backoff?: BackoffPolicy;
+  }) {
+    this.#repo = options.repo;
+    this.#relayUrl = options.relayUrl;
+    this.#enrollmentSecret = options.enrollmentSecret;
+    this.#dataDirectory = options.dataDirectory;
+    this.#device = options.device;
+    this.#logger = options.logger;
+    this.#backoff = options.backoff ?? RECONNECT_BACKOFF;
+  }
+
+  /** Enrolls if needed and connects, in the background. */
+  start(): void {
+    this.#running ??= this.#run().catch((error: unknown) => {
+      if (!this.#stopping.signal.aborted) {
+        this.#logger.error({ err: error }, `the relay link failed: ${(error as Error).message}`);
+      }
+    });
+  }
+
+  /** The relay's peer ID once enrolled: only its acknowledgements count. */
+  get relayPeerId(): string | undefined {
+    return this.#credentials?.relayPeerId;
+  }
+
+  /** The connection's state, or `undefined` before enrollment. */
+  get state(): ConnectionState | undefined {
+    return this.#connection?.state;
+  }
+
+  isOnline(): boolean {
+    return this.#connection?.state.kind === "connected";
+  }
+
+  roundTripMs(): Promise<number | undefined> {
+    return this.#connection?.roundTripMs() ?? Promise.resolve(undefined);
+  }
+
+  /** Calls `listener` each time the sync connection opens; returns an unsubscribe function. */
+  onConnected(listener: () => void): () => void {
+    this.#connectedListeners.add(listener);
+    return () => this.#connectedListeners.delete(listener);
+  }
+
+  /** Calls `listener` each time the connection's state changes (after enrollment). */
+  async stop(): Promise<void> {
+    this.#stopping.abort();
+    this.#connection?.disconnect();
+    await this.#running;
+  }
+
+  async #run(): Promise<void> {
+    this.#credentials = await loadCredentials(this.#dataDirectory);
+    if (this.#credentials && this.#credentials.relayUrl !== this.#relayUrl) {
+      this.#logger.warn(
+        { enrolledWith: this.#credentials.relayUrl, configured: this.#relayUrl },
+        `enrolled with ${this.#credentials.relayUrl} but configured for ${this.#relayUrl}; using the configured address with the stored token`,
+      );
+    }
+    this.#credentials ??= await this.#enroll();
+    if (this.#credentials === undefined) return;
+    const syncUrl = new URL("/sync", this.#relayUrl.replace(/^http/, "ws"));
+    syncUrl.searchParams.set("token", this.#credentials.deviceToken);
+    const connection = new RelayConnection(syncUrl.toString(), {
+      logger: this.#logger,
+      backoff: this.#backoff,
+    });
+    connection.onStateChange((state) => {
+      if (state.kind === "connected") for (const listener of this.#connectedListeners) listener();
+    });
+    this.#connection = connection;
+    if (this.#stopping.signal.aborted) return;
+    this.#repo.networkSubsystem.addNetworkAdapter(connection);
+  }
+
+  /** Enrolls, retrying with backoff until it works or the agent stops. */
+  async #enroll(): Promise<DeviceCredentials | undefined> {
+    const secret = this.#enrollmentSecret;
+    if (secret === undefined) {
+      this.#logger.error(
+        `this device has not enrolled and the config has no enrollment_secret: collecting locally only; add the fleet's enrollment secret and restart to sync`,
+      );
+      return undefined;
+    }
+    let lastReport: string | undefined;
+    for (let attempt = 0; !this.#stopping.signal.aborted; attempt += 1) {
+      try {
+        const answer = await enrollDevice(this.#relayUrl, {
+          enrollmentSecret: secret,
+          deviceId: this.#device.deviceId,
+          hostname: this.#device.hostname,
+          deviceDocUrl: this.#device.deviceDocUrl,
+        });
+        const credentials: DeviceCredentials = {
+          deviceId: this.#device.deviceId,
+          deviceToken: answer.deviceToken,
+          relayPeerId: answer.relayPeerId,
+          relayUrl: this.#relayUrl,
+          enrolledAt: new Date().toISOString(),
+        };
+        await saveCredentials(this.#dataDirectory, credentials);
+        this.#logger.info(
+          { relayUrl: this.#relayUrl },
+          `enrolled with the relay at ${this.#relayUrl}`,
+        );
+        return credentials;
+      } catch (error) {
+        const message = (error as Error).message;
+        // One line per distinct failure, not per attempt: a relay down for days is one line.
+        if (message !== lastReport) {
+          if (error instanceof EnrollmentRefused)
+            this.#logger.error(`${message}; retrying with backoff`);
+          else this.#logger.warn(`cannot enroll yet: ${message}; retrying with backoff`);
+          lastReport = message;
+        }
+      }
+      await delay(backoffDelayMs(attempt, this.#backoff), undefined, {
+        signal: this.#stopping.signal,
+      }).catch(() => {});
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,134 @@
+import type { Repo } from "@automerge/automerge-repo";
+import {
+  type AuditEntry,
+  countSamples,
+  type Day,
+  type DeviceId,
+  downsampleDay,
+  type Logger,
+  type TelemetryDayDoc,
+} from "@outpost/shared-model";
+import type { AgentStateStore } from "../state/agent-state.js";
+import { folderBytes } from "./folder-bytes.js";
+import type { LocalRetention } from "./local-retention.js";
+import type { TelemetryDays } from "./telemetry-days.js";
+
+/** Each downsampling step keeps one row per this many. */
+const DOWNSAMPLE_FACTOR = 6;
+/** No coarser than one row an hour: below that a day says nothing useful. */
+const COARSEST_INTERVAL_S = 3_600;
+
+const MIB = 1024 * 1024;
+
+/**
+ * Keeps an offline device's data folder within its disk budget (DESIGN §4). Over budget, it first
+ * deletes days the relay already has in full (ahead of their retention: nothing is lost), then
+ * downsamples the oldest days the relay does not have yet, six rows into one, as often as needed
+ * down to one row an hour. It never drops a day, and each downsampling leaves an audit entry.
+ */
+export class DiskBudget {
+  readonly #folder: string;
+  readonly #budgetBytes: number;
+  readonly #days: TelemetryDays;
+  readonly #retention: LocalRetention;
+  readonly #repo: Repo;
+  readonly #store: AgentStateStore;
+  readonly #deviceId: DeviceId;
+  readonly #logger: Logger;
+  #reportedStuck = false;
+
+  constructor(options: {
+    folder: string;
+    budgetBytes: number;
+    days: TelemetryDays;
+    retention: LocalRetention;
+    repo: Repo;
+    store: AgentStateStore;
+    deviceId: DeviceId;
+    logger: Logger;
+  }) {
+    this.#folder = options.folder;
+    this.#budgetBytes = options.budgetBytes;
+    this.#days = options.days;
+    this.#retention = options.retention;
+    this.#repo = options.repo;
+    this.#store = options.store;
+    this.#deviceId = options.deviceId;
+    this.#logger = options.logger;
+  }
+
+  /** Brings the folder back within budget if it is over; returns its size afterwards. */
+  async enforce(now: number): Promise<number> {
+    let bytes = await folderBytes(this.#folder);
+    while (bytes > this.#budgetBytes) {
+      const acknowledged = this.#retention.acknowledgedOnDisk();
+      const step = acknowledged[0]
+        ? () => this.#retention.evict(acknowledged[0] as Day, now, "disk budget")
+        : await this.#nextDownsampling(now, bytes);
+      if (step === undefined) {
+        if (!this.#reportedStuck) {
+          this.#logger.error(
+            { bytes, budgetBytes: this.#budgetBytes },
+            `the data folder holds ${mib(bytes)} MiB, over its ${mib(this.#budgetBytes)} MiB budget, and every unsynced day is already at one sample an hour; nothing is dropped, raise disk_budget_mib or let the device reach the relay`,
+          );
+          this.#reportedStuck = true;
+        }
+        return bytes;
+      }
+      await step();
+      bytes = await folderBytes(this.#folder);
+    }
+    this.#reportedStuck = false;
+    return bytes;
+  }
+
+  /** The downsampling of the oldest closed, unacknowledged day still finer than an hour. */
+  async #nextDownsampling(now: number, bytes: number): Promise<(() => Promise<void>) | undefined> {
+    for (const day of this.#days.indexedDays()) {
+      if (day === this.#days.currentDay || this.#store.state.days[day]?.evictedAt !== undefined) {
+        continue;
+      }
+      if (this.#store.state.days[day]?.finalHeads === undefined) continue;
+      const handle = await this.#days.handle(day);
+      if (!handle || handle.doc().intervalS * DOWNSAMPLE_FACTOR > COARSEST_INTERVAL_S) continue;
+      return () => this.#downsample(day, now, bytes);
+    }
+    return undefined;
+  }
+
+  async #downsample(day: Day, now: number, bytes: number): Promise<void> {
+    const old = await this.#days.handle(day);
+    if (!old) return;
+    const before = old.doc();
+    const coarse = downsampleDay(before, DOWNSAMPLE_FACTOR);
+    const entry: AuditEntry = {
+      at: now,
+      actor: `agent:${this.#deviceId}`,
+      action: "telemetry-downsampled",
+      detail:
+        `day ${day}: ${countSamples(before)} samples at ${before.intervalS} s became ` +
+        `${countSamples(coarse)} at ${coarse.intervalS} s (window means) because the data folder ` +
+        `held ${mib(bytes)} MiB, over its ${mib(this.#budgetBytes)} MiB budget, while the relay ` +
+        `had not stored this day; replaced document ${old.url}`,
+    };
+    coarse.audit.push(entry);
+    const replacement = this.#repo.create<TelemetryDayDoc>(coarse);
+    this.#days.replace(day, replacement);
+    this.#store.update((state) => {
+      const previous = state.days[day];
+      state.days[day] = {
+        finalHeads: [...replacement.heads()],
+        downsampledFrom: [...(previous?.downsampledFrom ?? []), old.url],
+      };
+    });
+    await Promise.all([this.#store.flush(), this.#repo.flush()]);
+    await this.#retention.deleteLocally(old.url);
+    // The audit trail of the day it happened says so too (DESIGN §2).
+    await this.#days.audit(entry);
+    this.#logger.warn({ day, detail: entry.detail }, `downsampled telemetry day ${day}`);
+  }
+}
+
+function mib(bytes: number): string {
+  return (bytes / MIB).toFixed(1);
+}
