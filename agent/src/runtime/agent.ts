@@ -281,8 +281,9 @@ export class Agent {
     const sample = await this.#sampler.sample(at);
     const dayBefore = this.days.currentDay;
     const { day, handle } = await this.days.append(sample);
-    // Flushed before the next tick: a crash loses at most the tick under way.
-    await this.repo.flush([handle.documentId]);
+    // Flushed before the next tick: a crash loses at most the tick under way. The device
+    // document is flushed too when it changed (a new day's index entry); otherwise it is a no-op.
+    await this.repo.flush([handle.documentId, this.device.documentId]);
     this.#options.logger.debug({ at, day }, "sample stored");
     await this.#retention.evictExpired(at);
     await this.#inventory.refreshIfDue(at);

@@ -17,10 +17,10 @@ import {
   peerIdFor,
   silentLogger,
 } from "@outpost/shared-model";
-import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { enrollDevice } from "../enrollment/enroll.js";
 import { freePort } from "../testing/free-port.js";
+import { recordingLogger } from "../testing/recording-logger.js";
 import { backoffDelayMs } from "./backoff.js";
 import { type ConnectionState, RelayConnection } from "./relay-connection.js";
 
@@ -30,18 +30,6 @@ const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** A logger whose lines the test can read. */
-function recordingLogger() {
-  const lines: { level: number; msg: string }[] = [];
-  const logger = pino(
-    { level: "debug" },
-    {
-      write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }),
-    },
-  );
-  return { logger, lines, at: (level: number) => lines.filter((line) => line.level === level) };
-}
 
 async function startRelay(dataDirectory: string, port: number): Promise<Relay> {
   const relay = await Relay.start({ dataDirectory, host: "127.0.0.1", port, logger: silentLogger });

@@ -1,0 +1,123 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type AutomergeUrl, parseAutomergeUrl, Repo } from "@automerge/automerge-repo";
+import { Relay } from "@outpost/relay";
+import {
+  countSamples,
+  type Logger,
+  STANDARD_METRICS,
+  silentLogger,
+  type TelemetryDayDoc,
+} from "@outpost/shared-model";
+import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
+import type { Collector } from "../collectors/collector.js";
+import { fixtureSystem } from "../collectors/testing/fixture-context.js";
+import { Agent, type AgentOptions, DOCUMENTS_FOLDER } from "../runtime/agent.js";
+
+/** Reconnect and enrollment backoff for tests: tens of milliseconds, not minutes. */
+export const FAST_BACKOFF = { baseMs: 20, capMs: 200, random: () => 0.99 };
+
+/** Recorded systeminformation output (this VM), so inventory works without the real system. */
+export const FIXTURE_SYSTEM = fixtureSystem(
+  new URL("../inventory/testdata", import.meta.url).pathname,
+);
+
+/**
+ * A collector whose value is a pure function of the clock, so a test can tell which tick every
+ * stored sample came from (CPU = minute of the day / 14.4, between 0 and 100).
+ */
+export const clockCollector: Collector = {
+  name: "clock-cpu",
+  metrics: { cpu: STANDARD_METRICS.cpu },
+  defaults: { intervalS: 0 },
+  create: ({ now }) => ({
+    collect: async () => ({ cpu: Math.floor((now() % 86_400_000) / 60_000) / 14.4 }),
+  }),
+};
+
+/** A fresh temp folder, removed by the returned function. */
+export async function tempFolder(
+  prefix: string,
+): Promise<{ path: string; remove: () => Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), `outpost-${prefix}-`));
+  return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** Starts an agent with test defaults: fixture system, clock collector, fast backoff. */
+export function startTestAgent(
+  options: Pick<AgentOptions, "dataDirectory" | "relayUrl"> & Partial<AgentOptions>,
+): Promise<Agent> {
+  return Agent.start({
+    enrollmentSecret: undefined,
+    sampleIntervalS: 60,
+    retainDays: 2,
+    diskBudgetBytes: 256 * 1024 * 1024,
+    logger: silentLogger,
+    collectors: [clockCollector],
+    system: FIXTURE_SYSTEM,
+    software: {
+      dpkgStatus: new URL("../inventory/testdata/dpkg-status", import.meta.url).pathname,
+    },
+    backoff: FAST_BACKOFF,
+    hostname: "test-laptop",
+    ...options,
+  });
+}
+
+/** Starts a relay on `port` with its data in `dataDirectory`. */
+export function startRelayAt(dataDirectory: string, port: number, logger: Logger = silentLogger) {
+  return Relay.start({ dataDirectory, host: "127.0.0.1", port, logger });
+}
+
+/**
+ * Samples in each day document as a stopped relay's disk holds them (`null` where a document is
+ * missing), read through a fresh read-only store as a restarted relay would.
+ */
+export async function samplesOnRelayDisk(
+  relayDataDirectory: string,
+  urls: readonly string[],
+): Promise<(number | null)[]> {
+  const storage = await CrashSafeFileStorageAdapter.create(join(relayDataDirectory, "documents"), {
+    readOnly: true,
+    logger: silentLogger,
+  });
+  const repo = new Repo({ storage, network: [] });
+  try {
+    const counts: (number | null)[] = [];
+    for (const url of urls) {
+      const doc = await repo
+        .find<TelemetryDayDoc>(url as AutomergeUrl)
+        .then((handle) => handle.doc())
+        .catch(() => undefined);
+      counts.push(doc ? countSamples(doc) : null);
+    }
+    return counts;
+  } finally {
+    await repo.shutdown();
+  }
+}
+
+/** True when the agent's store in `agentDataDirectory` holds any chunk of the document. */
+export async function documentOnDisk(agentDataDirectory: string, url: string): Promise<boolean> {
+  const storage = await CrashSafeFileStorageAdapter.create(
+    join(agentDataDirectory, DOCUMENTS_FOLDER),
+    { readOnly: true, logger: silentLogger },
+  );
+  const { documentId } = parseAutomergeUrl(url as AutomergeUrl);
+  return (await storage.loadRange([documentId])).length > 0;
+}
+
+/** Polls `condition` every 50 ms until it holds; fails with `what` after `timeoutMs`. */
+export async function eventually(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
