@@ -13,18 +13,24 @@ import { folderBytes } from "./folder-bytes.js";
 import type { LocalRetention } from "./local-retention.js";
 import type { TelemetryDays } from "./telemetry-days.js";
 
-/** Each downsampling step keeps one row per this many. */
-const DOWNSAMPLE_FACTOR = 6;
-/** No coarser than one row an hour: below that a day says nothing useful. */
-const COARSEST_INTERVAL_S = 3_600;
+/**
+ * The intervals a day is downsampled to, step by step. Each divides an hour, so windows line up
+ * with the hour buckets; the last is one row an hour, below which a day says nothing useful.
+ */
+const DOWNSAMPLE_LADDER_S = [60, 300, 900, 3_600] as const;
+
+/** The next coarser interval for a day sampled every `intervalS`, or `undefined` at the end. */
+export function nextDownsampledInterval(intervalS: number): number | undefined {
+  return DOWNSAMPLE_LADDER_S.find((step) => step >= 2 * intervalS && step % intervalS === 0);
+}
 
 const MIB = 1024 * 1024;
 
 /**
  * Keeps an offline device's data folder within its disk budget (DESIGN §4). Over budget, it first
  * deletes days the relay already has in full (ahead of their retention: nothing is lost), then
- * downsamples the oldest days the relay does not have yet, six rows into one, as often as needed
- * down to one row an hour. It never drops a day, and each downsampling leaves an audit entry.
+ * downsamples the oldest days the relay does not have yet, one step of the ladder 1 min, 5 min,
+ * 15 min, 1 h at a time, as often as needed. It never drops a day, and each downsampling leaves an audit entry.
  */
 export class DiskBudget {
   readonly #folder: string;
@@ -90,7 +96,7 @@ export class DiskBudget {
       }
       if (this.#store.state.days[day]?.finalHeads === undefined) continue;
       const handle = await this.#days.handle(day);
-      if (!handle || handle.doc().intervalS * DOWNSAMPLE_FACTOR > COARSEST_INTERVAL_S) continue;
+      if (!handle || nextDownsampledInterval(handle.doc().intervalS) === undefined) continue;
       return () => this.#downsample(day, now, bytes);
     }
     return undefined;
@@ -100,7 +106,9 @@ export class DiskBudget {
     const old = await this.#days.handle(day);
     if (!old) return;
     const before = old.doc();
-    const coarse = downsampleDay(before, DOWNSAMPLE_FACTOR);
+    const target = nextDownsampledInterval(before.intervalS);
+    if (target === undefined) return;
+    const coarse = downsampleDay(before, target / before.intervalS);
     const entry: AuditEntry = {
       at: now,
       actor: `agent:${this.#deviceId}`,

@@ -1,0 +1,105 @@
+/**
+ * The disk budget (issue 4): an offline device past its budget downsamples its oldest unsynced
+ * days, never drops one, says so in the audit trail, and once the relay has stored days, deletes
+ * those first.
+ */
+import { DAY_MS, type Day } from "@outpost/shared-model";
+import { afterEach, describe, expect, it } from "vitest";
+import { SimulatedClock } from "../runtime/simulated-clock.js";
+import {
+  eventually,
+  samplesOnRelayDisk,
+  startRelayAt,
+  startTestAgent,
+  tempFolder,
+} from "../testing/agent-harness.js";
+import { freePort } from "../testing/free-port.js";
+import { LEVEL, recordingLogger } from "../testing/recording-logger.js";
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const START = Date.parse("2026-11-10T00:00:00Z");
+const CLOSED = ["2026-11-10", "2026-11-11", "2026-11-12"] as Day[];
+
+describe("the disk budget", () => {
+  it("downsamples unsynced days (never drops them), audits it, and evicts synced days first", {
+    timeout: 120_000,
+  }, async () => {
+    const relayData = await tempFolder("budget-relay");
+    const agentData = await tempFolder("budget-agent");
+    cleanups.push(relayData.remove, agentData.remove);
+    const port = await freePort();
+    const first = await startRelayAt(relayData.path, port);
+    const enrollmentSecret = await first.principals.enrollmentSecret();
+    await first.stop();
+
+    const { logger, at } = recordingLogger();
+    const clock = new SimulatedClock(START);
+    clock.holdAt(START + 3 * DAY_MS);
+    const agent = await startTestAgent({
+      dataDirectory: agentData.path,
+      relayUrl: `http://127.0.0.1:${port}`,
+      enrollmentSecret,
+      clock,
+      logger,
+      // Far below what three days take: everything that can be downsampled will be.
+      diskBudgetBytes: 1024,
+      retainDays: 30,
+    });
+    let stopped = false;
+    cleanups.push(() => (stopped ? Promise.resolve() : agent.stop()));
+    await clock.whenHeld();
+
+    // Each closed day went 60 s → 5 min → 15 min → 1 h, the coarsest step: 24 rows a day.
+    for (const day of CLOSED) {
+      const doc = (await agent.days.handle(day))?.doc();
+      expect(doc?.intervalS, day).toBe(3_600);
+      expect(Object.values(doc?.hours ?? {}).reduce((n, h) => n + h.t.length, 0)).toBe(24);
+      expect(agent.device.doc().telemetry[day]?.samples).toBe(24);
+      // The rollup still summarises every original sample.
+      expect(agent.device.doc().telemetry[day]?.rollup?.cpu?.count).toBe(1_440);
+      // Its own three steps (a day document also holds the entries of the day it was today).
+      const own = doc?.audit.filter((entry) => entry.detail.startsWith(`day ${day}:`)) ?? [];
+      expect(own.map((entry) => entry.action)).toEqual([
+        "telemetry-downsampled",
+        "telemetry-downsampled",
+        "telemetry-downsampled",
+      ]);
+    }
+    const today = await agent.days.handle("2026-11-13" as Day);
+    const audited = today?.doc().audit.filter((e) => e.action === "telemetry-downsampled") ?? [];
+    expect(audited.length).toBeGreaterThan(0);
+    expect(audited[0]?.detail).toMatch(
+      /1440 samples at 60 s became 288 at 300 s .* over its 0\.0 MiB budget/,
+    );
+    // Nothing left to shrink: said once, as an error, not every hour.
+    const stuck = at(LEVEL.error).filter((line) => line.msg.includes("over its"));
+    expect(stuck).toHaveLength(1);
+
+    // The relay returns: the downsampled days reach it, and being over budget, the agent deletes
+    // them as soon as they are acknowledged, well before their 30 days of retention.
+    const relay = await startRelayAt(relayData.path, port);
+    let relayStopped = false;
+    cleanups.push(() => (relayStopped ? Promise.resolve() : relay.stop()));
+    const urls = CLOSED.map((day) => agent.days.urlOf(day) as string);
+    await eventually(
+      () => CLOSED.every((day) => agent.days.isAcknowledged(day)),
+      "acknowledgements of the downsampled days",
+      60_000,
+    );
+    clock.release(START + 3 * DAY_MS + 3_600_000); // the next hourly budget check
+    await clock.whenHeld();
+    await eventually(
+      () => CLOSED.every((day) => agent.store.state.days[day]?.evictedAt !== undefined),
+      "early eviction of acknowledged days",
+    );
+    await agent.stop();
+    stopped = true;
+    await relay.stop();
+    relayStopped = true;
+    expect(await samplesOnRelayDisk(relayData.path, urls)).toEqual([24, 24, 24]);
+  });
+});
