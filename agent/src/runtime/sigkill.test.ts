@@ -1,0 +1,69 @@
+/**
+ * SIGKILL (issue 4): the agent process is killed 20 times at random moments while sampling. Each
+ * restart loads cleanly (no error logged, same device, sampling again) and the replica keeps
+ * every sample the agent had flushed before each kill.
+ */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { seededRandom } from "@outpost/shared-model/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import { tempFolder } from "../testing/agent-harness.js";
+import { spawnAgent } from "../testing/agent-process.js";
+import { freePort } from "../testing/free-port.js";
+import { LEVEL } from "../testing/recording-logger.js";
+import { readStoredSampleTimes } from "../testing/stored-samples.js";
+
+const KILLS = 20;
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe("an agent killed with SIGKILL", () => {
+  it(`loses no flushed sample over ${KILLS} kills at random moments`, {
+    timeout: 180_000,
+  }, async () => {
+    const data = await tempFolder("sigkill");
+    cleanups.push(data.remove);
+    const config = join(data.path, "agent.toml");
+    // No relay listens there: the agent samples offline, as a field device would.
+    await writeFile(
+      config,
+      `relay_url = "http://127.0.0.1:${await freePort()}"\nenrollment_secret = "ops_not-reachable"\ndata = "data"\nsample_interval_seconds = 10\nlog_level = "debug"\n`,
+    );
+    // 50× time: a tick every 200 ms of real time, the same timeline across restarts.
+    const env = { OUTPOST_AGENT_CLOCK_SPEED: "50", OUTPOST_AGENT_CLOCK_ORIGIN: String(Date.now()) };
+    const random = seededRandom(20261121);
+    const flushed: number[] = [];
+    const deviceIds = new Set<unknown>();
+
+    for (let run = 0; run < KILLS; run += 1) {
+      const agent = spawnAgent(["run", "--config", config], env);
+      cleanups.push(async () => {
+        agent.child.kill("SIGKILL");
+        await agent.exited;
+      });
+      const started = await agent.waitForLine((l) => l.msg.includes("starting"), "start-up");
+      deviceIds.add(started.deviceId);
+      await agent.waitForLine((l) => l.msg === "sample stored", "a sample");
+      // A random moment: mid-collection, mid-change, mid-flush or between ticks.
+      await new Promise((resolve) => setTimeout(resolve, 50 + random() * 900));
+      agent.child.kill("SIGKILL");
+      expect((await agent.exited).signal).toBe("SIGKILL");
+      flushed.push(
+        ...agent.lines.filter((l) => l.msg === "sample stored").map((l) => l.at as number),
+      );
+      expect(
+        agent.lines.filter((l) => l.level >= LEVEL.error),
+        `run ${run}`,
+      ).toEqual([]);
+    }
+
+    expect(deviceIds.size).toBe(1);
+    const stored = new Set(await readStoredSampleTimes(join(data.path, "data")));
+    const lost = flushed.filter((at) => !stored.has(at));
+    expect(lost).toEqual([]);
+    expect(flushed.length).toBeGreaterThan(KILLS);
+  });
+});
