@@ -235,7 +235,11 @@ export class RelayConnection extends NetworkAdapter {
     for (const listener of this.#listeners) listener(state);
     if (state.kind === "connecting") return;
     // One line per change, not per retry: the same failure again is only debug.
-    const key = "reason" in state ? `${state.kind}: ${state.reason}` : state.kind;
+    // A revoked token shows first as a 4001 close, then as a 401 on every retry: one error.
+    const key =
+      "reason" in state && state.kind !== "unauthorized"
+        ? `${state.kind}: ${state.reason}`
+        : state.kind;
     if (key === this.#lastReported) {
       this.#logger.debug({ state }, `still ${key}`);
       return;

@@ -1,0 +1,159 @@
+/**
+ * The agent against a real relay on loopback: presence reaches an admin without a write, a relay
+ * restarted mid-sync still ends up with every sample, and a revoked token is one clear error
+ * while the agent keeps collecting.
+ */
+import type { PeerId } from "@automerge/automerge-repo";
+import { Repo } from "@automerge/automerge-repo";
+import {
+  DAY_MS,
+  type Day,
+  type DeviceDoc,
+  isPresenceMessage,
+  type PresenceMessage,
+  peerIdFor,
+  silentLogger,
+} from "@outpost/shared-model";
+import { afterEach, describe, expect, it } from "vitest";
+import { enrollDevice } from "../enrollment/enroll.js";
+import { RelayConnection } from "../sync/relay-connection.js";
+import {
+  eventually,
+  FAST_BACKOFF,
+  samplesOnRelayDisk,
+  startRelayAt,
+  startTestAgent,
+  tempFolder,
+} from "../testing/agent-harness.js";
+import { freePort } from "../testing/free-port.js";
+import { LEVEL, recordingLogger } from "../testing/recording-logger.js";
+import type { Agent } from "./agent.js";
+import { SimulatedClock } from "./simulated-clock.js";
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const START = Date.parse("2026-11-20T00:00:00Z");
+
+async function setUp(options: { relayUp: boolean; presenceIntervalMs?: number }) {
+  const relayData = await tempFolder("sync-relay");
+  const agentData = await tempFolder("sync-agent");
+  cleanups.push(relayData.remove, agentData.remove);
+  const port = await freePort();
+  let relay = await startRelayAt(relayData.path, port);
+  const enrollmentSecret = await relay.principals.enrollmentSecret();
+  const adminToken = await relay.principals.addAdmin("alice");
+  if (!options.relayUp) await relay.stop();
+  cleanups.push(() => relay.stop());
+  const { logger, at, lines } = recordingLogger();
+  const clock = new SimulatedClock(START);
+  clock.holdAt(START + DAY_MS); // one full day, then the first tick of the next
+  const agent: Agent = await startTestAgent({
+    dataDirectory: agentData.path,
+    relayUrl: `http://127.0.0.1:${port}`,
+    enrollmentSecret,
+    clock,
+    logger,
+    presenceIntervalMs: options.presenceIntervalMs,
+  });
+  cleanups.push(() => agent.stop());
+  return {
+    agent,
+    clock,
+    at,
+    lines,
+    port,
+    adminToken,
+    relayData: relayData.path,
+    relay: () => relay,
+    async restartRelay() {
+      await relay.stop();
+      relay = await startRelayAt(relayData.path, port);
+    },
+    async stopAgentAndRelay() {
+      await agent.stop();
+      await relay.stop();
+    },
+  };
+}
+
+describe("the agent with a real relay", () => {
+  it("sends presence heartbeats an admin receives, without writing the device document", {
+    timeout: 30_000,
+  }, async () => {
+    const setup = await setUp({ relayUp: true, presenceIntervalMs: 100 });
+    await setup.clock.whenHeld();
+    await eventually(() => setup.agent.link.isOnline(), "the agent connecting");
+    const connection = new RelayConnection(
+      `ws://127.0.0.1:${setup.port}/sync?token=${setup.adminToken}`,
+      { logger: silentLogger, backoff: FAST_BACKOFF },
+    );
+    const admin = new Repo({
+      network: [connection],
+      peerId: peerIdFor({ kind: "admin", name: "alice" }, "dashboard") as PeerId,
+    });
+    cleanups.push(() => admin.shutdown());
+    const handle = await admin.find<DeviceDoc>(setup.agent.device.url);
+    const headsBefore = setup.agent.device.heads();
+    const beats: PresenceMessage[] = [];
+    handle.on("ephemeral-message", ({ message }) => {
+      if (isPresenceMessage(message)) beats.push(message);
+    });
+    await eventually(() => beats.length >= 3, "three heartbeats at the admin");
+    expect(beats[0]?.deviceId).toBe(setup.agent.deviceId);
+    expect(setup.agent.device.heads()).toEqual(headsBefore);
+  });
+
+  it("delivers every sample when the relay restarts in the middle of a sync", {
+    timeout: 60_000,
+  }, async () => {
+    const setup = await setUp({ relayUp: false });
+    await setup.clock.whenHeld();
+    const day = "2026-11-20" as Day;
+    const url = setup.agent.days.urlOf(day) as string;
+    await setup.restartRelay();
+    // The moment the connection opens, sync of the day's 1,440 changes starts: cut it there.
+    await eventually(() => setup.agent.link.isOnline(), "the first connection", 30_000);
+    await setup.restartRelay();
+    await eventually(() => setup.agent.days.isAcknowledged(day), "the day acknowledged", 30_000);
+    await setup.stopAgentAndRelay();
+    expect(await samplesOnRelayDisk(setup.relayData, [url])).toEqual([1_440]);
+  });
+
+  it("keeps collecting after its token is revoked, with one clear error however often it retries", {
+    timeout: 60_000,
+  }, async () => {
+    const setup = await setUp({ relayUp: true });
+    await setup.clock.whenHeld();
+    await eventually(() => setup.agent.link.isOnline(), "the agent connecting");
+    // Enrolling the same device ID again rotates its token: the agent's one is revoked.
+    await enrollDevice(`http://127.0.0.1:${setup.port}`, {
+      enrollmentSecret: await setup.relay().principals.enrollmentSecret(),
+      deviceId: setup.agent.deviceId,
+      hostname: "impostor-or-reimaged",
+      deviceDocUrl: setup.agent.device.url,
+    });
+    await eventually(() => setup.agent.link.state?.kind === "unauthorized", "the 401");
+    // Let it retry many times (fast backoff) while an hour of samples goes by.
+    const retries = () => setup.lines.filter((l) => String(l.msg).startsWith("still unauthorized"));
+    await eventually(() => retries().length >= 5, "five more refused attempts", 30_000);
+    const day = "2026-11-21" as Day;
+    const before = setup.agent.days.currentDay === day ? samplesOf(setup.agent, day) : 0;
+    setup.clock.release(START + DAY_MS + 3_600_000);
+    await setup.clock.whenHeld();
+    expect(await samplesOf(setup.agent, day)).toBe((await before) + 60);
+    const errors = setup.at(LEVEL.error);
+    expect(errors.map((l) => l.msg)).toEqual([
+      expect.stringMatching(
+        /the relay (refused the token \(HTTP 401|closed the connection: token of device:.* revoked)/,
+      ),
+    ]);
+  });
+});
+
+async function samplesOf(agent: Agent, day: Day): Promise<number> {
+  const doc = (await agent.days.handle(day))?.doc();
+  return Object.values(doc?.hours ?? {}).reduce((n, bucket) => n + bucket.t.length, 0);
+}
