@@ -1,0 +1,124 @@
+/**
+ * `outpost-agent` as an admin runs it: run, collect --once, status, and the mistakes each must
+ * explain with a non-zero exit.
+ */
+import { execFile } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterEach, describe, expect, it } from "vitest";
+import { tempFolder } from "../testing/agent-harness.js";
+import { spawnAgent } from "../testing/agent-process.js";
+import { freePort } from "../testing/free-port.js";
+
+const CLI = new URL("main.ts", import.meta.url).pathname;
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function run(...args: string[]) {
+  return promisify(execFile)(process.execPath, ["--import", "tsx", CLI, ...args], {
+    env: { ...process.env, INIT_CWD: "" },
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+}
+
+async function configIn(folder: string, extra = ""): Promise<string> {
+  const path = join(folder, "agent.toml");
+  await writeFile(
+    path,
+    `relay_url = "http://127.0.0.1:${await freePort()}"\nenrollment_secret = "ops_x"\ndata = "data"\nsample_interval_seconds = 1\n${extra}`,
+  );
+  return path;
+}
+
+describe("outpost-agent", () => {
+  it("run: a bad config is exit 2 with the file, key and what was expected", async () => {
+    const folder = await tempFolder("cli-bad");
+    cleanups.push(folder.remove);
+    const path = await configIn(folder.path, "retain_dayz = 3\n");
+    const result = await run("run", "--config", path);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`outpost-agent: ${path}: unknown key retain_dayz\n`);
+  });
+
+  it("a mistake in the command line is exit 2 with the usage", async () => {
+    for (const args of [
+      ["run"],
+      ["collect"],
+      ["status"],
+      ["frobnicate"],
+      ["run", "--cofig", "x"],
+    ]) {
+      const result = await run(...args);
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stderr, args.join(" ")).toContain("usage: outpost-agent");
+    }
+  });
+
+  it("status says there is nothing yet before the first run, then what the replica holds", {
+    timeout: 60_000,
+  }, async () => {
+    const folder = await tempFolder("cli-status");
+    cleanups.push(folder.remove);
+    const config = await configIn(folder.path);
+    const before = await run("status", "--config", config);
+    expect(before.code).toBe(1);
+    expect(before.stderr).toContain(`no agent data in ${join(folder.path, "data")} yet`);
+
+    const agent = spawnAgent(["run", "--config", config], { OUTPOST_LOG_LEVEL: "debug" });
+    cleanups.push(async () => {
+      agent.child.kill("SIGKILL");
+      await agent.exited;
+    });
+    await agent.waitForLine((l) => l.msg.startsWith("opened telemetry day"), "the first day");
+
+    // A second agent on the same folder is refused; the first keeps running.
+    const second = await run("run", "--config", config);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/in use by another outpost-agent \(PID \d+\)/);
+
+    // Read while the agent runs (the store is opened read-only).
+    const status = await run("status", "--config", config, "--json");
+    expect(status.code).toBe(0);
+    const parsed = JSON.parse(status.stdout) as {
+      enrolledWith: string | null;
+      days: { onDisk: boolean; closed: boolean }[];
+      samplesNotStored: number;
+      queue: Record<string, number>;
+    };
+    expect(parsed.enrolledWith).toBeNull(); // its relay is down
+    expect(parsed.days).toMatchObject([{ onDisk: true, closed: false }]);
+    expect(parsed.samplesNotStored).toBeGreaterThanOrEqual(0);
+    expect(parsed.queue).toEqual({});
+
+    agent.child.kill("SIGTERM");
+    expect((await agent.exited).code).toBe(0);
+    const text = await run("status", "--config", config);
+    expect(text.stdout).toMatch(/samples not yet stored by the relay: [1-9]\d*\n/);
+    expect(text.stdout).toContain("relay: not enrolled yet");
+  });
+
+  it("collect --once prints one real sample and the inventory as JSON", {
+    timeout: 30_000,
+  }, async () => {
+    const result = await run("collect", "--once");
+    expect(result.code).toBe(0);
+    const { sample, inventory } = JSON.parse(result.stdout) as {
+      sample: { at: number; values: Record<string, number> };
+      inventory: { os: { platform: string }; hardware: { cores: number } };
+    };
+    expect(sample.values).toMatchObject({
+      cpu: expect.any(Number),
+      memory: expect.any(Number),
+      disk: expect.any(Number),
+      online: 0,
+    });
+    expect(inventory.os.platform).toBe(process.platform);
+    expect(inventory.hardware.cores).toBeGreaterThan(0);
+  });
+});
