@@ -1,7 +1,19 @@
 /**
- * @outpost/agent: the device agent (DESIGN §4). So far its configuration and its connection to
- * the relay; collection, the rest of sync and the command engine arrive with issues 4 and 5.
+ * @outpost/agent: the device agent (DESIGN §4): configuration, collectors, the running agent and
+ * its link to the relay. The command engine arrives with issue 5.
  */
+export { ALL_COLLECTORS } from "./collectors/all.js";
+export type {
+  Collector,
+  CollectorContext,
+  CollectorInstance,
+  ConnectivityProbe,
+  Readings,
+} from "./collectors/collector.js";
+export { CollectorFailed } from "./collectors/collector.js";
+export { metricsOf, selectCollectors, UnknownCollector } from "./collectors/registry.js";
+export type { SystemInfo } from "./collectors/system-info.js";
+export { realSystemInfo } from "./collectors/system-info.js";
 export type { AgentConfig, AgentFileConfig } from "./config/agent-config.js";
 export {
   AGENT_DEFAULTS,
@@ -17,6 +29,13 @@ export {
   saveCredentials,
 } from "./enrollment/credentials.js";
 export { EnrollmentRefused, enrollDevice, RelayUnreachable } from "./enrollment/enroll.js";
+export { collectInventory, InventoryFailed } from "./inventory/collect-inventory.js";
+export { Agent, type AgentOptions, DOCUMENTS_FOLDER } from "./runtime/agent.js";
+export { type Clock, systemClock } from "./runtime/clock.js";
+export { DataFolderBusy } from "./runtime/data-lock.js";
+export { type ReplicaStatus, readReplicaStatus } from "./runtime/replica-status.js";
+export { ScaledClock } from "./runtime/scaled-clock.js";
+export { SimulatedClock } from "./runtime/simulated-clock.js";
 export type { BackoffPolicy } from "./sync/backoff.js";
 export { backoffDelayMs, RECONNECT_BACKOFF } from "./sync/backoff.js";
 export type { ConnectionState } from "./sync/relay-connection.js";

@@ -3,7 +3,6 @@ import type { Clock } from "./clock.js";
 interface Sleeper {
   until: number;
   wake: () => void;
-  fail: (reason: unknown) => void;
 }
 
 /**
@@ -28,12 +27,19 @@ export class SimulatedClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const sleeper: Sleeper = { until: this.#now + Math.max(0, ms), wake: resolve, fail: reject };
-      signal?.addEventListener("abort", () => {
+      const onAbort = () => {
         const index = this.#sleepers.indexOf(sleeper);
         if (index >= 0) this.#sleepers.splice(index, 1);
-        reject(signal.reason);
-      });
+        reject(signal?.reason);
+      };
+      const sleeper: Sleeper = {
+        until: this.#now + Math.max(0, ms),
+        wake: () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        },
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
       this.#sleepers.push(sleeper);
       // Let other work (I/O callbacks) run between simulated ticks, as real time would.
       setImmediate(() => this.#advance());

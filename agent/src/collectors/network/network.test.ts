@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { linuxNetworkStats } from "../linux-network-stats.js";
 import type { SystemInfo } from "../system-info.js";
 import { runCollectorContract } from "../testing/collector-contract.js";
 import { fixtureContext, fixtureSystem } from "../testing/fixture-context.js";
@@ -31,5 +32,19 @@ describe("network collector", () => {
     const instance = networkCollector.create(sequence([undefined, "reset"]));
     await instance.collect();
     expect(await instance.collect()).toEqual({ netRx: 0, netTx: 0 });
+  });
+});
+
+describe("linuxNetworkStats", () => {
+  it("reads the same counters as systeminformation from a sysfs tree, without a shell", async () => {
+    const stats = await linuxNetworkStats(`${testdata}/sys-class-net`);
+    const recorded = fixtureSystem(testdata).networkStats();
+    const pick = (s: { iface: string; rx_bytes: number; tx_bytes: number; operstate: string }) =>
+      [s.iface, s.rx_bytes, s.tx_bytes, s.operstate] as const;
+    expect(stats?.map(pick).sort()).toEqual((await recorded).map(pick).sort());
+  });
+
+  it("says undefined where there is no sysfs, so the facade falls back", async () => {
+    expect(await linuxNetworkStats(`${testdata}/no-such-folder`)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { STANDARD_METRICS } from "@outpost/shared-model";
-import type { Systeminformation } from "systeminformation";
 import { type Collector, CollectorFailed, type Readings } from "../collector.js";
+import type { NetworkCounters } from "../linux-network-stats.js";
 
 const KIB = 1024;
 
@@ -23,7 +23,7 @@ export const networkCollector: Collector = {
     let previous: { at: number; counters: Map<string, Counters> } | undefined;
     return {
       async collect(): Promise<Readings> {
-        let stats: Systeminformation.NetworkStatsData[];
+        let stats: NetworkCounters[];
         try {
           stats = await system.networkStats();
         } catch (cause) {
