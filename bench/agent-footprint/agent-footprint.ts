@@ -1,6 +1,7 @@
 /**
- * `npm run bench:agent-footprint -- [--minutes M]` (default 3): the real agent, real collectors,
- * a 10 s interval, synced to a real relay on loopback, next to collectd reading cpu, memory, df,
+ * `npm run bench:agent-footprint -- [--minutes M]` (default 3): the real agent as installed (the
+ * bundle from `npm run build -w agent`), real collectors, a 10 s interval, synced to a real relay
+ * on loopback, next to collectd reading cpu, memory, df,
  * interface and load at the same interval. Prints the agent's and collectd's CPU (children
  * included) and the agent's peak and final RSS, then the agent's bytes on disk per metric sample
  * after one simulated day. Last line: one JSON object.
@@ -9,10 +10,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Relay } from "@outpost/relay";
 import { silentLogger } from "@outpost/shared-model";
+import { AGENT_NODE_FLAGS, buildAgentBundle } from "../../agent/scripts/build-bundle.js";
 import { ensureCollectd, startCollectd } from "./collectd.js";
 import { cpuSecondsOf, rssOf } from "./proc-usage.js";
 import { measureSimulatedDay } from "./simulated-day.js";
@@ -20,7 +21,6 @@ import { measureSimulatedDay } from "./simulated-day.js";
 const INTERVAL_S = 10;
 /** Start-up (module loading, first inventory, enrollment) is not what an idle device pays. */
 const WARM_UP_MS = 30_000;
-const AGENT_CLI = fileURLToPath(new URL("../../agent/src/cli/main.ts", import.meta.url));
 
 const { values } = parseArgs({
   options: { minutes: { type: "string", default: "3" } },
@@ -50,9 +50,10 @@ try {
     config,
     `relay_url = "${relay.url}"\nenrollment_secret = "${await relay.principals.enrollmentSecret()}"\ndata = "agent"\nsample_interval_seconds = ${INTERVAL_S}\nlog_level = "warn"\n`,
   );
-  const agent = spawn(process.execPath, ["--import", "tsx", AGENT_CLI, "run", "--config", config], {
+  // The agent as it is installed: the bundle, run by node with the agent's V8 flags.
+  const bundle = await buildAgentBundle(join(work, "agent-bundle"));
+  const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, bundle, "run", "--config", config], {
     stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, INIT_CWD: "" },
   });
   children.push(agent);
   const collectdProblem = ensureCollectd(log);

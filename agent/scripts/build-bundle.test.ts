@@ -1,0 +1,44 @@
+/**
+ * The installable agent: one bundled ES module plus Automerge's WebAssembly runs with nothing
+ * but Node, from a folder without node_modules.
+ */
+import { execFile } from "node:child_process";
+import { readdir, readFile } from "node:fs/promises";
+import { promisify } from "node:util";
+import { afterEach, describe, expect, it } from "vitest";
+import { tempFolder } from "../src/testing/agent-harness.js";
+import { AGENT_NODE_FLAGS, BUNDLE_FILE, buildAgentBundle } from "./build-bundle.js";
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe("the agent bundle", () => {
+  it("is two files that run the CLI with only node, the agent's V8 flags in its #! line", {
+    timeout: 60_000,
+  }, async () => {
+    const out = await tempFolder("bundle");
+    cleanups.push(out.remove);
+    const bundle = await buildAgentBundle(out.path);
+    expect((await readdir(out.path)).sort()).toEqual(["automerge_wasm_bg.wasm", BUNDLE_FILE]);
+    const firstLine = (await readFile(bundle, "utf8")).split("\n", 1)[0];
+    expect(firstLine).toBe(`#!/usr/bin/env -S node ${AGENT_NODE_FLAGS.join(" ")}`);
+
+    // Run from the temp folder: no node_modules anywhere above it. Loading the bundle
+    // instantiates Automerge's WebAssembly, so any command proves the pair is complete.
+    const example = new URL("../agent.example.toml", import.meta.url).pathname;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [...AGENT_NODE_FLAGS, bundle, "config", "check", example],
+      { cwd: out.path, env: { PATH: process.env.PATH ?? "" } },
+    );
+    expect(stdout).toContain(`${example}: ok`);
+    const status = await promisify(execFile)(
+      process.execPath,
+      [bundle, "status", "--config", example],
+      { cwd: out.path },
+    ).catch((error: { code: number; stderr: string }) => error);
+    expect(status).toMatchObject({ code: 1, stderr: expect.stringContaining("no agent data in") });
+  });
+});
