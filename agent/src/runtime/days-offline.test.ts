@@ -78,11 +78,9 @@ describe("an agent offline for three days", () => {
       60_000,
     );
     // Retention (2 days) allows only the first day to go: it ended two days before "now".
-    await eventually(
-      () => agent.store.state.days["2026-11-16" as Day]?.evictedAt !== undefined,
-      "eviction of 2026-11-16",
-    );
     const onDisk = (url: string) => documentOnDisk(agentData.path, url);
+    await eventually(async () => !(await onDisk(urls[0] as string)), "eviction of 2026-11-16");
+    expect(agent.store.state.days["2026-11-16" as Day]?.evictedAt).toBe(START + 3 * DAY_MS);
     expect(await Promise.all(urls.map(onDisk))).toEqual([false, true, true]);
     expect(agent.store.state.days["2026-11-17" as Day]?.evictedAt).toBeUndefined();
 

@@ -1,12 +1,12 @@
-import {
-  type AutomergeUrl,
-  parseAutomergeUrl,
-  type Repo,
-  type StorageAdapterInterface,
-} from "@automerge/automerge-repo";
+import { setTimeout as delay } from "node:timers/promises";
+import { type AutomergeUrl, parseAutomergeUrl, type Repo } from "@automerge/automerge-repo";
 import { DAY_MS, type Day, type Logger, startOfDay } from "@outpost/shared-model";
+import type { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
 import type { AgentStateStore } from "../state/agent-state.js";
 import type { TelemetryDays } from "./telemetry-days.js";
+
+/** Longer than automerge-repo's save throttle (100 ms) with room for the write itself. */
+const SAVE_SETTLE_MS = 300;
 
 /**
  * Local eviction (DESIGN §4): a closed day document is deleted from the device only once the
@@ -17,7 +17,7 @@ export class LocalRetention {
   readonly #days: TelemetryDays;
   readonly #store: AgentStateStore;
   readonly #repo: Repo;
-  readonly #storage: StorageAdapterInterface;
+  readonly #storage: CrashSafeFileStorageAdapter;
   readonly #retainDays: number;
   readonly #logger: Logger;
 
@@ -25,7 +25,7 @@ export class LocalRetention {
     days: TelemetryDays;
     store: AgentStateStore;
     repo: Repo;
-    storage: StorageAdapterInterface;
+    storage: CrashSafeFileStorageAdapter;
     retainDays: number;
     logger: Logger;
   }) {
@@ -82,7 +82,11 @@ export class LocalRetention {
   async deleteLocally(url: string): Promise<void> {
     const { documentId } = parseAutomergeUrl(url as AutomergeUrl);
     this.#repo.delete(documentId);
-    // repo.delete removes the files in the background; wait for it, so callers can measure.
+    // automerge-repo saves sync states through a throttle that repo.delete does not cancel: one
+    // may still be writing into the document's folder. Let it land, then remove everything (and
+    // wait for it, so callers can measure the folder).
+    await delay(SAVE_SETTLE_MS);
+    await this.#storage.whenIdle();
     await this.#storage.removeRange([documentId]);
   }
 }
