@@ -46,6 +46,19 @@ describe("outpost-agent", () => {
     expect(result.stderr).toBe(`outpost-agent: ${path}: unknown key retain_dayz\n`);
   });
 
+  it("run: an unknown collector is exit 2 naming the file, the key and the known ones", async () => {
+    const folder = await tempFolder("cli-collectors");
+    cleanups.push(folder.remove);
+    const path = await configIn(folder.path, 'collectors = ["cpu", "gpu"]\n');
+    const result = await run("run", "--config", path);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^outpost-agent: ${path}: collectors: unknown collector "gpu"; known: cpu, memory,`,
+      ),
+    );
+  });
+
   it("a mistake in the command line is exit 2 with the usage", async () => {
     for (const args of [
       ["run"],

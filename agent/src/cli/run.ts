@@ -1,5 +1,8 @@
 import { makeLogger } from "@outpost/shared-model";
+import { ConfigFileError } from "@outpost/shared-model/config";
 import { ALL_COLLECTORS } from "../collectors/all.js";
+import type { Collector } from "../collectors/collector.js";
+import { selectCollectors, UnknownCollector } from "../collectors/registry.js";
 import type { AgentConfig } from "../config/agent-config.js";
 import { Agent } from "../runtime/agent.js";
 import type { Clock } from "../runtime/clock.js";
@@ -10,6 +13,13 @@ import { ScaledClock } from "../runtime/scaled-clock.js";
  * (the open day and state on disk). Exit 0 after a clean stop, 1 when it cannot start.
  */
 export async function runAgent(config: AgentConfig): Promise<number> {
+  let collectors: Collector[];
+  try {
+    collectors = selectCollectors(ALL_COLLECTORS, config.collectors);
+  } catch (error) {
+    if (!(error instanceof UnknownCollector)) throw error;
+    throw new ConfigFileError(`${config.path}: collectors: ${error.message}`);
+  }
   const logger = makeLogger("outpost-agent", config.logLevel);
   let agent: Agent;
   try {
@@ -21,7 +31,7 @@ export async function runAgent(config: AgentConfig): Promise<number> {
       retainDays: config.retainDays,
       diskBudgetBytes: config.diskBudgetBytes,
       logger,
-      collectors: ALL_COLLECTORS,
+      collectors,
       clock: clockFromEnvironment(),
     });
   } catch (error) {

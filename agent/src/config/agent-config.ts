@@ -37,6 +37,11 @@ export const agentFileConfigSchema = z.strictObject({
   retain_days: z.number().int().min(0).max(3_650).optional(),
   disk_budget_mib: z.number().int().min(16).max(1_048_576).optional(),
   log_level: z.enum(LOG_LEVELS).optional(),
+  // Names are checked against the plugins by the entry point (the config never imports them).
+  collectors: z
+    .array(z.string().regex(/^[a-z][a-z0-9-]*$/, "expected a collector name"))
+    .min(1, "expected at least one collector")
+    .optional(),
 });
 
 /** The config file as written. */
@@ -58,6 +63,8 @@ export interface AgentConfig {
   /** Most the data folder may hold before old unacknowledged days are downsampled. */
   diskBudgetBytes: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Collector names to run; `undefined` runs all of them. */
+  collectors: string[] | undefined;
 }
 
 /**
@@ -77,5 +84,6 @@ export async function loadAgentConfig(path: string): Promise<AgentConfig> {
     retainDays: file.retain_days ?? AGENT_DEFAULTS.retainDays,
     diskBudgetBytes: (file.disk_budget_mib ?? AGENT_DEFAULTS.diskBudgetMib) * 1024 * 1024,
     logLevel: file.log_level ?? AGENT_DEFAULTS.logLevel,
+    collectors: file.collectors,
   };
 }
