@@ -1,8 +1,9 @@
-import { chmod, readFile, stat } from "node:fs/promises";
+import { chmod, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { isDeviceId } from "@outpost/shared-model";
 import { writeFileDurably } from "@outpost/shared-model/storage";
 import { z } from "zod";
+import { readJsonFile } from "../state/json-file.js";
 
 /** The credentials file in the agent's data folder; only its owner may read it (mode 0600). */
 export const CREDENTIALS_FILE = "credentials.json";
@@ -33,30 +34,20 @@ export async function loadCredentials(
   dataDirectory: string,
 ): Promise<DeviceCredentials | undefined> {
   const path = join(dataDirectory, CREDENTIALS_FILE);
-  let text: string;
   try {
     const { mode } = await stat(path);
     if ((mode & 0o077) !== 0) await chmod(path, 0o600);
-    text = await readFile(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new CredentialsFileError(`cannot read ${path}: ${(error as Error).message}`, {
       cause: error,
     });
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (cause) {
-    throw new CredentialsFileError(`${path}: not JSON (${(cause as Error).message})`, { cause });
-  }
-  const parsed = credentialsSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map(
-    (issue) => `${issue.path.join(".") || "(file)"}: ${issue.message}`,
-  );
-  throw new CredentialsFileError(
-    `${path}: ${problems.join("; ")}; delete it to enroll again with the enrollment secret`,
+  return readJsonFile(
+    path,
+    credentialsSchema,
+    (message, cause) => new CredentialsFileError(message, { cause }),
+    "delete it to enroll again with the enrollment secret",
   );
 }
 

@@ -20,17 +20,15 @@ import { RelayConnection } from "../sync/relay-connection.js";
 import {
   eventually,
   FAST_BACKOFF,
+  prepareFleet,
   samplesOnRelayDisk,
-  startRelayAt,
   startTestAgent,
-  tempFolder,
 } from "../testing/agent-harness.js";
-import { freePort } from "../testing/free-port.js";
 import { LEVEL, recordingLogger } from "../testing/recording-logger.js";
 import type { Agent } from "./agent.js";
 import { SimulatedClock } from "./simulated-clock.js";
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
+const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
@@ -38,43 +36,33 @@ afterEach(async () => {
 const START = Date.parse("2026-11-20T00:00:00Z");
 
 async function setUp(options: { relayUp: boolean; presenceIntervalMs?: number }) {
-  const relayData = await tempFolder("sync-relay");
-  const agentData = await tempFolder("sync-agent");
-  cleanups.push(relayData.remove, agentData.remove);
-  const port = await freePort();
-  let relay = await startRelayAt(relayData.path, port);
-  const enrollmentSecret = await relay.principals.enrollmentSecret();
-  const adminToken = await relay.principals.addAdmin("alice");
-  if (!options.relayUp) await relay.stop();
-  cleanups.push(() => relay.stop());
+  const fleet = await prepareFleet(cleanups);
+  let relay = options.relayUp ? await fleet.startRelay() : undefined;
   const { logger, at, lines } = recordingLogger();
   const clock = new SimulatedClock(START);
   clock.holdAt(START + DAY_MS); // one full day, then the first tick of the next
   const agent: Agent = await startTestAgent({
-    dataDirectory: agentData.path,
-    relayUrl: `http://127.0.0.1:${port}`,
-    enrollmentSecret,
+    dataDirectory: fleet.agentData,
+    relayUrl: fleet.relayUrl,
+    enrollmentSecret: fleet.enrollmentSecret,
     clock,
     logger,
     presenceIntervalMs: options.presenceIntervalMs,
   });
   cleanups.push(() => agent.stop());
   return {
+    fleet,
     agent,
     clock,
     at,
     lines,
-    port,
-    adminToken,
-    relayData: relayData.path,
-    relay: () => relay,
     async restartRelay() {
-      await relay.stop();
-      relay = await startRelayAt(relayData.path, port);
+      await relay?.stop();
+      relay = await fleet.startRelay();
     },
     async stopAgentAndRelay() {
       await agent.stop();
-      await relay.stop();
+      await relay?.stop();
     },
   };
 }
@@ -87,7 +75,7 @@ describe("the agent with a real relay", () => {
     await setup.clock.whenHeld();
     await eventually(() => setup.agent.link.isOnline(), "the agent connecting");
     const connection = new RelayConnection(
-      `ws://127.0.0.1:${setup.port}/sync?token=${setup.adminToken}`,
+      `ws://127.0.0.1:${setup.fleet.port}/sync?token=${setup.fleet.adminToken}`,
       { logger: silentLogger, backoff: FAST_BACKOFF },
     );
     const admin = new Repo({
@@ -119,7 +107,7 @@ describe("the agent with a real relay", () => {
     await setup.restartRelay();
     await eventually(() => setup.agent.days.isAcknowledged(day), "the day acknowledged", 30_000);
     await setup.stopAgentAndRelay();
-    expect(await samplesOnRelayDisk(setup.relayData, [url])).toEqual([1_440]);
+    expect(await samplesOnRelayDisk(setup.fleet.relayData, [url])).toEqual([1_440]);
   });
 
   it("keeps collecting after its token is revoked, with one clear error however often it retries", {
@@ -129,8 +117,8 @@ describe("the agent with a real relay", () => {
     await setup.clock.whenHeld();
     await eventually(() => setup.agent.link.isOnline(), "the agent connecting");
     // Enrolling the same device ID again rotates its token: the agent's one is revoked.
-    await enrollDevice(`http://127.0.0.1:${setup.port}`, {
-      enrollmentSecret: await setup.relay().principals.enrollmentSecret(),
+    await enrollDevice(setup.fleet.relayUrl, {
+      enrollmentSecret: setup.fleet.enrollmentSecret,
       deviceId: setup.agent.deviceId,
       hostname: "impostor-or-reimaged",
       deviceDocUrl: setup.agent.device.url,

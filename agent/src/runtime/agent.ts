@@ -74,6 +74,7 @@ export class Agent {
   readonly #releaseLock: () => Promise<void>;
   readonly #stopping = new AbortController();
   #loop: Promise<void> | undefined;
+  #stopped: Promise<void> | undefined;
   #exclusive: Promise<unknown> = Promise.resolve();
   #budgetCheckedAt = Number.NEGATIVE_INFINITY;
 
@@ -213,16 +214,16 @@ export class Agent {
     }
   }
 
-  /** Resolves when the agent has stopped (after {@link stop}). */
-  get stopped(): Promise<void> {
-    return this.#loop ?? Promise.resolve();
-  }
-
   /**
    * Stops sampling and syncing, and leaves everything on disk: the open day, the state file and
-   * the lock released. Safe to call twice.
+   * the lock released. Safe to call twice: the second call waits for the first.
    */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    this.#stopped ??= this.#stop();
+    return this.#stopped;
+  }
+
+  async #stop(): Promise<void> {
     this.#stopping.abort();
     await this.#loop;
     this.#presence.stop();

@@ -8,12 +8,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   documentOnDisk,
   eventually,
+  prepareFleet,
   samplesOnRelayDisk,
-  startRelayAt,
   startTestAgent,
-  tempFolder,
 } from "../testing/agent-harness.js";
-import { freePort } from "../testing/free-port.js";
 import { readReplicaStatus } from "./replica-status.js";
 import { SimulatedClock } from "./simulated-clock.js";
 
@@ -30,29 +28,20 @@ describe("an agent offline for three days", () => {
   it("keeps every sample, delivers them all when the relay returns, and evicts only what retention allows", {
     timeout: 120_000,
   }, async () => {
-    const relayData = await tempFolder("offline-relay");
-    const agentData = await tempFolder("offline-agent");
-    cleanups.push(relayData.remove, agentData.remove);
-    const port = await freePort();
-    // The fleet exists (a secret to enroll with) but its relay is down when the agent starts.
-    const first = await startRelayAt(relayData.path, port);
-    const enrollmentSecret = await first.principals.enrollmentSecret();
-    await first.stop();
-
+    const fleet = await prepareFleet(cleanups);
     const clock = new SimulatedClock(START);
     clock.holdAt(START + 3 * DAY_MS);
     const agent = await startTestAgent({
-      dataDirectory: agentData.path,
-      relayUrl: `http://127.0.0.1:${port}`,
-      enrollmentSecret,
+      dataDirectory: fleet.agentData,
+      relayUrl: fleet.relayUrl,
+      enrollmentSecret: fleet.enrollmentSecret,
       clock,
     });
-    let stopped = false;
-    cleanups.push(() => (stopped ? Promise.resolve() : agent.stop()));
+    cleanups.push(() => agent.stop());
     await clock.whenHeld();
 
     // Three closed days plus the first tick of the fourth, all on this disk, none acknowledged.
-    const offline = await readReplicaStatus(agentData.path);
+    const offline = await readReplicaStatus(fleet.agentData);
     expect(offline?.enrolledWith).toBeNull();
     expect(offline?.days.map((d) => [d.day, d.closed, d.samples])).toEqual([
       ["2026-11-16", true, TICKS_PER_DAY],
@@ -68,9 +57,7 @@ describe("an agent offline for three days", () => {
     });
 
     // The relay comes up: the agent enrolls, syncs, and hears which heads are on the relay's disk.
-    const relay = await startRelayAt(relayData.path, port);
-    let relayStopped = false;
-    cleanups.push(() => (relayStopped ? Promise.resolve() : relay.stop()));
+    const relay = await fleet.startRelay();
     const urls = DAYS.map((day) => agent.days.urlOf(day) as string);
     await eventually(
       () => DAYS.every((day) => agent.days.isAcknowledged(day)),
@@ -78,7 +65,7 @@ describe("an agent offline for three days", () => {
       60_000,
     );
     // Retention (2 days) allows only the first day to go: it ended two days before "now".
-    const onDisk = (url: string) => documentOnDisk(agentData.path, url);
+    const onDisk = (url: string) => documentOnDisk(fleet.agentData, url);
     await eventually(async () => !(await onDisk(urls[0] as string)), "eviction of 2026-11-16");
     expect(agent.store.state.days["2026-11-16" as Day]?.evictedAt).toBe(START + 3 * DAY_MS);
     expect(await Promise.all(urls.map(onDisk))).toEqual([false, true, true]);
@@ -91,11 +78,9 @@ describe("an agent offline for three days", () => {
     expect(await onDisk(urls[2] as string)).toBe(true);
 
     await agent.stop();
-    stopped = true;
     await relay.stop();
-    relayStopped = true;
     // Every sample of the three offline days is on the relay's disk.
-    expect(await samplesOnRelayDisk(relayData.path, urls)).toEqual([
+    expect(await samplesOnRelayDisk(fleet.relayData, urls)).toEqual([
       TICKS_PER_DAY,
       TICKS_PER_DAY,
       TICKS_PER_DAY,

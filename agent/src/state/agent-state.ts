@@ -1,8 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isDay, isDeviceId } from "@outpost/shared-model";
 import { writeFileDurably } from "@outpost/shared-model/storage";
 import { z } from "zod";
+import { readJsonFile } from "./json-file.js";
 
 /** The agent's own bookkeeping in its data folder, next to the Automerge storage. */
 export const STATE_FILE = "agent-state.json";
@@ -122,24 +122,10 @@ export class AgentStateStore {
   }
 }
 
-async function readState(path: string): Promise<AgentState | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new StateFileError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (cause) {
-    throw new StateFileError(`${path}: not JSON (${(cause as Error).message})`, { cause });
-  }
-  const parsed = stateSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map(
-    (issue) => `${issue.path.join(".") || "(file)"}: ${issue.message}`,
+function readState(path: string): Promise<AgentState | undefined> {
+  return readJsonFile(
+    path,
+    stateSchema,
+    (message, cause) => new StateFileError(message, { cause }),
   );
-  throw new StateFileError(`${path}: ${problems.join("; ")}`);
 }

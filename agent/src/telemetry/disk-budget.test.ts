@@ -8,12 +8,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { SimulatedClock } from "../runtime/simulated-clock.js";
 import {
   eventually,
+  prepareFleet,
   samplesOnRelayDisk,
-  startRelayAt,
   startTestAgent,
-  tempFolder,
 } from "../testing/agent-harness.js";
-import { freePort } from "../testing/free-port.js";
 import { LEVEL, recordingLogger } from "../testing/recording-logger.js";
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -28,29 +26,21 @@ describe("the disk budget", () => {
   it("downsamples unsynced days (never drops them), audits it, and evicts synced days first", {
     timeout: 120_000,
   }, async () => {
-    const relayData = await tempFolder("budget-relay");
-    const agentData = await tempFolder("budget-agent");
-    cleanups.push(relayData.remove, agentData.remove);
-    const port = await freePort();
-    const first = await startRelayAt(relayData.path, port);
-    const enrollmentSecret = await first.principals.enrollmentSecret();
-    await first.stop();
-
+    const fleet = await prepareFleet(cleanups);
     const { logger, at } = recordingLogger();
     const clock = new SimulatedClock(START);
     clock.holdAt(START + 3 * DAY_MS);
     const agent = await startTestAgent({
-      dataDirectory: agentData.path,
-      relayUrl: `http://127.0.0.1:${port}`,
-      enrollmentSecret,
+      dataDirectory: fleet.agentData,
+      relayUrl: fleet.relayUrl,
+      enrollmentSecret: fleet.enrollmentSecret,
       clock,
       logger,
       // Far below what three days take: everything that can be downsampled will be.
       diskBudgetBytes: 1024,
       retainDays: 30,
     });
-    let stopped = false;
-    cleanups.push(() => (stopped ? Promise.resolve() : agent.stop()));
+    cleanups.push(() => agent.stop());
     await clock.whenHeld();
 
     // Each closed day went 60 s → 5 min → 15 min → 1 h, the coarsest step: 24 rows a day.
@@ -81,9 +71,7 @@ describe("the disk budget", () => {
 
     // The relay returns: the downsampled days reach it, and being over budget, the agent deletes
     // them as soon as they are acknowledged, well before their 30 days of retention.
-    const relay = await startRelayAt(relayData.path, port);
-    let relayStopped = false;
-    cleanups.push(() => (relayStopped ? Promise.resolve() : relay.stop()));
+    const relay = await fleet.startRelay();
     const urls = CLOSED.map((day) => agent.days.urlOf(day) as string);
     await eventually(
       () => CLOSED.every((day) => agent.days.isAcknowledged(day)),
@@ -97,9 +85,7 @@ describe("the disk budget", () => {
       "early eviction of acknowledged days",
     );
     await agent.stop();
-    stopped = true;
     await relay.stop();
-    relayStopped = true;
-    expect(await samplesOnRelayDisk(relayData.path, urls)).toEqual([24, 24, 24]);
+    expect(await samplesOnRelayDisk(fleet.relayData, urls)).toEqual([24, 24, 24]);
   });
 });

@@ -14,6 +14,7 @@ import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
 import type { Collector } from "../collectors/collector.js";
 import { fixtureSystem } from "../collectors/testing/fixture-context.js";
 import { Agent, type AgentOptions, DOCUMENTS_FOLDER } from "../runtime/agent.js";
+import { freePort } from "./free-port.js";
 
 /** Reconnect and enrollment backoff for tests: tens of milliseconds, not minutes. */
 export const FAST_BACKOFF = { baseMs: 20, capMs: 200, random: () => 0.99 };
@@ -96,6 +97,49 @@ export async function samplesOnRelayDisk(
   } finally {
     await repo.shutdown();
   }
+}
+
+/** A relay's data folder, port and credentials, its relay stopped, and a folder for an agent. */
+export interface PreparedFleet {
+  relayData: string;
+  agentData: string;
+  port: number;
+  /** `http://127.0.0.1:<port>` */
+  relayUrl: string;
+  enrollmentSecret: string;
+  /** Token of admin `alice`. */
+  adminToken: string;
+  /** Starts the relay on its port and data folder; stopped by the registered clean-up. */
+  startRelay(): Promise<Relay>;
+}
+
+/**
+ * Prepares a fleet whose relay is down: it ran once (so an enrollment secret and an admin exist)
+ * and can be started again, on the same port, when the test wants it up. Every folder and relay
+ * is removed or stopped by the clean-ups it pushes onto `cleanups`.
+ */
+export async function prepareFleet(cleanups: (() => Promise<unknown>)[]): Promise<PreparedFleet> {
+  const relayData = await tempFolder("relay");
+  const agentData = await tempFolder("agent");
+  cleanups.push(relayData.remove, agentData.remove);
+  const port = await freePort();
+  const first = await startRelayAt(relayData.path, port);
+  const enrollmentSecret = await first.principals.enrollmentSecret();
+  const adminToken = await first.principals.addAdmin("alice");
+  await first.stop();
+  return {
+    relayData: relayData.path,
+    agentData: agentData.path,
+    port,
+    relayUrl: `http://127.0.0.1:${port}`,
+    enrollmentSecret,
+    adminToken,
+    async startRelay() {
+      const relay = await startRelayAt(relayData.path, port);
+      cleanups.push(() => relay.stop());
+      return relay;
+    },
+  };
 }
 
 /** True when the agent's store in `agentDataDirectory` holds any chunk of the document. */
