@@ -5,14 +5,12 @@
 import { execFile } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import { promisify } from "node:util";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { tempFolder } from "../src/testing/agent-harness.js";
+import { cleanupsAfterEach } from "../src/testing/cleanups.js";
 import { AGENT_NODE_FLAGS, BUNDLE_FILE, buildAgentBundle } from "./build-bundle.js";
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 describe("the agent bundle", () => {
   it("is two files that run the CLI with only node, the agent's V8 flags in its #! line", {

@@ -6,17 +6,15 @@ import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { tempFolder } from "../testing/agent-harness.js";
 import { spawnAgent } from "../testing/agent-process.js";
+import { cleanupsAfterEach } from "../testing/cleanups.js";
 import { freePort } from "../testing/free-port.js";
 
 const CLI = new URL("main.ts", import.meta.url).pathname;
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 function run(...args: string[]) {
   return promisify(execFile)(process.execPath, ["--import", "tsx", CLI, ...args], {

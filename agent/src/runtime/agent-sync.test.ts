@@ -14,7 +14,7 @@ import {
   peerIdFor,
   silentLogger,
 } from "@outpost/shared-model";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { enrollDevice } from "../enrollment/enroll.js";
 import { RelayConnection } from "../sync/relay-connection.js";
 import {
@@ -24,14 +24,12 @@ import {
   samplesOnRelayDisk,
   startTestAgent,
 } from "../testing/agent-harness.js";
+import { cleanupsAfterEach } from "../testing/cleanups.js";
 import { LEVEL, recordingLogger } from "../testing/recording-logger.js";
 import type { Agent } from "./agent.js";
 import { SimulatedClock } from "./simulated-clock.js";
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 const START = Date.parse("2026-11-20T00:00:00Z");
 

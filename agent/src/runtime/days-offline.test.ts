@@ -4,7 +4,7 @@
  * the durable acknowledgements and deletes what retention allows, and nothing else.
  */
 import { DAY_MS, type Day } from "@outpost/shared-model";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   documentOnDisk,
   eventually,
@@ -12,13 +12,11 @@ import {
   samplesOnRelayDisk,
   startTestAgent,
 } from "../testing/agent-harness.js";
+import { cleanupsAfterEach } from "../testing/cleanups.js";
 import { readReplicaStatus } from "./replica-status.js";
 import { SimulatedClock } from "./simulated-clock.js";
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 const START = Date.parse("2026-11-16T00:00:00Z");
 const DAYS = ["2026-11-16", "2026-11-17", "2026-11-18"] as Day[];

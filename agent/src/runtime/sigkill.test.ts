@@ -6,19 +6,17 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { seededRandom } from "@outpost/shared-model/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { tempFolder } from "../testing/agent-harness.js";
 import { spawnAgent } from "../testing/agent-process.js";
+import { cleanupsAfterEach } from "../testing/cleanups.js";
 import { freePort } from "../testing/free-port.js";
 import { LEVEL } from "../testing/recording-logger.js";
 import { readStoredSampleTimes } from "../testing/stored-samples.js";
 
 const KILLS = 20;
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 describe("an agent killed with SIGKILL", () => {
   it(`loses no flushed sample over ${KILLS} kills at random moments`, {

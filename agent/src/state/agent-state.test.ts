@@ -1,13 +1,11 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startTestAgent, tempFolder } from "../testing/agent-harness.js";
+import { cleanupsAfterEach } from "../testing/cleanups.js";
 import { AgentStateStore, STATE_FILE, StateFileError } from "./agent-state.js";
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 describe("the agent's state file", () => {
   it("is created on first run and read back unchanged", async () => {

@@ -17,8 +17,9 @@ import {
   peerIdFor,
   silentLogger,
 } from "@outpost/shared-model";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { enrollDevice } from "../enrollment/enroll.js";
+import { cleanupsAfterEach } from "../testing/cleanups.js";
 import { freePort } from "../testing/free-port.js";
 import { recordingLogger } from "../testing/recording-logger.js";
 import { backoffDelayMs } from "./backoff.js";
@@ -26,10 +27,7 @@ import { type ConnectionState, RelayConnection } from "./relay-connection.js";
 
 const FAST = { baseMs: 20, capMs: 100, random: () => 0.99 };
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 async function startRelay(dataDirectory: string, port: number): Promise<Relay> {
   const relay = await Relay.start({ dataDirectory, host: "127.0.0.1", port, logger: silentLogger });

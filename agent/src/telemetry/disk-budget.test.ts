@@ -4,7 +4,7 @@
  * those first.
  */
 import { DAY_MS, type Day } from "@outpost/shared-model";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SimulatedClock } from "../runtime/simulated-clock.js";
 import {
   eventually,
@@ -12,12 +12,10 @@ import {
   samplesOnRelayDisk,
   startTestAgent,
 } from "../testing/agent-harness.js";
+import { cleanupsAfterEach } from "../testing/cleanups.js";
 import { LEVEL, recordingLogger } from "../testing/recording-logger.js";
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 const START = Date.parse("2026-11-10T00:00:00Z");
 const CLOSED = ["2026-11-10", "2026-11-11", "2026-11-12"] as Day[];
