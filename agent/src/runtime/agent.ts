@@ -256,6 +256,7 @@ export class Agent {
     const signal = this.#stopping.signal;
     // Ticks fall on multiples of the interval, so hour buckets line up across restarts.
     let next = Math.ceil(this.#clock.now() / intervalMs) * intervalMs;
+    let lastFailure: string | undefined;
     while (!signal.aborted) {
       try {
         await this.#clock.sleep(next - this.#clock.now(), signal);
@@ -265,11 +266,14 @@ export class Agent {
       const at = next;
       try {
         await this.#serially(() => this.#tick(at));
+        lastFailure = undefined;
       } catch (error) {
-        this.#options.logger.error(
-          { err: error },
-          `sampling at ${new Date(at).toISOString()} failed: ${(error as Error).message}`,
-        );
+        // The same failure tick after tick (a full disk, a clock behind) is one line, not 8,640.
+        const message = (error as Error).message;
+        if (message !== lastFailure) {
+          this.#options.logger.error({ err: error }, `sampling failed: ${message}`);
+          lastFailure = message;
+        }
       }
       next += intervalMs;
       // Fell behind (a suspended laptop, a slow disk): skip the missed ticks, do not burst.

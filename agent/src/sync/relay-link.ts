@@ -58,9 +58,14 @@ export class RelayLink implements ConnectivityProbe {
     });
   }
 
-  /** The relay's peer ID once enrolled: only its acknowledgements count. */
+  /**
+   * The relay's peer ID: only its acknowledgements count. While connected, the peer that answered
+   * the authenticated join (a relay restored from backup may have a new ID); otherwise the one
+   * enrollment gave.
+   */
   get relayPeerId(): string | undefined {
-    return this.#credentials?.relayPeerId;
+    const state = this.#connection?.state;
+    return state?.kind === "connected" ? state.relayPeerId : this.#credentials?.relayPeerId;
   }
 
   /** The connection's state, or `undefined` before enrollment. */
@@ -82,7 +87,7 @@ export class RelayLink implements ConnectivityProbe {
     return () => this.#connectedListeners.delete(listener);
   }
 
-  /** Calls `listener` each time the connection's state changes (after enrollment). */
+  /** Stops retrying and closes the connection. */
   async stop(): Promise<void> {
     this.#stopping.abort();
     this.#connection?.disconnect();

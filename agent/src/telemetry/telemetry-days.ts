@@ -16,6 +16,21 @@ import {
 } from "@outpost/shared-model";
 import type { AgentStateStore } from "../state/agent-state.js";
 
+/** A sample for a day already closed: the device clock went back. */
+export class ClockBehind extends Error {
+  override name = "ClockBehind";
+
+  constructor(
+    readonly at: number,
+    readonly closedDay: Day,
+  ) {
+    // No timestamp in the message: the agent logs a repeated failure once, by its message.
+    super(
+      `the device clock is behind: ${closedDay} is already closed, so samples are skipped until the clock is past it`,
+    );
+  }
+}
+
 /** Called for every day document the agent opens, so acknowledgements can be watched. */
 export type DayOpened = (day: Day, handle: DocHandle<TelemetryDayDoc>) => void;
 
@@ -75,9 +90,11 @@ export class TelemetryDays {
   /** Writes one sample tick as one Automerge change into its day's document. */
   async append(sample: Sample): Promise<{ day: Day; handle: DocHandle<TelemetryDayDoc> }> {
     const day = dayOf(sample.at);
-    if (this.#current && day < this.#current.day) {
-      // The clock went back past midnight: that day is closed and its heads final.
-      throw new Error(`sample at ${new Date(sample.at).toISOString()} is before the open day`);
+    const closed = this.#device.doc().telemetry[day]?.rollup !== undefined;
+    if ((this.#current && day < this.#current.day) || closed) {
+      // The clock went back past midnight: that day is closed and its heads are final (the relay
+      // may already have acknowledged them), so it is not written again.
+      throw new ClockBehind(sample.at, this.#current?.day ?? day);
     }
     if (this.#current?.day !== day) {
       if (this.#current) await this.close(this.#current.day);
