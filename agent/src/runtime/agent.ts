@@ -30,8 +30,8 @@ import { newDeviceId } from "./device-identity.js";
 
 /** Folder of the Automerge documents inside the data folder. */
 export const DOCUMENTS_FOLDER = "documents";
-/** The disk budget is checked this often (and at every day roll-over). */
-const BUDGET_CHECK_MS = 3_600_000;
+/** Retention and the disk budget are checked this often (and at every day roll-over). */
+const HOUSEKEEPING_MS = 3_600_000;
 
 /** What {@link Agent.start} needs; everything but the settings can be swapped in tests. */
 export interface AgentOptions {
@@ -76,7 +76,7 @@ export class Agent {
   #loop: Promise<void> | undefined;
   #stopped: Promise<void> | undefined;
   #exclusive: Promise<unknown> = Promise.resolve();
-  #budgetCheckedAt = Number.NEGATIVE_INFINITY;
+  #housekeptAt = Number.NEGATIVE_INFINITY;
 
   private constructor(parts: {
     options: AgentOptions;
@@ -290,10 +290,12 @@ export class Agent {
     // document is flushed too when it changed (a new day's index entry); otherwise it is a no-op.
     await this.repo.flush([handle.documentId, this.device.documentId]);
     this.#options.logger.debug({ at, day }, "sample stored");
-    await this.#retention.evictExpired(at);
     await this.#inventory.refreshIfDue(at);
-    if (dayBefore !== day || at - this.#budgetCheckedAt >= BUDGET_CHECK_MS) {
-      this.#budgetCheckedAt = at;
+    // Housekeeping hourly and at each roll-over, not every tick (acknowledgements also trigger
+    // eviction as they arrive).
+    if (dayBefore !== day || at - this.#housekeptAt >= HOUSEKEEPING_MS) {
+      this.#housekeptAt = at;
+      await this.#retention.evictExpired(at);
       await this.#budget.enforce(at);
     }
   }

@@ -47,6 +47,14 @@ export type DayState = z.infer<typeof dayStateSchema>;
 /** A durable acknowledgement as recorded. */
 export type Acknowledgement = z.infer<typeof acknowledgementSchema>;
 
+/**
+ * How long an update may wait to be written. Acknowledgements of the open day arrive with every
+ * sample; writing (and fsyncing) the file for each would double the agent's disk writes. Losing
+ * the last half-minute of them in a crash costs nothing: the relay acknowledges again on the next
+ * sync. Steps that must be durable call `flush()`.
+ */
+const COALESCED_SAVE_DELAY_MS = 30_000;
+
 /** The state file exists but cannot be used; says which file and what is wrong. */
 export class StateFileError extends Error {
   override name = "StateFileError";
@@ -54,8 +62,8 @@ export class StateFileError extends Error {
 
 /**
  * The state file, read once and written through a durable rename. Frequent updates (an ack every
- * few seconds while syncing) are coalesced: `save()` writes at most once per `saveDelayMs`, and
- * `flush()` writes now, for the steps that must be on disk before the next one (a day's final
+ * few seconds while syncing) are coalesced: `update()` writes at most once per `saveDelayMs`,
+ * and `flush()` writes now, for the steps that must be on disk before the next one (a day's final
  * heads before its document may be deleted).
  */
 export class AgentStateStore {
@@ -83,7 +91,11 @@ export class AgentStateStore {
   ): Promise<AgentStateStore> {
     const path = join(dataDirectory, STATE_FILE);
     const existing = await readState(path);
-    const store = new AgentStateStore(path, existing ?? create(), options.saveDelayMs ?? 1_000);
+    const store = new AgentStateStore(
+      path,
+      existing ?? create(),
+      options.saveDelayMs ?? COALESCED_SAVE_DELAY_MS,
+    );
     if (existing === undefined) await store.flush();
     return store;
   }
