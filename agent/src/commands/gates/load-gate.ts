@@ -1,0 +1,69 @@
+import type { LoadThresholds } from "@outpost/shared-model";
+import { type GateResult, OPEN } from "./gate-result.js";
+
+/** One reading of the system's load, percentages. */
+export interface LoadReading {
+  at: number;
+  cpuPercent: number;
+  memoryPercent: number;
+  diskBusyPercent: number;
+}
+
+/** How far under a threshold the load must fall to count as calm: the hysteresis band. */
+export const HYSTERESIS_POINTS = 10;
+
+/**
+ * The load gate with hysteresis (DESIGN §4). The device counts as calm once every reading for
+ * `sustainedS` has been at least {@link HYSTERESIS_POINTS} under each threshold; it counts as
+ * busy again only after two readings in a row above a threshold. Readings in between keep the
+ * current state, so a load hovering at the threshold does not flap, one spike does not stop a
+ * calm device, and one quiet second does not start a command on a busy one.
+ */
+export class LoadGate {
+  readonly #thresholds: LoadThresholds;
+  #calm = false;
+  #lowSince: number | undefined;
+  #highInARow = 0;
+  #last: LoadReading | undefined;
+
+  constructor(thresholds: LoadThresholds) {
+    this.#thresholds = thresholds;
+  }
+
+  /** Takes a reading (call it on every sample tick). */
+  observe(reading: LoadReading): void {
+    this.#last = reading;
+    const t = this.#thresholds;
+    const low =
+      reading.cpuPercent < t.cpuPercent - HYSTERESIS_POINTS &&
+      reading.memoryPercent < t.memoryPercent - HYSTERESIS_POINTS &&
+      reading.diskBusyPercent < t.diskBusyPercent - HYSTERESIS_POINTS;
+    const high =
+      reading.cpuPercent > t.cpuPercent ||
+      reading.memoryPercent > t.memoryPercent ||
+      reading.diskBusyPercent > t.diskBusyPercent;
+    this.#lowSince = low ? (this.#lowSince ?? reading.at) : undefined;
+    this.#highInARow = high ? this.#highInARow + 1 : 0;
+    if (this.#calm && this.#highInARow >= 2) this.#calm = false;
+    if (!this.#calm && this.#lowSince !== undefined) {
+      this.#calm = reading.at - this.#lowSince >= t.sustainedS * 1000;
+    }
+  }
+
+  /** Open when calm and the last reading is recent (within two sustained periods of `at`). */
+  check(at: number): GateResult {
+    const t = this.#thresholds;
+    const limits = `CPU ${t.cpuPercent} %, memory ${t.memoryPercent} %, disk ${t.diskBusyPercent} %`;
+    const last = this.#last;
+    if (last === undefined || at - last.at > Math.max(2 * t.sustainedS * 1000, 60_000)) {
+      return { open: false, reason: "load", detail: `no recent load reading (limits ${limits})` };
+    }
+    if (this.#calm) return OPEN;
+    const now = `CPU ${Math.round(last.cpuPercent)} %, memory ${Math.round(last.memoryPercent)} %, disk ${Math.round(last.diskBusyPercent)} %`;
+    return {
+      open: false,
+      reason: "load",
+      detail: `waits for the load to stay ${HYSTERESIS_POINTS} points under ${limits} for ${t.sustainedS} s (now ${now})`,
+    };
+  }
+}
