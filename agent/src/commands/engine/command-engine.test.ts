@@ -1,0 +1,193 @@
+import { type DocHandle, Repo } from "@automerge/automerge-repo";
+import {
+  type CommandId,
+  createDeviceDoc,
+  type DeviceDoc,
+  enqueueCommand,
+  fold,
+  parseDeviceId,
+  recordFact,
+  requestCancel,
+  silentLogger,
+} from "@outpost/shared-model";
+import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
+import { describe, expect, it } from "vitest";
+import { tempFolder } from "../../testing/agent-harness.js";
+import { cleanupsAfterEach } from "../../testing/cleanups.js";
+import { OPEN } from "../gates/gate-result.js";
+import { lockGate } from "../gates/locks.js";
+import { maintenanceWindowGate } from "../gates/maintenance-window.js";
+import { ALL_KINDS } from "../kinds/all.js";
+import { fakeKindContext } from "../kinds/testing/kind-contract.js";
+import { CommandEngine } from "./command-engine.js";
+
+const cleanups = cleanupsAfterEach();
+const NOON = Date.parse("2026-11-21T12:00:00Z");
+const admin = { by: "admin:alice", at: NOON - 60_000 };
+
+async function setUp() {
+  const folder = await tempFolder("engine");
+  cleanups.push(folder.remove);
+  const repo = new Repo({
+    storage: await CrashSafeFileStorageAdapter.create(folder.path),
+    network: [],
+  });
+  cleanups.push(() => repo.shutdown());
+  const device: DocHandle<DeviceDoc> = repo.create(createDeviceDoc(parseDeviceId("laptop-1")));
+  device.change((doc) => {
+    doc.policy.allowShell = true;
+  });
+  let now = NOON;
+  const engine = new CommandEngine({
+    device,
+    repo,
+    kinds: ALL_KINDS,
+    actor: "agent:laptop-1",
+    // Every reading a millisecond later, so the facts' times give the order things happened in.
+    now: () => (now += 1),
+    random: () => 0.5,
+    kindContext: (policy) => fakeKindContext({ policy }),
+    gates: (candidate, kind, running) => {
+      const window = maintenanceWindowGate({
+        needsWindow: kind.defaults.disruptive || candidate.command.spec.window === "maintenance",
+        window: device.doc().policy.maintenanceWindow,
+        at: now,
+        timeZone: "UTC",
+      });
+      if (!window.open) return window;
+      const held = new Map<string, CommandId>();
+      for (const id of running.keys()) {
+        const lock = device.doc().commands[id]?.spec.lock;
+        if (lock) held.set(lock, id);
+      }
+      const lock = lockGate(candidate.command.spec.lock, held);
+      if (!lock.open) return lock;
+      return running.size === 0
+        ? OPEN
+        : { open: false, reason: "concurrency", detail: "one command at a time" };
+    },
+    logger: silentLogger,
+  });
+  const enqueue = (input: Parameters<typeof enqueueCommand>[1]) => {
+    let id: CommandId | undefined;
+    device.change((doc) => {
+      id = enqueueCommand(doc, input, admin);
+    });
+    return id as CommandId;
+  };
+  const settle = async () => {
+    for (let round = 0; round < 10; round += 1) {
+      await engine.evaluate();
+      await engine.idle();
+    }
+  };
+  const stateOf = (id: CommandId) => {
+    const command = device.doc().commands[id];
+    if (!command) throw new Error(`no ${id}`);
+    return fold(command.spec, command.events);
+  };
+  const factsOf = (id: CommandId) => device.doc().commands[id]?.events.map((e) => e.type) ?? [];
+  return {
+    repo,
+    device,
+    engine,
+    enqueue,
+    settle,
+    stateOf,
+    factsOf,
+    setNow: (at: number) => (now = at),
+  };
+}
+
+describe("CommandEngine", () => {
+  it("runs the queue by priority, one at a time, after dependencies; rejects, supersedes and blocks as planned", {
+    timeout: 30_000,
+  }, async () => {
+    const { enqueue, settle, stateOf, factsOf, device } = await setUp();
+    const low = enqueue({ kind: "shell.run", args: { command: "echo low" }, priority: 3 });
+    const high = enqueue({ kind: "shell.run", args: { command: "echo high" }, priority: 8 });
+    const after = enqueue({
+      kind: "shell.run",
+      args: { command: "echo after" },
+      priority: 9,
+      dependsOn: [low],
+    });
+    const unknown = enqueue({ kind: "firmware.flash", args: {} });
+    const first = enqueue({ kind: "inventory.collect", dedupeKey: "inv" });
+    const second = enqueue({ kind: "inventory.collect", dedupeKey: "inv" });
+    const failing = enqueue({
+      kind: "shell.run",
+      args: { command: "exit 4" },
+      retry: { maxAttempts: 1 },
+    });
+    const dependent = enqueue({
+      kind: "shell.run",
+      args: { command: "echo never" },
+      dependsOn: [failing],
+    });
+    await settle();
+
+    expect(stateOf(high)).toMatchObject({ status: "succeeded", outcome: { stdout: "high\n" } });
+    expect(stateOf(low)).toMatchObject({ status: "succeeded", outcome: { stdout: "low\n" } });
+    expect(stateOf(after)).toMatchObject({ status: "succeeded", outcome: { stdout: "after\n" } });
+    expect(stateOf(unknown)).toMatchObject({
+      status: "rejected",
+      reason: expect.stringContaining('unknown kind "firmware.flash"'),
+    });
+    expect([stateOf(first).status, stateOf(second).status].sort()).toEqual([
+      "succeeded",
+      "superseded",
+    ]);
+    expect(stateOf(failing)).toMatchObject({ status: "failed", outcome: { exitCode: 4 } });
+    expect(stateOf(dependent).status).toBe("blocked");
+    expect(factsOf(high)).toEqual(["accepted", "started", "succeeded"]);
+
+    // Order of starts: high (8) before low (3); after (9) only once low succeeded.
+    const startedAt = (id: CommandId) =>
+      device.doc().commands[id]?.events.find((event) => event.type === "started")?.at ?? Number.NaN;
+    expect(startedAt(high)).toBeLessThan(startedAt(low));
+    expect(startedAt(low)).toBeLessThan(startedAt(after));
+  });
+
+  it("records a deferral once per reason, and runs a windowed command once the window opens", async () => {
+    const { enqueue, settle, stateOf, factsOf, setNow } = await setUp();
+    const reboot = enqueue({ kind: "system.reboot" });
+    await settle();
+    await settle();
+    expect(stateOf(reboot)).toMatchObject({ status: "deferred", reason: "maintenance-window" });
+    expect(factsOf(reboot)).toEqual(["accepted", "deferred"]);
+    setNow(Date.parse("2026-11-22T02:30:00Z"));
+    await settle();
+    expect(stateOf(reboot).status).toBe("succeeded");
+  });
+
+  it("stops a running interruptible command on cancel; answers cancel-too-late otherwise", {
+    timeout: 20_000,
+  }, async () => {
+    const { enqueue, engine, stateOf, device } = await setUp();
+    const sleeper = enqueue({ kind: "shell.run", args: { command: "sleep 30" } });
+    await engine.evaluate();
+    expect(stateOf(sleeper).status).toBe("running");
+    device.change((doc) => {
+      requestCancel(doc, sleeper, { by: "admin:bob", at: NOON });
+    });
+    await engine.evaluate();
+    await engine.idle();
+    expect(stateOf(sleeper).status).toBe("cancelled");
+  });
+
+  it("turns a command left running by a dead agent into interrupted, retrying only idempotent kinds", async () => {
+    const { enqueue, engine, stateOf, device } = await setUp();
+    const inventory = enqueue({ kind: "inventory.collect" });
+    const script = enqueue({ kind: "shell.run", args: { command: "echo once" } });
+    device.change((doc) => {
+      for (const id of [inventory, script]) {
+        recordFact(doc, id, { type: "accepted" }, { by: "agent:laptop-1", at: NOON });
+        recordFact(doc, id, { type: "started", attempt: 1 }, { by: "agent:laptop-1", at: NOON });
+      }
+    });
+    engine.recoverInterrupted();
+    expect(stateOf(inventory).status).toBe("retry-wait");
+    expect(stateOf(script).status).toBe("interrupted");
+  });
+});

@@ -1,0 +1,235 @@
+import type { DocHandle, Repo } from "@automerge/automerge-repo";
+import {
+  type Actor,
+  type CommandId,
+  type CommandState,
+  type DeviceDoc,
+  type EventId,
+  type FactInput,
+  fold,
+  type Logger,
+  nextAutomaticAttemptAt,
+  type Policy,
+  planQueue,
+  type RunnableCommand,
+  recordFact,
+} from "@outpost/shared-model";
+import { deferralFact } from "../gates/device-gates.js";
+import type { GateResult } from "../gates/gate-result.js";
+import type { CommandKind, KindContext } from "../kinds/command-kind.js";
+
+/** A command this agent is running now. */
+interface Running {
+  kind: CommandKind;
+  abort: AbortController;
+  /** The cancel intent being honoured, once one is. */
+  cancelledBy?: EventId;
+}
+
+/** What the engine needs; every part injectable. */
+export interface CommandEngineOptions {
+  device: DocHandle<DeviceDoc>;
+  repo: Repo;
+  kinds: readonly CommandKind[];
+  /** `agent:<deviceId>`: who the facts are by. */
+  actor: string;
+  now: () => number;
+  random?: () => number;
+  kindContext: (policy: Policy) => KindContext;
+  /** The device gates for a candidate (window, load, critical operations, locks, concurrency). */
+  gates: (
+    candidate: RunnableCommand,
+    kind: CommandKind,
+    running: ReadonlyMap<CommandId, Running>,
+  ) => GateResult;
+  logger: Logger;
+}
+
+/**
+ * The non-intrusive command engine (DESIGN §3, §4): the queue is the DeviceDoc's `commands`,
+ * planned by shared-model's `planQueue`; the engine records the planner's decisions, validates
+ * each new command against its kind, asks the device gates, and runs what passes, recording every
+ * step as a fact. `started` is flushed to disk before anything is spawned.
+ */
+export class CommandEngine {
+  readonly #options: CommandEngineOptions;
+  readonly #running = new Map<CommandId, Running>();
+  readonly #finished = new Set<Promise<void>>();
+  #evaluating: Promise<void> | undefined;
+  #again = false;
+
+  constructor(options: CommandEngineOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * At start-up: a command left `running` by a previous process (the agent died under it) becomes
+   * `interrupted`, and is scheduled again only when its kind is idempotent and attempts remain.
+   */
+  recoverInterrupted(): void {
+    const { device } = this.#options;
+    const now = this.#options.now();
+    for (const [id, command] of Object.entries(device.doc().commands) as [
+      CommandId,
+      DeviceDoc["commands"][CommandId],
+    ][]) {
+      const state = fold(command.spec, command.events);
+      if (state.status !== "running" || this.#running.has(id)) continue;
+      this.#record(id, { type: "interrupted" });
+      const kind = this.#kind(command.spec.kind);
+      const after = fold(command.spec, device.doc().commands[id]?.events ?? []);
+      const retryAt = kind?.defaults.idempotent
+        ? nextAutomaticAttemptAt(
+            after,
+            command.spec.retry,
+            now,
+            this.#options.random ?? Math.random,
+          )
+        : undefined;
+      if (retryAt !== undefined) this.#record(id, { type: "retry-scheduled", notBefore: retryAt });
+    }
+  }
+
+  /** Re-plans the queue and starts what may start; calls made while one runs coalesce into one more. */
+  evaluate(): Promise<void> {
+    if (this.#evaluating) {
+      this.#again = true;
+      return this.#evaluating;
+    }
+    this.#evaluating = (async () => {
+      do {
+        this.#again = false;
+        await this.#evaluateOnce();
+      } while (this.#again);
+    })().finally(() => {
+      this.#evaluating = undefined;
+    });
+    return this.#evaluating;
+  }
+
+  /** Waits for every command under way to finish and be recorded (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.#finished.size > 0 || this.#evaluating) {
+      await Promise.all([...this.#finished, this.#evaluating]);
+    }
+  }
+
+  async #evaluateOnce(): Promise<void> {
+    const { device, now } = this.#options;
+    this.#honourCancels();
+    for (const decision of planQueue(device.doc(), now()).decisions) {
+      this.#record(decision.commandId, decision.fact);
+    }
+    const policy = device.doc().policy;
+    // Planned again: the recorded decisions (a cancel, a supersession) change who may run.
+    for (const candidate of planQueue(device.doc(), now()).runnable) {
+      if (this.#running.has(candidate.id)) continue;
+      const kind = this.#kind(candidate.command.spec.kind);
+      if (kind === undefined) {
+        const known = this.#options.kinds.map((k) => k.name).join(", ");
+        this.#record(candidate.id, {
+          type: "rejected",
+          reason: `unknown kind ${JSON.stringify(candidate.command.spec.kind)}; this agent knows ${known}`,
+        });
+        continue;
+      }
+      if (candidate.state.status === "pending") {
+        const problem = await kind.validate(
+          candidate.command.spec.args,
+          this.#options.kindContext(policy),
+        );
+        this.#record(
+          candidate.id,
+          problem === undefined ? { type: "accepted" } : { type: "rejected", reason: problem },
+        );
+        if (problem !== undefined) continue;
+      }
+      const gate = this.#options.gates(candidate, kind, this.#running);
+      if (!gate.open) {
+        const deferral = deferralFact(candidate.id, this.#stateOf(candidate.id), gate);
+        if (deferral) this.#record(deferral.commandId, deferral.fact);
+        continue;
+      }
+      await this.#start(candidate, kind, policy);
+    }
+  }
+
+  async #start(candidate: RunnableCommand, kind: CommandKind, policy: Policy): Promise<void> {
+    const { device, repo } = this.#options;
+    this.#record(candidate.id, {
+      type: "started",
+      attempt: this.#stateOf(candidate.id).attempts + 1,
+    });
+    // On disk before anything runs: after a crash, this is how the agent knows it may have run.
+    await repo.flush([device.documentId]);
+    const running: Running = { kind, abort: new AbortController() };
+    this.#running.set(candidate.id, running);
+    this.#options.logger.info(
+      { commandId: candidate.id, kind: kind.name },
+      `running ${kind.name} ${candidate.id}`,
+    );
+    const finished = kind
+      .run(candidate.command.spec.args, this.#options.kindContext(policy), running.abort.signal)
+      .then((outcome) => {
+        this.#running.delete(candidate.id);
+        if (running.cancelledBy !== undefined) {
+          this.#record(candidate.id, { type: "cancelled", answers: running.cancelledBy });
+          return;
+        }
+        const ok = outcome.exitCode === 0 && outcome.error === undefined;
+        this.#record(
+          candidate.id,
+          ok ? { type: "succeeded", outcome } : { type: "failed", outcome },
+        );
+        if (!ok) {
+          const retryAt = nextAutomaticAttemptAt(
+            this.#stateOf(candidate.id),
+            candidate.command.spec.retry,
+            this.#options.now(),
+            this.#options.random ?? Math.random,
+          );
+          if (retryAt !== undefined)
+            this.#record(candidate.id, { type: "retry-scheduled", notBefore: retryAt });
+        }
+      })
+      .finally(() => {
+        this.#finished.delete(finished);
+        void this.evaluate();
+      });
+    this.#finished.add(finished);
+  }
+
+  /** Cancel intents on running commands: stop an interruptible kind, else cancel-too-late. */
+  #honourCancels(): void {
+    for (const [id, running] of this.#running) {
+      if (running.cancelledBy !== undefined) continue;
+      const open = this.#stateOf(id).requests.find(
+        (request) => request.intent.type === "cancel-requested" && request.answer === undefined,
+      );
+      if (open === undefined) continue;
+      if (running.kind.defaults.interruptible) {
+        running.cancelledBy = open.intent.id;
+        running.abort.abort();
+      } else {
+        this.#record(id, { type: "cancel-too-late", answers: open.intent.id });
+      }
+    }
+  }
+
+  #kind(name: string): CommandKind | undefined {
+    return this.#options.kinds.find((kind) => kind.name === name);
+  }
+
+  #stateOf(id: CommandId): CommandState {
+    const command = this.#options.device.doc().commands[id];
+    if (command === undefined) throw new Error(`command ${id} vanished from the device document`);
+    return fold(command.spec, command.events);
+  }
+
+  #record(id: CommandId, fact: FactInput): void {
+    const actor: Actor = { by: this.#options.actor, at: this.#options.now() };
+    this.#options.device.change((doc) => {
+      recordFact(doc, id, fact, actor);
+    });
+  }
+}
