@@ -176,6 +176,17 @@ describe("CommandEngine", () => {
     expect(stateOf(sleeper).status).toBe("cancelled");
   });
 
+  it("stopping the agent interrupts a running command instead of failing it", {
+    timeout: 20_000,
+  }, async () => {
+    const { enqueue, engine, stateOf, factsOf } = await setUp();
+    const sleeper = enqueue({ kind: "shell.run", args: { command: "sleep 30" } });
+    await engine.evaluate();
+    await engine.stop();
+    expect(stateOf(sleeper).status).toBe("interrupted");
+    expect(factsOf(sleeper)).toEqual(["accepted", "started", "interrupted"]); // not idempotent: no retry
+  });
+
   it("turns a command left running by a dead agent into interrupted, retrying only idempotent kinds", async () => {
     const { enqueue, engine, stateOf, device } = await setUp();
     const inventory = enqueue({ kind: "inventory.collect" });

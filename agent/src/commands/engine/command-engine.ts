@@ -57,6 +57,7 @@ export class CommandEngine {
   readonly #finished = new Set<Promise<void>>();
   #evaluating: Promise<void> | undefined;
   #again = false;
+  #stopping = false;
 
   constructor(options: CommandEngineOptions) {
     this.#options = options;
@@ -75,19 +76,24 @@ export class CommandEngine {
     ][]) {
       const state = fold(command.spec, command.events);
       if (state.status !== "running" || this.#running.has(id)) continue;
-      this.#record(id, { type: "interrupted" });
-      const kind = this.#kind(command.spec.kind);
-      const after = fold(command.spec, device.doc().commands[id]?.events ?? []);
-      const retryAt = kind?.defaults.idempotent
+      this.#interrupted(id, this.#kind(command.spec.kind), now);
+    }
+  }
+
+  /** Records `interrupted`, then a retry when the kind is idempotent and attempts remain. */
+  #interrupted(id: CommandId, kind: CommandKind | undefined, now: number): void {
+    this.#record(id, { type: "interrupted" });
+    const spec = this.#options.device.doc().commands[id]?.spec;
+    const retryAt =
+      kind?.defaults.idempotent && spec
         ? nextAutomaticAttemptAt(
-            after,
-            command.spec.retry,
+            this.#stateOf(id),
+            spec.retry,
             now,
             this.#options.random ?? Math.random,
           )
         : undefined;
-      if (retryAt !== undefined) this.#record(id, { type: "retry-scheduled", notBefore: retryAt });
-    }
+    if (retryAt !== undefined) this.#record(id, { type: "retry-scheduled", notBefore: retryAt });
   }
 
   /** Re-plans the queue and starts what may start; calls made while one runs coalesce into one more. */
@@ -105,6 +111,15 @@ export class CommandEngine {
       this.#evaluating = undefined;
     });
     return this.#evaluating;
+  }
+
+  /** Stops every interruptible command under way (the agent is stopping) and waits for the rest. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    for (const running of this.#running.values()) {
+      if (running.kind.defaults.interruptible) running.abort.abort();
+    }
+    await this.idle();
   }
 
   /** Waits for every command under way to finish and be recorded (tests, shutdown). */
@@ -172,6 +187,11 @@ export class CommandEngine {
       .run(candidate.command.spec.args, this.#options.kindContext(policy), running.abort.signal)
       .then((outcome) => {
         this.#running.delete(candidate.id);
+        if (this.#stopping && running.abort.signal.aborted && running.cancelledBy === undefined) {
+          // The agent is stopping, not the command failing: as after a crash, minus the crash.
+          this.#interrupted(candidate.id, kind, this.#options.now());
+          return;
+        }
         if (running.cancelledBy !== undefined) {
           this.#record(candidate.id, { type: "cancelled", answers: running.cancelledBy });
           return;
@@ -194,7 +214,7 @@ export class CommandEngine {
       })
       .finally(() => {
         this.#finished.delete(finished);
-        void this.evaluate();
+        if (!this.#stopping) void this.evaluate();
       });
     this.#finished.add(finished);
   }

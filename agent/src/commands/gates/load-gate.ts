@@ -20,20 +20,21 @@ export const HYSTERESIS_POINTS = 10;
  * calm device, and one quiet second does not start a command on a busy one.
  */
 export class LoadGate {
-  readonly #thresholds: LoadThresholds;
+  readonly #thresholds: () => LoadThresholds;
   #calm = false;
   #lowSince: number | undefined;
   #highInARow = 0;
   #last: LoadReading | undefined;
 
-  constructor(thresholds: LoadThresholds) {
-    this.#thresholds = thresholds;
+  /** @param thresholds fixed, or read at each use (the device policy, which admins edit). */
+  constructor(thresholds: LoadThresholds | (() => LoadThresholds)) {
+    this.#thresholds = typeof thresholds === "function" ? thresholds : () => thresholds;
   }
 
   /** Takes a reading (call it on every sample tick). */
   observe(reading: LoadReading): void {
     this.#last = reading;
-    const t = this.#thresholds;
+    const t = this.#thresholds();
     const low =
       reading.cpuPercent < t.cpuPercent - HYSTERESIS_POINTS &&
       reading.memoryPercent < t.memoryPercent - HYSTERESIS_POINTS &&
@@ -52,7 +53,7 @@ export class LoadGate {
 
   /** Open when calm and the last reading is recent (within two sustained periods of `at`). */
   check(at: number): GateResult {
-    const t = this.#thresholds;
+    const t = this.#thresholds();
     const limits = `CPU ${t.cpuPercent} %, memory ${t.memoryPercent} %, disk ${t.diskBusyPercent} %`;
     const last = this.#last;
     if (last === undefined || at - last.at > Math.max(2 * t.sustainedS * 1000, 60_000)) {
