@@ -1,8 +1,11 @@
+import { join } from "node:path";
 import { makeLogger } from "@outpost/shared-model";
 import { ConfigFileError } from "@outpost/shared-model/config";
 import { ALL_COLLECTORS } from "../collectors/all.js";
 import type { Collector } from "../collectors/collector.js";
 import { selectCollectors, UnknownCollector } from "../collectors/registry.js";
+import { ALL_KINDS } from "../commands/kinds/all.js";
+import { realSystemControl } from "../commands/kinds/system-control.js";
 import type { AgentConfig } from "../config/agent-config.js";
 import { Agent } from "../runtime/agent.js";
 import type { Clock } from "../runtime/clock.js";
@@ -33,6 +36,11 @@ export async function runAgent(config: AgentConfig): Promise<number> {
       logger,
       collectors,
       clock: clockFromEnvironment(),
+      commands: {
+        kinds: ALL_KINDS,
+        system: realSystemControl,
+        scriptsFolder: join(config.dataDirectory, "scripts"),
+      },
     });
   } catch (error) {
     logger.error({ err: error }, `cannot start: ${(error as Error).message}`);

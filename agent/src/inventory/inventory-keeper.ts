@@ -33,19 +33,29 @@ export class InventoryKeeper {
   /** Checks the inventory when an hour has passed since the last check (or never checked). */
   async refreshIfDue(now: number): Promise<void> {
     if (now - this.#checkedAt < INVENTORY_CHECK_MS) return;
-    this.#checkedAt = now;
     try {
-      const inventory = await collectInventory(this.#system, {
-        now: () => now,
-        software: this.#software,
-      });
-      if (sameInventory(this.#device.doc().inventory, inventory)) return;
-      this.#device.change((doc) => {
-        doc.inventory = inventory;
-      });
-      this.#logger.info("inventory changed; recorded in the device document");
+      await this.refresh(now);
     } catch (error) {
       this.#logger.warn({ err: error }, `inventory not updated: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * Reads the inventory now and records it if it differs (`inventory.collect`).
+   *
+   * @throws InventoryFailed naming the part that could not be read.
+   */
+  async refresh(now: number): Promise<{ changed: boolean }> {
+    this.#checkedAt = now;
+    const inventory = await collectInventory(this.#system, {
+      now: () => now,
+      software: this.#software,
+    });
+    if (sameInventory(this.#device.doc().inventory, inventory)) return { changed: false };
+    this.#device.change((doc) => {
+      doc.inventory = inventory;
+    });
+    this.#logger.info("inventory changed; recorded in the device document");
+    return { changed: true };
   }
 }

@@ -3,18 +3,25 @@
  * restarted mid-sync still ends up with every sample, and a revoked token is one clear error
  * while the agent keeps collecting.
  */
+
+import { join } from "node:path";
 import type { PeerId } from "@automerge/automerge-repo";
 import { Repo } from "@automerge/automerge-repo";
 import {
+  type CommandId,
   DAY_MS,
   type Day,
   type DeviceDoc,
+  enqueueCommand,
+  fold,
   isPresenceMessage,
   type PresenceMessage,
   peerIdFor,
   silentLogger,
 } from "@outpost/shared-model";
 import { describe, expect, it } from "vitest";
+import { ALL_KINDS } from "../commands/kinds/all.js";
+import { FakeSystem } from "../commands/kinds/testing/kind-contract.js";
 import { enrollDevice } from "../enrollment/enroll.js";
 import { RelayConnection } from "../sync/relay-connection.js";
 import {
@@ -33,7 +40,11 @@ const cleanups = cleanupsAfterEach();
 
 const START = Date.parse("2026-11-20T00:00:00Z");
 
-async function setUp(options: { relayUp: boolean; presenceIntervalMs?: number }) {
+async function setUp(options: {
+  relayUp: boolean;
+  presenceIntervalMs?: number;
+  commands?: boolean;
+}) {
   const fleet = await prepareFleet(cleanups);
   let relay = options.relayUp ? await fleet.startRelay() : undefined;
   const { logger, at, lines } = recordingLogger();
@@ -46,6 +57,24 @@ async function setUp(options: { relayUp: boolean; presenceIntervalMs?: number })
     clock,
     logger,
     presenceIntervalMs: options.presenceIntervalMs,
+    commands: options.commands
+      ? {
+          kinds: ALL_KINDS,
+          system: new FakeSystem(),
+          scriptsFolder: join(fleet.agentData, "scripts"),
+          processNames: async () => ["systemd", "bash"],
+          // A quiet machine, whatever else the test run is doing to this one.
+          loadSource: {
+            read: async () => ({
+              at: clock.now(),
+              cpuPercent: 3,
+              memoryPercent: 20,
+              diskBusyPercent: 1,
+            }),
+          },
+          timeZone: "UTC",
+        }
+      : undefined,
   });
   cleanups.push(() => agent.stop());
   return {
@@ -65,22 +94,64 @@ async function setUp(options: { relayUp: boolean; presenceIntervalMs?: number })
   };
 }
 
+/** An admin's replica connected through the relay, as the dashboard will be. */
+function adminRepo(port: number, token: string): Repo {
+  const connection = new RelayConnection(`ws://127.0.0.1:${port}/sync?token=${token}`, {
+    logger: silentLogger,
+    backoff: FAST_BACKOFF,
+  });
+  const admin = new Repo({
+    network: [connection],
+    peerId: peerIdFor({ kind: "admin", name: "alice" }, "dashboard") as PeerId,
+  });
+  cleanups.push(() => admin.shutdown());
+  return admin;
+}
+
 describe("the agent with a real relay", () => {
+  it("runs a command an admin enqueues through the relay, and the admin sees the outcome", {
+    timeout: 30_000,
+  }, async () => {
+    const setup = await setUp({ relayUp: true, commands: true });
+    await setup.clock.whenHeld();
+    await eventually(() => setup.agent.link.isOnline(), "the agent connecting");
+    const admin = adminRepo(setup.fleet.port, setup.fleet.adminToken);
+    const device = await admin.find<DeviceDoc>(setup.agent.device.url);
+    let id: CommandId | undefined;
+    device.change((doc) => {
+      doc.policy.allowShell = true;
+      doc.policy.load.sustainedS = 0;
+      id = enqueueCommand(
+        doc,
+        { kind: "shell.run", args: { command: "echo hello from $(uname -s)" } },
+        { by: "admin:alice", at: Date.now() },
+      );
+    });
+    const stateAtAdmin = () => {
+      const command = device.doc().commands[id as CommandId];
+      return command && fold(command.spec, command.events);
+    };
+    await eventually(
+      () => stateAtAdmin()?.status === "succeeded",
+      "the admin seeing the command succeed",
+    );
+    expect(stateAtAdmin()).toMatchObject({
+      outcome: { exitCode: 0, stdout: "hello from Linux\n" },
+    });
+    expect(device.doc().commands[id as CommandId]?.events.map((e) => e.type)).toEqual([
+      "accepted",
+      "started",
+      "succeeded",
+    ]);
+  });
+
   it("sends presence heartbeats an admin receives, without writing the device document", {
     timeout: 30_000,
   }, async () => {
     const setup = await setUp({ relayUp: true, presenceIntervalMs: 100 });
     await setup.clock.whenHeld();
     await eventually(() => setup.agent.link.isOnline(), "the agent connecting");
-    const connection = new RelayConnection(
-      `ws://127.0.0.1:${setup.fleet.port}/sync?token=${setup.fleet.adminToken}`,
-      { logger: silentLogger, backoff: FAST_BACKOFF },
-    );
-    const admin = new Repo({
-      network: [connection],
-      peerId: peerIdFor({ kind: "admin", name: "alice" }, "dashboard") as PeerId,
-    });
-    cleanups.push(() => admin.shutdown());
+    const admin = adminRepo(setup.fleet.port, setup.fleet.adminToken);
     const handle = await admin.find<DeviceDoc>(setup.agent.device.url);
     const headsBefore = setup.agent.device.heads();
     const beats: PresenceMessage[] = [];

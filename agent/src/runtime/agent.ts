@@ -8,11 +8,19 @@ import {
   type DeviceId,
   type Logger,
   peerIdFor,
+  type Sample,
 } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
 import type { Collector } from "../collectors/collector.js";
 import { metricsOf } from "../collectors/registry.js";
 import { realSystemInfo, type SystemInfo } from "../collectors/system-info.js";
+import { AgentGates } from "../commands/engine/agent-gates.js";
+import { CommandEngine } from "../commands/engine/command-engine.js";
+import { runLowPriority } from "../commands/execution/run-process.js";
+import { linuxProcesses } from "../commands/gates/critical-operations.js";
+import { LinuxLoadSource } from "../commands/gates/linux-load-source.js";
+import { LoadGate, type LoadReading } from "../commands/gates/load-gate.js";
+import type { CommandKind, SystemControl } from "../commands/kinds/command-kind.js";
 import { InventoryKeeper } from "../inventory/inventory-keeper.js";
 import type { SoftwareSources } from "../inventory/software.js";
 import { AgentStateStore } from "../state/agent-state.js";
@@ -50,6 +58,23 @@ export interface AgentOptions {
   backoff?: BackoffPolicy;
   hostname?: string;
   presenceIntervalMs?: number;
+  /** The command engine's plugins and access to the system; without it no command runs. */
+  commands?: AgentCommandOptions;
+}
+
+/** What the agent's command engine is given by the entry point. */
+export interface AgentCommandOptions {
+  /** The command kinds, from `commands/kinds/all.ts`. */
+  kinds: readonly CommandKind[];
+  system: SystemControl;
+  /** `script.run` runs only scripts from here. */
+  scriptsFolder: string;
+  /** Names of the running processes (critical-operations gate); Linux reads /proc by default. */
+  processNames?: () => Promise<string[]>;
+  /** Load readings for the load gate; Linux reads /proc by default, elsewhere from samples. */
+  loadSource?: { read(): Promise<LoadReading | undefined> };
+  /** The device's time zone for the maintenance window; the system's by default. */
+  timeZone?: string;
 }
 
 /**
@@ -71,12 +96,21 @@ export class Agent {
   readonly #retention: LocalRetention;
   readonly #budget: DiskBudget;
   readonly #presence: PresenceHeartbeat;
+  readonly #commands:
+    | {
+        engine: CommandEngine;
+        gates: AgentGates;
+        load: LoadGate;
+        loadSource?: { read(): Promise<LoadReading | undefined> };
+      }
+    | undefined;
   readonly #releaseLock: () => Promise<void>;
   readonly #stopping = new AbortController();
   #loop: Promise<void> | undefined;
   #stopped: Promise<void> | undefined;
   #exclusive: Promise<unknown> = Promise.resolve();
   #housekeptAt = Number.NEGATIVE_INFINITY;
+  #evaluationTimer: NodeJS.Timeout | undefined;
 
   private constructor(parts: {
     options: AgentOptions;
@@ -163,6 +197,43 @@ export class Agent {
       intervalMs: options.presenceIntervalMs,
     });
     this.link.onConnected(() => this.#presence.beat());
+    this.#commands = options.commands && this.#commandEngine(options.commands);
+  }
+
+  #commandEngine(commands: AgentCommandOptions) {
+    const { device, repo } = this;
+    const clock = this.#clock;
+    const onLinux = process.platform === "linux";
+    const load = new LoadGate(() => device.doc().policy.load);
+    const gates = new AgentGates({
+      device,
+      load,
+      now: () => clock.now(),
+      processNames:
+        commands.processNames ??
+        (onLinux ? async () => (await linuxProcesses()).map((p) => p.name) : async () => []),
+      timeZone: commands.timeZone,
+    });
+    const engine = new CommandEngine({
+      device,
+      repo,
+      kinds: commands.kinds,
+      actor: `agent:${this.deviceId}`,
+      now: () => clock.now(),
+      kindContext: (policy) => ({
+        policy,
+        scriptsFolder: commands.scriptsFolder,
+        system: commands.system,
+        runProcess: runLowPriority,
+        refreshInventory: () => this.#inventory.refresh(clock.now()),
+      }),
+      gates: gates.check,
+      logger: this.#options.logger.child({ component: "commands" }),
+    });
+    const loadSource =
+      commands.loadSource ??
+      (onLinux ? new LinuxLoadSource({ now: () => clock.now() }) : undefined);
+    return { engine, gates, load, loadSource };
   }
 
   /**
@@ -226,6 +297,8 @@ export class Agent {
   async #stop(): Promise<void> {
     this.#stopping.abort();
     await this.#loop;
+    clearTimeout(this.#evaluationTimer);
+    await this.#commands?.engine.stop();
     this.#presence.stop();
     await this.link.stop();
     await this.#exclusive.catch(() => {});
@@ -248,6 +321,19 @@ export class Agent {
     await this.#inventory.refreshIfDue(now);
     this.link.start();
     this.#presence.start();
+    if (this.#commands) {
+      this.#commands.engine.recoverInterrupted();
+      // Admins' edits arrive as merges; re-plan shortly after any change (ours included: cheap).
+      this.device.on("change", () => {
+        if (this.#evaluationTimer !== undefined) return;
+        this.#evaluationTimer = setTimeout(() => {
+          this.#evaluationTimer = undefined;
+          void this.#evaluateCommands();
+        }, 100);
+        this.#evaluationTimer.unref();
+      });
+      void this.#evaluateCommands();
+    }
     this.#loop = this.#run();
   }
 
@@ -291,6 +377,8 @@ export class Agent {
     await this.repo.flush([handle.documentId, this.device.documentId]);
     this.#options.logger.debug({ at, day }, "sample stored");
     await this.#inventory.refreshIfDue(at);
+    await this.#observeLoad(sample);
+    void this.#evaluateCommands();
     // Housekeeping hourly and at each roll-over, not every tick (acknowledgements also trigger
     // eviction as they arrive).
     if (dayBefore !== day || at - this.#housekeptAt >= HOUSEKEEPING_MS) {
@@ -300,10 +388,47 @@ export class Agent {
     }
   }
 
+  /** Feeds the load gate: /proc on Linux, else the sample's CPU and memory. */
+  async #observeLoad(sample: Sample): Promise<void> {
+    const commands = this.#commands;
+    if (!commands) return;
+    const reading = commands.loadSource
+      ? await commands.loadSource.read().catch(() => undefined)
+      : readingFromSample(sample, this.device.doc().inventory?.hardware.memoryMiB);
+    if (reading) commands.load.observe(reading);
+  }
+
+  async #evaluateCommands(): Promise<void> {
+    const commands = this.#commands;
+    if (!commands || this.#stopping.signal.aborted) return;
+    try {
+      await commands.gates.refresh();
+      await commands.engine.evaluate();
+    } catch (error) {
+      this.#options.logger.error(
+        { err: error },
+        `command evaluation failed: ${(error as Error).message}`,
+      );
+    }
+  }
+
   /** Runs `work` after everything queued before it: ticks, evictions and budget steps in turn. */
   #serially<T>(work: () => Promise<T>): Promise<T> {
     const result = this.#exclusive.catch(() => {}).then(work);
     this.#exclusive = result;
     return result;
   }
+}
+
+/** A load reading from a telemetry sample, where /proc is not available. */
+function readingFromSample(sample: Sample, totalMiB: number | undefined): LoadReading | undefined {
+  const cpu = sample.values.cpu;
+  const memory = sample.values.memory;
+  if (cpu === undefined || memory === undefined || !totalMiB) return undefined;
+  return {
+    at: sample.at,
+    cpuPercent: cpu,
+    memoryPercent: (memory / totalMiB) * 100,
+    diskBusyPercent: 0,
+  };
 }
