@@ -1,6 +1,6 @@
 /**
- * @outpost/agent: the device agent (DESIGN §4): configuration, collectors, the running agent and
- * its link to the relay. The command engine arrives with issue 5.
+ * @outpost/agent: the device agent (DESIGN §4): configuration, collectors, the command engine's
+ * kinds, the running agent and its link to the relay.
  */
 export { ALL_COLLECTORS } from "./collectors/all.js";
 export type {
@@ -14,6 +14,9 @@ export { CollectorFailed } from "./collectors/collector.js";
 export { metricsOf, selectCollectors, UnknownCollector } from "./collectors/registry.js";
 export type { SystemInfo } from "./collectors/system-info.js";
 export { realSystemInfo } from "./collectors/system-info.js";
+export { ALL_KINDS } from "./commands/kinds/all.js";
+export type { CommandKind, KindContext, SystemControl } from "./commands/kinds/command-kind.js";
+export { realSystemControl } from "./commands/kinds/system-control.js";
 export type { AgentConfig, AgentFileConfig } from "./config/agent-config.js";
 export {
   AGENT_DEFAULTS,
@@ -30,7 +33,12 @@ export {
 } from "./enrollment/credentials.js";
 export { EnrollmentRefused, enrollDevice, RelayUnreachable } from "./enrollment/enroll.js";
 export { collectInventory, InventoryFailed } from "./inventory/collect-inventory.js";
-export { Agent, type AgentOptions, DOCUMENTS_FOLDER } from "./runtime/agent.js";
+export {
+  Agent,
+  type AgentCommandOptions,
+  type AgentOptions,
+  DOCUMENTS_FOLDER,
+} from "./runtime/agent.js";
 export { type Clock, systemClock } from "./runtime/clock.js";
 export { DataFolderBusy } from "./runtime/data-lock.js";
 export { type ReplicaStatus, readReplicaStatus } from "./runtime/replica-status.js";

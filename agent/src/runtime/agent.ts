@@ -8,19 +8,11 @@ import {
   type DeviceId,
   type Logger,
   peerIdFor,
-  type Sample,
 } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
 import type { Collector } from "../collectors/collector.js";
 import { metricsOf } from "../collectors/registry.js";
 import { realSystemInfo, type SystemInfo } from "../collectors/system-info.js";
-import { AgentGates } from "../commands/engine/agent-gates.js";
-import { CommandEngine } from "../commands/engine/command-engine.js";
-import { runLowPriority } from "../commands/execution/run-process.js";
-import { linuxProcesses } from "../commands/gates/critical-operations.js";
-import { LinuxLoadSource } from "../commands/gates/linux-load-source.js";
-import { LoadGate, type LoadReading } from "../commands/gates/load-gate.js";
-import type { CommandKind, SystemControl } from "../commands/kinds/command-kind.js";
 import { InventoryKeeper } from "../inventory/inventory-keeper.js";
 import type { SoftwareSources } from "../inventory/software.js";
 import { AgentStateStore } from "../state/agent-state.js";
@@ -32,6 +24,7 @@ import { DiskBudget } from "../telemetry/disk-budget.js";
 import { LocalRetention } from "../telemetry/local-retention.js";
 import { Sampler } from "../telemetry/sampler.js";
 import { TelemetryDays } from "../telemetry/telemetry-days.js";
+import { type AgentCommandOptions, AgentCommands } from "./agent-commands.js";
 import { type Clock, systemClock } from "./clock.js";
 import { lockDataFolder } from "./data-lock.js";
 import { newDeviceId } from "./device-identity.js";
@@ -40,6 +33,8 @@ import { newDeviceId } from "./device-identity.js";
 export const DOCUMENTS_FOLDER = "documents";
 /** Retention and the disk budget are checked this often (and at every day roll-over). */
 const HOUSEKEEPING_MS = 3_600_000;
+
+export type { AgentCommandOptions } from "./agent-commands.js";
 
 /** What {@link Agent.start} needs; everything but the settings can be swapped in tests. */
 export interface AgentOptions {
@@ -62,21 +57,6 @@ export interface AgentOptions {
   commands?: AgentCommandOptions;
 }
 
-/** What the agent's command engine is given by the entry point. */
-export interface AgentCommandOptions {
-  /** The command kinds, from `commands/kinds/all.ts`. */
-  kinds: readonly CommandKind[];
-  system: SystemControl;
-  /** `script.run` runs only scripts from here. */
-  scriptsFolder: string;
-  /** Names of the running processes (critical-operations gate); Linux reads /proc by default. */
-  processNames?: () => Promise<string[]>;
-  /** Load readings for the load gate; Linux reads /proc by default, elsewhere from samples. */
-  loadSource?: { read(): Promise<LoadReading | undefined> };
-  /** The device's time zone for the maintenance window; the system's by default. */
-  timeZone?: string;
-}
-
 /**
  * The device agent (DESIGN §4): samples the collectors into day documents on local disk, keeps
  * the inventory, and syncs with the relay whenever it can, from the first start, before it has
@@ -96,21 +76,13 @@ export class Agent {
   readonly #retention: LocalRetention;
   readonly #budget: DiskBudget;
   readonly #presence: PresenceHeartbeat;
-  readonly #commands:
-    | {
-        engine: CommandEngine;
-        gates: AgentGates;
-        load: LoadGate;
-        loadSource?: { read(): Promise<LoadReading | undefined> };
-      }
-    | undefined;
+  readonly #commands: AgentCommands | undefined;
   readonly #releaseLock: () => Promise<void>;
   readonly #stopping = new AbortController();
   #loop: Promise<void> | undefined;
   #stopped: Promise<void> | undefined;
   #exclusive: Promise<unknown> = Promise.resolve();
   #housekeptAt = Number.NEGATIVE_INFINITY;
-  #evaluationTimer: NodeJS.Timeout | undefined;
 
   private constructor(parts: {
     options: AgentOptions;
@@ -197,43 +169,17 @@ export class Agent {
       intervalMs: options.presenceIntervalMs,
     });
     this.link.onConnected(() => this.#presence.beat());
-    this.#commands = options.commands && this.#commandEngine(options.commands);
-  }
-
-  #commandEngine(commands: AgentCommandOptions) {
-    const { device, repo } = this;
-    const clock = this.#clock;
-    const onLinux = process.platform === "linux";
-    const load = new LoadGate(() => device.doc().policy.load);
-    const gates = new AgentGates({
-      device,
-      load,
-      now: () => clock.now(),
-      processNames:
-        commands.processNames ??
-        (onLinux ? async () => (await linuxProcesses()).map((p) => p.name) : async () => []),
-      timeZone: commands.timeZone,
-    });
-    const engine = new CommandEngine({
-      device,
-      repo,
-      kinds: commands.kinds,
-      actor: `agent:${this.deviceId}`,
-      now: () => clock.now(),
-      kindContext: (policy) => ({
-        policy,
-        scriptsFolder: commands.scriptsFolder,
-        system: commands.system,
-        runProcess: runLowPriority,
-        refreshInventory: () => this.#inventory.refresh(clock.now()),
-      }),
-      gates: gates.check,
-      logger: this.#options.logger.child({ component: "commands" }),
-    });
-    const loadSource =
-      commands.loadSource ??
-      (onLinux ? new LinuxLoadSource({ now: () => clock.now() }) : undefined);
-    return { engine, gates, load, loadSource };
+    this.#commands =
+      options.commands &&
+      new AgentCommands(options.commands, {
+        device,
+        repo,
+        clock,
+        deviceId: this.deviceId,
+        inventory: this.#inventory,
+        logger: logger.child({ component: "commands" }),
+        isStopping: () => this.#stopping.signal.aborted,
+      });
   }
 
   /**
@@ -297,8 +243,7 @@ export class Agent {
   async #stop(): Promise<void> {
     this.#stopping.abort();
     await this.#loop;
-    clearTimeout(this.#evaluationTimer);
-    await this.#commands?.engine.stop();
+    await this.#commands?.stop();
     this.#presence.stop();
     await this.link.stop();
     await this.#exclusive.catch(() => {});
@@ -321,19 +266,7 @@ export class Agent {
     await this.#inventory.refreshIfDue(now);
     this.link.start();
     this.#presence.start();
-    if (this.#commands) {
-      this.#commands.engine.recoverInterrupted();
-      // Admins' edits arrive as merges; re-plan shortly after any change (ours included: cheap).
-      this.device.on("change", () => {
-        if (this.#evaluationTimer !== undefined) return;
-        this.#evaluationTimer = setTimeout(() => {
-          this.#evaluationTimer = undefined;
-          void this.#evaluateCommands();
-        }, 100);
-        this.#evaluationTimer.unref();
-      });
-      void this.#evaluateCommands();
-    }
+    this.#commands?.start();
     this.#loop = this.#run();
   }
 
@@ -377,8 +310,8 @@ export class Agent {
     await this.repo.flush([handle.documentId, this.device.documentId]);
     this.#options.logger.debug({ at, day }, "sample stored");
     await this.#inventory.refreshIfDue(at);
-    await this.#observeLoad(sample);
-    void this.#evaluateCommands();
+    await this.#commands?.observe(sample);
+    void this.#commands?.evaluate();
     // Housekeeping hourly and at each roll-over, not every tick (acknowledgements also trigger
     // eviction as they arrive).
     if (dayBefore !== day || at - this.#housekeptAt >= HOUSEKEEPING_MS) {
@@ -388,47 +321,10 @@ export class Agent {
     }
   }
 
-  /** Feeds the load gate: /proc on Linux, else the sample's CPU and memory. */
-  async #observeLoad(sample: Sample): Promise<void> {
-    const commands = this.#commands;
-    if (!commands) return;
-    const reading = commands.loadSource
-      ? await commands.loadSource.read().catch(() => undefined)
-      : readingFromSample(sample, this.device.doc().inventory?.hardware.memoryMiB);
-    if (reading) commands.load.observe(reading);
-  }
-
-  async #evaluateCommands(): Promise<void> {
-    const commands = this.#commands;
-    if (!commands || this.#stopping.signal.aborted) return;
-    try {
-      await commands.gates.refresh();
-      await commands.engine.evaluate();
-    } catch (error) {
-      this.#options.logger.error(
-        { err: error },
-        `command evaluation failed: ${(error as Error).message}`,
-      );
-    }
-  }
-
   /** Runs `work` after everything queued before it: ticks, evictions and budget steps in turn. */
   #serially<T>(work: () => Promise<T>): Promise<T> {
     const result = this.#exclusive.catch(() => {}).then(work);
     this.#exclusive = result;
     return result;
   }
-}
-
-/** A load reading from a telemetry sample, where /proc is not available. */
-function readingFromSample(sample: Sample, totalMiB: number | undefined): LoadReading | undefined {
-  const cpu = sample.values.cpu;
-  const memory = sample.values.memory;
-  if (cpu === undefined || memory === undefined || !totalMiB) return undefined;
-  return {
-    at: sample.at,
-    cpuPercent: cpu,
-    memoryPercent: (memory / totalMiB) * 100,
-    diskBusyPercent: 0,
-  };
 }

@@ -1,0 +1,145 @@
+import type { DocHandle, Repo } from "@automerge/automerge-repo";
+import type { DeviceDoc, DeviceId, Logger, Sample } from "@outpost/shared-model";
+import { AgentGates } from "../commands/engine/agent-gates.js";
+import { CommandEngine } from "../commands/engine/command-engine.js";
+import { runLowPriority } from "../commands/execution/run-process.js";
+import { linuxProcesses } from "../commands/gates/critical-operations.js";
+import { LinuxLoadSource } from "../commands/gates/linux-load-source.js";
+import { LoadGate, type LoadReading } from "../commands/gates/load-gate.js";
+import type { CommandKind, SystemControl } from "../commands/kinds/command-kind.js";
+import type { InventoryKeeper } from "../inventory/inventory-keeper.js";
+import type { Clock } from "./clock.js";
+
+/** How soon after a DeviceDoc change (an admin's merge, or our own fact) the queue is re-planned. */
+const REPLAN_DELAY_MS = 100;
+
+/** What the agent's command engine is given by the entry point. */
+export interface AgentCommandOptions {
+  /** The command kinds, from `commands/kinds/all.ts`. */
+  kinds: readonly CommandKind[];
+  system: SystemControl;
+  /** `script.run` runs only scripts from here. */
+  scriptsFolder: string;
+  /** Names of the running processes (critical-operations gate); Linux reads /proc by default. */
+  processNames?: () => Promise<string[]>;
+  /** Load readings for the load gate; Linux reads /proc by default, elsewhere from samples. */
+  loadSource?: { read(): Promise<LoadReading | undefined> };
+  /** The device's time zone for the maintenance window; the system's by default. */
+  timeZone?: string;
+}
+
+/**
+ * The command engine inside the running agent: builds its gates (policy read at each use, load
+ * from /proc or from samples, processes from /proc), re-plans on every tick and shortly after any
+ * DeviceDoc change, and interrupts what runs when the agent stops.
+ */
+export class AgentCommands {
+  readonly #engine: CommandEngine;
+  readonly #gates: AgentGates;
+  readonly #load: LoadGate;
+  readonly #loadSource: { read(): Promise<LoadReading | undefined> } | undefined;
+  readonly #device: DocHandle<DeviceDoc>;
+  readonly #logger: Logger;
+  readonly #isStopping: () => boolean;
+  #replanTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    commands: AgentCommandOptions,
+    parts: {
+      device: DocHandle<DeviceDoc>;
+      repo: Repo;
+      clock: Clock;
+      deviceId: DeviceId;
+      inventory: InventoryKeeper;
+      logger: Logger;
+      isStopping: () => boolean;
+    },
+  ) {
+    const { device, repo, clock, inventory } = parts;
+    const onLinux = process.platform === "linux";
+    this.#device = device;
+    this.#logger = parts.logger;
+    this.#isStopping = parts.isStopping;
+    this.#load = new LoadGate(() => device.doc().policy.load);
+    this.#gates = new AgentGates({
+      device,
+      load: this.#load,
+      now: () => clock.now(),
+      processNames:
+        commands.processNames ??
+        (onLinux ? async () => (await linuxProcesses()).map((p) => p.name) : async () => []),
+      timeZone: commands.timeZone,
+    });
+    this.#engine = new CommandEngine({
+      device,
+      repo,
+      kinds: commands.kinds,
+      actor: `agent:${parts.deviceId}`,
+      now: () => clock.now(),
+      kindContext: (policy) => ({
+        policy,
+        scriptsFolder: commands.scriptsFolder,
+        system: commands.system,
+        runProcess: runLowPriority,
+        refreshInventory: () => inventory.refresh(clock.now()),
+      }),
+      gates: this.#gates.check,
+      logger: parts.logger,
+    });
+    this.#loadSource =
+      commands.loadSource ??
+      (onLinux ? new LinuxLoadSource({ now: () => clock.now() }) : undefined);
+  }
+
+  /** Settles what a previous run left running, then listens for changes to the queue. */
+  start(): void {
+    this.#engine.recoverInterrupted();
+    this.#device.on("change", () => {
+      if (this.#replanTimer !== undefined) return;
+      this.#replanTimer = setTimeout(() => {
+        this.#replanTimer = undefined;
+        void this.evaluate();
+      }, REPLAN_DELAY_MS);
+      this.#replanTimer.unref();
+    });
+    void this.evaluate();
+  }
+
+  /** Feeds the load gate: /proc on Linux (or the injected source), else the sample's values. */
+  async observe(sample: Sample): Promise<void> {
+    const reading = this.#loadSource
+      ? await this.#loadSource.read().catch(() => undefined)
+      : readingFromSample(sample, this.#device.doc().inventory?.hardware.memoryMiB);
+    if (reading) this.#load.observe(reading);
+  }
+
+  /** Re-plans the queue; never throws (a failure is logged and the next tick tries again). */
+  async evaluate(): Promise<void> {
+    if (this.#isStopping()) return;
+    try {
+      await this.#gates.refresh();
+      await this.#engine.evaluate();
+    } catch (error) {
+      this.#logger.error({ err: error }, `command evaluation failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** Interrupts what runs (recorded as `interrupted`) and waits for the records. */
+  async stop(): Promise<void> {
+    clearTimeout(this.#replanTimer);
+    await this.#engine.stop();
+  }
+}
+
+/** A load reading from a telemetry sample, where /proc is not available. */
+function readingFromSample(sample: Sample, totalMiB: number | undefined): LoadReading | undefined {
+  const cpu = sample.values.cpu;
+  const memory = sample.values.memory;
+  if (cpu === undefined || memory === undefined || !totalMiB) return undefined;
+  return {
+    at: sample.at,
+    cpuPercent: cpu,
+    memoryPercent: (memory / totalMiB) * 100,
+    diskBusyPercent: 0,
+  };
+}
