@@ -201,4 +201,19 @@ describe("CommandEngine", () => {
     expect(stateOf(inventory).status).toBe("retry-wait");
     expect(stateOf(script).status).toBe("interrupted");
   });
+
+  it("also when the dead agent's `started` arrives later, by sync, after this one has started", async () => {
+    const { enqueue, engine, stateOf, device } = await setUp();
+    const script = enqueue({
+      kind: "shell.run",
+      args: { command: "sleep 30" },
+      window: "maintenance",
+    });
+    await engine.evaluate(); // deferred: outside the window
+    device.change((doc) => {
+      recordFact(doc, script, { type: "started", attempt: 1 }, { by: "agent:laptop-1", at: NOON });
+    });
+    await engine.evaluate();
+    expect(stateOf(script).status).toBe("interrupted");
+  });
 });

@@ -64,8 +64,11 @@ export class CommandEngine {
   }
 
   /**
-   * At start-up: a command left `running` by a previous process (the agent died under it) becomes
-   * `interrupted`, and is scheduled again only when its kind is idempotent and attempts remain.
+   * A command `running` that this process is not running was started by a previous process that
+   * died (or stopped) under it: it becomes `interrupted`, and is scheduled again only when its
+   * kind is idempotent and attempts remain. Called at start-up and on every evaluation, because
+   * the `started` fact may reach this process only later, by sync: the relay can have it before
+   * a killed agent's flush reached its own disk.
    */
   recoverInterrupted(): void {
     const { device } = this.#options;
@@ -131,6 +134,7 @@ export class CommandEngine {
 
   async #evaluateOnce(): Promise<void> {
     const { device, now } = this.#options;
+    this.recoverInterrupted();
     this.#honourCancels();
     for (const decision of planQueue(device.doc(), now()).decisions) {
       this.#record(decision.commandId, decision.fact);
@@ -171,14 +175,21 @@ export class CommandEngine {
 
   async #start(candidate: RunnableCommand, kind: CommandKind, policy: Policy): Promise<void> {
     const { device, repo } = this.#options;
+    // Known as ours before `started` exists, so no evaluation takes it for a dead process's.
+    const running: Running = { kind, abort: new AbortController() };
+    this.#running.set(candidate.id, running);
     this.#record(candidate.id, {
       type: "started",
       attempt: this.#stateOf(candidate.id).attempts + 1,
     });
-    // On disk before anything runs: after a crash, this is how the agent knows it may have run.
-    await repo.flush([device.documentId]);
-    const running: Running = { kind, abort: new AbortController() };
-    this.#running.set(candidate.id, running);
+    try {
+      // On disk before anything runs: after a crash, this is how the agent knows it may have run.
+      await repo.flush([device.documentId]);
+    } catch (error) {
+      // Not run: the next evaluation records it `interrupted`, and the retry rules apply.
+      this.#running.delete(candidate.id);
+      throw error;
+    }
     this.#options.logger.info(
       { commandId: candidate.id, kind: kind.name },
       `running ${kind.name} ${candidate.id}`,

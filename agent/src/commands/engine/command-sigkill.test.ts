@@ -1,0 +1,127 @@
+/**
+ * SIGKILL during a running command (issue 5): the restarted agent records `interrupted`, and a
+ * command of a kind that is not idempotent is never run a second time.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { PeerId } from "@automerge/automerge-repo";
+import { type AutomergeUrl, Repo } from "@automerge/automerge-repo";
+import {
+  type CommandId,
+  type DeviceDoc,
+  enqueueCommand,
+  fold,
+  peerIdFor,
+  silentLogger,
+} from "@outpost/shared-model";
+import { describe, expect, it } from "vitest";
+import { AgentStateStore } from "../../state/agent-state.js";
+import { RelayConnection } from "../../sync/relay-connection.js";
+import { eventually, FAST_BACKOFF, prepareFleet } from "../../testing/agent-harness.js";
+import { spawnAgent } from "../../testing/agent-process.js";
+import { cleanupsAfterEach } from "../../testing/cleanups.js";
+
+const cleanups = cleanupsAfterEach();
+
+describe("an agent killed while a command runs", () => {
+  it("records interrupted after the restart and never runs the non-idempotent command again", {
+    timeout: 90_000,
+  }, async () => {
+    const fleet = await prepareFleet(cleanups);
+    await fleet.startRelay();
+    const config = join(fleet.agentData, "agent.toml");
+    await writeFile(
+      config,
+      `relay_url = "${fleet.relayUrl}"\nenrollment_secret = "${fleet.enrollmentSecret}"\ndata = "data"\nsample_interval_seconds = 1\nlog_level = "debug"\n`,
+    );
+    const start = () => {
+      const agent = spawnAgent(["run", "--config", config]);
+      cleanups.push(async () => {
+        agent.child.kill("SIGKILL");
+        await agent.exited;
+      });
+      return agent;
+    };
+    const first = start();
+    await first.waitForLine((l) => l.msg === "connected to the relay", "the connection");
+    const state = await AgentStateStore.read(join(fleet.agentData, "data"));
+
+    const connection = new RelayConnection(
+      `ws://127.0.0.1:${fleet.port}/sync?token=${fleet.adminToken}`,
+      { logger: silentLogger, backoff: FAST_BACKOFF },
+    );
+    const admin = new Repo({
+      network: [connection],
+      peerId: peerIdFor({ kind: "admin", name: "alice" }, "dashboard") as PeerId,
+    });
+    cleanups.push(() => admin.shutdown());
+    const device = await admin.find<DeviceDoc>(state?.deviceDocUrl as AutomergeUrl);
+    // Each run appends a line with its process group, so the test can count runs and clean up.
+    const runs = join(fleet.agentData, "runs.txt");
+    let id: CommandId | undefined;
+    device.change((doc) => {
+      doc.policy.allowShell = true;
+      doc.policy.load = {
+        cpuPercent: 100,
+        memoryPercent: 100,
+        diskBusyPercent: 100,
+        sustainedS: 0,
+      };
+      id = enqueueCommand(
+        doc,
+        { kind: "shell.run", args: { command: `echo $$ >> ${runs}; sleep 60` } },
+        { by: "admin:alice", at: Date.now() },
+      );
+    });
+    const status = () => {
+      const command = device.doc().commands[id as CommandId];
+      return command && fold(command.spec, command.events).status;
+    };
+    // Killed while the command really runs: its shell has written its line.
+    await eventually(
+      async () => (await readFile(runs, "utf8").catch(() => "")) !== "",
+      "the command running",
+      30_000,
+    );
+    await eventually(() => status() === "running", "the admin seeing it running");
+    cleanups.push(async () => {
+      // The killed agent's command lives on in its own process group: end it.
+      for (const pgid of (await readFile(runs, "utf8").catch(() => ""))
+        .split("\n")
+        .filter(Boolean)) {
+        try {
+          process.kill(-Number(pgid), "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    });
+    first.child.kill("SIGKILL");
+    await first.exited;
+
+    const second = start();
+    await second.waitForLine((l) => l.msg === "connected to the relay", "the reconnection");
+    await eventually(
+      () => status() === "interrupted",
+      "the admin seeing interrupted",
+      30_000,
+    ).catch((error) => {
+      throw new Error(
+        `${error.message}; admin sees ${status()}; agent log:\n${second.lines
+          .filter((l) => l.level >= 30)
+          .map((l) => l.msg)
+          .join("\n")}`,
+      );
+    });
+    // A few more scheduling rounds: it must not start again.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // (A `deferred` may come first: the load gate wants a reading before anything starts.)
+    const facts = device.doc().commands[id as CommandId]?.events.map((e) => e.type) ?? [];
+    expect(facts.filter((type) => type !== "deferred")).toEqual([
+      "accepted",
+      "started",
+      "interrupted",
+    ]);
+    expect((await readFile(runs, "utf8")).trim().split("\n")).toHaveLength(1);
+  });
+});
