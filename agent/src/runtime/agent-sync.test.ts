@@ -5,8 +5,6 @@
  */
 
 import { join } from "node:path";
-import type { PeerId } from "@automerge/automerge-repo";
-import { Repo } from "@automerge/automerge-repo";
 import {
   type CommandId,
   DAY_MS,
@@ -16,17 +14,14 @@ import {
   fold,
   isPresenceMessage,
   type PresenceMessage,
-  peerIdFor,
-  silentLogger,
 } from "@outpost/shared-model";
 import { describe, expect, it } from "vitest";
 import { ALL_KINDS } from "../commands/kinds/all.js";
 import { FakeSystem } from "../commands/kinds/testing/kind-contract.js";
 import { enrollDevice } from "../enrollment/enroll.js";
-import { RelayConnection } from "../sync/relay-connection.js";
 import {
+  adminReplica,
   eventually,
-  FAST_BACKOFF,
   prepareFleet,
   samplesOnRelayDisk,
   startTestAgent,
@@ -94,20 +89,6 @@ async function setUp(options: {
   };
 }
 
-/** An admin's replica connected through the relay, as the dashboard will be. */
-function adminRepo(port: number, token: string): Repo {
-  const connection = new RelayConnection(`ws://127.0.0.1:${port}/sync?token=${token}`, {
-    logger: silentLogger,
-    backoff: FAST_BACKOFF,
-  });
-  const admin = new Repo({
-    network: [connection],
-    peerId: peerIdFor({ kind: "admin", name: "alice" }, "dashboard") as PeerId,
-  });
-  cleanups.push(() => admin.shutdown());
-  return admin;
-}
-
 describe("the agent with a real relay", () => {
   it("runs a command an admin enqueues through the relay, and the admin sees the outcome", {
     timeout: 30_000,
@@ -115,7 +96,7 @@ describe("the agent with a real relay", () => {
     const setup = await setUp({ relayUp: true, commands: true });
     await setup.clock.whenHeld();
     await eventually(() => setup.agent.link.isOnline(), "the agent connecting");
-    const admin = adminRepo(setup.fleet.port, setup.fleet.adminToken);
+    const admin = adminReplica(setup.fleet.port, setup.fleet.adminToken, cleanups);
     const device = await admin.find<DeviceDoc>(setup.agent.device.url);
     let id: CommandId | undefined;
     device.change((doc) => {
@@ -151,7 +132,7 @@ describe("the agent with a real relay", () => {
     const setup = await setUp({ relayUp: true, presenceIntervalMs: 100 });
     await setup.clock.whenHeld();
     await eventually(() => setup.agent.link.isOnline(), "the agent connecting");
-    const admin = adminRepo(setup.fleet.port, setup.fleet.adminToken);
+    const admin = adminReplica(setup.fleet.port, setup.fleet.adminToken, cleanups);
     const handle = await admin.find<DeviceDoc>(setup.agent.device.url);
     const headsBefore = setup.agent.device.heads();
     const beats: PresenceMessage[] = [];

@@ -1,11 +1,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type AutomergeUrl, parseAutomergeUrl, Repo } from "@automerge/automerge-repo";
+import { type AutomergeUrl, type PeerId, parseAutomergeUrl, Repo } from "@automerge/automerge-repo";
 import { Relay } from "@outpost/relay";
 import {
   countSamples,
   type Logger,
+  peerIdFor,
   STANDARD_METRICS,
   silentLogger,
   type TelemetryDayDoc,
@@ -14,6 +15,7 @@ import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
 import type { Collector } from "../collectors/collector.js";
 import { fixtureSystem } from "../collectors/testing/fixture-context.js";
 import { Agent, type AgentOptions, DOCUMENTS_FOLDER } from "../runtime/agent.js";
+import { RelayConnection } from "../sync/relay-connection.js";
 import { freePort } from "./free-port.js";
 
 /** Reconnect and enrollment backoff for tests: tens of milliseconds, not minutes. */
@@ -140,6 +142,27 @@ export async function prepareFleet(cleanups: (() => Promise<unknown>)[]): Promis
       return relay;
     },
   };
+}
+
+/**
+ * An admin's replica connected to the relay on `port` with `token`, as the dashboard will be;
+ * shut down by the clean-up it pushes onto `cleanups`.
+ */
+export function adminReplica(
+  port: number,
+  token: string,
+  cleanups: (() => Promise<unknown>)[],
+): Repo {
+  const connection = new RelayConnection(`ws://127.0.0.1:${port}/sync?token=${token}`, {
+    logger: silentLogger,
+    backoff: FAST_BACKOFF,
+  });
+  const admin = new Repo({
+    network: [connection],
+    peerId: peerIdFor({ kind: "admin", name: "alice" }, "dashboard") as PeerId,
+  });
+  cleanups.push(() => admin.shutdown());
+  return admin;
 }
 
 /** True when the agent's store in `agentDataDirectory` holds any chunk of the document. */

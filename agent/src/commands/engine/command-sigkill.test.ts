@@ -4,20 +4,11 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { PeerId } from "@automerge/automerge-repo";
-import { type AutomergeUrl, Repo } from "@automerge/automerge-repo";
-import {
-  type CommandId,
-  type DeviceDoc,
-  enqueueCommand,
-  fold,
-  peerIdFor,
-  silentLogger,
-} from "@outpost/shared-model";
+import type { AutomergeUrl } from "@automerge/automerge-repo";
+import { type CommandId, type DeviceDoc, enqueueCommand, fold } from "@outpost/shared-model";
 import { describe, expect, it } from "vitest";
 import { AgentStateStore } from "../../state/agent-state.js";
-import { RelayConnection } from "../../sync/relay-connection.js";
-import { eventually, FAST_BACKOFF, prepareFleet } from "../../testing/agent-harness.js";
+import { adminReplica, eventually, prepareFleet } from "../../testing/agent-harness.js";
 import { spawnAgent } from "../../testing/agent-process.js";
 import { cleanupsAfterEach } from "../../testing/cleanups.js";
 
@@ -46,15 +37,7 @@ describe("an agent killed while a command runs", () => {
     await first.waitForLine((l) => l.msg === "connected to the relay", "the connection");
     const state = await AgentStateStore.read(join(fleet.agentData, "data"));
 
-    const connection = new RelayConnection(
-      `ws://127.0.0.1:${fleet.port}/sync?token=${fleet.adminToken}`,
-      { logger: silentLogger, backoff: FAST_BACKOFF },
-    );
-    const admin = new Repo({
-      network: [connection],
-      peerId: peerIdFor({ kind: "admin", name: "alice" }, "dashboard") as PeerId,
-    });
-    cleanups.push(() => admin.shutdown());
+    const admin = adminReplica(fleet.port, fleet.adminToken, cleanups);
     const device = await admin.find<DeviceDoc>(state?.deviceDocUrl as AutomergeUrl);
     // Each run appends a line with its process group, so the test can count runs and clean up.
     const runs = join(fleet.agentData, "runs.txt");
