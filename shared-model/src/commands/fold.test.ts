@@ -278,6 +278,30 @@ describe("dependencies", () => {
     });
   });
 
+  it("blocking cascades in one plan, whatever order the IDs sort in", () => {
+    // cmd-10 depends on cmd-4, which depends on cmd-1; "cmd-10" sorts before "cmd-4".
+    let doc = A.change(newDeviceReplica(), (d) => {
+      enqueueCommand(d, { kind: "script.run", id: id("cmd-1") }, aliceAt(T0));
+      enqueueCommand(
+        d,
+        { kind: "script.run", id: id("cmd-4"), dependsOn: [id("cmd-1")] },
+        aliceAt(T0),
+      );
+      enqueueCommand(
+        d,
+        { kind: "script.run", id: id("cmd-10"), dependsOn: [id("cmd-4")] },
+        aliceAt(T0),
+      );
+    });
+    doc = agentApplyPlan(
+      A.change(doc, (d) => requestCancel(d, id("cmd-1"), aliceAt(T0 + 1))),
+      T0 + 2,
+    );
+    expect(stateOf(doc, id("cmd-4")).status).toBe("blocked");
+    expect(stateOf(doc, id("cmd-10"))).toMatchObject({ status: "blocked", dependency: "cmd-4" });
+    expect(planQueue(doc, T0 + 3).decisions).toEqual([]);
+  });
+
   it("a dependency not yet on this device is waited for, not treated as failed", () => {
     const doc = A.change(newDeviceReplica(), (d) =>
       enqueueCommand(

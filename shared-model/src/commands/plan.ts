@@ -81,12 +81,22 @@ export function planQueue(doc: Pick<DeviceDoc, "commands">, now: number): QueueP
   }
 
   const plan: QueuePlan = { decisions, runnable: [], waiting: [] };
+  // Blocking cascades: a command blocked in this pass blocks its own dependents, whatever order
+  // their IDs sort in (`cmd-10` sorts before `cmd-4`). Without the fixpoint the next plan would
+  // block them instead: a plan must leave nothing for the next one to decide.
+  for (let blocked = true; blocked; ) {
+    blocked = false;
+    for (const id of stillWaiting()) {
+      const dependency = dependencyVerdict(commands.get(id) as Command, states);
+      if (dependency.kind !== "dead") continue;
+      decide(id, { type: "blocked", dependency: dependency.id, reason: dependency.reason });
+      blocked = true;
+    }
+  }
   for (const id of stillWaiting()) {
     const command = commands.get(id) as Command;
     const dependency = dependencyVerdict(command, states);
-    if (dependency.kind === "dead") {
-      decide(id, { type: "blocked", dependency: dependency.id, reason: dependency.reason });
-    } else if (dependency.kind === "wait") {
+    if (dependency.kind === "wait") {
       plan.waiting.push({ id, reason: "dependencies", detail: dependency.reason });
     } else if (notBeforeOf(command, stateOf(id)) > now) {
       const at = new Date(notBeforeOf(command, stateOf(id))).toISOString();
