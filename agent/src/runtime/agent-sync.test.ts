@@ -25,6 +25,7 @@ import {
   prepareFleet,
   samplesOnRelayDisk,
   startTestAgent,
+  untilAcknowledged,
 } from "../testing/agent-harness.js";
 import { cleanupsAfterEach } from "../testing/cleanups.js";
 import { LEVEL, recordingLogger } from "../testing/recording-logger.js";
@@ -155,7 +156,7 @@ describe("the agent with a real relay", () => {
     // The moment the connection opens, sync of the day's 1,440 changes starts: cut it there.
     await eventually(() => setup.agent.link.isOnline(), "the first connection", 30_000);
     await setup.restartRelay();
-    await eventually(() => setup.agent.days.isAcknowledged(day), "the day acknowledged", 30_000);
+    await untilAcknowledged(setup.agent, [day], 30_000);
     await setup.stopAgentAndRelay();
     expect(await samplesOnRelayDisk(setup.fleet.relayData, [url])).toEqual([1_440]);
   });

@@ -11,6 +11,7 @@ import {
   prepareFleet,
   samplesOnRelayDisk,
   startTestAgent,
+  untilAcknowledged,
 } from "../testing/agent-harness.js";
 import { cleanupsAfterEach } from "../testing/cleanups.js";
 import { readReplicaStatus } from "./replica-status.js";
@@ -57,11 +58,7 @@ describe("an agent offline for three days", () => {
     // The relay comes up: the agent enrolls, syncs, and hears which heads are on the relay's disk.
     const relay = await fleet.startRelay();
     const urls = DAYS.map((day) => agent.days.urlOf(day) as string);
-    await eventually(
-      () => DAYS.every((day) => agent.days.isAcknowledged(day)),
-      "durable acknowledgements of the three closed days",
-      60_000,
-    );
+    await untilAcknowledged(agent, DAYS);
     // Retention (2 days) allows only the first day to go: it ended two days before "now".
     const onDisk = (url: string) => documentOnDisk(fleet.agentData, url);
     await eventually(async () => !(await onDisk(urls[0] as string)), "eviction of 2026-11-16");

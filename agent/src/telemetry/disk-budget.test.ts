@@ -11,6 +11,7 @@ import {
   prepareFleet,
   samplesOnRelayDisk,
   startTestAgent,
+  untilAcknowledged,
 } from "../testing/agent-harness.js";
 import { cleanupsAfterEach } from "../testing/cleanups.js";
 import { LEVEL, recordingLogger } from "../testing/recording-logger.js";
@@ -71,11 +72,7 @@ describe("the disk budget", () => {
     // them as soon as they are acknowledged, well before their 30 days of retention.
     const relay = await fleet.startRelay();
     const urls = CLOSED.map((day) => agent.days.urlOf(day) as string);
-    await eventually(
-      () => CLOSED.every((day) => agent.days.isAcknowledged(day)),
-      "acknowledgements of the downsampled days",
-      60_000,
-    );
+    await untilAcknowledged(agent, CLOSED);
     clock.release(START + 3 * DAY_MS + 3_600_000); // the next hourly budget check
     await clock.whenHeld();
     await eventually(

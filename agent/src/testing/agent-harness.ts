@@ -5,6 +5,7 @@ import { type AutomergeUrl, type PeerId, parseAutomergeUrl, Repo } from "@autome
 import { Relay } from "@outpost/relay";
 import {
   countSamples,
+  type Day,
   type Logger,
   peerIdFor,
   STANDARD_METRICS,
@@ -173,6 +174,19 @@ export async function documentOnDisk(agentDataDirectory: string, url: string): P
   );
   const { documentId } = parseAutomergeUrl(url as AutomergeUrl);
   return (await storage.loadRange([documentId])).length > 0;
+}
+
+/** Resolves once the relay has durably acknowledged the final heads of every one of `days`. */
+export function untilAcknowledged(
+  agent: Agent,
+  days: readonly Day[],
+  timeoutMs = 60_000,
+): Promise<void> {
+  return eventually(
+    () => days.every((day) => agent.days.isAcknowledged(day)),
+    `durable acknowledgements of ${days.join(", ")}`,
+    timeoutMs,
+  );
 }
 
 /** Polls `condition` every 50 ms until it holds; fails with `what` after `timeoutMs`. */
