@@ -16,6 +16,7 @@ import { realSystemInfo, type SystemInfo } from "../collectors/system-info.js";
 import { InventoryKeeper } from "../inventory/inventory-keeper.js";
 import type { SoftwareSources } from "../inventory/software.js";
 import { AgentStateStore } from "../state/agent-state.js";
+import { storageQuiet } from "../state/storage-quiet.js";
 import type { BackoffPolicy } from "../sync/backoff.js";
 import { DurableAckTracker } from "../sync/durable-ack-tracker.js";
 import { PresenceHeartbeat } from "../sync/presence-heartbeat.js";
@@ -78,6 +79,7 @@ export class Agent {
   readonly #presence: PresenceHeartbeat;
   readonly #commands: AgentCommands | undefined;
   readonly #releaseLock: () => Promise<void>;
+  readonly #storage: CrashSafeFileStorageAdapter;
   readonly #stopping = new AbortController();
   #loop: Promise<void> | undefined;
   #stopped: Promise<void> | undefined;
@@ -102,6 +104,7 @@ export class Agent {
     this.device = device;
     this.deviceId = store.state.deviceId as DeviceId;
     this.#releaseLock = parts.releaseLock;
+    this.#storage = parts.storage;
     this.link = new RelayLink({
       repo,
       relayUrl: options.relayUrl,
@@ -250,6 +253,8 @@ export class Agent {
     await this.store.flush();
     await this.repo.flush();
     await this.repo.shutdown();
+    // Nothing may write into the data folder once stop() returns (the lock says it is free).
+    await storageQuiet(this.#storage);
     await this.#releaseLock();
     this.#options.logger.info("agent stopped");
   }

@@ -1,12 +1,9 @@
-import { setTimeout as delay } from "node:timers/promises";
 import { type AutomergeUrl, parseAutomergeUrl, type Repo } from "@automerge/automerge-repo";
 import { DAY_MS, type Day, type Logger, startOfDay } from "@outpost/shared-model";
 import type { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
 import type { AgentStateStore } from "../state/agent-state.js";
+import { storageQuiet } from "../state/storage-quiet.js";
 import type { TelemetryDays } from "./telemetry-days.js";
-
-/** Longer than automerge-repo's save throttle (100 ms) with room for the write itself. */
-const SAVE_SETTLE_MS = 300;
 
 /**
  * Local eviction (DESIGN §4): a closed day document is deleted from the device only once the
@@ -82,11 +79,9 @@ export class LocalRetention {
   async deleteLocally(url: string): Promise<void> {
     const { documentId } = parseAutomergeUrl(url as AutomergeUrl);
     this.#repo.delete(documentId);
-    // automerge-repo saves sync states through a throttle that repo.delete does not cancel: one
-    // may still be writing into the document's folder. Let it land, then remove everything (and
-    // wait for it, so callers can measure the folder).
-    await delay(SAVE_SETTLE_MS);
-    await this.#storage.whenIdle();
+    // A throttled sync-state save may still write into the folder: let it land, then remove
+    // everything (and wait for that, so callers can measure the folder).
+    await storageQuiet(this.#storage);
     await this.#storage.removeRange([documentId]);
   }
 }
