@@ -1,7 +1,8 @@
 import type { DocHandle, Repo } from "@automerge/automerge-repo";
-import type { DeviceDoc, DeviceId, Logger, Sample } from "@outpost/shared-model";
+import type { AuditEntry, DeviceDoc, DeviceId, Logger, Sample } from "@outpost/shared-model";
 import { AgentGates } from "../commands/engine/agent-gates.js";
 import { CommandEngine } from "../commands/engine/command-engine.js";
+import { type LoadSource, LoadWatch } from "../commands/execution/load-watch.js";
 import { runLowPriority } from "../commands/execution/run-process.js";
 import { linuxProcesses } from "../commands/gates/critical-operations.js";
 import { LinuxLoadSource } from "../commands/gates/linux-load-source.js";
@@ -22,10 +23,16 @@ export interface AgentCommandOptions {
   scriptsFolder: string;
   /** Names of the running processes (critical-operations gate); Linux reads /proc by default. */
   processNames?: () => Promise<string[]>;
-  /** Load readings for the load gate; Linux reads /proc by default, elsewhere from samples. */
-  loadSource?: { read(): Promise<LoadReading | undefined> };
+  /**
+   * Load readings for the load gate and for the load around each run (then called once per run
+   * for a source with its own baseline); Linux reads /proc by default, elsewhere the samples feed
+   * the gate and runs have no load figures.
+   */
+  loadSource?: () => LoadSource;
   /** The device's time zone for the maintenance window; the system's by default. */
   timeZone?: string;
+  /** Commands run at once; 1 by default (config `max_concurrent_commands`). */
+  maxConcurrent?: number;
 }
 
 /**
@@ -37,7 +44,7 @@ export class AgentCommands {
   readonly #engine: CommandEngine;
   readonly #gates: AgentGates;
   readonly #load: LoadGate;
-  readonly #loadSource: { read(): Promise<LoadReading | undefined> } | undefined;
+  readonly #loadSource: LoadSource | undefined;
   readonly #device: DocHandle<DeviceDoc>;
   readonly #logger: Logger;
   readonly #isStopping: () => boolean;
@@ -53,10 +60,15 @@ export class AgentCommands {
       inventory: InventoryKeeper;
       logger: Logger;
       isStopping: () => boolean;
+      /** Appends an audit entry to the day document. */
+      audit: (entry: AuditEntry) => void;
     },
   ) {
     const { device, repo, clock, inventory } = parts;
     const onLinux = process.platform === "linux";
+    const newLoadSource =
+      commands.loadSource ??
+      (onLinux ? () => new LinuxLoadSource({ now: () => clock.now() }) : undefined);
     this.#device = device;
     this.#logger = parts.logger;
     this.#isStopping = parts.isStopping;
@@ -69,6 +81,7 @@ export class AgentCommands {
         commands.processNames ??
         (onLinux ? async () => (await linuxProcesses()).map((p) => p.name) : async () => []),
       timeZone: commands.timeZone,
+      maxConcurrent: commands.maxConcurrent,
     });
     this.#engine = new CommandEngine({
       device,
@@ -85,10 +98,10 @@ export class AgentCommands {
       }),
       gates: this.#gates.check,
       logger: parts.logger,
+      audit: parts.audit,
+      watchLoad: () => new LoadWatch(this.#load.last, newLoadSource?.()),
     });
-    this.#loadSource =
-      commands.loadSource ??
-      (onLinux ? new LinuxLoadSource({ now: () => clock.now() }) : undefined);
+    this.#loadSource = newLoadSource?.();
   }
 
   /** Settles what a previous run left running, then listens for changes to the queue. */

@@ -60,14 +60,14 @@ async function setUp(options: {
           scriptsFolder: join(fleet.agentData, "scripts"),
           processNames: async () => ["systemd", "bash"],
           // A quiet machine, whatever else the test run is doing to this one.
-          loadSource: {
+          loadSource: () => ({
             read: async () => ({
               at: clock.now(),
               cpuPercent: 3,
               memoryPercent: 20,
               diskBusyPercent: 1,
             }),
-          },
+          }),
           timeZone: "UTC",
         }
       : undefined,

@@ -182,6 +182,13 @@ export class Agent {
         inventory: this.#inventory,
         logger: logger.child({ component: "commands" }),
         isStopping: () => this.#stopping.signal.aborted,
+        audit: (entry) => {
+          // Serially with the ticks: an audit entry may open the day's document, and two
+          // openers of the same day would create two documents for it.
+          void this.#serially(() => this.days.audit(entry)).catch((error) =>
+            logger.error({ err: error }, `audit entry lost: ${(error as Error).message}`),
+          );
+        },
       });
   }
 

@@ -51,6 +51,8 @@ export class TelemetryDays {
   readonly #onOpened: DayOpened;
   readonly #loaded = new Map<Day, DocHandle<TelemetryDayDoc>>();
   #current: { day: Day; handle: DocHandle<TelemetryDayDoc> } | undefined;
+  /** Audit entries for a closed day, written with the next sample (see {@link audit}). */
+  readonly #pendingAudit: AuditEntry[] = [];
 
   constructor(options: {
     repo: Repo;
@@ -101,19 +103,34 @@ export class TelemetryDays {
       this.#current = { day, handle: await this.#openDay(day) };
     }
     const { handle } = this.#current;
+    const pendingAudit = this.#pendingAudit.splice(0);
     handle.change((doc) => {
       this.#declareNewMetrics(doc, sample);
       appendSample(doc, sample);
+      doc.audit.push(...pendingAudit);
     });
     return { day, handle };
   }
 
-  /** Appends an audit entry to the current (or `at`'s) day document. */
+  /**
+   * Appends an audit entry to the document of the day it happened. A closed day is never
+   * written again (its final heads are recorded), so an entry for one (a clock behind) goes
+   * into the open day, or, with none open, waits for the next sample's day.
+   */
   async audit(entry: AuditEntry): Promise<void> {
-    const handle =
-      this.#current?.day === dayOf(entry.at)
-        ? this.#current.handle
-        : await this.#openDay(dayOf(entry.at));
+    const day = dayOf(entry.at);
+    const closed =
+      this.#device.doc().telemetry[day]?.rollup !== undefined ||
+      (this.#current !== undefined && day < this.#current.day);
+    let handle: DocHandle<TelemetryDayDoc>;
+    if (!closed) {
+      handle = this.#current?.day === day ? this.#current.handle : await this.#openDay(day);
+    } else if (this.#current) {
+      handle = this.#current.handle;
+    } else {
+      this.#pendingAudit.push(entry);
+      return;
+    }
     handle.change((doc) => {
       doc.audit.push(entry);
     });

@@ -1,5 +1,6 @@
 import { type DocHandle, Repo } from "@automerge/automerge-repo";
 import {
+  type AuditEntry,
   type CommandId,
   createDeviceDoc,
   type DeviceDoc,
@@ -14,6 +15,7 @@ import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
 import { describe, expect, it } from "vitest";
 import { tempFolder } from "../../testing/agent-harness.js";
 import { cleanupsAfterEach } from "../../testing/cleanups.js";
+import { LoadWatch } from "../execution/load-watch.js";
 import { OPEN } from "../gates/gate-result.js";
 import { lockGate } from "../gates/locks.js";
 import { maintenanceWindowGate } from "../gates/maintenance-window.js";
@@ -38,6 +40,7 @@ async function setUp() {
     doc.policy.allowShell = true;
   });
   let now = NOON;
+  const audit: AuditEntry[] = [];
   const engine = new CommandEngine({
     device,
     repo,
@@ -67,6 +70,20 @@ async function setUp() {
         : { open: false, reason: "concurrency", detail: "one command at a time" };
     },
     logger: silentLogger,
+    audit: (entry) => audit.push(entry),
+    // The gate's last reading, then a run that loads the CPU to 70 % at its peak.
+    watchLoad: () => {
+      const during = [35, 70, 40];
+      const reading = (cpuPercent: number) => ({
+        at: now,
+        cpuPercent,
+        memoryPercent: 40,
+        diskBusyPercent: 2,
+      });
+      return new LoadWatch(reading(12), {
+        read: async () => reading(during.shift() ?? 20),
+      });
+    },
   });
   const enqueue = (input: Parameters<typeof enqueueCommand>[1]) => {
     let id: CommandId | undefined;
@@ -95,6 +112,7 @@ async function setUp() {
     settle,
     stateOf,
     factsOf,
+    audit,
     setNow: (at: number) => (now = at),
   };
 }
@@ -141,6 +159,9 @@ describe("CommandEngine", () => {
     expect(stateOf(failing)).toMatchObject({ status: "failed", outcome: { exitCode: 4 } });
     expect(stateOf(dependent).status).toBe("blocked");
     expect(factsOf(high)).toEqual(["accepted", "started", "succeeded"]);
+    expect(stateOf(high)).toMatchObject({
+      outcome: { metrics: { cpuPercentBefore: 12, cpuPercentPeak: 70, memoryPercentPeak: 40 } },
+    });
 
     // Order of starts: high (8) before low (3); after (9) only once low succeeded.
     const startedAt = (id: CommandId) =>
@@ -174,6 +195,41 @@ describe("CommandEngine", () => {
     await engine.evaluate();
     await engine.idle();
     expect(stateOf(sleeper).status).toBe("cancelled");
+  });
+
+  it("audits every fact: who asked, when, and what happened", { timeout: 20_000 }, async () => {
+    const { enqueue, engine, device, audit } = await setUp();
+    const sleeper = enqueue({ kind: "shell.run", args: { command: "sleep 30" } });
+    const unknown = enqueue({ kind: "firmware.flash", args: {} });
+    await engine.evaluate();
+    device.change((doc) => {
+      requestCancel(doc, sleeper, { by: "admin:bob", at: NOON });
+    });
+    await engine.evaluate();
+    await engine.idle();
+    const facts = (id: CommandId) =>
+      device.doc().commands[id]?.events.filter((event) => event.by.startsWith("agent:")) ?? [];
+    // One entry per fact, with the fact's own time.
+    expect(audit.map((entry) => entry.at).sort()).toEqual(
+      [...facts(sleeper), ...facts(unknown)].map((fact) => fact.at).sort(),
+    );
+    expect(audit).toContainEqual({
+      at: expect.any(Number),
+      actor: "admin:alice",
+      action: "command-started",
+      detail: `shell.run ${sleeper}: started, attempt 1`,
+    });
+    // The cancel was bob's request: the fact that answers it is audited as his.
+    expect(audit).toContainEqual(
+      expect.objectContaining({ actor: "admin:bob", action: "command-cancelled" }),
+    );
+    expect(audit).toContainEqual(
+      expect.objectContaining({
+        actor: "admin:alice",
+        action: "command-rejected",
+        detail: expect.stringContaining('unknown kind "firmware.flash"'),
+      }),
+    );
   });
 
   it("stopping the agent interrupts a running command instead of failing it", {

@@ -1,6 +1,7 @@
 import type { DocHandle, Repo } from "@automerge/automerge-repo";
 import {
   type Actor,
+  type AuditEntry,
   type CommandId,
   type CommandState,
   type DeviceDoc,
@@ -14,9 +15,11 @@ import {
   type RunnableCommand,
   recordFact,
 } from "@outpost/shared-model";
+import type { LoadWatch } from "../execution/load-watch.js";
 import { deferralFact } from "../gates/device-gates.js";
 import type { GateResult } from "../gates/gate-result.js";
 import type { CommandKind, KindContext } from "../kinds/command-kind.js";
+import { auditEntryForFact } from "./fact-audit.js";
 
 /** A command this agent is running now. */
 interface Running {
@@ -43,6 +46,10 @@ export interface CommandEngineOptions {
     running: ReadonlyMap<CommandId, Running>,
   ) => GateResult;
   logger: Logger;
+  /** Receives an audit entry for every fact recorded (the agent appends it to the day document). */
+  audit?: (entry: AuditEntry) => void;
+  /** Watches the system load around one run, for the outcome's `metrics`. */
+  watchLoad?: () => LoadWatch;
 }
 
 /**
@@ -194,9 +201,12 @@ export class CommandEngine {
       { commandId: candidate.id, kind: kind.name },
       `running ${kind.name} ${candidate.id}`,
     );
+    const load = this.#options.watchLoad?.();
     const finished = kind
       .run(candidate.command.spec.args, this.#options.kindContext(policy), running.abort.signal)
-      .then((outcome) => {
+      .then(async (run) => {
+        const metrics = await load?.finish();
+        const outcome = metrics ? { ...run, metrics: { ...run.metrics, ...metrics } } : run;
         this.#running.delete(candidate.id);
         if (this.#stopping && running.abort.signal.aborted && running.cancelledBy === undefined) {
           // The agent is stopping, not the command failing: as after a crash, minus the crash.
@@ -262,5 +272,8 @@ export class CommandEngine {
     this.#options.device.change((doc) => {
       recordFact(doc, id, fact, actor);
     });
+    const command = this.#options.device.doc().commands[id];
+    if (command && this.#options.audit)
+      this.#options.audit(auditEntryForFact(command, fact, actor.at));
   }
 }

@@ -51,6 +51,11 @@ export class LoadGate {
     }
   }
 
+  /** The latest reading, if any. */
+  get last(): LoadReading | undefined {
+    return this.#last;
+  }
+
   /** Open when calm and the last reading is recent (within two sustained periods of `at`). */
   check(at: number): GateResult {
     const t = this.#thresholds();

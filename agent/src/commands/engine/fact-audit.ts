@@ -1,0 +1,65 @@
+import type { AuditEntry, Command, FactInput, RunOutcome } from "@outpost/shared-model";
+
+/**
+ * The audit entry for a fact the agent recorded on `command` at `at` (DESIGN §2: the day
+ * document keeps the device's audit trail). `actor` is who asked: the admin whose intent the
+ * fact answers (a cancel, a retry), else the admin who enqueued the command.
+ */
+export function auditEntryForFact(command: Command, fact: FactInput, at: number): AuditEntry {
+  const answered =
+    "answers" in fact && fact.answers !== undefined
+      ? command.events.find((event) => event.id === fact.answers)
+      : undefined;
+  return {
+    at,
+    actor: answered?.by ?? command.spec.createdBy,
+    action: `command-${fact.type}`,
+    detail: `${command.spec.kind} ${command.spec.id}: ${describeFact(fact)}`,
+  };
+}
+
+/** One line on what the fact says, for a person reading the trail. */
+function describeFact(fact: FactInput): string {
+  switch (fact.type) {
+    case "accepted":
+      return "accepted";
+    case "rejected":
+      return `rejected: ${fact.reason}`;
+    case "deferred":
+      return `deferred (${fact.reason})${fact.detail ? `: ${fact.detail}` : ""}`;
+    case "started":
+      return `started, attempt ${fact.attempt}`;
+    case "succeeded":
+      return `succeeded: ${describeOutcome(fact.outcome)}`;
+    case "failed":
+      return `failed: ${describeOutcome(fact.outcome)}`;
+    case "retry-scheduled":
+      return `retry scheduled for ${new Date(fact.notBefore).toISOString()}`;
+    case "interrupted":
+      return "interrupted: the agent stopped while it ran";
+    case "cancelled":
+      return "cancelled";
+    case "superseded":
+      return `superseded by ${fact.winner} (same dedupe key)`;
+    case "blocked":
+      return `blocked by ${fact.dependency}: ${fact.reason}`;
+    case "expired":
+      return "expired before it could start";
+    case "cancel-too-late":
+      return "cancel arrived too late: the kind cannot be interrupted, so it runs to the end";
+    case "retry-declined":
+      return `retry declined: ${fact.reason}`;
+  }
+}
+
+function describeOutcome(outcome: RunOutcome): string {
+  const parts = [
+    `exit ${outcome.exitCode ?? "none"} after ${(outcome.durationMs / 1000).toFixed(1)} s`,
+  ];
+  if (outcome.error) parts.push(outcome.error);
+  const { cpuPercentBefore, cpuPercentPeak } = outcome.metrics ?? {};
+  if (cpuPercentBefore !== undefined && cpuPercentPeak !== undefined) {
+    parts.push(`CPU ${cpuPercentBefore}% before, ${cpuPercentPeak}% at peak`);
+  }
+  return parts.join("; ");
+}

@@ -1,0 +1,79 @@
+import { Repo } from "@automerge/automerge-repo";
+import {
+  type AuditEntry,
+  createDeviceDoc,
+  type DeviceDoc,
+  dayOf,
+  parseDeviceId,
+  STANDARD_METRICS,
+  silentLogger,
+} from "@outpost/shared-model";
+import { describe, expect, it } from "vitest";
+import { AgentStateStore } from "../state/agent-state.js";
+import { tempFolder } from "../testing/agent-harness.js";
+import { cleanupsAfterEach } from "../testing/cleanups.js";
+import { TelemetryDays } from "./telemetry-days.js";
+
+const cleanups = cleanupsAfterEach();
+const DAY_1 = Date.parse("2026-11-20T23:59:50Z");
+const DAY_2 = Date.parse("2026-11-21T00:00:00Z");
+
+async function setUp() {
+  const folder = await tempFolder("days");
+  cleanups.push(folder.remove);
+  const repo = new Repo({ network: [] });
+  cleanups.push(() => repo.shutdown());
+  const deviceId = parseDeviceId("laptop-1");
+  const device = repo.create<DeviceDoc>(createDeviceDoc(deviceId));
+  const store = await AgentStateStore.open(folder.path, () => ({
+    version: 1,
+    deviceId,
+    deviceDocUrl: device.url,
+    createdAt: DAY_1,
+    days: {},
+  }));
+  const options = {
+    repo,
+    device,
+    store,
+    deviceId,
+    metrics: STANDARD_METRICS,
+    intervalS: 10,
+    logger: silentLogger,
+    onOpened: () => {},
+  };
+  return { days: new TelemetryDays(options), reopen: () => new TelemetryDays(options) };
+}
+
+const entry = (at: number, action: string): AuditEntry => ({
+  at,
+  actor: "admin:alice",
+  action,
+  detail: action,
+});
+
+describe("TelemetryDays audit", () => {
+  it("writes an entry into the day it happened, and never into a closed day", async () => {
+    const { days } = await setUp();
+    await days.append({ at: DAY_1, values: { cpu: 5 } });
+    await days.audit(entry(DAY_1, "on-day-1"));
+    await days.append({ at: DAY_2, values: { cpu: 6 } }); // closes day 1
+    // A late entry stamped day 1 (a slow command, a clock behind): day 1's heads are final.
+    await days.audit(entry(DAY_1 + 1, "late-for-day-1"));
+    const day1 = await days.handle(dayOf(DAY_1));
+    const day2 = await days.handle(dayOf(DAY_2));
+    expect(day1?.doc().audit.map((e) => e.action)).toEqual(["on-day-1"]);
+    expect(day2?.doc().audit.map((e) => e.action)).toEqual(["late-for-day-1"]);
+  });
+
+  it("with no day open (just started), holds an entry for a closed day until the next sample", async () => {
+    const { days, reopen } = await setUp();
+    await days.append({ at: DAY_1, values: { cpu: 5 } });
+    await days.close(dayOf(DAY_1));
+    const restarted = reopen();
+    await restarted.audit(entry(DAY_1 + 5, "late"));
+    expect((await restarted.handle(dayOf(DAY_1)))?.doc().audit).toEqual([]);
+    const { handle } = await restarted.append({ at: DAY_2, values: { cpu: 6 } });
+    expect(handle.doc().audit.map((e) => e.action)).toEqual(["late"]);
+  });
+});
