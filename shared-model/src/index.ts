@@ -56,12 +56,14 @@ export type {
   Lifecycle,
   LoadThresholds,
   Policy,
+  PolicySettings,
   TelemetryIndexEntry,
   TimeWindow,
 } from "./documents/device-doc.js";
 export { DEVICE_DOC_SCHEMA, LIFECYCLES } from "./documents/device-doc.js";
 export type { FleetDevice, FleetDoc } from "./documents/fleet-doc.js";
 export { FLEET_DOC_SCHEMA } from "./documents/fleet-doc.js";
+export { policyChanges, updatePolicy, validatePolicy } from "./documents/policy.js";
 export type {
   AuditEntry,
   HourBucket,

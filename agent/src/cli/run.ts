@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { makeLogger } from "@outpost/shared-model";
 import { ConfigFileError } from "@outpost/shared-model/config";
 import { ALL_COLLECTORS } from "../collectors/all.js";
@@ -39,7 +38,8 @@ export async function runAgent(config: AgentConfig): Promise<number> {
       commands: {
         kinds: ALL_KINDS,
         system: realSystemControl,
-        scriptsFolder: join(config.dataDirectory, "scripts"),
+        scriptsFolder: config.scriptsDirectory,
+        maxConcurrent: config.maxConcurrentCommands,
       },
     });
   } catch (error) {

@@ -37,6 +37,8 @@ describe("agent config file", () => {
       retainDays: 2,
       diskBudgetBytes: 256 * 1024 * 1024,
       logLevel: "info",
+      maxConcurrentCommands: 1,
+      scriptsDirectory: "/var/lib/outpost-agent/scripts",
     });
   });
 
@@ -50,6 +52,8 @@ describe("agent config file", () => {
       retainDays: 2,
       diskBudgetBytes: 256 * 1024 * 1024,
       logLevel: "info",
+      maxConcurrentCommands: 1,
+      scriptsDirectory: join(directory, "state", "scripts"),
     });
   });
 
@@ -91,6 +95,11 @@ describe("agent config file", () => {
       "disk_budget_mib: Invalid input: expected number, received string",
     ],
     ["an unknown log level", `${MINIMAL}log_level = "loud"\n`, "log_level: Invalid option"],
+    [
+      "no room for a single command",
+      `${MINIMAL}max_concurrent_commands = 0\n`,
+      "max_concurrent_commands: Too small: expected number to be >=1",
+    ],
   ];
   it.each(mistakes)(
     "names the file, the key and what was expected for %s",

@@ -10,6 +10,8 @@ export const AGENT_DEFAULTS = Object.freeze({
   sampleIntervalSeconds: 10,
   retainDays: 2,
   diskBudgetMib: 256,
+  maxConcurrentCommands: 1,
+  scripts: "scripts",
   logLevel: "info" as (typeof LOG_LEVELS)[number],
 });
 
@@ -37,6 +39,8 @@ export const agentFileConfigSchema = z.strictObject({
   retain_days: z.number().int().min(0).max(3_650).optional(),
   disk_budget_mib: z.number().int().min(16).max(1_048_576).optional(),
   log_level: z.enum(LOG_LEVELS).optional(),
+  max_concurrent_commands: z.number().int().min(1).max(16).optional(),
+  scripts: z.string().min(1, "expected a folder").optional(),
   // Names are checked against the plugins by the entry point (the config never imports them).
   collectors: z
     .array(z.string().regex(/^[a-z][a-z0-9-]*$/, "expected a collector name"))
@@ -63,6 +67,10 @@ export interface AgentConfig {
   /** Most the data folder may hold before old unacknowledged days are downsampled. */
   diskBudgetBytes: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Commands that may run at once on this device. */
+  maxConcurrentCommands: number;
+  /** Absolute; `script.run` runs only scripts from here (relative: to the data folder). */
+  scriptsDirectory: string;
   /** Collector names to run; `undefined` runs all of them. */
   collectors: string[] | undefined;
 }
@@ -75,15 +83,18 @@ export interface AgentConfig {
 export async function loadAgentConfig(path: string): Promise<AgentConfig> {
   const absolute = resolve(path);
   const file = await loadTomlConfig(absolute, agentFileConfigSchema);
+  const dataDirectory = resolve(dirname(absolute), file.data);
   return {
     path: absolute,
     relayUrl: file.relay_url.replace(/\/$/, ""),
     enrollmentSecret: file.enrollment_secret,
-    dataDirectory: resolve(dirname(absolute), file.data),
+    dataDirectory,
     sampleIntervalSeconds: file.sample_interval_seconds ?? AGENT_DEFAULTS.sampleIntervalSeconds,
     retainDays: file.retain_days ?? AGENT_DEFAULTS.retainDays,
     diskBudgetBytes: (file.disk_budget_mib ?? AGENT_DEFAULTS.diskBudgetMib) * 1024 * 1024,
     logLevel: file.log_level ?? AGENT_DEFAULTS.logLevel,
+    maxConcurrentCommands: file.max_concurrent_commands ?? AGENT_DEFAULTS.maxConcurrentCommands,
+    scriptsDirectory: resolve(dataDirectory, file.scripts ?? AGENT_DEFAULTS.scripts),
     collectors: file.collectors,
   };
 }

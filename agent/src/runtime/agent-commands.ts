@@ -1,5 +1,12 @@
 import type { DocHandle, Repo } from "@automerge/automerge-repo";
-import type { AuditEntry, DeviceDoc, DeviceId, Logger, Sample } from "@outpost/shared-model";
+import type {
+  AuditEntry,
+  DeviceDoc,
+  DeviceId,
+  Logger,
+  Policy,
+  Sample,
+} from "@outpost/shared-model";
 import { AgentGates } from "../commands/engine/agent-gates.js";
 import { CommandEngine } from "../commands/engine/command-engine.js";
 import { type LoadSource, LoadWatch } from "../commands/execution/load-watch.js";
@@ -62,6 +69,8 @@ export class AgentCommands {
       isStopping: () => boolean;
       /** Appends an audit entry to the day document. */
       audit: (entry: AuditEntry) => void;
+      /** The device policy in force (validated; see DevicePolicy). */
+      policy: () => Readonly<Policy>;
     },
   ) {
     const { device, repo, clock, inventory } = parts;
@@ -72,9 +81,10 @@ export class AgentCommands {
     this.#device = device;
     this.#logger = parts.logger;
     this.#isStopping = parts.isStopping;
-    this.#load = new LoadGate(() => device.doc().policy.load);
+    this.#load = new LoadGate(() => parts.policy().load);
     this.#gates = new AgentGates({
       device,
+      policy: parts.policy,
       load: this.#load,
       now: () => clock.now(),
       processNames:
@@ -89,6 +99,7 @@ export class AgentCommands {
       kinds: commands.kinds,
       actor: `agent:${parts.deviceId}`,
       now: () => clock.now(),
+      policy: parts.policy,
       kindContext: (policy) => ({
         policy,
         scriptsFolder: commands.scriptsFolder,

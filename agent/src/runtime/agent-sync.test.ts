@@ -14,6 +14,7 @@ import {
   fold,
   isPresenceMessage,
   type PresenceMessage,
+  updatePolicy,
 } from "@outpost/shared-model";
 import { describe, expect, it } from "vitest";
 import { ALL_KINDS } from "../commands/kinds/all.js";
@@ -101,8 +102,8 @@ describe("the agent with a real relay", () => {
     const device = await admin.find<DeviceDoc>(setup.agent.device.url);
     let id: CommandId | undefined;
     device.change((doc) => {
-      doc.policy.allowShell = true;
-      doc.policy.load.sustainedS = 0;
+      const alice = { by: "admin:alice", at: Date.now() };
+      updatePolicy(doc, { allowShell: true, load: { ...doc.policy.load, sustainedS: 0 } }, alice);
       id = enqueueCommand(
         doc,
         { kind: "shell.run", args: { command: "echo hello from $(uname -s)" } },

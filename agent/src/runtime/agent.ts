@@ -3,6 +3,7 @@ import { hostname as osHostname } from "node:os";
 import { join } from "node:path";
 import { type AutomergeUrl, type DocHandle, type PeerId, Repo } from "@automerge/automerge-repo";
 import {
+  type AuditEntry,
   createDeviceDoc,
   type DeviceDoc,
   type DeviceId,
@@ -29,6 +30,7 @@ import { type AgentCommandOptions, AgentCommands } from "./agent-commands.js";
 import { type Clock, systemClock } from "./clock.js";
 import { lockDataFolder } from "./data-lock.js";
 import { newDeviceId } from "./device-identity.js";
+import { DevicePolicy } from "./device-policy.js";
 
 /** Folder of the Automerge documents inside the data folder. */
 export const DOCUMENTS_FOLDER = "documents";
@@ -42,7 +44,9 @@ export interface AgentOptions {
   dataDirectory: string;
   relayUrl: string;
   enrollmentSecret: string | undefined;
+  /** Sampling interval until an admin sets one in the device policy. */
   sampleIntervalS: number;
+  /** Local retention until an admin sets one in the device policy. */
   retainDays: number;
   diskBudgetBytes: number;
   logger: Logger;
@@ -70,6 +74,8 @@ export class Agent {
   readonly days: TelemetryDays;
   readonly link: RelayLink;
   readonly store: AgentStateStore;
+  /** The device policy in force (admins edit it; the config file seeds it). */
+  readonly policy: DevicePolicy;
   readonly #options: AgentOptions;
   readonly #clock: Clock;
   readonly #sampler: Sampler;
@@ -85,6 +91,8 @@ export class Agent {
   #stopped: Promise<void> | undefined;
   #exclusive: Promise<unknown> = Promise.resolve();
   #housekeptAt = Number.NEGATIVE_INFINITY;
+  /** Aborted to cut the sampling loop's sleep short: stopping, or a new interval. */
+  #wake = new AbortController();
 
   private constructor(parts: {
     options: AgentOptions;
@@ -125,13 +133,31 @@ export class Agent {
       logger,
     });
     acks.watch(device, { kind: "device" });
+    const audit = (entry: AuditEntry) => {
+      // Serially with the ticks: an audit entry may open the day's document, and two openers
+      // of the same day would create two documents for it.
+      void this.#serially(() => this.days.audit(entry)).catch((error) =>
+        logger.error({ err: error }, `audit entry lost: ${(error as Error).message}`),
+      );
+    };
+    this.policy = new DevicePolicy({
+      device,
+      actor: `agent:${this.deviceId}`,
+      now: () => clock.now(),
+      audit,
+      logger,
+    });
+    this.policy.onChange((changed) => {
+      if (changed.includes("samplingIntervalS")) this.#wake.abort();
+    });
+    const policy = () => this.policy.current;
     this.days = new TelemetryDays({
       repo,
       device,
       store,
       deviceId: this.deviceId,
       metrics: metricsOf(options.collectors),
-      intervalS: options.sampleIntervalS,
+      intervalS: () => policy().samplingIntervalS,
       logger,
       onOpened: (day, handle) => acks.watch(handle, { kind: "day", day }),
     });
@@ -140,7 +166,7 @@ export class Agent {
       store,
       repo,
       storage: parts.storage,
-      retainDays: options.retainDays,
+      retainDays: () => policy().retainDays,
       logger,
     });
     this.#budget = new DiskBudget({
@@ -163,7 +189,7 @@ export class Agent {
     this.#sampler = new Sampler(
       options.collectors,
       { system, connectivity: this.link, now: () => clock.now() },
-      { intervalS: options.sampleIntervalS, logger },
+      { intervalS: () => policy().samplingIntervalS, logger },
     );
     this.#inventory = new InventoryKeeper(device, { system, software: options.software, logger });
     this.#presence = new PresenceHeartbeat(device, this.deviceId, {
@@ -182,13 +208,8 @@ export class Agent {
         inventory: this.#inventory,
         logger: logger.child({ component: "commands" }),
         isStopping: () => this.#stopping.signal.aborted,
-        audit: (entry) => {
-          // Serially with the ticks: an audit entry may open the day's document, and two
-          // openers of the same day would create two documents for it.
-          void this.#serially(() => this.days.audit(entry)).catch((error) =>
-            logger.error({ err: error }, `audit entry lost: ${(error as Error).message}`),
-          );
-        },
+        audit,
+        policy,
       });
   }
 
@@ -252,6 +273,7 @@ export class Agent {
 
   async #stop(): Promise<void> {
     this.#stopping.abort();
+    this.#wake.abort();
     await this.#loop;
     await this.#commands?.stop();
     this.#presence.stop();
@@ -273,6 +295,10 @@ export class Agent {
       { deviceId: this.deviceId, deviceDocUrl: this.device.url },
       `agent ${this.deviceId} starting; data in ${this.#options.dataDirectory}`,
     );
+    this.policy.start({
+      samplingIntervalS: this.#options.sampleIntervalS,
+      retainDays: this.#options.retainDays,
+    });
     await this.days.resume(now);
     await this.#retention.evictExpired(now);
     await this.#inventory.refreshIfDue(now);
@@ -283,18 +309,30 @@ export class Agent {
   }
 
   async #run(): Promise<void> {
-    const intervalMs = this.#options.sampleIntervalS * 1000;
     const signal = this.#stopping.signal;
+    let intervalMs = this.policy.current.samplingIntervalS * 1000;
     // Ticks fall on multiples of the interval, so hour buckets line up across restarts.
     let next = Math.ceil(this.#clock.now() / intervalMs) * intervalMs;
     let lastFailure: string | undefined;
+    let lastTickAt = Number.NEGATIVE_INFINITY;
     while (!signal.aborted) {
       try {
-        await this.#clock.sleep(next - this.#clock.now(), signal);
+        await this.#clock.sleep(next - this.#clock.now(), this.#wake.signal);
       } catch {
-        break; // stopping
+        if (signal.aborted) break; // stopping
+        // The policy changed the interval: the next tick falls on a multiple of the new one,
+        // after the last tick taken.
+        this.#wake = new AbortController();
+        const changedMs = this.policy.current.samplingIntervalS * 1000;
+        if (changedMs !== intervalMs) {
+          intervalMs = changedMs;
+          next = Math.ceil(this.#clock.now() / intervalMs) * intervalMs;
+          if (next <= lastTickAt) next += intervalMs;
+        }
+        continue;
       }
       const at = next;
+      lastTickAt = at;
       try {
         await this.#serially(() => this.#tick(at));
         lastFailure = undefined;

@@ -15,7 +15,7 @@ export class LocalRetention {
   readonly #store: AgentStateStore;
   readonly #repo: Repo;
   readonly #storage: CrashSafeFileStorageAdapter;
-  readonly #retainDays: number;
+  readonly #retainDays: () => number;
   readonly #logger: Logger;
 
   constructor(options: {
@@ -23,7 +23,8 @@ export class LocalRetention {
     store: AgentStateStore;
     repo: Repo;
     storage: CrashSafeFileStorageAdapter;
-    retainDays: number;
+    /** Days after its end a synced day stays (the policy in force). */
+    retainDays: () => number;
     logger: Logger;
   }) {
     this.#days = options.days;
@@ -45,7 +46,7 @@ export class LocalRetention {
   /** Deletes every acknowledged day whose retention has run out; returns them. */
   async evictExpired(now: number): Promise<Day[]> {
     const expired = this.acknowledgedOnDisk().filter(
-      (day) => now >= startOfDay(day) + DAY_MS + this.#retainDays * DAY_MS,
+      (day) => now >= startOfDay(day) + DAY_MS + this.#retainDays() * DAY_MS,
     );
     for (const day of expired) await this.evict(day, now, "retention");
     return expired;

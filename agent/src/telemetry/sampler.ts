@@ -19,13 +19,13 @@ interface Running {
  */
 export class Sampler {
   readonly #running: Running[];
-  readonly #intervalMs: number;
+  readonly #intervalS: () => number;
   readonly #logger: Logger;
 
   constructor(
     collectors: readonly Collector[],
     context: CollectorContext,
-    options: { intervalS: number; logger: Logger },
+    options: { intervalS: number | (() => number); logger: Logger },
   ) {
     this.#running = collectors.map((collector) => ({
       collector,
@@ -33,14 +33,16 @@ export class Sampler {
       lastRunAt: Number.NEGATIVE_INFINITY,
       lastError: undefined,
     }));
-    this.#intervalMs = options.intervalS * 1000;
+    const { intervalS } = options;
+    this.#intervalS = typeof intervalS === "function" ? intervalS : () => intervalS;
     this.#logger = options.logger;
   }
 
   /** Collects one sample stamped `at`. */
   async sample(at: number): Promise<Sample> {
+    const halfTickMs = this.#intervalS() * 500;
     const due = this.#running.filter(
-      (r) => at - r.lastRunAt >= r.collector.defaults.intervalS * 1000 - this.#intervalMs / 2,
+      (r) => at - r.lastRunAt >= r.collector.defaults.intervalS * 1000 - halfTickMs,
     );
     const readings = await Promise.all(due.map((r) => this.#collect(r, at)));
     return { at, values: Object.assign({}, ...readings) };

@@ -38,7 +38,7 @@ async function setUp() {
     store,
     deviceId,
     metrics: STANDARD_METRICS,
-    intervalS: 10,
+    intervalS: () => 10,
     logger: silentLogger,
     onOpened: () => {},
   };

@@ -46,7 +46,7 @@ export class TelemetryDays {
   readonly #store: AgentStateStore;
   readonly #deviceId: DeviceId;
   readonly #metrics: Readonly<Record<string, MetricDescriptor>>;
-  readonly #intervalS: number;
+  readonly #intervalS: () => number;
   readonly #logger: Logger;
   readonly #onOpened: DayOpened;
   readonly #loaded = new Map<Day, DocHandle<TelemetryDayDoc>>();
@@ -60,7 +60,8 @@ export class TelemetryDays {
     store: AgentStateStore;
     deviceId: DeviceId;
     metrics: Readonly<Record<string, MetricDescriptor>>;
-    intervalS: number;
+    /** The sampling interval in force, recorded in each new day's document. */
+    intervalS: () => number;
     logger: Logger;
     onOpened: DayOpened;
   }) {
@@ -233,7 +234,7 @@ export class TelemetryDays {
     const existing = await this.handle(day);
     if (existing) return existing;
     const handle = this.#repo.create<TelemetryDayDoc>(
-      createTelemetryDayDoc(this.#deviceId, day, this.#intervalS, this.#metrics),
+      createTelemetryDayDoc(this.#deviceId, day, this.#intervalS(), this.#metrics),
     );
     this.#device.change((device) => {
       device.telemetry[day] = { url: handle.url, samples: 0 };

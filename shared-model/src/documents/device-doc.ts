@@ -49,7 +49,14 @@ export interface Policy {
   allowShell: boolean;
   /** Days a closed, relay-acknowledged day document stays on the device. */
   retainDays: number;
+  /** Who last edited the policy (`admin:<name>`, or `agent:<id>` seeding it from its config). */
+  updatedBy?: string;
+  /** When, by the editor's clock (epoch ms). */
+  updatedAt?: number;
 }
+
+/** The policy's settings, without the record of who edited them. */
+export type PolicySettings = Omit<Policy, "updatedBy" | "updatedAt">;
 
 /** Inventory as collected by the agent; replaced only when something differs. */
 export interface Inventory {

@@ -23,8 +23,10 @@ export function fieldsWithDefaults<T extends object>(
   const result = structuredClone(defaults);
   for (const key of Object.keys(shape) as (keyof T & string)[]) {
     const parsed = parseOrProblems(shape[key], source[key], `${path}.${key}`);
-    if (parsed.ok) result[key] = parsed.value;
-    else problems.push(...parsed.problems);
+    // An optional field that is absent stays absent (Automerge refuses `undefined` values).
+    if (parsed.ok) {
+      if (parsed.value !== undefined) result[key] = parsed.value;
+    } else problems.push(...parsed.problems);
   }
   return result;
 }

@@ -1,5 +1,5 @@
 import type { DocHandle } from "@automerge/automerge-repo";
-import type { CommandId, DeviceDoc, RunnableCommand } from "@outpost/shared-model";
+import type { CommandId, DeviceDoc, Policy, RunnableCommand } from "@outpost/shared-model";
 import {
   compilePatterns,
   criticalOperationsGate,
@@ -19,6 +19,7 @@ import type { CommandKind } from "../kinds/command-kind.js";
  */
 export class AgentGates {
   readonly #device: DocHandle<DeviceDoc>;
+  readonly #policy: () => Readonly<Policy>;
   readonly #load: LoadGate;
   readonly #now: () => number;
   readonly #timeZone: string;
@@ -28,6 +29,8 @@ export class AgentGates {
 
   constructor(options: {
     device: DocHandle<DeviceDoc>;
+    /** The policy in force, validated. */
+    policy: () => Readonly<Policy>;
     load: LoadGate;
     now: () => number;
     processNames: () => Promise<string[]>;
@@ -35,6 +38,7 @@ export class AgentGates {
     maxConcurrent?: number;
   }) {
     this.#device = options.device;
+    this.#policy = options.policy;
     this.#load = options.load;
     this.#now = options.now;
     this.#processNames = options.processNames;
@@ -53,7 +57,7 @@ export class AgentGates {
     kind: CommandKind,
     running: ReadonlyMap<CommandId, unknown>,
   ): GateResult => {
-    const policy = this.#device.doc().policy;
+    const policy = this.#policy();
     const matchers = compilePatterns([
       ...(DEFAULT_CRITICAL_PATTERNS[process.platform] ?? []),
       ...policy.criticalProcessPatterns,

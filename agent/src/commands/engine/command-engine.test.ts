@@ -49,6 +49,7 @@ async function setUp() {
     // Every reading a millisecond later, so the facts' times give the order things happened in.
     now: () => (now += 1),
     random: () => 0.5,
+    policy: () => device.doc().policy,
     kindContext: (policy) => fakeKindContext({ policy }),
     gates: (candidate, kind, running) => {
       const window = maintenanceWindowGate({

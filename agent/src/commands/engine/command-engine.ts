@@ -38,7 +38,9 @@ export interface CommandEngineOptions {
   actor: string;
   now: () => number;
   random?: () => number;
-  kindContext: (policy: Policy) => KindContext;
+  /** The device policy in force, validated. */
+  policy: () => Readonly<Policy>;
+  kindContext: (policy: Readonly<Policy>) => KindContext;
   /** The device gates for a candidate (window, load, critical operations, locks, concurrency). */
   gates: (
     candidate: RunnableCommand,
@@ -146,7 +148,7 @@ export class CommandEngine {
     for (const decision of planQueue(device.doc(), now()).decisions) {
       this.#record(decision.commandId, decision.fact);
     }
-    const policy = device.doc().policy;
+    const policy = this.#options.policy();
     // Planned again: the recorded decisions (a cancel, a supersession) change who may run.
     for (const candidate of planQueue(device.doc(), now()).runnable) {
       if (this.#running.has(candidate.id)) continue;
@@ -180,7 +182,11 @@ export class CommandEngine {
     }
   }
 
-  async #start(candidate: RunnableCommand, kind: CommandKind, policy: Policy): Promise<void> {
+  async #start(
+    candidate: RunnableCommand,
+    kind: CommandKind,
+    policy: Readonly<Policy>,
+  ): Promise<void> {
     const { device, repo } = this.#options;
     // Known as ours before `started` exists, so no evaluation takes it for a dead process's.
     const running: Running = { kind, abort: new AbortController() };
