@@ -56,6 +56,8 @@ export class AgentCommands {
   readonly #logger: Logger;
   readonly #isStopping: () => boolean;
   #replanTimer: NodeJS.Timeout | undefined;
+  /** Ticks observed so far; see {@link evaluate}. */
+  #observed = 0;
 
   constructor(
     commands: AgentCommandOptions,
@@ -131,6 +133,7 @@ export class AgentCommands {
 
   /** Feeds the load gate: /proc on Linux (or the injected source), else the sample's values. */
   async observe(sample: Sample): Promise<void> {
+    this.#observed += 1;
     const reading = this.#loadSource
       ? await this.#loadSource.read().catch(() => undefined)
       : readingFromSample(sample, this.#device.doc().inventory?.hardware.memoryMiB);
@@ -140,6 +143,10 @@ export class AgentCommands {
   /** Re-plans the queue; never throws (a failure is logged and the next tick tries again). */
   async evaluate(): Promise<void> {
     if (this.#isStopping()) return;
+    // Just started, the load gate has no reading yet (/proc needs two ticks for a rate): every
+    // waiting command would be deferred "for the load" at each start-up, only to move on a
+    // second later. Wait for a reading, or two ticks without one (then the deferral is real).
+    if (this.#load.last === undefined && this.#observed < 2) return;
     try {
       await this.#gates.refresh();
       await this.#engine.evaluate();

@@ -146,13 +146,15 @@ export async function prepareFleet(cleanups: (() => Promise<unknown>)[]): Promis
 }
 
 /**
- * An admin's replica connected to the relay on `port` with `token`, as the dashboard will be;
+ * Admin `name`'s replica connected to the relay on `port` with `token`, as the dashboard will
+ * be (in memory; it keeps its documents while the relay is away and reconnects when it is back);
  * shut down by the clean-up it pushes onto `cleanups`.
  */
 export function adminReplica(
   port: number,
   token: string,
   cleanups: (() => Promise<unknown>)[],
+  name = "alice",
 ): Repo {
   const connection = new RelayConnection(`ws://127.0.0.1:${port}/sync?token=${token}`, {
     logger: silentLogger,
@@ -160,7 +162,7 @@ export function adminReplica(
   });
   const admin = new Repo({
     network: [connection],
-    peerId: peerIdFor({ kind: "admin", name: "alice" }, "dashboard") as PeerId,
+    peerId: peerIdFor({ kind: "admin", name }, "dashboard") as PeerId,
   });
   cleanups.push(() => admin.shutdown());
   return admin;
