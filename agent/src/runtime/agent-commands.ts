@@ -1,6 +1,7 @@
 import type { DocHandle, Repo } from "@automerge/automerge-repo";
 import type {
   AuditEntry,
+  CommandId,
   DeviceDoc,
   DeviceId,
   Logger,
@@ -9,13 +10,19 @@ import type {
 } from "@outpost/shared-model";
 import { AgentGates } from "../commands/engine/agent-gates.js";
 import { CommandEngine } from "../commands/engine/command-engine.js";
+import { processStartTime, stopLeftoverGroup } from "../commands/execution/leftover-processes.js";
 import { type LoadSource, LoadWatch } from "../commands/execution/load-watch.js";
-import { runLowPriority } from "../commands/execution/run-process.js";
+import {
+  type ProcessRun,
+  type RunOptions,
+  runLowPriority,
+} from "../commands/execution/run-process.js";
 import { linuxProcesses } from "../commands/gates/critical-operations.js";
 import { LinuxLoadSource } from "../commands/gates/linux-load-source.js";
 import { LoadGate, type LoadReading } from "../commands/gates/load-gate.js";
 import type { CommandKind, SystemControl } from "../commands/kinds/command-kind.js";
 import type { InventoryKeeper } from "../inventory/inventory-keeper.js";
+import type { AgentStateStore } from "../state/agent-state.js";
 import type { Clock } from "./clock.js";
 
 /** How soon after a DeviceDoc change (an admin's merge, or our own fact) the queue is re-planned. */
@@ -55,6 +62,7 @@ export class AgentCommands {
   readonly #device: DocHandle<DeviceDoc>;
   readonly #logger: Logger;
   readonly #isStopping: () => boolean;
+  readonly #store: AgentStateStore;
   #replanTimer: NodeJS.Timeout | undefined;
   /** Ticks observed so far; see {@link evaluate}. */
   #observed = 0;
@@ -67,6 +75,8 @@ export class AgentCommands {
       clock: Clock;
       deviceId: DeviceId;
       inventory: InventoryKeeper;
+      /** Where the process groups of running commands are recorded. */
+      store: AgentStateStore;
       logger: Logger;
       isStopping: () => boolean;
       /** Appends an audit entry to the day document. */
@@ -83,6 +93,7 @@ export class AgentCommands {
     this.#device = device;
     this.#logger = parts.logger;
     this.#isStopping = parts.isStopping;
+    this.#store = parts.store;
     this.#load = new LoadGate(() => parts.policy().load);
     this.#gates = new AgentGates({
       device,
@@ -102,11 +113,11 @@ export class AgentCommands {
       actor: `agent:${parts.deviceId}`,
       now: () => clock.now(),
       policy: parts.policy,
-      kindContext: (policy) => ({
+      kindContext: (policy, commandId) => ({
         policy,
         scriptsFolder: commands.scriptsFolder,
         system: commands.system,
-        runProcess: runLowPriority,
+        runProcess: (file, args, options) => this.#runTracked(commandId, file, args, options),
         refreshInventory: () => inventory.refresh(clock.now()),
       }),
       gates: this.#gates.check,
@@ -117,8 +128,12 @@ export class AgentCommands {
     this.#loadSource = newLoadSource?.();
   }
 
-  /** Settles what a previous run left running, then listens for changes to the queue. */
-  start(): void {
+  /**
+   * Settles what a previous run left running (stops the process groups a killed agent left
+   * behind, records their commands `interrupted`), then listens for changes to the queue.
+   */
+  async start(): Promise<void> {
+    await this.#stopLeftovers();
     this.#engine.recoverInterrupted();
     this.#device.on("change", () => {
       if (this.#replanTimer !== undefined) return;
@@ -153,6 +168,66 @@ export class AgentCommands {
     } catch (error) {
       this.#logger.error({ err: error }, `command evaluation failed: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * Runs a command's process at low priority, with its process group recorded (and flushed) in
+   * the agent's state while it runs, so that an agent killed meanwhile can stop it on restart.
+   */
+  async #runTracked(
+    commandId: CommandId,
+    file: string,
+    args: readonly string[],
+    options: RunOptions,
+  ): Promise<ProcessRun> {
+    let recorded: Promise<number> | undefined;
+    const run = await runLowPriority(file, args, {
+      ...options,
+      onSpawn: (pid) => {
+        recorded = this.#recordProcess(commandId, pid);
+      },
+    });
+    if (recorded !== undefined) {
+      // After the record is written, or a fast command would leave its entry behind.
+      const pid = await recorded;
+      this.#store.update((state) => {
+        const processes = state.commandProcesses;
+        if (processes?.[commandId]?.pid === pid) delete processes[commandId];
+      });
+    }
+    return run;
+  }
+
+  /** Records `pid` as `commandId`'s process group, durably; resolves with `pid`. */
+  async #recordProcess(commandId: CommandId, pid: number): Promise<number> {
+    const startTime = await processStartTime(pid);
+    this.#store.update((state) => {
+      state.commandProcesses = {
+        ...state.commandProcesses,
+        [commandId]: startTime === undefined ? { pid } : { pid, startTime },
+      };
+    });
+    await this.#store.flush().catch((error) => {
+      this.#logger.warn({ err: error }, `could not record the process of ${commandId}`);
+    });
+    return pid;
+  }
+
+  async #stopLeftovers(): Promise<void> {
+    const leftovers = Object.entries(this.#store.state.commandProcesses ?? {});
+    for (const [commandId, recorded] of leftovers) {
+      if (await stopLeftoverGroup(recorded)) {
+        this.#logger.warn(
+          { commandId, pid: recorded.pid },
+          `stopped process group ${recorded.pid} of command ${commandId}, left running by an agent that was killed`,
+        );
+      }
+    }
+    if (leftovers.length === 0) return;
+    this.#store.update((state) => {
+      delete state.commandProcesses;
+    });
+    await this.#store.flush();
   }
 
   /** Interrupts what runs (recorded as `interrupted`) and waits for the records. */

@@ -206,6 +206,7 @@ export class Agent {
         clock,
         deviceId: this.deviceId,
         inventory: this.#inventory,
+        store,
         logger: logger.child({ component: "commands" }),
         isStopping: () => this.#stopping.signal.aborted,
         audit,
@@ -304,7 +305,7 @@ export class Agent {
     await this.#inventory.refreshIfDue(now);
     this.link.start();
     this.#presence.start();
-    this.#commands?.start();
+    await this.#commands?.start();
     this.#loop = this.#run();
   }
 

@@ -28,6 +28,11 @@ const dayStateSchema = z.strictObject({
   downsampledFrom: z.array(z.string()).optional(),
 });
 
+const recordedProcessSchema = z.strictObject({
+  pid: z.number().int().positive(),
+  startTime: z.string().optional(),
+});
+
 const stateSchema = z.strictObject({
   version: z.literal(1),
   deviceId: z.string().refine(isDeviceId, { message: "expected a device ID" }),
@@ -38,6 +43,8 @@ const stateSchema = z.strictObject({
     z.string().refine(isDay, { message: "expected a day YYYY-MM-DD" }),
     dayStateSchema,
   ),
+  /** Process groups of the commands running now, by command ID: a killed agent's leftovers. */
+  commandProcesses: z.record(z.string(), recordedProcessSchema).optional(),
 });
 
 /** What the agent keeps about itself and its day documents across restarts. */

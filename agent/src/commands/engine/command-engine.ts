@@ -40,7 +40,8 @@ export interface CommandEngineOptions {
   random?: () => number;
   /** The device policy in force, validated. */
   policy: () => Readonly<Policy>;
-  kindContext: (policy: Readonly<Policy>) => KindContext;
+  /** What a kind may use, for one command (so the processes it spawns can be tracked). */
+  kindContext: (policy: Readonly<Policy>, commandId: CommandId) => KindContext;
   /** The device gates for a candidate (window, load, critical operations, locks, concurrency). */
   gates: (
     candidate: RunnableCommand,
@@ -164,7 +165,7 @@ export class CommandEngine {
       if (candidate.state.status === "pending") {
         const problem = await kind.validate(
           candidate.command.spec.args,
-          this.#options.kindContext(policy),
+          this.#options.kindContext(policy, candidate.id),
         );
         this.#record(
           candidate.id,
@@ -209,7 +210,11 @@ export class CommandEngine {
     );
     const load = this.#options.watchLoad?.();
     const finished = kind
-      .run(candidate.command.spec.args, this.#options.kindContext(policy), running.abort.signal)
+      .run(
+        candidate.command.spec.args,
+        this.#options.kindContext(policy, candidate.id),
+        running.abort.signal,
+      )
       .then(async (run) => {
         const metrics = await load?.finish();
         const outcome = metrics ? { ...run, metrics: { ...run.metrics, ...metrics } } : run;

@@ -1,6 +1,7 @@
 /**
- * SIGKILL during a running command (issue 5): the restarted agent records `interrupted`, and a
- * command of a kind that is not idempotent is never run a second time.
+ * SIGKILL during a running command (issue 5): the restarted agent stops the command's leftover
+ * process group, records `interrupted`, and a command of a kind that is not idempotent is never
+ * run a second time.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -105,6 +106,22 @@ describe("an agent killed while a command runs", () => {
       "started",
       "interrupted",
     ]);
-    expect((await readFile(runs, "utf8")).trim().split("\n")).toHaveLength(1);
+    const pgids = (await readFile(runs, "utf8")).trim().split("\n");
+    expect(pgids).toHaveLength(1);
+    // The killed agent's command did not live on: the restart stopped its process group.
+    const groupAlive = () => {
+      try {
+        process.kill(-Number(pgids[0]), 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(groupAlive()).toBe(false);
+    expect(second.lines.map((l) => l.msg)).toContainEqual(
+      expect.stringMatching(
+        /^stopped process group \d+ of command .*left running by an agent that was killed$/,
+      ),
+    );
   });
 });

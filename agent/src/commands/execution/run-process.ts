@@ -30,6 +30,8 @@ export interface RunOptions {
   /** Added to the sanitized environment (PATH, LANG, HOME only). */
   env?: Record<string, string>;
   outputLimitBytes?: number;
+  /** Called with the child's PID (its process group's ID on Unix) once it is spawned. */
+  onSpawn?: (pid: number) => void;
 }
 
 /**
@@ -69,6 +71,7 @@ export function runLowPriority(
         // already gone
       }
     }
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     child.stdout?.on("data", (chunk: Buffer) => stdout.push(chunk));
     child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
     const stopTree = (why: string) => {
