@@ -25,11 +25,10 @@ import {
   adminReplica,
   eventually,
   prepareFleet,
+  quietMachineCommands,
   startTestAgent,
 } from "../testing/agent-harness.js";
 import { cleanupsAfterEach } from "../testing/cleanups.js";
-import { ALL_KINDS } from "./kinds/all.js";
-import { FakeSystem } from "./kinds/testing/kind-contract.js";
 
 const cleanups = cleanupsAfterEach();
 const alice = (): Actor => ({ by: "admin:alice", at: Date.now() });
@@ -60,21 +59,7 @@ describe("the command queue, offline everywhere, through a real relay", () => {
         relayUrl: fleet.relayUrl,
         enrollmentSecret: fleet.enrollmentSecret,
         sampleIntervalS: 1,
-        commands: {
-          kinds: ALL_KINDS,
-          system: new FakeSystem(),
-          scriptsFolder: join(fleet.agentData, "scripts"),
-          processNames: async () => ["systemd", "bash"],
-          // A quiet machine, whatever else the test run is doing to this one.
-          loadSource: () => ({
-            read: async () => ({
-              at: Date.now(),
-              cpuPercent: 3,
-              memoryPercent: 20,
-              diskBusyPercent: 1,
-            }),
-          }),
-        },
+        commands: quietMachineCommands(join(fleet.agentData, "scripts")),
       });
 
     // The device enrolls and its document reaches the relay; then it goes offline.

@@ -17,13 +17,12 @@ import {
   updatePolicy,
 } from "@outpost/shared-model";
 import { describe, expect, it } from "vitest";
-import { ALL_KINDS } from "../commands/kinds/all.js";
-import { FakeSystem } from "../commands/kinds/testing/kind-contract.js";
 import { enrollDevice } from "../enrollment/enroll.js";
 import {
   adminReplica,
   eventually,
   prepareFleet,
+  quietMachineCommands,
   samplesOnRelayDisk,
   startTestAgent,
   untilAcknowledged,
@@ -55,22 +54,7 @@ async function setUp(options: {
     logger,
     presenceIntervalMs: options.presenceIntervalMs,
     commands: options.commands
-      ? {
-          kinds: ALL_KINDS,
-          system: new FakeSystem(),
-          scriptsFolder: join(fleet.agentData, "scripts"),
-          processNames: async () => ["systemd", "bash"],
-          // A quiet machine, whatever else the test run is doing to this one.
-          loadSource: () => ({
-            read: async () => ({
-              at: clock.now(),
-              cpuPercent: 3,
-              memoryPercent: 20,
-              diskBusyPercent: 1,
-            }),
-          }),
-          timeZone: "UTC",
-        }
+      ? quietMachineCommands(join(fleet.agentData, "scripts"), () => clock.now())
       : undefined,
   });
   cleanups.push(() => agent.stop());

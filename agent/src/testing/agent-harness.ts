@@ -15,7 +15,14 @@ import {
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
 import type { Collector } from "../collectors/collector.js";
 import { fixtureSystem } from "../collectors/testing/fixture-context.js";
-import { Agent, type AgentOptions, DOCUMENTS_FOLDER } from "../runtime/agent.js";
+import { ALL_KINDS } from "../commands/kinds/all.js";
+import { FakeSystem } from "../commands/kinds/testing/kind-contract.js";
+import {
+  Agent,
+  type AgentCommandOptions,
+  type AgentOptions,
+  DOCUMENTS_FOLDER,
+} from "../runtime/agent.js";
 import { RelayConnection } from "../sync/relay-connection.js";
 import { freePort } from "./free-port.js";
 
@@ -39,6 +46,26 @@ export const clockCollector: Collector = {
     collect: async () => ({ cpu: Math.floor((now() % 86_400_000) / 60_000) / 14.4 }),
   }),
 };
+
+/**
+ * The command engine of a test agent on a machine that looks quiet whatever else the test run
+ * does to this one: every kind, a fake system facade, a calm load, no critical process.
+ */
+export function quietMachineCommands(
+  scriptsFolder: string,
+  now: () => number = Date.now,
+): AgentCommandOptions {
+  return {
+    kinds: ALL_KINDS,
+    system: new FakeSystem(),
+    scriptsFolder,
+    processNames: async () => ["systemd", "bash"],
+    loadSource: () => ({
+      read: async () => ({ at: now(), cpuPercent: 3, memoryPercent: 20, diskBusyPercent: 1 }),
+    }),
+    timeZone: "UTC",
+  };
+}
 
 /** A fresh temp folder, removed by the returned function. */
 export async function tempFolder(

@@ -12,6 +12,7 @@ import { AgentStateStore } from "../../state/agent-state.js";
 import { adminReplica, eventually, prepareFleet } from "../../testing/agent-harness.js";
 import { spawnAgent } from "../../testing/agent-process.js";
 import { cleanupsAfterEach } from "../../testing/cleanups.js";
+import { groupExists } from "../execution/leftover-processes.js";
 
 const cleanups = cleanupsAfterEach();
 
@@ -109,15 +110,7 @@ describe("an agent killed while a command runs", () => {
     const pgids = (await readFile(runs, "utf8")).trim().split("\n");
     expect(pgids).toHaveLength(1);
     // The killed agent's command did not live on: the restart stopped its process group.
-    const groupAlive = () => {
-      try {
-        process.kill(-Number(pgids[0]), 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    expect(groupAlive()).toBe(false);
+    expect(groupExists(Number(pgids[0]))).toBe(false);
     expect(second.lines.map((l) => l.msg)).toContainEqual(
       expect.stringMatching(
         /^stopped process group \d+ of command .*left running by an agent that was killed$/,

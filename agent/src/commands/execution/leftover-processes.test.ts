@@ -4,18 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempFolder } from "../../testing/agent-harness.js";
 import { cleanupsAfterEach } from "../../testing/cleanups.js";
-import { processStartTime, stopLeftoverGroup } from "./leftover-processes.js";
+import { groupExists, processStartTime, stopLeftoverGroup } from "./leftover-processes.js";
 
 const cleanups = cleanupsAfterEach();
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A command's process group as the agent spawns it: its own group, a child inside it. */
 async function spawnGroup(): Promise<number> {
@@ -50,13 +41,13 @@ describe.runIf(process.platform === "linux")("stopLeftoverGroup", () => {
     const startTime = await processStartTime(pid);
     expect(startTime).toMatch(/^\d+$/);
     expect(await stopLeftoverGroup({ pid, startTime })).toBe(true);
-    expect(alive(pid)).toBe(false);
+    expect(groupExists(pid)).toBe(false);
   });
 
   it("leaves a process alone whose start time differs (its PID was reused)", async () => {
     const pid = await spawnGroup();
     expect(await stopLeftoverGroup({ pid, startTime: "1" })).toBe(false);
     expect(await stopLeftoverGroup({ pid })).toBe(false);
-    expect(alive(pid)).toBe(true);
+    expect(groupExists(pid)).toBe(true);
   });
 });

@@ -56,7 +56,8 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function groupExists(pid: number): boolean {
+/** True while any process of the group `pid` exists (Unix). */
+export function groupExists(pid: number): boolean {
   try {
     process.kill(-pid, 0);
     return true;
