@@ -172,7 +172,8 @@ export class AgentCommands {
 
   /**
    * Runs a command's process at low priority, with its process group recorded (and flushed) in
-   * the agent's state while it runs, so that an agent killed meanwhile can stop it on restart.
+   * the agent's state before the command starts and while it runs, so that an agent killed at any
+   * moment can stop it on restart.
    */
   async #runTracked(
     commandId: CommandId,
@@ -183,8 +184,10 @@ export class AgentCommands {
     let recorded: Promise<number> | undefined;
     const run = await runLowPriority(file, args, {
       ...options,
-      onSpawn: (pid) => {
+      // The command is held until its group is on disk (see RunOptions.onSpawn).
+      onSpawn: async (pid) => {
         recorded = this.#recordProcess(commandId, pid);
+        await recorded;
       },
     });
     if (recorded !== undefined) {

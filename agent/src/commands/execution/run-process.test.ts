@@ -1,7 +1,10 @@
-import { readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { HeadTail } from "./head-tail.js";
-import { runLowPriority } from "./run-process.js";
+import { NOT_RELEASED_EXIT_CODE, runLowPriority } from "./run-process.js";
 
 const sh = (script: string, options: Partial<Parameters<typeof runLowPriority>[2]> = {}) =>
   runLowPriority("/bin/sh", ["-c", script], { timeoutMs: 10_000, ...options });
@@ -24,8 +27,11 @@ describe("runLowPriority", () => {
     expect(run.error).toBeUndefined();
   });
 
-  it("runs at nice 10 and idle I/O priority", async () => {
-    const run = await sh("cat /proc/self/stat; /usr/bin/ionice -p $$");
+  it.each([
+    ["started at once", {}],
+    ["held until released", { onSpawn: () => {} }],
+  ])("runs at nice 10 and idle I/O priority (%s)", async (_, options) => {
+    const run = await sh("cat /proc/self/stat; /usr/bin/ionice -p $$", options);
     const [stat, ionice] = run.stdout.trim().split("\n");
     const fields = (stat ?? "").slice((stat ?? "").lastIndexOf(")") + 2).split(" ");
     expect(Number(fields[16])).toBe(10); // field 19 of /proc/<pid>/stat: nice
@@ -67,6 +73,47 @@ describe("runLowPriority", () => {
     expect(run.stdout.startsWith("a".repeat(1024))).toBe(true);
     expect(run.stdout).toContain(`[${100_005 - 2048} bytes omitted]`);
     expect(run.stdout.endsWith("\nEND\n")).toBe(true);
+  });
+
+  it("holds the command until onSpawn has settled, in the group onSpawn was given", async () => {
+    let releasedAt = 0;
+    const run = await sh("date +%s%3N; echo $$", {
+      onSpawn: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        releasedAt = Date.now();
+      },
+    });
+    const [startedAt] = run.stdout.trim().split("\n");
+    expect(run.exitCode).toBe(0);
+    expect(Number(startedAt)).toBeGreaterThanOrEqual(releasedAt);
+  });
+
+  it("runs the command as the process group onSpawn was given", async () => {
+    let spawned = 0;
+    const run = await sh("echo $$; cut -d' ' -f5 /proc/$$/stat", {
+      onSpawn: (pid) => {
+        spawned = pid;
+      },
+    });
+    const [pid, pgid] = run.stdout.trim().split("\n").map((line) => Number(line.trim()));
+    expect(pid).toBe(spawned);
+    expect(pgid).toBe(spawned);
+  });
+
+  it("never runs the command when onSpawn rejects", async () => {
+    const folder = await mkdtemp(join(tmpdir(), "outpost-held-"));
+    const marker = join(folder, "ran");
+    const run = await sh(`touch ${marker}`, {
+      onSpawn: async () => {
+        throw new Error("the state file is not writable");
+      },
+    });
+    expect(run).toMatchObject({
+      exitCode: NOT_RELEASED_EXIT_CODE,
+      error: "not started: the state file is not writable",
+    });
+    expect(existsSync(marker)).toBe(false);
+    await rm(folder, { recursive: true });
   });
 
   it("reports a program that does not exist as a failed run, not a crash", async () => {

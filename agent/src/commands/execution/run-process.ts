@@ -30,9 +30,28 @@ export interface RunOptions {
   /** Added to the sanitized environment (PATH, LANG, HOME only). */
   env?: Record<string, string>;
   outputLimitBytes?: number;
-  /** Called with the child's PID (its process group's ID on Unix) once it is spawned. */
-  onSpawn?: (pid: number) => void;
+  /**
+   * Called with the child's PID (its process group's ID on Unix) once it is spawned. On Unix the
+   * command itself is held until the returned promise settles: the agent records the group
+   * durably first, so a crash can never leave a running command it does not know of. If the
+   * promise rejects, the command is not run.
+   */
+  onSpawn?: (pid: number) => Promise<void> | void;
 }
+
+/**
+ * Exit code of a held start that was never released (the agent refused it, or died holding it):
+ * the command did not run. 125 is what `env` and `nice` use for "could not run the command".
+ */
+export const NOT_RELEASED_EXIT_CODE = 125;
+
+/**
+ * Holds a command until the agent writes a line on its stdin, then becomes it (`exec`, same PID
+ * and process group). End of input without the line (the agent refused, or was killed before it
+ * recorded the group) exits without running anything. The command's stdin is then at its end,
+ * as with "ignore".
+ */
+const HOLD_SCRIPT = `read -r release || exit ${NOT_RELEASED_EXIT_CODE}; exec "$@"`;
 
 /**
  * Runs `file args` without disturbing the person at the device: at low priority (`nice -n 10`
@@ -45,7 +64,11 @@ export function runLowPriority(
   args: readonly string[],
   options: RunOptions,
 ): Promise<ProcessRun> {
-  const [command, commandArgs] = lowPriorityInvocation(file, args);
+  const held = options.onSpawn !== undefined && process.platform !== "win32";
+  const [niceCommand, niceArgs] = lowPriorityInvocation(file, args);
+  const [command, commandArgs]: [string, string[]] = held
+    ? ["/bin/sh", ["-c", HOLD_SCRIPT, "outpost-held", niceCommand, ...niceArgs]]
+    : [niceCommand, niceArgs];
   const limit = options.outputLimitBytes ?? OUTPUT_LIMIT_BYTES;
   const stdout = new HeadTail(limit);
   const stderr = new HeadTail(limit);
@@ -61,7 +84,7 @@ export function runLowPriority(
         ...options.env,
       },
       detached: process.platform !== "win32",
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [held ? "pipe" : "ignore", "pipe", "pipe"],
       windowsHide: true,
     });
     if (process.platform === "win32" && child.pid !== undefined) {
@@ -71,7 +94,22 @@ export function runLowPriority(
         // already gone
       }
     }
-    if (child.pid !== undefined) options.onSpawn?.(child.pid);
+    if (child.pid !== undefined && options.onSpawn) {
+      const release = (go: boolean) => {
+        // The holding shell may be gone already (killed by a cancel or timeout): nothing to do.
+        child.stdin?.on("error", () => {});
+        child.stdin?.end(go ? "go\n" : undefined);
+      };
+      Promise.resolve()
+        .then(() => options.onSpawn?.(child.pid as number))
+        .then(
+          () => release(true),
+          (refusal: unknown) => {
+            error ??= `not started: ${refusal instanceof Error ? refusal.message : String(refusal)}`;
+            release(false);
+          },
+        );
+    }
     child.stdout?.on("data", (chunk: Buffer) => stdout.push(chunk));
     child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
     const stopTree = (why: string) => {
