@@ -19,6 +19,7 @@ export type {
 } from "./commands/events.js";
 export { DEFERRAL_REASONS, INTENT_TYPES, isIntent } from "./commands/events.js";
 export { fold } from "./commands/fold.js";
+export { FoldCache } from "./commands/fold-cache.js";
 export type { Actor, EnqueueInput } from "./commands/mutators.js";
 export {
   addNote,
@@ -30,7 +31,12 @@ export {
   setPriority,
   UnknownCommand,
 } from "./commands/mutators.js";
-export type { QueueDecision, QueuePlan, RunnableCommand } from "./commands/plan.js";
+export type {
+  PlanOptions,
+  QueueDecision,
+  QueuePlan,
+  RunnableCommand,
+} from "./commands/plan.js";
 export { nextRunnable, planQueue } from "./commands/plan.js";
 export { nextAutomaticAttemptAt, retryDelayMs } from "./commands/retry.js";
 export type {

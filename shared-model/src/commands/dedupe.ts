@@ -1,6 +1,5 @@
 import type { CommandId } from "../ids/ids.js";
-import type { CommandSpec } from "./spec.js";
-import type { CommandState } from "./state.js";
+import type { QueueEntries } from "./queue-entries.js";
 
 /** Members that ended without running never win: a later twin may still do the work. */
 const OUT_OF_CONTENTION = new Set(["cancelled", "rejected", "expired", "superseded", "blocked"]);
@@ -10,16 +9,11 @@ const OUT_OF_CONTENTION = new Set(["cancelled", "rejected", "expired", "supersed
  * stands, since the work is done or under way; otherwise the smallest (createdAt, id) wins, so
  * admins who enqueued the same operation while offline converge on one run.
  */
-export function dedupeWinners(
-  ids: readonly CommandId[],
-  specs: ReadonlyMap<CommandId, CommandSpec>,
-  states: ReadonlyMap<CommandId, CommandState>,
-): Map<string, CommandId> {
+export function dedupeWinners(entries: QueueEntries): Map<string, CommandId> {
   const best = new Map<string, { id: CommandId; started: boolean; createdAt: number }>();
-  for (const id of ids) {
-    const spec = specs.get(id);
-    const state = states.get(id);
-    if (spec?.dedupeKey === undefined || state === undefined) continue;
+  for (const { id, command, state } of entries.values()) {
+    const spec = command.spec;
+    if (spec.dedupeKey === undefined) continue;
     if (OUT_OF_CONTENTION.has(state.status)) continue;
     const candidate = { id, started: state.attempts > 0, createdAt: spec.createdAt };
     const current = best.get(spec.dedupeKey);

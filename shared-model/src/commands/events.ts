@@ -87,10 +87,11 @@ export type CommandEvent = Intent | Fact;
 
 /** Intent types, for telling intents from facts at run time. */
 export const INTENT_TYPES = ["cancel-requested", "retry-requested", "note"] as const;
+const INTENT_TYPE_SET: ReadonlySet<string> = new Set(INTENT_TYPES);
 
 /** True for an admin intent, false for an agent fact. */
 export function isIntent(event: CommandEvent): event is Intent {
-  return (INTENT_TYPES as readonly string[]).includes(event.type);
+  return INTENT_TYPE_SET.has(event.type);
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { CommandEvent, Fact } from "./events.js";
+import { append } from "../util/append.js";
+import type { CommandEvent, Fact, Intent } from "./events.js";
 import { isIntent } from "./events.js";
 import type { CommandSpec } from "./spec.js";
 import type { CommandPhase, CommandState, CommandStatus, IntentStatus } from "./state.js";
@@ -18,26 +19,29 @@ const RETRYABLE: ReadonlySet<CommandStatus> = new Set(["failed", "interrupted", 
  * and changes nothing, so any sequence of events folds without throwing.
  */
 export function fold(spec: CommandSpec, events: readonly CommandEvent[]): CommandState {
-  let phase: CommandPhase = { status: "pending" };
+  let phase: CommandPhase = PENDING;
   let attempts = 0;
   let attemptsSinceManualRetry = 0;
-  const requests: IntentStatus[] = [];
-  const notes: CommandState["notes"] = [];
-  const anomalies: CommandState["anomalies"] = [];
-  const answers = new Map<string, Fact>();
+  // Allocated only when needed: the agent folds every command of a 10,000-command queue on each
+  // plan, and most commands have no intents and no anomalies.
+  let requests: IntentStatus[] | undefined;
+  let notes: Intent[] | undefined;
+  let anomalies: { fact: Fact; status: CommandStatus }[] | undefined;
+  let answers: Map<string, Fact> | undefined;
 
   for (const event of events) {
     if (isIntent(event)) {
-      if (event.type === "note") notes.push(event);
-      else requests.push({ intent: event });
+      if (event.type === "note") notes = append(notes, event);
+      else requests = append(requests, { intent: event });
       continue;
     }
-    if ("answers" in event && event.answers !== undefined && !answers.has(event.answers)) {
-      answers.set(event.answers, event);
+    if ("answers" in event && event.answers !== undefined) {
+      answers ??= new Map();
+      if (!answers.has(event.answers)) answers.set(event.answers, event);
     }
     const next = applyFact(phase, event);
     if (next === undefined) {
-      anomalies.push({ fact: event, status: phase.status });
+      anomalies = append(anomalies, { fact: event, status: phase.status });
       continue;
     }
     if (event.type === "started") {
@@ -50,21 +54,26 @@ export function fold(spec: CommandSpec, events: readonly CommandEvent[]): Comman
     phase = next;
   }
 
-  for (const request of requests) {
-    const answer = answers.get(request.intent.id);
+  for (const request of requests ?? []) {
+    const answer = answers?.get(request.intent.id);
     if (answer) request.answer = answer;
   }
   const automaticAttemptsLeft = Math.max(0, spec.retry.maxAttempts - attemptsSinceManualRetry);
-  return {
-    ...phase,
+  // Object.assign, not a spread followed by more keys: V8 (Node 20) takes a slow path for that
+  // literal, about 8 µs a call, which made folding a 10,000-command queue cost 80 ms.
+  return Object.assign({}, phase, {
     attempts,
     attemptsSinceManualRetry,
     automaticAttemptsLeft,
-    requests,
-    notes,
-    anomalies,
-  };
+    requests: requests ?? NONE,
+    notes: notes ?? NONE,
+    anomalies: anomalies ?? NONE,
+  });
 }
+
+const PENDING: CommandPhase = Object.freeze({ status: "pending" });
+/** The shared empty list of a state with no requests, notes or anomalies. */
+const NONE: readonly never[] = Object.freeze([]);
 
 /** The phase after one fact, or `undefined` when the fact does not apply in `phase`. */
 function applyFact(phase: CommandPhase, fact: Fact): CommandPhase | undefined {

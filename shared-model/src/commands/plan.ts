@@ -3,9 +3,12 @@ import type { CommandId } from "../ids/ids.js";
 import { compareCodeUnits } from "../util/compare-code-units.js";
 import type { Command } from "./command.js";
 import { dedupeWinners } from "./dedupe.js";
-import { findDependencyCycles } from "./dependency-cycles.js";
+import { dependencyVerdict, noteDependencyWatchers } from "./dependencies.js";
+import { describeCycle, findDependencyCycles } from "./dependency-cycles.js";
 import type { Fact, FactInput } from "./events.js";
 import { fold } from "./fold.js";
+import type { FoldCache } from "./fold-cache.js";
+import type { QueueEntry } from "./queue-entries.js";
 import type { CommandState } from "./state.js";
 import { isTerminal, isWaiting } from "./state.js";
 
@@ -28,90 +31,130 @@ export interface QueuePlan {
   runnable: RunnableCommand[];
   /** Waiting commands held back by the queue itself, with the gate that holds them. */
   waiting: { id: CommandId; reason: "not-before" | "dependencies"; detail: string }[];
+  /**
+   * Until when (epoch ms, exclusive) this plan holds for the same document: the first moment a
+   * `notBefore`, retry time or `expiresAt` passes. A plan with decisions holds only for `now`,
+   * since recording them changes the document. So an agent ticking over an unchanged queue can
+   * reuse its plan instead of planning 10,000 commands again.
+   */
+  stableUntil: number;
 }
 
 /** Statuses in which an admin's retry request schedules a new attempt now. */
 const RETRYABLE_ON_REQUEST = new Set(["failed", "interrupted", "blocked", "retry-wait"]);
 
-/** Statuses that end a dependency without success: its dependents can never run. */
-const DEAD_ENDS = new Set(["failed", "interrupted", "cancelled", "rejected", "blocked", "expired"]);
+/** How a plan gets each command's state; the default folds it afresh. */
+export interface PlanOptions {
+  /**
+   * The state of one command as its events stand. Pass {@link FoldCache.stateOf} to reuse the
+   * states of commands that have not changed since the last plan.
+   */
+  stateOf?: (command: Command) => CommandState;
+}
 
 /**
  * Plans the queue at `now`: the pure part of the agent's scheduling (DESIGN §3), before device gates
  * (window, load, critical operations, locks). It answers open intents, rejects dependency cycles,
  * supersedes dedupe losers, expires, blocks dependents of dead ends, and orders the rest by
  * priority (highest first), then age (`createdAt`, then `id`, so every replica agrees).
+ * Linear in the number of commands and dependencies.
  */
-export function planQueue(doc: Pick<DeviceDoc, "commands">, now: number): QueuePlan {
+export function planQueue(
+  doc: Pick<DeviceDoc, "commands">,
+  now: number,
+  options: PlanOptions = {},
+): QueuePlan {
+  const stateOf = options.stateOf ?? foldCommand;
   // Key order of an Automerge map differs between replicas; decisions must not.
   const ids = (Object.keys(doc.commands) as CommandId[]).sort(compareCodeUnits);
-  const commands = new Map(ids.map((id) => [id, doc.commands[id] as Command] as const));
-  const specs = new Map(ids.map((id) => [id, (commands.get(id) as Command).spec] as const));
-  const states = new Map(ids.map((id) => [id, foldCommand(commands.get(id) as Command)] as const));
+  const entries = new Map<CommandId, QueueEntry>();
+  for (const id of ids) {
+    const command = doc.commands[id] as Command;
+    entries.set(id, { id, command, state: stateOf(command) });
+  }
   const decisions: QueueDecision[] = [];
   // Each decision is folded in at once, so later steps see the state the agent will record.
   const plannedFacts = new Map<CommandId, Fact[]>();
-  const decide = (commandId: CommandId, fact: FactInput) => {
-    decisions.push({ commandId, fact });
-    const command = commands.get(commandId) as Command;
-    const planned = { ...fact, id: `planned-${decisions.length}`, at: now, by: "planner" } as Fact;
-    const facts = [...(plannedFacts.get(commandId) ?? []), planned];
-    plannedFacts.set(commandId, facts);
-    states.set(commandId, fold(command.spec, [...command.events, ...facts]));
+  const decide = (entry: QueueEntry, fact: FactInput) => {
+    decisions.push({ commandId: entry.id, fact });
+    const planned = Object.assign({}, fact, {
+      id: `planned-${decisions.length}`,
+      at: now,
+      by: "planner",
+    }) as Fact;
+    const facts = [...(plannedFacts.get(entry.id) ?? []), planned];
+    plannedFacts.set(entry.id, facts);
+    entry.state = fold(entry.command.spec, [...entry.command.events, ...facts]);
   };
-  const stateOf = (id: CommandId) => states.get(id) as CommandState;
-  const stillWaiting = () => ids.filter((id) => isWaiting(stateOf(id)));
+  const stillWaiting = () => [...entries.values()].filter((entry) => isWaiting(entry.state));
 
-  for (const id of ids) answerIntents(id, stateOf, now, decide);
+  for (const entry of entries.values()) answerIntents(entry, now, decide);
 
-  for (const [id, cycle] of findDependencyCycles(stillWaiting(), specs)) {
-    decide(id, { type: "rejected", reason: `dependency cycle: ${cycle.join(" → ")}` });
+  for (const [id, cycle] of findDependencyCycles(entries)) {
+    decide(entries.get(id) as QueueEntry, {
+      type: "rejected",
+      reason: `dependency cycle: ${describeCycle(cycle)}`,
+    });
   }
 
-  const winners = dedupeWinners(ids, specs, states);
-  for (const id of stillWaiting()) {
-    const key = specs.get(id)?.dedupeKey;
-    const winner = key === undefined ? undefined : winners.get(key);
-    if (winner !== undefined && winner !== id) decide(id, { type: "superseded", winner });
+  const winners = dedupeWinners(entries);
+  for (const entry of stillWaiting()) {
+    const { dedupeKey, expiresAt } = entry.command.spec;
+    const winner = dedupeKey === undefined ? undefined : winners.get(dedupeKey);
+    if (winner !== undefined && winner !== entry.id) decide(entry, { type: "superseded", winner });
+    else if (expiresAt !== undefined && expiresAt <= now) decide(entry, { type: "expired" });
   }
 
-  for (const id of stillWaiting()) {
-    const expiresAt = specs.get(id)?.expiresAt;
-    if (expiresAt !== undefined && expiresAt <= now) decide(id, { type: "expired" });
+  // Blocking cascades: a command blocked here blocks its own dependents, whatever order their
+  // IDs sort in (`cmd-10` sorts before `cmd-4`), or the next plan would block them instead: a
+  // plan must leave nothing for the next one to decide. A worklist keeps this linear (a pass
+  // per level of a long chain was quadratic); a command's last verdict is its final one, since
+  // any change to its dependencies puts it back on the list.
+  const toCheck = stillWaiting();
+  let watchersNoted = false;
+  for (let index = 0; index < toCheck.length; index += 1) {
+    const entry = toCheck[index] as QueueEntry;
+    if (!isWaiting(entry.state)) continue;
+    const dependency = dependencyVerdict(entry.command, entries);
+    entry.verdict = dependency;
+    if (dependency.kind !== "dead") continue;
+    decide(entry, { type: "blocked", dependency: dependency.id, reason: dependency.reason });
+    if (!watchersNoted) noteDependencyWatchers(toCheck, entries);
+    watchersNoted = true;
+    for (const watcher of entry.watchers ?? []) toCheck.push(watcher);
   }
 
-  const plan: QueuePlan = { decisions, runnable: [], waiting: [] };
-  // Blocking cascades: a command blocked in this pass blocks its own dependents, whatever order
-  // their IDs sort in (`cmd-10` sorts before `cmd-4`). Without the fixpoint the next plan would
-  // block them instead: a plan must leave nothing for the next one to decide.
-  for (let blocked = true; blocked; ) {
-    blocked = false;
-    for (const id of stillWaiting()) {
-      const dependency = dependencyVerdict(commands.get(id) as Command, states);
-      if (dependency.kind !== "dead") continue;
-      decide(id, { type: "blocked", dependency: dependency.id, reason: dependency.reason });
-      blocked = true;
-    }
-  }
-  for (const id of stillWaiting()) {
-    const command = commands.get(id) as Command;
-    const dependency = dependencyVerdict(command, states);
-    if (dependency.kind === "wait") {
+  const plan: QueuePlan = { decisions, runnable: [], waiting: [], stableUntil: Infinity };
+  for (const entry of stillWaiting()) {
+    const { id, command, state, verdict: dependency } = entry;
+    const notBefore = notBeforeOf(command, state);
+    const expiresAt = command.spec.expiresAt ?? Infinity;
+    plan.stableUntil = Math.min(
+      plan.stableUntil,
+      notBefore > now ? notBefore : Infinity,
+      expiresAt,
+    );
+    if (dependency?.kind === "wait") {
       plan.waiting.push({ id, reason: "dependencies", detail: dependency.reason });
-    } else if (notBeforeOf(command, stateOf(id)) > now) {
-      const at = new Date(notBeforeOf(command, stateOf(id))).toISOString();
+    } else if (notBefore > now) {
+      const at = new Date(notBefore).toISOString();
       plan.waiting.push({ id, reason: "not-before", detail: `not before ${at}` });
     } else {
-      plan.runnable.push({ id, command, state: stateOf(id) });
+      plan.runnable.push({ id, command, state });
     }
   }
-  plan.runnable.sort(byPriorityThenAge);
+  plan.runnable = byPriorityThenAge(plan.runnable);
+  if (decisions.length > 0) plan.stableUntil = now;
   return plan;
 }
 
 /** The agent's queue order at `now`: {@link planQueue}'s runnable commands. */
-export function nextRunnable(doc: Pick<DeviceDoc, "commands">, now: number): RunnableCommand[] {
-  return planQueue(doc, now).runnable;
+export function nextRunnable(
+  doc: Pick<DeviceDoc, "commands">,
+  now: number,
+  options: PlanOptions = {},
+): RunnableCommand[] {
+  return planQueue(doc, now, options).runnable;
 }
 
 function foldCommand(command: Command): CommandState {
@@ -120,25 +163,24 @@ function foldCommand(command: Command): CommandState {
 
 /** Answers each open cancel or retry request according to the state it meets, in log order. */
 function answerIntents(
-  id: CommandId,
-  stateOf: (id: CommandId) => CommandState,
+  entry: QueueEntry,
   now: number,
-  decide: (id: CommandId, fact: FactInput) => void,
+  decide: (entry: QueueEntry, fact: FactInput) => void,
 ): void {
-  for (const request of stateOf(id).requests) {
+  for (const request of entry.state.requests) {
     if (request.answer !== undefined) continue;
-    const state = stateOf(id);
+    const state = entry.state;
     const answers = request.intent.id;
     if (request.intent.type === "cancel-requested") {
       // A running command is the agent's call (only interruptible kinds can be stopped).
       if (state.status === "running") continue;
       if (isWaiting(state) || state.status === "cancelled")
-        decide(id, { type: "cancelled", answers });
-      else decide(id, { type: "cancel-too-late", answers });
+        decide(entry, { type: "cancelled", answers });
+      else decide(entry, { type: "cancel-too-late", answers });
     } else if (RETRYABLE_ON_REQUEST.has(state.status)) {
-      decide(id, { type: "retry-scheduled", notBefore: now, answers });
+      decide(entry, { type: "retry-scheduled", notBefore: now, answers });
     } else {
-      decide(id, { type: "retry-declined", answers, reason: declineReason(state) });
+      decide(entry, { type: "retry-declined", answers, reason: declineReason(state) });
     }
   }
 }
@@ -149,58 +191,28 @@ function declineReason(state: CommandState): string {
   return "the command has not run yet";
 }
 
-type DependencyVerdict =
-  | { kind: "ready" }
-  | { kind: "wait"; reason: string }
-  | { kind: "dead"; id: CommandId; reason: string };
-
-/** Whether every dependency (a superseded one stands for its replacement) has succeeded. */
-function dependencyVerdict(
-  command: Command,
-  states: ReadonlyMap<CommandId, CommandState>,
-): DependencyVerdict {
-  const pending: string[] = [];
-  for (const dependencyId of command.spec.dependsOn) {
-    const state = followSupersession(dependencyId, states);
-    if (state === undefined) {
-      pending.push(`${dependencyId} (not on this device yet)`);
-    } else if (DEAD_ENDS.has(state.status)) {
-      return {
-        kind: "dead",
-        id: dependencyId,
-        reason: `dependency ${dependencyId} ${state.status}`,
-      };
-    } else if (state.status !== "succeeded") {
-      pending.push(`${dependencyId} (${state.status})`);
-    }
-  }
-  return pending.length === 0
-    ? { kind: "ready" }
-    : { kind: "wait", reason: `waiting for ${pending.join(", ")}` };
-}
-
-/** The state of the command that finally stands for `id` (bounded: supersession chains are short). */
-function followSupersession(
-  id: CommandId,
-  states: ReadonlyMap<CommandId, CommandState>,
-): CommandState | undefined {
-  let state = states.get(id);
-  for (let hops = 0; state?.status === "superseded" && hops < states.size; hops += 1) {
-    state = states.get(state.winner);
-  }
-  return state;
-}
-
 /** The later of the spec's `notBefore` and a scheduled retry's time. */
 function notBeforeOf(command: Command, state: CommandState): number {
   const retryAt = state.status === "retry-wait" ? state.notBefore : 0;
   return Math.max(command.spec.notBefore ?? 0, retryAt);
 }
 
-function byPriorityThenAge(a: RunnableCommand, b: RunnableCommand): number {
-  return (
-    b.command.priority.value - a.command.priority.value ||
-    a.command.spec.createdAt - b.command.spec.createdAt ||
-    compareCodeUnits(a.id, b.id)
-  );
+/**
+ * Sorted highest priority first, then oldest, then by ID. The keys are read once per command
+ * (a comparator reading them from the document's objects cost as much as the rest of the plan).
+ */
+function byPriorityThenAge(runnable: RunnableCommand[]): RunnableCommand[] {
+  return runnable
+    .map((candidate) => ({
+      candidate,
+      priority: candidate.command.priority.value,
+      createdAt: candidate.command.spec.createdAt,
+    }))
+    .sort(
+      (a, b) =>
+        b.priority - a.priority ||
+        a.createdAt - b.createdAt ||
+        compareCodeUnits(a.candidate.id, b.candidate.id),
+    )
+    .map(({ candidate }) => candidate);
 }

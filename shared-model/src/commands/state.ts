@@ -38,10 +38,10 @@ export type CommandState = CommandPhase & {
   /** Attempts the agent may still start on its own schedule (`retry.maxAttempts` minus the above). */
   automaticAttemptsLeft: number;
   /** Requests that ask something (cancel, retry), each with its answering fact if any. */
-  requests: IntentStatus[];
-  notes: Intent[];
+  requests: readonly IntentStatus[];
+  notes: readonly Intent[];
   /** Facts that made no sense in the state they met (kept for the audit, otherwise ignored). */
-  anomalies: { fact: Fact; status: CommandStatus }[];
+  anomalies: readonly { fact: Fact; status: CommandStatus }[];
 };
 
 /** Statuses after which nothing happens unless an admin asks for a retry. */
