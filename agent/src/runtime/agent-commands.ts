@@ -120,7 +120,7 @@ export class AgentCommands {
         runProcess: (file, args, options) => this.#runTracked(commandId, file, args, options),
         refreshInventory: () => inventory.refresh(clock.now()),
       }),
-      gates: this.#gates.check,
+      gates: this.#gates.prepare,
       logger: parts.logger,
       audit: parts.audit,
       watchLoad: () => new LoadWatch(this.#load.last, newLoadSource?.()),
@@ -163,7 +163,6 @@ export class AgentCommands {
     // second later. Wait for a reading, or two ticks without one (then the deferral is real).
     if (this.#load.last === undefined && this.#observed < 2) return;
     try {
-      await this.#gates.refresh();
       await this.#engine.evaluate();
     } catch (error) {
       this.#logger.error({ err: error }, `command evaluation failed: ${(error as Error).message}`);

@@ -133,11 +133,16 @@ export class Agent {
       logger,
     });
     acks.watch(device, { kind: "device" });
+    // Entries that arrive together (the facts of one evaluation of the queue) are written in one
+    // change: the first schedules the write, and the rest join it until it runs.
+    const pendingAudit: AuditEntry[] = [];
     const audit = (entry: AuditEntry) => {
+      pendingAudit.push(entry);
+      if (pendingAudit.length > 1) return;
       // Serially with the ticks: an audit entry may open the day's document, and two openers
       // of the same day would create two documents for it.
-      void this.#serially(() => this.days.audit(entry)).catch((error) =>
-        logger.error({ err: error }, `audit entry lost: ${(error as Error).message}`),
+      void this.#serially(() => this.days.audit(...pendingAudit.splice(0))).catch((error) =>
+        logger.error({ err: error }, `audit entries lost: ${(error as Error).message}`),
       );
     };
     this.policy = new DevicePolicy({

@@ -114,27 +114,41 @@ export class TelemetryDays {
   }
 
   /**
-   * Appends an audit entry to the document of the day it happened. A closed day is never
-   * written again (its final heads are recorded), so an entry for one (a clock behind) goes
-   * into the open day, or, with none open, waits for the next sample's day.
+   * Appends audit entries to the document of the day each happened, one change per document. A
+   * closed day is never written again (its final heads are recorded), so an entry for one (a
+   * clock behind) goes into the open day, or, with none open, waits for the next sample's day.
    */
-  async audit(entry: AuditEntry): Promise<void> {
-    const day = dayOf(entry.at);
+  async audit(...entries: AuditEntry[]): Promise<void> {
+    const targets = new Map<Day, DocHandle<TelemetryDayDoc> | undefined>();
+    const byHandle = new Map<DocHandle<TelemetryDayDoc>, AuditEntry[]>();
+    for (const entry of entries) {
+      const day = dayOf(entry.at);
+      if (!targets.has(day)) targets.set(day, await this.#auditTarget(day));
+      const handle = targets.get(day);
+      if (handle === undefined) {
+        this.#pendingAudit.push(entry);
+        continue;
+      }
+      const list = byHandle.get(handle);
+      if (list === undefined) byHandle.set(handle, [entry]);
+      else list.push(entry);
+    }
+    for (const [handle, list] of byHandle) {
+      handle.change((doc) => {
+        doc.audit.push(...list);
+      });
+    }
+  }
+
+  /** The day document an audit entry of `day` goes into, or none yet (see {@link audit}). */
+  async #auditTarget(day: Day): Promise<DocHandle<TelemetryDayDoc> | undefined> {
     const closed =
       this.#device.doc().telemetry[day]?.rollup !== undefined ||
       (this.#current !== undefined && day < this.#current.day);
-    let handle: DocHandle<TelemetryDayDoc>;
     if (!closed) {
-      handle = this.#current?.day === day ? this.#current.handle : await this.#openDay(day);
-    } else if (this.#current) {
-      handle = this.#current.handle;
-    } else {
-      this.#pendingAudit.push(entry);
-      return;
+      return this.#current?.day === day ? this.#current.handle : await this.#openDay(day);
     }
-    handle.change((doc) => {
-      doc.audit.push(entry);
-    });
+    return this.#current?.handle;
   }
 
   /**

@@ -12,10 +12,17 @@ import { lockGate } from "../gates/locks.js";
 import { maintenanceWindowGate } from "../gates/maintenance-window.js";
 import type { CommandKind } from "../kinds/command-kind.js";
 
+/** The device gates' verdict on one candidate, given the commands running now. */
+export type GateCheck = (
+  candidate: RunnableCommand,
+  kind: CommandKind,
+  running: ReadonlyMap<CommandId, unknown>,
+) => GateResult;
+
 /**
  * The device gates as the running agent evaluates them: policy from the DeviceDoc (window,
- * critical-process patterns), the load gate fed by the agent's ticks, the processes seen at the
- * last refresh, the locks of running commands, and one command at a time.
+ * critical-process patterns), the load gate fed by the agent's ticks, the processes running when
+ * the evaluation began, the locks of running commands, and one command at a time.
  */
 export class AgentGates {
   readonly #device: DocHandle<DeviceDoc>;
@@ -25,7 +32,6 @@ export class AgentGates {
   readonly #timeZone: string;
   readonly #maxConcurrent: number;
   readonly #processNames: () => Promise<string[]>;
-  #running: string[] = [];
 
   constructor(options: {
     device: DocHandle<DeviceDoc>;
@@ -46,52 +52,67 @@ export class AgentGates {
     this.#maxConcurrent = options.maxConcurrent ?? 1;
   }
 
-  /** Re-reads the process list (before an evaluation). */
-  async refresh(): Promise<void> {
-    this.#running = await this.#processNames().catch(() => []);
-  }
-
-  /** The first closed gate for `candidate`, or open. */
-  check = (
-    candidate: RunnableCommand,
-    kind: CommandKind,
-    running: ReadonlyMap<CommandId, unknown>,
-  ): GateResult => {
+  /**
+   * The gates for one evaluation of the queue. What does not depend on the candidate (the
+   * process list, the window, the load, the policy's patterns) is read once here and at most once
+   * per evaluation, so checking the 5,000 commands of a queue that all wait for the window costs
+   * a map lookup each, not a time-zone conversion and a regex compile each.
+   */
+  prepare = async (): Promise<GateCheck> => {
+    const processes = await this.#processNames().catch(() => []);
     const policy = this.#policy();
+    const at = this.#now();
     const matchers = compilePatterns([
       ...(DEFAULT_CRITICAL_PATTERNS[process.platform] ?? []),
       ...policy.criticalProcessPatterns,
     ]);
-    return firstClosedGate(
-      {
-        maintenanceWindow: () =>
-          maintenanceWindowGate({
-            needsWindow:
-              kind.defaults.disruptive || candidate.command.spec.window === "maintenance",
-            window: policy.maintenanceWindow,
-            at: this.#now(),
-            timeZone: this.#timeZone,
-          }),
-        load: () => this.#load.check(this.#now()),
-        criticalOperations: () => criticalOperationsGate(this.#running, matchers),
-        lock: () => {
-          const held = new Map<string, CommandId>();
-          for (const id of running.keys()) {
-            const lock = this.#device.doc().commands[id]?.spec.lock;
-            if (lock !== undefined) held.set(lock, id);
-          }
-          return lockGate(candidate.command.spec.lock, held);
-        },
-        concurrency: () =>
-          running.size < this.#maxConcurrent
-            ? OPEN
-            : {
-                open: false,
-                reason: "concurrency",
-                detail: `${running.size} command(s) running; at most ${this.#maxConcurrent} at once`,
-              },
-      },
-      candidate,
+    const once = <T>(read: () => T): (() => T) => {
+      let value: { read: T } | undefined;
+      return () => {
+        value ??= { read: read() };
+        return value.read;
+      };
+    };
+    const outsideWindow = once(() =>
+      maintenanceWindowGate({
+        needsWindow: true,
+        window: policy.maintenanceWindow,
+        at,
+        timeZone: this.#timeZone,
+      }),
     );
+    const load = once(() => this.#load.check(at));
+    const criticalOperations = once(() => criticalOperationsGate(processes, matchers));
+    return (candidate, kind, running) =>
+      firstClosedGate(
+        {
+          maintenanceWindow: () =>
+            kind.defaults.disruptive || candidate.command.spec.window === "maintenance"
+              ? outsideWindow()
+              : OPEN,
+          load,
+          criticalOperations,
+          lock: () => lockGate(candidate.command.spec.lock, this.#heldLocks(running)),
+          concurrency: () =>
+            running.size < this.#maxConcurrent
+              ? OPEN
+              : {
+                  open: false,
+                  reason: "concurrency",
+                  detail: `${running.size} command(s) running; at most ${this.#maxConcurrent} at once`,
+                },
+        },
+        candidate,
+      );
   };
+
+  /** Each lock held by a running command, with the command. */
+  #heldLocks(running: ReadonlyMap<CommandId, unknown>): Map<string, CommandId> {
+    const held = new Map<string, CommandId>();
+    for (const id of running.keys()) {
+      const lock = this.#device.doc().commands[id]?.spec.lock;
+      if (lock !== undefined) held.set(lock, id);
+    }
+    return held;
+  }
 }

@@ -51,7 +51,7 @@ async function setUp() {
     random: () => 0.5,
     policy: () => device.doc().policy,
     kindContext: (policy) => fakeKindContext({ policy }),
-    gates: (candidate, kind, running) => {
+    gates: () => (candidate, kind, running) => {
       const window = maintenanceWindowGate({
         needsWindow: kind.defaults.disruptive || candidate.command.spec.window === "maintenance",
         window: device.doc().policy.maintenanceWindow,

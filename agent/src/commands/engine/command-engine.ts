@@ -7,18 +7,20 @@ import {
   type DeviceDoc,
   type EventId,
   type FactInput,
-  fold,
+  FoldCache,
   type Logger,
   nextAutomaticAttemptAt,
   type Policy,
   planQueue,
+  type QueueDecision,
+  type QueuePlan,
   type RunnableCommand,
   recordFact,
 } from "@outpost/shared-model";
 import type { LoadWatch } from "../execution/load-watch.js";
 import { deferralFact } from "../gates/device-gates.js";
-import type { GateResult } from "../gates/gate-result.js";
 import type { CommandKind, KindContext } from "../kinds/command-kind.js";
+import type { GateCheck } from "./agent-gates.js";
 import { auditEntryForFact } from "./fact-audit.js";
 
 /** A command this agent is running now. */
@@ -42,12 +44,11 @@ export interface CommandEngineOptions {
   policy: () => Readonly<Policy>;
   /** What a kind may use, for one command (so the processes it spawns can be tracked). */
   kindContext: (policy: Readonly<Policy>, commandId: CommandId) => KindContext;
-  /** The device gates for a candidate (window, load, critical operations, locks, concurrency). */
-  gates: (
-    candidate: RunnableCommand,
-    kind: CommandKind,
-    running: ReadonlyMap<CommandId, Running>,
-  ) => GateResult;
+  /**
+   * The device gates (window, load, critical operations, locks, concurrency) for one evaluation;
+   * called once per evaluation that has candidates, then asked about each.
+   */
+  gates: () => Promise<GateCheck> | GateCheck;
   logger: Logger;
   /** Receives an audit entry for every fact recorded (the agent appends it to the day document). */
   audit?: (entry: AuditEntry) => void;
@@ -63,6 +64,10 @@ export interface CommandEngineOptions {
  */
 export class CommandEngine {
   readonly #options: CommandEngineOptions;
+  /** States of unchanged commands, across evaluations (each fact changes only its command). */
+  readonly #folds = new FoldCache();
+  /** The last plan, reused while the document is the same and `stableUntil` has not passed. */
+  #lastPlan: { doc: DeviceDoc; at: number; plan: QueuePlan } | undefined;
   readonly #running = new Map<CommandId, Running>();
   readonly #finished = new Set<Promise<void>>();
   #evaluating: Promise<void> | undefined;
@@ -87,7 +92,7 @@ export class CommandEngine {
       CommandId,
       DeviceDoc["commands"][CommandId],
     ][]) {
-      const state = fold(command.spec, command.events);
+      const state = this.#folds.stateOf(command);
       if (state.status !== "running" || this.#running.has(id)) continue;
       this.#interrupted(id, this.#kind(command.spec.kind), now);
     }
@@ -143,22 +148,31 @@ export class CommandEngine {
   }
 
   async #evaluateOnce(): Promise<void> {
-    const { device, now } = this.#options;
     this.recoverInterrupted();
     this.#honourCancels();
-    for (const decision of planQueue(device.doc(), now()).decisions) {
-      this.#record(decision.commandId, decision.fact);
+    let plan = this.#plan();
+    if (plan.decisions.length > 0) {
+      this.#recordAll(plan.decisions);
+      // Planned again: the recorded decisions (a cancel, a supersession) change who may run.
+      plan = this.#plan();
     }
+    const candidates = plan.runnable.filter((candidate) => !this.#running.has(candidate.id));
+    if (candidates.length === 0) return;
     const policy = this.#options.policy();
-    // Planned again: the recorded decisions (a cancel, a supersession) change who may run.
-    for (const candidate of planQueue(device.doc(), now()).runnable) {
-      if (this.#running.has(candidate.id)) continue;
+    const gates = await this.#options.gates();
+    // Facts about waiting commands go into the document together: one change for a queue of
+    // 5,000 that the window holds back, not 5,000 changes (and their history) per evaluation.
+    const facts: QueueDecision[] = [];
+    for (const candidate of candidates) {
       const kind = this.#kind(candidate.command.spec.kind);
       if (kind === undefined) {
         const known = this.#options.kinds.map((k) => k.name).join(", ");
-        this.#record(candidate.id, {
-          type: "rejected",
-          reason: `unknown kind ${JSON.stringify(candidate.command.spec.kind)}; this agent knows ${known}`,
+        facts.push({
+          commandId: candidate.id,
+          fact: {
+            type: "rejected",
+            reason: `unknown kind ${JSON.stringify(candidate.command.spec.kind)}; this agent knows ${known}`,
+          },
         });
         continue;
       }
@@ -167,20 +181,34 @@ export class CommandEngine {
           candidate.command.spec.args,
           this.#options.kindContext(policy, candidate.id),
         );
-        this.#record(
-          candidate.id,
-          problem === undefined ? { type: "accepted" } : { type: "rejected", reason: problem },
-        );
+        facts.push({
+          commandId: candidate.id,
+          fact:
+            problem === undefined ? { type: "accepted" } : { type: "rejected", reason: problem },
+        });
         if (problem !== undefined) continue;
       }
-      const gate = this.#options.gates(candidate, kind, this.#running);
+      const gate = gates(candidate, kind, this.#running);
       if (!gate.open) {
-        const deferral = deferralFact(candidate.id, this.#stateOf(candidate.id), gate);
-        if (deferral) this.#record(deferral.commandId, deferral.fact);
+        const deferral = deferralFact(candidate.id, candidate.state, gate);
+        if (deferral) facts.push(deferral);
         continue;
       }
+      this.#recordAll(facts.splice(0));
       await this.#start(candidate, kind, policy);
     }
+    this.#recordAll(facts);
+  }
+
+  /** The queue's plan now: the last one while the document and its time-dependent parts hold. */
+  #plan(): QueuePlan {
+    const doc = this.#options.device.doc();
+    const now = this.#options.now();
+    const last = this.#lastPlan;
+    if (last?.doc === doc && now >= last.at && now < last.plan.stableUntil) return last.plan;
+    const plan = planQueue(doc, now, { stateOf: this.#folds.stateOf });
+    this.#lastPlan = { doc, at: now, plan };
+    return plan;
   }
 
   async #start(
@@ -275,16 +303,26 @@ export class CommandEngine {
   #stateOf(id: CommandId): CommandState {
     const command = this.#options.device.doc().commands[id];
     if (command === undefined) throw new Error(`command ${id} vanished from the device document`);
-    return fold(command.spec, command.events);
+    return this.#folds.stateOf(command);
   }
 
   #record(id: CommandId, fact: FactInput): void {
+    this.#recordAll([{ commandId: id, fact }]);
+  }
+
+  /** Records `facts` in one change, and their audit entries. */
+  #recordAll(facts: readonly QueueDecision[]): void {
+    if (facts.length === 0) return;
     const actor: Actor = { by: this.#options.actor, at: this.#options.now() };
     this.#options.device.change((doc) => {
-      recordFact(doc, id, fact, actor);
+      for (const { commandId, fact } of facts) recordFact(doc, commandId, fact, actor);
     });
-    const command = this.#options.device.doc().commands[id];
-    if (command && this.#options.audit)
-      this.#options.audit(auditEntryForFact(command, fact, actor.at));
+    const audit = this.#options.audit;
+    if (audit === undefined) return;
+    const commands = this.#options.device.doc().commands;
+    for (const { commandId, fact } of facts) {
+      const command = commands[commandId];
+      if (command) audit(auditEntryForFact(command, fact, actor.at));
+    }
   }
 }
