@@ -86,9 +86,13 @@ export function planQueue(
     plannedFacts.set(entry.id, facts);
     entry.state = fold(entry.command.spec, [...entry.command.events, ...facts]);
   };
-  const stillWaiting = () => [...entries.values()].filter((entry) => isWaiting(entry.state));
-
   for (const entry of entries.values()) answerIntents(entry, now, decide);
+  // From here on decisions only end waiting, so each step filters the last step's list.
+  let waiting = [...entries.values()].filter((entry) => isWaiting(entry.state));
+  const stillWaiting = () => {
+    waiting = waiting.filter((entry) => isWaiting(entry.state));
+    return waiting;
+  };
 
   for (const [id, cycle] of findDependencyCycles(entries)) {
     decide(entries.get(id) as QueueEntry, {
@@ -110,7 +114,7 @@ export function planQueue(
   // plan must leave nothing for the next one to decide. A worklist keeps this linear (a pass
   // per level of a long chain was quadratic); a command's last verdict is its final one, since
   // any change to its dependencies puts it back on the list.
-  const toCheck = stillWaiting();
+  const toCheck = [...stillWaiting()];
   let watchersNoted = false;
   for (let index = 0; index < toCheck.length; index += 1) {
     const entry = toCheck[index] as QueueEntry;

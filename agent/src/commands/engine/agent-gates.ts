@@ -5,7 +5,7 @@ import {
   criticalOperationsGate,
   DEFAULT_CRITICAL_PATTERNS,
 } from "../gates/critical-operations.js";
-import { firstClosedGate } from "../gates/device-gates.js";
+import { type DeviceGates, firstClosedGate } from "../gates/device-gates.js";
 import { type GateResult, OPEN } from "../gates/gate-result.js";
 import type { LoadGate } from "../gates/load-gate.js";
 import { lockGate } from "../gates/locks.js";
@@ -83,27 +83,24 @@ export class AgentGates {
     );
     const load = once(() => this.#load.check(at));
     const criticalOperations = once(() => criticalOperationsGate(processes, matchers));
-    return (candidate, kind, running) =>
-      firstClosedGate(
-        {
-          maintenanceWindow: () =>
-            kind.defaults.disruptive || candidate.command.spec.window === "maintenance"
-              ? outsideWindow()
-              : OPEN,
-          load,
-          criticalOperations,
-          lock: () => lockGate(candidate.command.spec.lock, this.#heldLocks(running)),
-          concurrency: () =>
-            running.size < this.#maxConcurrent
-              ? OPEN
-              : {
-                  open: false,
-                  reason: "concurrency",
-                  detail: `${running.size} command(s) running; at most ${this.#maxConcurrent} at once`,
-                },
-        },
-        candidate,
-      );
+    const gates: DeviceGates = {
+      maintenanceWindow: (candidate, kind) =>
+        kind.defaults.disruptive || candidate.command.spec.window === "maintenance"
+          ? outsideWindow()
+          : OPEN,
+      load,
+      criticalOperations,
+      lock: (candidate, running) => lockGate(candidate.command.spec.lock, this.#heldLocks(running)),
+      concurrency: (running) =>
+        running.size < this.#maxConcurrent
+          ? OPEN
+          : {
+              open: false,
+              reason: "concurrency",
+              detail: `${running.size} command(s) running; at most ${this.#maxConcurrent} at once`,
+            },
+    };
+    return (candidate, kind, running) => firstClosedGate(gates, candidate, kind, running);
   };
 
   /** Each lock held by a running command, with the command. */

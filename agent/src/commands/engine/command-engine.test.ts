@@ -1,3 +1,4 @@
+import * as A from "@automerge/automerge";
 import { type DocHandle, Repo } from "@automerge/automerge-repo";
 import {
   type AuditEntry,
@@ -20,6 +21,8 @@ import { OPEN } from "../gates/gate-result.js";
 import { lockGate } from "../gates/locks.js";
 import { maintenanceWindowGate } from "../gates/maintenance-window.js";
 import { ALL_KINDS } from "../kinds/all.js";
+import type { CommandKind } from "../kinds/command-kind.js";
+import { inventoryCollectKind } from "../kinds/inventory-collect/inventory-collect.js";
 import { fakeKindContext } from "../kinds/testing/kind-contract.js";
 import { CommandEngine } from "./command-engine.js";
 
@@ -27,7 +30,7 @@ const cleanups = cleanupsAfterEach();
 const NOON = Date.parse("2026-11-21T12:00:00Z");
 const admin = { by: "admin:alice", at: NOON - 60_000 };
 
-async function setUp() {
+async function setUp(options: { kinds?: readonly CommandKind[] } = {}) {
   const folder = await tempFolder("engine");
   cleanups.push(folder.remove);
   const repo = new Repo({
@@ -44,7 +47,7 @@ async function setUp() {
   const engine = new CommandEngine({
     device,
     repo,
-    kinds: ALL_KINDS,
+    kinds: options.kinds ?? ALL_KINDS,
     actor: "agent:laptop-1",
     // Every reading a millisecond later, so the facts' times give the order things happened in.
     now: () => (now += 1),
@@ -181,6 +184,52 @@ describe("CommandEngine", () => {
     setNow(Date.parse("2026-11-22T02:30:00Z"));
     await settle();
     expect(stateOf(reboot).status).toBe("succeeded");
+  });
+
+  it("records what one evaluation decides about a waiting queue in one change", async () => {
+    const { enqueue, engine, stateOf, device } = await setUp();
+    const waiting = Array.from({ length: 200 }, () =>
+      enqueue({ kind: "inventory.collect", window: "maintenance" }),
+    );
+    const changes = () => A.getAllChanges(device.doc()).length;
+    const before = changes();
+    await engine.evaluate();
+    expect(changes()).toBe(before + 1);
+    expect(waiting.map((id) => stateOf(id).status)).toEqual(waiting.map(() => "deferred"));
+    // Nothing new to say: the next evaluations write nothing.
+    await engine.evaluate();
+    await engine.evaluate();
+    expect(changes()).toBe(before + 1);
+  });
+
+  it("rejects or fails a command whose kind throws, and goes on with the rest", async () => {
+    const throwing = (name: string, where: "validate" | "run"): CommandKind => ({
+      ...inventoryCollectKind,
+      name,
+      validate: async (args, context) => {
+        if (where === "validate") throw new Error("validator bug");
+        return inventoryCollectKind.validate(args, context);
+      },
+      run: async () => {
+        throw new Error("runner bug");
+      },
+    });
+    const { enqueue, settle, stateOf } = await setUp({
+      kinds: [...ALL_KINDS, throwing("bad.validate", "validate"), throwing("bad.run", "run")],
+    });
+    const badValidate = enqueue({ kind: "bad.validate", priority: 9 });
+    const badRun = enqueue({ kind: "bad.run", priority: 8, retry: { maxAttempts: 1 } });
+    const fine = enqueue({ kind: "shell.run", args: { command: "echo fine" }, priority: 1 });
+    await settle();
+    expect(stateOf(badValidate)).toMatchObject({
+      status: "rejected",
+      reason: "bad.validate failed to validate it: validator bug",
+    });
+    expect(stateOf(badRun)).toMatchObject({
+      status: "failed",
+      outcome: { exitCode: null, error: "bad.run failed inside the agent: runner bug" },
+    });
+    expect(stateOf(fine).status).toBe("succeeded");
   });
 
   it("stops a running interruptible command on cancel; answers cancel-too-late otherwise", {

@@ -15,6 +15,7 @@ import {
   type QueueDecision,
   type QueuePlan,
   type RunnableCommand,
+  type RunOutcome,
   recordFact,
 } from "@outpost/shared-model";
 import type { LoadWatch } from "../execution/load-watch.js";
@@ -68,6 +69,8 @@ export class CommandEngine {
   readonly #folds = new FoldCache();
   /** The last plan, reused while the document is the same and `stableUntil` has not passed. */
   #lastPlan: { doc: DeviceDoc; at: number; plan: QueuePlan } | undefined;
+  /** The snapshot {@link recoverInterrupted} last scanned. */
+  #scannedForInterrupted: DeviceDoc | undefined;
   readonly #running = new Map<CommandId, Running>();
   readonly #finished = new Set<Promise<void>>();
   #evaluating: Promise<void> | undefined;
@@ -87,6 +90,11 @@ export class CommandEngine {
    */
   recoverInterrupted(): void {
     const { device } = this.#options;
+    // Nothing can have started behind our back without a new document snapshot, and commands
+    // leave #running only with a fact recorded (or after clearing this): skip the scan of the
+    // whole queue on evaluations that find the document as the last scan did.
+    if (device.doc() === this.#scannedForInterrupted) return;
+    this.#scannedForInterrupted = device.doc();
     const now = this.#options.now();
     for (const [id, command] of Object.entries(device.doc().commands) as [
       CommandId,
@@ -177,10 +185,11 @@ export class CommandEngine {
         continue;
       }
       if (candidate.state.status === "pending") {
-        const problem = await kind.validate(
-          candidate.command.spec.args,
-          this.#options.kindContext(policy, candidate.id),
-        );
+        // A kind must not throw; if one does, the command is rejected rather than the whole
+        // evaluation failing on it again and again.
+        const problem = await kind
+          .validate(candidate.command.spec.args, this.#options.kindContext(policy, candidate.id))
+          .catch((error: unknown) => `${kind.name} failed to validate it: ${messageOf(error)}`);
         facts.push({
           commandId: candidate.id,
           fact:
@@ -230,6 +239,7 @@ export class CommandEngine {
     } catch (error) {
       // Not run: the next evaluation records it `interrupted`, and the retry rules apply.
       this.#running.delete(candidate.id);
+      this.#scannedForInterrupted = undefined;
       throw error;
     }
     this.#options.logger.info(
@@ -242,6 +252,13 @@ export class CommandEngine {
         candidate.command.spec.args,
         this.#options.kindContext(policy, candidate.id),
         running.abort.signal,
+      )
+      .catch(
+        (error: unknown): RunOutcome => ({
+          exitCode: null,
+          durationMs: 0,
+          error: `${kind.name} failed inside the agent: ${messageOf(error)}`,
+        }),
       )
       .then(async (run) => {
         const metrics = await load?.finish();
@@ -325,4 +342,8 @@ export class CommandEngine {
       if (command) audit(auditEntryForFact(command, fact, actor.at));
     }
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

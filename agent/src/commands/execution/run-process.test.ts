@@ -95,7 +95,10 @@ describe("runLowPriority", () => {
         spawned = pid;
       },
     });
-    const [pid, pgid] = run.stdout.trim().split("\n").map((line) => Number(line.trim()));
+    const [pid, pgid] = run.stdout
+      .trim()
+      .split("\n")
+      .map((line) => Number(line.trim()));
     expect(pid).toBe(spawned);
     expect(pgid).toBe(spawned);
   });

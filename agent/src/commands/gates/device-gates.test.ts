@@ -7,6 +7,7 @@ import {
   type RunnableCommand,
 } from "@outpost/shared-model";
 import { describe, expect, it } from "vitest";
+import { inventoryCollectKind as inventoryCollect } from "../kinds/inventory-collect/inventory-collect.js";
 import { type DeviceGates, deferralFact, firstClosedGate } from "./device-gates.js";
 import { type GateResult, OPEN } from "./gate-result.js";
 
@@ -49,13 +50,17 @@ describe("firstClosedGate", () => {
       load: { open: false, reason: "load", detail: "busy" },
       lock: { open: false, reason: "lock", detail: "held" },
     });
-    expect(firstClosedGate(g, candidate)).toEqual({ open: false, reason: "load", detail: "busy" });
+    expect(firstClosedGate(g, candidate, inventoryCollect, new Map())).toEqual({
+      open: false,
+      reason: "load",
+      detail: "busy",
+    });
     expect(asked).toEqual(["maintenanceWindow", "load"]);
   });
 
   it("is open when every gate is", () => {
     const { gates: g, asked } = gates({});
-    expect(firstClosedGate(g, candidate)).toEqual({ open: true });
+    expect(firstClosedGate(g, candidate, inventoryCollect, new Map())).toEqual({ open: true });
     expect(asked).toEqual([
       "maintenanceWindow",
       "load",

@@ -1,29 +1,34 @@
 import type { CommandId, CommandState, FactInput, RunnableCommand } from "@outpost/shared-model";
-import { type GateResult, OPEN } from "./gate-result.js";
+import type { CommandKind } from "../kinds/command-kind.js";
+import type { GateResult } from "./gate-result.js";
 
 /** The device gates, in DESIGN §4 order after the queue's own (validation, time, dependencies). */
 export interface DeviceGates {
-  maintenanceWindow(candidate: RunnableCommand): GateResult;
+  maintenanceWindow(candidate: RunnableCommand, kind: CommandKind): GateResult;
   load(): GateResult;
   criticalOperations(): GateResult;
-  lock(candidate: RunnableCommand): GateResult;
+  lock(candidate: RunnableCommand, running: ReadonlyMap<CommandId, unknown>): GateResult;
   /** Whether another command may start now (one at a time by default). */
-  concurrency(): GateResult;
+  concurrency(running: ReadonlyMap<CommandId, unknown>): GateResult;
 }
 
-/** The first closed gate for `candidate`, in order, or open. Later gates are not consulted. */
-export function firstClosedGate(gates: DeviceGates, candidate: RunnableCommand): GateResult {
-  for (const check of [
-    () => gates.maintenanceWindow(candidate),
-    () => gates.load(),
-    () => gates.criticalOperations(),
-    () => gates.lock(candidate),
-    () => gates.concurrency(),
-  ]) {
-    const result = check();
-    if (!result.open) return result;
-  }
-  return OPEN;
+/**
+ * The first closed gate for `candidate`, in order, or open. Later gates are not consulted. (No
+ * closures per call: the agent asks this for every waiting command on every evaluation, and the
+ * bundle's kept function names make each closure cost a property definition.)
+ */
+export function firstClosedGate(
+  gates: DeviceGates,
+  candidate: RunnableCommand,
+  kind: CommandKind,
+  running: ReadonlyMap<CommandId, unknown>,
+): GateResult {
+  let result = gates.maintenanceWindow(candidate, kind);
+  if (result.open) result = gates.load();
+  if (result.open) result = gates.criticalOperations();
+  if (result.open) result = gates.lock(candidate, running);
+  if (result.open) result = gates.concurrency(running);
+  return result;
 }
 
 /**
