@@ -15,8 +15,9 @@ import { isWaiting } from "./state.js";
  * `search`.
  */
 export function findDependencyCycles(entries: QueueEntries): Map<CommandId, DependencyCycle> {
-  const componentOf = cyclicComponents(entries);
   const cycles = new Map<CommandId, DependencyCycle>();
+  if (everyDependencyIsOlder(entries)) return cycles;
+  const componentOf = cyclicComponents(entries);
   // A cycle found for one member serves every member on it, from that member's place: searching
   // from each member of a ring of 10,000 commands would go round the ring 10,000 times.
   const known = new Map<QueueEntry, DependencyCycle>();
@@ -58,6 +59,25 @@ export function describeCycle(cycle: DependencyCycle): string {
   const rest = members.length - count;
   const tail = rest > 0 ? ` → … ${rest} more → ` : " → ";
   return `${named.join(" → ")}${tail}${members[from]}`;
+}
+
+/**
+ * True when every waiting command depends only on waiting commands created strictly before it:
+ * then no cycle is possible, and the search is skipped. That is the usual queue, since an admin
+ * can only name commands that already exist; clocks that disagree between admins, or a tampered
+ * document, send the plan to the full search.
+ */
+function everyDependencyIsOlder(entries: QueueEntries): boolean {
+  for (const entry of entries.values()) {
+    const { dependsOn, createdAt } = entry.command.spec;
+    if (dependsOn.length === 0 || !isWaiting(entry.state)) continue;
+    for (const id of dependsOn) {
+      const dependency = entries.get(id);
+      if (dependency === undefined || !isWaiting(dependency.state)) continue;
+      if (!(dependency.command.spec.createdAt < createdAt)) return false;
+    }
+  }
+  return true;
 }
 
 /**

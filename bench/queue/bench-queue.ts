@@ -1,0 +1,152 @@
+import { createHash } from "node:crypto";
+import {
+  type Actor,
+  type CommandId,
+  type DeviceDoc,
+  type EnqueueInput,
+  enqueueCommand,
+  recordFact,
+} from "@outpost/shared-model";
+import { SeededRandom } from "./seeded-random.js";
+
+/** The script every `script.run` command names; the benchmark puts it in the scripts folder. */
+export const NOOP_SCRIPT = { name: "noop.sh", text: "#!/bin/sh\nexit 0\n" } as const;
+const NOOP_SHA256 = createHash("sha256").update(NOOP_SCRIPT.text).digest("hex");
+
+/** Shares of the queue (each drawn independently per command, from a seeded generator). */
+const SHARES = {
+  succeeded: 0.08,
+  failed: 0.03,
+  /** Pending with `notBefore` 1 to 30 days ahead. */
+  notBefore: 0.15,
+  /** 1 to 3 dependencies on earlier commands (so no cycles). */
+  dependencies: 0.3,
+  /** Opens a dedupe key that a later command may share. */
+  dedupeFirst: 0.02,
+  /** Shares the oldest open dedupe key, if any. */
+  dedupeSecond: 0.02,
+  /** `expiresAt` 30 to 90 days ahead (none expire during the run). */
+  expires: 0.1,
+  /** `script.run` of the no-op script; `inventory.collect` otherwise. */
+  script: 0.25,
+} as const;
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+/** One command of the benchmark's queue, with how it has ended, if it has. */
+export interface BenchCommand {
+  input: EnqueueInput & { id: CommandId };
+  admin: Actor;
+  outcome?: "succeeded" | "failed";
+}
+
+/** What the queue holds, as counted when it was drawn. */
+export interface QueueMix {
+  commands: number;
+  succeeded: number;
+  failed: number;
+  notBefore: number;
+  withDependencies: number;
+  dedupePairs: number;
+  scriptRuns: number;
+}
+
+/**
+ * Draws `count` commands as admins would have enqueued them, one a minute up to `now`: random
+ * priorities 0–9, about 30 % with 1–3 dependencies on earlier commands, dedupe pairs, 8 %
+ * succeeded and 3 % failed (their facts recorded by the agent), 15 % with `notBefore` days
+ * ahead. Every command has `window: "maintenance"`, so none may start while the window is closed.
+ */
+export function drawBenchQueue(options: { count: number; seed: number; now: number }): {
+  commands: BenchCommand[];
+  mix: QueueMix;
+} {
+  const random = new SeededRandom(options.seed);
+  const commands: BenchCommand[] = [];
+  const succeededIds: CommandId[] = [];
+  const openDedupeKeys: string[] = [];
+  const mix: QueueMix = {
+    commands: options.count,
+    succeeded: 0,
+    failed: 0,
+    notBefore: 0,
+    withDependencies: 0,
+    dedupePairs: 0,
+    scriptRuns: 0,
+  };
+  for (let index = 0; index < options.count; index += 1) {
+    const createdAt = options.now - (options.count - index) * MINUTE_MS;
+    const draw = random.next();
+    const outcome =
+      draw < SHARES.succeeded
+        ? "succeeded"
+        : draw < SHARES.succeeded + SHARES.failed
+          ? "failed"
+          : undefined;
+    const script = random.chance(SHARES.script);
+    const input: BenchCommand["input"] = {
+      id: `cmd-${random.hex(32)}` as CommandId,
+      kind: script ? "script.run" : "inventory.collect",
+      args: script ? { name: NOOP_SCRIPT.name, sha256: NOOP_SHA256 } : {},
+      priority: random.integer(0, 9),
+      window: "maintenance",
+    };
+    if (script) mix.scriptRuns += 1;
+    // A finished command only depended on commands that succeeded; a waiting one on any.
+    const candidates = outcome === undefined ? commands.map((c) => c.input.id) : succeededIds;
+    if (candidates.length > 0 && random.chance(SHARES.dependencies)) {
+      const dependsOn = new Set<CommandId>();
+      const wanted = random.integer(1, 3);
+      for (let attempt = 0; attempt < wanted; attempt += 1) {
+        dependsOn.add(candidates[random.integer(0, candidates.length - 1)] as CommandId);
+      }
+      input.dependsOn = [...dependsOn];
+      mix.withDependencies += 1;
+    }
+    if (openDedupeKeys.length > 0 && random.chance(SHARES.dedupeSecond)) {
+      input.dedupeKey = openDedupeKeys.shift();
+      mix.dedupePairs += 1;
+    } else if (random.chance(SHARES.dedupeFirst)) {
+      input.dedupeKey = `op-${index}`;
+      openDedupeKeys.push(input.dedupeKey);
+    }
+    if (outcome === undefined && random.chance(SHARES.notBefore)) {
+      input.notBefore = options.now + random.integer(1, 30) * DAY_MS;
+      mix.notBefore += 1;
+    }
+    if (random.chance(SHARES.expires)) {
+      input.expiresAt = options.now + random.integer(30, 90) * DAY_MS;
+    }
+    if (outcome !== undefined) mix[outcome] += 1;
+    if (outcome === "succeeded") succeededIds.push(input.id);
+    commands.push({ input, admin: { by: "admin:bench", at: createdAt }, outcome });
+  }
+  return { commands, mix };
+}
+
+/**
+ * Enqueues `commands` into a draft DeviceDoc (inside one Automerge change) and records the
+ * agent's `started` and `succeeded` / `failed` facts of those that have run.
+ */
+export function writeBenchCommands(
+  draft: DeviceDoc,
+  commands: readonly BenchCommand[],
+  agent: string,
+): void {
+  for (const { input, admin, outcome } of commands) {
+    enqueueCommand(draft, input, admin);
+    if (outcome === undefined) continue;
+    const startedAt = admin.at + MINUTE_MS;
+    recordFact(draft, input.id, { type: "started", attempt: 1 }, { by: agent, at: startedAt });
+    recordFact(
+      draft,
+      input.id,
+      {
+        type: outcome,
+        outcome: { exitCode: outcome === "succeeded" ? 0 : 1, durationMs: 1_200 },
+      },
+      { by: agent, at: startedAt + 1_200 },
+    );
+  }
+}

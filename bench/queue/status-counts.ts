@@ -1,0 +1,17 @@
+import { type Command, type DeviceDoc, fold } from "@outpost/shared-model";
+
+/** How many commands stand in each status (most first), and the runs they have started in all. */
+export function statusCounts(doc: Pick<DeviceDoc, "commands">): {
+  byStatus: Record<string, number>;
+  attempts: number;
+} {
+  const counts = new Map<string, number>();
+  let attempts = 0;
+  for (const command of Object.values(doc.commands) as Command[]) {
+    const state = fold(command.spec, command.events);
+    counts.set(state.status, (counts.get(state.status) ?? 0) + 1);
+    attempts += state.attempts;
+  }
+  const byStatus = Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]));
+  return { byStatus, attempts };
+}
