@@ -44,7 +44,5 @@ export { DataFolderBusy } from "./runtime/data-lock.js";
 export { type ReplicaStatus, readReplicaStatus } from "./runtime/replica-status.js";
 export { ScaledClock } from "./runtime/scaled-clock.js";
 export { SimulatedClock } from "./runtime/simulated-clock.js";
-export type { BackoffPolicy } from "./sync/backoff.js";
-export { backoffDelayMs, RECONNECT_BACKOFF } from "./sync/backoff.js";
 export type { ConnectionState } from "./sync/relay-connection.js";
 export { RelayConnection } from "./sync/relay-connection.js";

@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { hostname as osHostname } from "node:os";
 import { join } from "node:path";
 import { type AutomergeUrl, type DocHandle, type PeerId, Repo } from "@automerge/automerge-repo";
+import type { BackoffPolicy } from "@outpost/shared-model";
 import {
   type AuditEntry,
   createDeviceDoc,
@@ -18,7 +19,6 @@ import { InventoryKeeper } from "../inventory/inventory-keeper.js";
 import type { SoftwareSources } from "../inventory/software.js";
 import { AgentStateStore } from "../state/agent-state.js";
 import { storageQuiet } from "../state/storage-quiet.js";
-import type { BackoffPolicy } from "../sync/backoff.js";
 import { DurableAckTracker } from "../sync/durable-ack-tracker.js";
 import { PresenceHeartbeat } from "../sync/presence-heartbeat.js";
 import { RelayLink } from "../sync/relay-link.js";

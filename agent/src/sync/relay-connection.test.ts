@@ -11,6 +11,7 @@ import { Repo } from "@automerge/automerge-repo";
 import { Relay } from "@outpost/relay";
 import type { DeviceDoc } from "@outpost/shared-model";
 import {
+  backoffDelayMs,
   createDeviceDoc,
   isStoredHeadsMessage,
   parseDeviceId,
@@ -22,7 +23,6 @@ import { enrollDevice } from "../enrollment/enroll.js";
 import { cleanupsAfterEach } from "../testing/cleanups.js";
 import { freePort } from "../testing/free-port.js";
 import { recordingLogger } from "../testing/recording-logger.js";
-import { backoffDelayMs } from "./backoff.js";
 import { type ConnectionState, RelayConnection } from "./relay-connection.js";
 
 const FAST = { baseMs: 20, capMs: 100, random: () => 0.99 };

@@ -1,8 +1,8 @@
 import type { Message, PeerId, PeerMetadata } from "@automerge/automerge-repo";
 import { cbor, NetworkAdapter } from "@automerge/automerge-repo/slim";
 import type { Logger } from "@outpost/shared-model";
+import { type BackoffPolicy, backoffDelayMs, RECONNECT_BACKOFF } from "@outpost/shared-model";
 import WebSocket from "ws";
-import { type BackoffPolicy, backoffDelayMs, RECONNECT_BACKOFF } from "./backoff.js";
 
 /** Where the connection to the relay stands; `reason` says why it is not connected. */
 export type ConnectionState =

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { Repo } from "@automerge/automerge-repo";
 import type { DeviceId, Logger } from "@outpost/shared-model";
+import { type BackoffPolicy, backoffDelayMs, RECONNECT_BACKOFF } from "@outpost/shared-model";
 import type { ConnectivityProbe } from "../collectors/collector.js";
 import {
   type DeviceCredentials,
@@ -8,7 +9,6 @@ import {
   saveCredentials,
 } from "../enrollment/credentials.js";
 import { EnrollmentRefused, enrollDevice } from "../enrollment/enroll.js";
-import { type BackoffPolicy, backoffDelayMs, RECONNECT_BACKOFF } from "./backoff.js";
 import { type ConnectionState, RelayConnection } from "./relay-connection.js";
 
 /**

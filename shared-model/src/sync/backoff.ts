@@ -6,7 +6,7 @@ export interface BackoffPolicy {
   random: () => number;
 }
 
-/** The agent's policy (issue 4: 1 s to 5 min). */
+/** The agent's policy (issue 4: 1 s to 5 min): a device offline for days need not knock often. */
 export const RECONNECT_BACKOFF: Readonly<BackoffPolicy> = Object.freeze({
   baseMs: 1_000,
   capMs: 300_000,
