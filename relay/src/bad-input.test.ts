@@ -401,6 +401,31 @@ describe(`bad input (seed ${SEED})`, () => {
     await peer.close();
   });
 
+  it("an ephemeral message echoed back under another sender is dropped; the socket lives", async () => {
+    // automerge-repo forwards each ephemeral message to all its peers, the relay included: a
+    // dashboard echoes every agent heartbeat it hears. The relay used to close it for forgery.
+    const { relay, writer, reader } = world;
+    const forwarded: string[] = [];
+    reader.on("ephemeral-message", ({ senderId }) => forwarded.push(senderId));
+    const before = await rejectionCount(relay.info.url, "forwarded-ephemeral");
+    const peer = await RawPeer.open(relay.info.syncUrl, world.token);
+    const peerId = nextRawPeerId();
+    await peer.join(peerId);
+    const ephemeral = {
+      type: "ephemeral",
+      documentId: writer.documentId,
+      data: cbor.encode({ hi: 1 }),
+    };
+    peer.sendCbor({ ...ephemeral, senderId: "device:laptop-1:agent", sessionId: "s", count: 1 });
+    peer.sendCbor({ ...ephemeral, senderId: peerId, sessionId: "s", count: 2 });
+    await eventually(() => forwarded.includes(peerId), "the peer's own ephemeral message");
+    expect(forwarded).not.toContain("device:laptop-1:agent");
+    // At least ours; the test world's own clients echo the peer's message back too.
+    expect(await rejectionCount(relay.info.url, "forwarded-ephemeral")).toBeGreaterThan(before);
+    expect(peer.isOpen()).toBe(true);
+    await peer.close();
+  });
+
   it("a sync message carrying an undecodable change leaves the document intact", async () => {
     const { relay, writer } = world;
     const peer = await RawPeer.open(relay.info.syncUrl, world.token);

@@ -49,6 +49,8 @@ export type {
 export { COMMAND_WINDOWS, DEFAULT_RETRY_POLICY, PRIORITY } from "./commands/spec.js";
 export type { CommandPhase, CommandState, CommandStatus, IntentStatus } from "./commands/state.js";
 export { isTerminal, isWaiting, TERMINAL_STATUSES, WAITING_STATUSES } from "./commands/state.js";
+export type { AssetFields } from "./documents/asset.js";
+export { ASSET_FIELDS, assetConflicts, updateAsset } from "./documents/asset.js";
 export {
   createDeviceDoc,
   createFleetDoc,

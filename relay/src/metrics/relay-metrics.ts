@@ -6,6 +6,8 @@ export type RejectionReason =
   | "bad-token"
   | "too-many-connections"
   | "forged-sender"
+  /** An ephemeral message relayed back under its original sender: dropped, the socket lives. */
+  | "forwarded-ephemeral"
   | "join-timeout"
   | "malformed-frame"
   | "oversized-frame"

@@ -144,6 +144,18 @@ export class AuthenticatedServerAdapter extends WebSocketServerAdapter {
       super.receiveMessage(bytes, socket);
       return;
     }
+    if (
+      message.type === "ephemeral" &&
+      connection.peerId !== undefined &&
+      message.senderId !== connection.peerId
+    ) {
+      // automerge-repo forwards every ephemeral message it receives to all its other peers, the
+      // one it came from included, with the original sender: a dashboard that hears an agent's
+      // heartbeat sends it back. That is gossip, not forgery; it is dropped, never passed on
+      // under another's name, and the connection lives.
+      this.#metrics.rejections.inc({ reason: "forwarded-ephemeral" });
+      return;
+    }
     if (connection.peerId === undefined || message.senderId !== connection.peerId) {
       this.#refuse(
         socket,

@@ -66,6 +66,11 @@ export class RawPeer {
     }
   }
 
+  /** True while the socket is open (the relay has not closed it). */
+  isOpen(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
   /** Closes from our side (for sockets the relay rightly keeps open). */
   async close(): Promise<CloseEvent> {
     if (this.socket.readyState === WebSocket.OPEN) this.socket.close(1000, "test done");

@@ -17,6 +17,10 @@ export interface Asset {
   location: string;
   tags: string[];
   notes: string;
+  /** Who last edited the record (`admin:<name>`). */
+  updatedBy?: string;
+  /** When, by the editor's clock (epoch ms). */
+  updatedAt?: number;
 }
 
 /** A daily time window in device local time, `HH:MM`; `end` before `start` crosses midnight. */

@@ -19,5 +19,6 @@ export {
   PRESENCE_MESSAGE_TYPE,
   PRESENCE_TTL_MS,
 } from "./presence.js";
+export { headsIncludeChanges } from "./stored-changes.js";
 export type { StoredHeadsMessage } from "./stored-heads.js";
 export { isStoredHeadsMessage, STORED_HEADS_MESSAGE_TYPE } from "./stored-heads.js";

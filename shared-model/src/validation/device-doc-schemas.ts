@@ -16,6 +16,8 @@ export const assetShape = {
   location: shortText,
   tags: z.array(z.string().min(1).max(100)).max(100),
   notes: z.string().max(20_000),
+  updatedBy: shortText.optional(),
+  updatedAt: z.number().int().nonnegative().optional(),
 } satisfies { [K in keyof Asset]: z.ZodType<Asset[K]> };
 
 /** Per-field schemas of {@link Policy}. */
