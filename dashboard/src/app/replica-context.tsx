@@ -1,0 +1,24 @@
+import { createContext, type JSX, onCleanup, useContext } from "solid-js";
+import type { Session } from "../session/session.js";
+import { openReplica, type Replica } from "../sync/replica.js";
+
+const ReplicaContext = createContext<Replica>();
+
+/** Opens the signed-in admin's replica for its children and closes it with them. */
+export function ReplicaProvider(props: { session: Session; children: JSX.Element }): JSX.Element {
+  // The session never changes under a mounted provider (sign-in remounts it).
+  const replica = openReplica(props.session);
+  onCleanup(() => void replica.close());
+  return <ReplicaContext.Provider value={replica}>{props.children}</ReplicaContext.Provider>;
+}
+
+/** The replica of the nearest {@link ReplicaProvider}. */
+export function useReplica(): Replica {
+  const replica = useContext(ReplicaContext);
+  if (replica === undefined) {
+    throw new Error(
+      "useReplica: no ReplicaProvider above this component (is the admin signed in?)",
+    );
+  }
+  return replica;
+}

@@ -1,0 +1,99 @@
+import type { DocHandle } from "@automerge/automerge-repo/slim";
+import type { DeviceDoc } from "@outpost/shared-model";
+import { type JSX, Match, Show, Switch } from "solid-js";
+import { useReplica } from "../app/replica-context.js";
+import { hrefOf } from "../app/route.js";
+import { CommandQueue } from "../commands/CommandQueue.js";
+import { createDeviceHandle } from "../primitives/create-device-handle.js";
+import { createDocumentStore } from "../primitives/create-document-store.js";
+import type { Fleet } from "../primitives/create-fleet.js";
+import { createPending } from "../primitives/create-pending.js";
+import { AssetEditor } from "./AssetEditor.js";
+import { AuditTrail } from "./AuditTrail.js";
+import { DeviceExports } from "./DeviceExports.js";
+import { InventoryPanel } from "./InventoryPanel.js";
+import { PolicyEditor } from "./PolicyEditor.js";
+import { TelemetrySection } from "./TelemetrySection.js";
+
+/** One device: inventory, asset record, charts, command queue, policy and audit trail. */
+export function DevicePage(props: { deviceId: string; fleet: Fleet }): JSX.Element {
+  const replica = useReplica();
+  const device = createDeviceHandle(replica, props.fleet, props.deviceId);
+  return (
+    <section class="device" aria-labelledby="device-title">
+      <p class="crumbs">
+        <a href={hrefOf({ page: "fleet" })}>Fleet</a> /{" "}
+        {props.fleet.row(props.deviceId)?.hostname ?? props.deviceId}
+      </p>
+      <Switch>
+        <Match when={device.handle()} keyed>
+          {(handle) => <DeviceView handle={handle} deviceId={props.deviceId} fleet={props.fleet} />}
+        </Match>
+        <Match when={device.error()}>
+          <p class="empty" role="alert">
+            This device's document is not in this browser and the relay cannot be reached now. It
+            appears here as soon as the connection returns.
+          </p>
+        </Match>
+        <Match
+          when={props.fleet.status() !== "loading" && props.fleet.row(props.deviceId) === undefined}
+        >
+          <p class="empty" role="alert">
+            No device {props.deviceId} in this fleet.
+          </p>
+        </Match>
+        <Match when={true}>
+          <p class="empty">Loading the device…</p>
+        </Match>
+      </Switch>
+    </section>
+  );
+}
+
+function DeviceView(props: {
+  handle: DocHandle<DeviceDoc>;
+  deviceId: string;
+  fleet: Fleet;
+}): JSX.Element {
+  const replica = useReplica();
+  const doc = createDocumentStore(props.handle);
+  const pending = createPending(replica.pending);
+  const stored = () => !pending().includes(props.handle.documentId);
+  const row = () => props.fleet.row(props.deviceId);
+  return (
+    <>
+      <div class="page-head">
+        <h1 id="device-title">{doc.inventory?.hostname || row()?.hostname || props.deviceId}</h1>
+        <p class="summary">
+          <span class="muted">{props.deviceId}</span>
+          <span
+            class={`pill health-${row()?.health ?? "unknown"}`}
+            title={row()?.healthReasons.join("; ")}
+          >
+            {row()?.health ?? "unknown"}
+          </span>
+          <span class={`pill ${props.fleet.isOnline(props.deviceId) ? "online" : "offline"}`}>
+            {props.fleet.isOnline(props.deviceId) ? "online now" : "offline"}
+          </span>
+          <span class={`pill ${stored() ? "stored" : "local"}`} data-testid="doc-sync-state">
+            {stored() ? "all changes on the relay" : "changes only in this browser"}
+          </span>
+        </p>
+        <Show when={row()?.healthReasons.length}>
+          <p class="muted">{row()?.healthReasons.join("; ")}</p>
+        </Show>
+      </div>
+      <div class="device-grid">
+        <InventoryPanel inventory={doc.inventory} />
+        <AssetEditor handle={props.handle} asset={doc.asset} />
+      </div>
+      <TelemetrySection deviceId={props.deviceId} telemetry={() => doc.telemetry} />
+      <CommandQueue handle={props.handle} doc={doc} />
+      <div class="device-grid">
+        <PolicyEditor handle={props.handle} policy={doc.policy} />
+        <DeviceExports handle={props.handle} doc={doc} />
+      </div>
+      <AuditTrail deviceId={props.deviceId} telemetry={() => doc.telemetry} />
+    </>
+  );
+}

@@ -1,0 +1,184 @@
+import type { DocHandle } from "@automerge/automerge-repo/slim";
+import {
+  type DeviceDoc,
+  type Policy,
+  type PolicySettings,
+  updatePolicy,
+  ValidationFailed,
+} from "@outpost/shared-model";
+import { createSignal, type JSX, Show } from "solid-js";
+import { useReplica } from "../app/replica-context.js";
+import { formatTime } from "../ui/format.js";
+
+/**
+ * The device policy, edited as a form and checked before anything is written: a bad setting
+ * is named with what it must be, and nothing is saved until every setting is valid. The agent
+ * checks it again on its side (and audits what it applies).
+ */
+export function PolicyEditor(props: { handle: DocHandle<DeviceDoc>; policy: Policy }): JSX.Element {
+  const replica = useReplica();
+  const [problems, setProblems] = createSignal<string[]>([]);
+  const [saved, setSaved] = createSignal(false);
+  let form: HTMLFormElement | undefined;
+
+  const read = (): Partial<PolicySettings> => {
+    const field = (name: string) =>
+      (form?.elements.namedItem(name) as HTMLInputElement | null)?.value ?? "";
+    const checked = (name: string) =>
+      (form?.elements.namedItem(name) as HTMLInputElement | null)?.checked ?? false;
+    const number = (name: string) => (field(name).trim() === "" ? Number.NaN : Number(field(name)));
+    return {
+      samplingIntervalS: number("samplingIntervalS"),
+      retainDays: number("retainDays"),
+      maintenanceWindow: { start: field("windowStart"), end: field("windowEnd") },
+      load: {
+        cpuPercent: number("cpuPercent"),
+        memoryPercent: number("memoryPercent"),
+        diskBusyPercent: number("diskBusyPercent"),
+        sustainedS: number("sustainedS"),
+      },
+      criticalProcessPatterns: field("patterns")
+        .split("\n")
+        .map((line) => line.trim())
+        .filter(Boolean),
+      allowShell: checked("allowShell"),
+    };
+  };
+
+  const submit = (event: SubmitEvent) => {
+    event.preventDefault();
+    setSaved(false);
+    try {
+      const patch = read();
+      replica.change(props.handle, (doc) =>
+        updatePolicy(doc, patch, { by: `admin:${replica.session.admin}`, at: Date.now() }),
+      );
+      setProblems([]);
+      setSaved(true);
+    } catch (failure) {
+      setProblems(
+        failure instanceof ValidationFailed
+          ? failure.problems.map((problem) => problem.message)
+          : [(failure as Error).message],
+      );
+    }
+  };
+
+  return (
+    <section class="card" aria-labelledby="policy-title">
+      <h2 id="policy-title">Policy</h2>
+      <form ref={form} class="form-grid" onSubmit={submit} onInput={() => setSaved(false)}>
+        <label for="policy-sampling">Sampling interval (s)</label>
+        <input
+          id="policy-sampling"
+          name="samplingIntervalS"
+          type="number"
+          min="1"
+          max="3600"
+          value={props.policy.samplingIntervalS}
+        />
+        <label for="policy-retain">Keep synced days (days)</label>
+        <input
+          id="policy-retain"
+          name="retainDays"
+          type="number"
+          min="0"
+          max="365"
+          value={props.policy.retainDays}
+        />
+        <label for="policy-window-start">Maintenance window</label>
+        <div class="inline">
+          <input
+            id="policy-window-start"
+            name="windowStart"
+            type="time"
+            value={props.policy.maintenanceWindow.start}
+            aria-label="Window start"
+          />
+          <span>to</span>
+          <input
+            name="windowEnd"
+            type="time"
+            value={props.policy.maintenanceWindow.end}
+            aria-label="Window end"
+          />
+          <span class="hint">device local time; may cross midnight</span>
+        </div>
+        <label for="policy-cpu">Run only under CPU (%)</label>
+        <input
+          id="policy-cpu"
+          name="cpuPercent"
+          type="number"
+          min="0"
+          max="100"
+          value={props.policy.load.cpuPercent}
+        />
+        <label for="policy-memory">… memory (%)</label>
+        <input
+          id="policy-memory"
+          name="memoryPercent"
+          type="number"
+          min="0"
+          max="100"
+          value={props.policy.load.memoryPercent}
+        />
+        <label for="policy-disk">… disk busy (%)</label>
+        <input
+          id="policy-disk"
+          name="diskBusyPercent"
+          type="number"
+          min="0"
+          max="100"
+          value={props.policy.load.diskBusyPercent}
+        />
+        <label for="policy-sustained">… for at least (s)</label>
+        <input
+          id="policy-sustained"
+          name="sustainedS"
+          type="number"
+          min="0"
+          max="3600"
+          value={props.policy.load.sustainedS}
+        />
+        <label for="policy-patterns">Critical processes</label>
+        <div>
+          <textarea
+            id="policy-patterns"
+            name="patterns"
+            rows={3}
+            value={props.policy.criticalProcessPatterns.join("\n")}
+          />
+          <span class="hint">
+            One regular expression per line, added to the built-in backup, antivirus and update
+            names
+          </span>
+        </div>
+        <span class="label">Shell commands</span>
+        <label class="check">
+          <input name="allowShell" type="checkbox" checked={props.policy.allowShell} />
+          Allow <code>shell.run</code> on this device
+        </label>
+        <div class="actions full">
+          <button type="submit">Save policy</button>
+          <Show when={saved()}>
+            <span class="done" role="status">
+              Saved. The agent applies it when it next syncs.
+            </span>
+          </Show>
+        </div>
+      </form>
+      <Show when={problems().length > 0}>
+        <ul class="error" role="alert" aria-label="Policy problems">
+          {problems().map((problem) => (
+            <li>{problem}</li>
+          ))}
+        </ul>
+      </Show>
+      <Show when={props.policy.updatedBy}>
+        <p class="muted">
+          Last edited by {props.policy.updatedBy} at {formatTime(props.policy.updatedAt)}
+        </p>
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,104 @@
+import type { AutomergeUrl, DocHandle } from "@automerge/automerge-repo/slim";
+import {
+  DAY_MS,
+  type DeviceDoc,
+  dayOf,
+  readRange,
+  type TelemetryDayDoc,
+  type TelemetryRange,
+} from "@outpost/shared-model";
+import { type Accessor, createEffect, createSignal, on, onCleanup } from "solid-js";
+import type { Replica } from "../sync/replica.js";
+
+/** The ranges an admin picks from, longest 30 days. */
+export const RANGES = [
+  { id: "1h", label: "1 hour", ms: 3_600_000 },
+  { id: "6h", label: "6 hours", ms: 6 * 3_600_000 },
+  { id: "24h", label: "24 hours", ms: DAY_MS },
+  { id: "7d", label: "7 days", ms: 7 * DAY_MS },
+  { id: "30d", label: "30 days", ms: 30 * DAY_MS },
+] as const;
+
+/** One range's id. */
+export type RangeId = (typeof RANGES)[number]["id"];
+
+/** A range's telemetry, or where its loading stands. */
+export type TelemetryState =
+  | { kind: "loading"; loaded: number; total: number }
+  | { kind: "ready"; range: TelemetryRange; fromMs: number; toMs: number; missingDays: string[] }
+  | { kind: "error"; message: string };
+
+/**
+ * Loads, on demand, the day documents of the last `rangeMs` of a device's telemetry (from its
+ * DeviceDoc's index), and reads them into columns for the charts. Days the replica does not hold
+ * and cannot fetch are reported, not fatal. The open day keeps the charts live: each new sample
+ * re-reads the range.
+ */
+export function createTelemetryRange(
+  replica: Replica,
+  telemetry: Accessor<DeviceDoc["telemetry"]>,
+  rangeMs: Accessor<number>,
+): Accessor<TelemetryState> {
+  const [state, setState] = createSignal<TelemetryState>({ kind: "loading", loaded: 0, total: 0 });
+  let generation = 0;
+
+  createEffect(
+    on([rangeMs, () => daysInIndex(telemetry())], ([ms]) => {
+      const mine = ++generation;
+      const toMs = Date.now() + 60_000;
+      const fromMs = toMs - 60_000 - ms;
+      const wanted = Object.entries(telemetry()).filter(([day]) => overlaps(day, fromMs, toMs));
+      setState({ kind: "loading", loaded: 0, total: wanted.length });
+      const handles: DocHandle<TelemetryDayDoc>[] = [];
+      const missingDays: string[] = [];
+      const read = () => {
+        if (mine !== generation) return;
+        try {
+          const range = readRange(
+            handles.map((handle) => handle.doc()),
+            fromMs,
+            Date.now() + 60_000,
+          );
+          setState({ kind: "ready", range, fromMs, toMs, missingDays });
+        } catch (error) {
+          setState({ kind: "error", message: (error as Error).message });
+        }
+      };
+      let loaded = 0;
+      const listeners: (() => void)[] = [];
+      void Promise.all(
+        wanted.map(async ([day, entry]) => {
+          try {
+            const handle = await replica.repo.find<TelemetryDayDoc>(entry.url as AutomergeUrl);
+            handles.push(handle);
+            // Only today's document still grows; following it keeps the charts live.
+            if (day === dayOf(Date.now())) {
+              handle.on("change", read);
+              listeners.push(() => handle.off("change", read));
+            }
+          } catch {
+            missingDays.push(day);
+          } finally {
+            loaded += 1;
+            if (mine === generation && loaded < wanted.length) {
+              setState({ kind: "loading", loaded, total: wanted.length });
+            }
+          }
+        }),
+      ).then(read);
+      onCleanup(() => {
+        for (const off of listeners) off();
+      });
+    }),
+  );
+  return state;
+}
+
+function daysInIndex(telemetry: DeviceDoc["telemetry"]): string {
+  return Object.keys(telemetry).sort().join(",");
+}
+
+function overlaps(day: string, fromMs: number, toMs: number): boolean {
+  const start = Date.parse(`${day}T00:00:00Z`);
+  return start < toMs && start + DAY_MS > fromMs;
+}

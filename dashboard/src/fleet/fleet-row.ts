@@ -1,0 +1,102 @@
+import {
+  type Command,
+  type CommandState,
+  type DeviceDoc,
+  type FleetDevice,
+  FoldCache,
+  isWaiting,
+  startOfDay,
+} from "@outpost/shared-model";
+import { type Health, healthOf } from "./health.js";
+
+/** One device as the fleet table shows it. */
+export interface FleetRow {
+  deviceId: string;
+  /** `automerge:` URL of its DeviceDoc. */
+  deviceDocUrl: string;
+  hostname: string;
+  /** False until the DeviceDoc is in this replica (it may be on its way from the relay). */
+  loaded: boolean;
+  /** The DeviceDoc could not be read: a malformed document from the network. */
+  damaged?: string;
+  health: Health;
+  healthReasons: string[];
+  /** Start of the newest UTC day this replica has telemetry for, epoch ms. */
+  lastSampleDay?: number;
+  /** The newest sample this replica holds, once its day document is loaded. */
+  lastSampleAt?: number;
+  pendingCommands: number;
+  failedCommands: number;
+  lifecycle: string;
+  assignee: string;
+  location: string;
+  tags: string[];
+  os: string;
+  model: string;
+  enrolledAt: number;
+}
+
+/** Statuses that count as failed in the fleet view: ended without doing the work. */
+const FAILED = new Set(["failed", "interrupted", "blocked", "rejected", "expired"]);
+
+/** The fleet row of a device: from the FleetDoc entry alone until its DeviceDoc is here. */
+export function rowOf(
+  deviceId: string,
+  entry: FleetDevice,
+  doc: DeviceDoc | undefined,
+  folds: FoldCache = new FoldCache(),
+): FleetRow {
+  const base: FleetRow = {
+    deviceId,
+    deviceDocUrl: entry.deviceDocUrl,
+    hostname: entry.hostname,
+    loaded: false,
+    health: "unknown",
+    healthReasons: [],
+    pendingCommands: 0,
+    failedCommands: 0,
+    lifecycle: "",
+    assignee: "",
+    location: "",
+    tags: [],
+    os: "",
+    model: "",
+    enrolledAt: entry.enrolledAt,
+  };
+  if (doc === undefined) return base;
+  try {
+    const verdict = healthOf(doc);
+    let pendingCommands = 0;
+    let failedCommands = 0;
+    for (const command of Object.values(doc.commands ?? {}) as Command[]) {
+      const state: CommandState = folds.stateOf(command);
+      if (isWaiting(state) || state.status === "running") pendingCommands += 1;
+      else if (FAILED.has(state.status)) failedCommands += 1;
+    }
+    const days = Object.keys(doc.telemetry ?? {}).sort();
+    const newestDay = days[days.length - 1];
+    const inventory = doc.inventory;
+    return {
+      ...base,
+      hostname: inventory?.hostname || entry.hostname,
+      loaded: true,
+      health: verdict.health,
+      healthReasons: verdict.reasons,
+      lastSampleDay: newestDay
+        ? startOfDay(newestDay as Parameters<typeof startOfDay>[0])
+        : undefined,
+      pendingCommands,
+      failedCommands,
+      lifecycle: String(doc.asset?.lifecycle ?? ""),
+      assignee: String(doc.asset?.assignee ?? ""),
+      location: String(doc.asset?.location ?? ""),
+      tags: Array.isArray(doc.asset?.tags) ? doc.asset.tags.map(String) : [],
+      os: inventory ? `${inventory.os.distro} ${inventory.os.release}`.trim() : "",
+      model: inventory
+        ? `${inventory.hardware.manufacturer} ${inventory.hardware.model}`.trim()
+        : "",
+    };
+  } catch (error) {
+    return { ...base, loaded: true, damaged: (error as Error).message };
+  }
+}
