@@ -68,6 +68,16 @@ describe("LoadGate", () => {
     expect(gate.check(at - 10_000).open).toBe(false);
   });
 
+  it("treats a 100 % threshold as no limit, even on a machine at 99 %", () => {
+    const gate = new LoadGate({ ...THRESHOLDS, cpuPercent: 100, sustainedS: 0 });
+    const last = feed(gate, T0, [99, 99, 100]);
+    expect(gate.check(last)).toEqual({ open: true });
+    // The other limits still hold.
+    gate.observe({ at: last + 10_000, cpuPercent: 99, memoryPercent: 99, diskBusyPercent: 5 });
+    gate.observe({ at: last + 20_000, cpuPercent: 99, memoryPercent: 99, diskBusyPercent: 5 });
+    expect(gate.check(last + 20_000)).toMatchObject({ open: false, reason: "load" });
+  });
+
   it("closes when the readings stop (a stale reading says nothing about now)", () => {
     const gate = new LoadGate(THRESHOLDS);
     const calmAt = feed(gate, T0, Array(13).fill(5));

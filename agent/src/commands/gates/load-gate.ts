@@ -13,6 +13,15 @@ export interface LoadReading {
 export const HYSTERESIS_POINTS = 10;
 
 /**
+ * True when `value` is the hysteresis band under `threshold`. A threshold of 100 % is "no limit":
+ * no reading can exceed it, so it must not hold a command back either (without this, a busy
+ * machine at 95 % would never count as under a 100 % limit).
+ */
+function wellUnder(value: number, threshold: number): boolean {
+  return threshold >= 100 || value < threshold - HYSTERESIS_POINTS;
+}
+
+/**
  * The load gate with hysteresis (DESIGN §4). The device counts as calm once every reading for
  * `sustainedS` has been at least {@link HYSTERESIS_POINTS} under each threshold; it counts as
  * busy again only after two readings in a row above a threshold. Readings in between keep the
@@ -36,9 +45,9 @@ export class LoadGate {
     this.#last = reading;
     const t = this.#thresholds();
     const low =
-      reading.cpuPercent < t.cpuPercent - HYSTERESIS_POINTS &&
-      reading.memoryPercent < t.memoryPercent - HYSTERESIS_POINTS &&
-      reading.diskBusyPercent < t.diskBusyPercent - HYSTERESIS_POINTS;
+      wellUnder(reading.cpuPercent, t.cpuPercent) &&
+      wellUnder(reading.memoryPercent, t.memoryPercent) &&
+      wellUnder(reading.diskBusyPercent, t.diskBusyPercent);
     const high =
       reading.cpuPercent > t.cpuPercent ||
       reading.memoryPercent > t.memoryPercent ||
