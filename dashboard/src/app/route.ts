@@ -3,12 +3,16 @@ import { type Accessor, createSignal, onCleanup } from "solid-js";
 /** What the app shows, from the URL's hash: `#/` the fleet, `#/device/<id>` one device. */
 export type Route = { page: "fleet" } | { page: "device"; deviceId: string };
 
-/** The route a hash names; anything unknown is the fleet. */
+/** The route a hash names; anything unknown, a badly encoded ID too, is the fleet. */
 export function parseRoute(hash: string): Route {
   const match = /^#\/device\/([^/?#]+)/.exec(hash);
-  return match?.[1]
-    ? { page: "device", deviceId: decodeURIComponent(match[1]) }
-    : { page: "fleet" };
+  if (!match?.[1]) return { page: "fleet" };
+  try {
+    return { page: "device", deviceId: decodeURIComponent(match[1]) };
+  } catch {
+    // A hand-typed `%` that starts no escape: decodeURIComponent throws URIError.
+    return { page: "fleet" };
+  }
 }
 
 /** The hash of a route, for links. */

@@ -1,4 +1,4 @@
-import type { Patch, Prop } from "@automerge/automerge/slim";
+import { Counter, type Patch, type Prop } from "@automerge/automerge/slim";
 
 /** A patch path that does not lead anywhere in the target: the projection is out of step. */
 export class PatchPathError extends Error {
@@ -27,7 +27,7 @@ export function applyPatch(target: Container, patch: Patch): void {
   if (!isContainer(parent)) throw new PatchPathError(`no object at ${describe(parentPath)}`);
   switch (patch.action) {
     case "put":
-      set(parent, key, structuredClone(patch.value));
+      set(parent, key, plainValue(patch.value));
       return;
     case "del":
       if (Array.isArray(parent)) parent.splice(Number(key), patch.length ?? 1);
@@ -35,7 +35,7 @@ export function applyPatch(target: Container, patch: Patch): void {
       return;
     case "insert":
       if (!Array.isArray(parent)) throw new PatchPathError(`no list at ${describe(parentPath)}`);
-      parent.splice(Number(key), 0, ...structuredClone(patch.values));
+      parent.splice(Number(key), 0, ...patch.values.map(plainValue));
       return;
     case "inc": {
       const current = Array.isArray(parent) ? parent[Number(key)] : parent[String(key)];
@@ -61,6 +61,11 @@ function editText(target: Container, path: Prop[], text: string, patch: Patch, k
     throw new PatchPathError(`no object holds the text at ${describe(path)}`);
   }
   set(owner, ownerKey, next);
+}
+
+/** A patch value as the store keeps it: a copy, and a counter as its number (as in JSON). */
+function plainValue(value: unknown): unknown {
+  return value instanceof Counter ? value.value : structuredClone(value);
 }
 
 function resolve(target: unknown, path: Prop[]): unknown {

@@ -1,0 +1,103 @@
+import {
+  addNote,
+  type CommandId,
+  createDeviceDoc,
+  enqueueCommand,
+  parseCommandId,
+  parseDeviceId,
+  recordFact,
+} from "@outpost/shared-model";
+import Papa from "papaparse";
+import { describe, expect, it } from "vitest";
+import { commandsExport } from "./commands-export.js";
+import { toCsvBlob, toJsonBlob } from "./table-export.js";
+
+const deviceId = parseDeviceId("laptop-042");
+const agent = (at: number) => ({ by: `agent:${deviceId}`, at });
+const admin = (at: number) => ({ by: "admin:alice", at });
+
+/** Three commands, enqueued out of order: one failed, one rejected, one running. */
+function deviceDoc() {
+  const doc = createDeviceDoc(deviceId);
+  const enqueue = (id: string, kind: string, createdAt: number, priority?: number) => {
+    const commandId: CommandId = parseCommandId(id);
+    enqueueCommand(
+      doc,
+      { id: commandId, kind, args: { name: "backup", args: ["--full", "a,b"] }, priority },
+      admin(createdAt),
+    );
+    return commandId;
+  };
+  const failed = enqueue("cmd-bbbb", "script.run", 1_000, 7);
+  recordFact(doc, failed, { type: "started", attempt: 1 }, agent(4_000));
+  recordFact(
+    doc,
+    failed,
+    { type: "failed", outcome: { exitCode: 2, durationMs: 9 } },
+    agent(5_000),
+  );
+  addNote(doc, failed, "looking into it", admin(6_000));
+  const rejected = enqueue("cmd-zzzz", "service.restart", 500);
+  recordFact(doc, rejected, { type: "rejected", reason: "unknown service" }, agent(600));
+  const running = enqueue("cmd-aaaa", "inventory.collect", 1_000);
+  recordFact(doc, running, { type: "started", attempt: 1 }, agent(3_000));
+  return doc;
+}
+
+const noWait = { yieldToBrowser: async () => {} };
+
+describe("commandsExport", () => {
+  it("heads its columns, UTC on the times", () => {
+    const table = commandsExport(deviceId, deviceDoc());
+    expect(table.kind).toBe("commands");
+    expect(table.rowCount).toBe(3);
+    expect(table.header).toContain("createdAt (UTC)");
+    expect(table.header).toContain("endedAt (UTC)");
+    expect(table.header).toHaveLength(table.keys.length);
+  });
+
+  it("writes one row per command, oldest first, ties by ID, with its state now", async () => {
+    const json = JSON.parse(
+      await (await toJsonBlob(commandsExport(deviceId, deviceDoc()), noWait)).text(),
+    );
+    expect(json.rows.map((row: { commandId: string }) => row.commandId)).toEqual([
+      "cmd-zzzz",
+      "cmd-aaaa",
+      "cmd-bbbb",
+    ]);
+    const [rejected, running, failed] = json.rows;
+    expect(rejected).toMatchObject({
+      status: "rejected",
+      reason: "unknown service",
+      attempts: 0,
+      exitCode: null,
+      endedAt: "",
+      createdAt: new Date(500).toISOString(),
+      createdBy: "admin:alice",
+      priority: 5,
+    });
+    expect(running).toMatchObject({ status: "running", attempts: 1, endedAt: "", events: 1 });
+    expect(failed).toMatchObject({
+      deviceId: "laptop-042",
+      kind: "script.run",
+      status: "failed",
+      reason: "",
+      attempts: 1,
+      exitCode: 2,
+      priority: 7,
+      endedAt: new Date(5_000).toISOString(),
+      events: 3,
+    });
+    expect(JSON.parse(failed.args)).toEqual({ name: "backup", args: ["--full", "a,b"] });
+  });
+
+  it("keeps the args' JSON one CSV cell, its commas and quotes escaped", async () => {
+    const text = await (await toCsvBlob(commandsExport(deviceId, deviceDoc()), noWait)).text();
+    const [header, first] = Papa.parse<string[]>(text.trim()).data;
+    expect(first).toHaveLength(header?.length ?? -1);
+    expect(first?.[header?.indexOf("args") ?? -1]).toBe(
+      '{"name":"backup","args":["--full","a,b"]}',
+    );
+    expect(first?.[header?.indexOf("exitCode") ?? -1]).toBe("");
+  });
+});
