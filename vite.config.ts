@@ -5,6 +5,8 @@
 import { defineConfig } from "vitest/config";
 
 const nodePackages = ["shared-model", "agent", "relay", "test", "bench"] as const;
+/** Tests that drive Chromium against a whole running system (test/browser). */
+const BROWSER_TESTS = "browser/**/*.test.ts";
 
 export default defineConfig({
   test: {
@@ -15,11 +17,29 @@ export default defineConfig({
           name,
           root: `./${name}`,
           include: ["**/*.test.ts"],
-          exclude: ["**/node_modules/**", "**/dist/**"],
+          exclude: [
+            "**/node_modules/**",
+            "**/dist/**",
+            ...(name === "test" ? [BROWSER_TESTS] : []),
+          ],
           environment: "node" as const,
           testTimeout: 30_000,
         },
       })),
+      {
+        test: {
+          name: "browser",
+          root: "./test",
+          include: [BROWSER_TESTS],
+          environment: "node",
+          testTimeout: 60_000,
+          // After every other project, one file at a time: a relay, an agent and Chromium on a
+          // machine that the rest of the suite is not also loading (the agent's load gate
+          // watches the whole machine).
+          sequence: { groupOrder: 1 },
+          fileParallelism: false,
+        },
+      },
       {
         extends: "./dashboard/vite.config.ts",
         test: {
@@ -29,6 +49,7 @@ export default defineConfig({
           environment: "jsdom",
           setupFiles: ["./src/testing/setup.ts"],
           testTimeout: 30_000,
+          sequence: { groupOrder: 0 },
         },
       },
     ],

@@ -1,8 +1,14 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { AutomergeUrl } from "@automerge/automerge-repo";
+import type { AutomergeUrl, DocHandle } from "@automerge/automerge-repo";
 import { Relay } from "@outpost/relay";
-import { type FleetDoc, silentLogger } from "@outpost/shared-model";
+import {
+  type DeviceDoc,
+  type DeviceId,
+  type FleetDoc,
+  silentLogger,
+  updatePolicy,
+} from "@outpost/shared-model";
 import { adminReplica, eventually, tempFolder } from "../../agent/src/testing/agent-harness.js";
 import { type AgentProcess, spawnAgent } from "../../agent/src/testing/agent-process.js";
 import { freePort } from "../../agent/src/testing/free-port.js";
@@ -24,6 +30,8 @@ export interface OutpostSystem {
   startAgent(): Promise<void>;
   /** A Node admin replica on the relay, to check what the browser shows against the documents. */
   adminRepo(): ReturnType<typeof adminReplica>;
+  /** The agent's DeviceDoc, through {@link adminRepo}. */
+  deviceHandle(): Promise<DocHandle<DeviceDoc>>;
   stop(): Promise<void>;
 }
 
@@ -90,6 +98,21 @@ export async function startOutpostSystem(dashboardDirectory: string): Promise<Ou
   const fleet = await checker.find<FleetDoc>(session.fleetDocUrl as AutomergeUrl);
   await eventually(() => Object.keys(fleet.doc().devices).length > 0, "the agent enrolled", 30_000);
   const deviceId = Object.keys(fleet.doc().devices)[0] as string;
+  // A test machine running Chromium, a relay and an agent is never calm for the default two
+  // minutes: commands would wait for the load gate. Shell commands are allowed for the tests.
+  const device = await checker.find<DeviceDoc>(
+    fleet.doc().devices[deviceId as DeviceId]?.deviceDocUrl as AutomergeUrl,
+  );
+  device.change((doc) =>
+    updatePolicy(
+      doc,
+      {
+        load: { cpuPercent: 100, memoryPercent: 100, diskBusyPercent: 100, sustainedS: 0 },
+        allowShell: true,
+      },
+      { by: "admin:alice", at: Date.now() },
+    ),
+  );
 
   return {
     relayUrl,
@@ -105,6 +128,7 @@ export async function startOutpostSystem(dashboardDirectory: string): Promise<Ou
     stopAgent,
     startAgent,
     adminRepo: () => checker,
+    deviceHandle: async () => device,
     async stop() {
       await stopAgent();
       for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});

@@ -3,7 +3,7 @@ import { DevicePage } from "../device/DevicePage.js";
 import { FleetPage } from "../fleet/FleetPage.js";
 import { createConnectionStatus } from "../primitives/create-connection-status.js";
 import { createFleet } from "../primitives/create-fleet.js";
-import { createPending } from "../primitives/create-pending.js";
+import { createPending, createSaving } from "../primitives/create-pending.js";
 import { clearSession } from "../session/session.js";
 import { deleteReplica } from "../sync/replica.js";
 import { SyncIndicator } from "../ui/SyncIndicator.js";
@@ -17,6 +17,7 @@ export function Shell(props: { onSignedOut: () => void }): JSX.Element {
   const fleet = createFleet(replica);
   const status = createConnectionStatus(replica.connection);
   const pending = createPending(replica.pending);
+  const saving = createSaving(replica);
   const [confirmingSignOut, setConfirmingSignOut] = createSignal(false);
 
   const signOut = async () => {
@@ -40,7 +41,7 @@ export function Shell(props: { onSignedOut: () => void }): JSX.Element {
             Fleet
           </a>
         </nav>
-        <SyncIndicator status={status()} pendingCount={pending().length} />
+        <SyncIndicator status={status()} pendingCount={pending().length} saving={saving() > 0} />
         <span class="who">admin:{replica.session.admin}</span>
         <button
           type="button"

@@ -24,12 +24,17 @@ export function CommandQueue(props: { handle: DocHandle<DeviceDoc>; doc: DeviceD
   const [showForm, setShowForm] = createSignal(false);
   const folds = new FoldCache();
   const commands = createMemo(() => {
-    // The store is read through, so this recomputes when any command changes.
+    // Reading each command's events and priority through the store subscribes this memo to
+    // exactly what a state depends on; the state itself is folded from Automerge's own object.
     const list = Object.values(props.doc.commands) as Command[];
-    const withState = list.map((command) => ({
-      command,
-      state: folds.stateOf(props.handle.doc().commands[command.spec.id as CommandId] ?? command),
-    }));
+    const withState = list.map((command) => {
+      void command.events.length;
+      void command.priority.value;
+      return {
+        command,
+        state: folds.stateOf(props.handle.doc().commands[command.spec.id as CommandId] ?? command),
+      };
+    });
     return withState
       .filter((entry) => filter() === "all" || isOpen(entry.state.status))
       .sort(

@@ -104,7 +104,7 @@ export function PolicyEditor(props: { handle: DocHandle<DeviceDoc>; policy: Poli
           />
           <span class="hint">device local time; may cross midnight</span>
         </div>
-        <label for="policy-cpu">Run only under CPU (%)</label>
+        <label for="policy-cpu">Run only under CPU (%, 100 = no limit)</label>
         <input
           id="policy-cpu"
           name="cpuPercent"

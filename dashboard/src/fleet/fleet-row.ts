@@ -7,7 +7,7 @@ import {
   isWaiting,
   startOfDay,
 } from "@outpost/shared-model";
-import { type Health, healthOf } from "./health.js";
+import { type Health, healthOf, type LiveRollup } from "./health.js";
 
 /** One device as the fleet table shows it. */
 export interface FleetRow {
@@ -45,6 +45,7 @@ export function rowOf(
   entry: FleetDevice,
   doc: DeviceDoc | undefined,
   folds: FoldCache = new FoldCache(),
+  live?: LiveRollup,
 ): FleetRow {
   const base: FleetRow = {
     deviceId,
@@ -65,7 +66,7 @@ export function rowOf(
   };
   if (doc === undefined) return base;
   try {
-    const verdict = healthOf(doc);
+    const verdict = healthOf(doc, live);
     let pendingCommands = 0;
     let failedCommands = 0;
     for (const command of Object.values(doc.commands ?? {}) as Command[]) {

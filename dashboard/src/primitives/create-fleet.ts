@@ -1,5 +1,6 @@
 import type { AutomergeUrl, DocHandle } from "@automerge/automerge-repo/slim";
 import {
+  computeRollup,
   type DeviceDoc,
   type FleetDoc,
   FoldCache,
@@ -8,6 +9,7 @@ import {
 import { type Accessor, batch, createMemo, createSignal, onCleanup } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import { type FleetRow, rowOf } from "../fleet/fleet-row.js";
+import type { LiveRollup } from "../fleet/health.js";
 import type { Replica } from "../sync/replica.js";
 import { latestSampleAt } from "./latest-sample.js";
 
@@ -27,6 +29,10 @@ export interface Fleet {
 
 /** Row updates are applied together at most this often: 1,000 documents arriving is one render. */
 const ROW_FLUSH_MS = 50;
+/** User Timing marks: every FleetDoc device listed, and every DeviceDoc loaded (bench/dashboard). */
+export const FLEET_LISTED_MARK = "outpost:fleet-listed";
+export const FLEET_LOADED_MARK = "outpost:fleet-loaded";
+
 /** How often "online now" is re-evaluated (presence expires without any event). */
 const PRESENCE_TICK_MS = 5_000;
 
@@ -40,6 +46,8 @@ export function createFleet(replica: Replica): Fleet {
   const handles = new Map<string, DocHandle<DeviceDoc>>();
   const loading = new Set<string>();
   const lastSampleWanted = new Set<string>();
+  /** Today's rollup so far, for devices whose open day is loaded (visible rows). */
+  const liveRollups = new Map<string, LiveRollup>();
   const folds = new FoldCache();
   const queued = new Map<string, FleetRow>();
   const cleanups: (() => void)[] = [];
@@ -54,14 +62,30 @@ export function createFleet(replica: Replica): Fleet {
         for (const [deviceId, next] of queued) setRows(deviceId, reconcile(next));
       });
       queued.clear();
+      markProgress();
     }, ROW_FLUSH_MS);
+  };
+
+  let listed = false;
+  let loadedAll = false;
+  const markProgress = () => {
+    if (entries.size === 0) return;
+    const rowCount = Object.keys(rows).length;
+    if (!listed && rowCount >= entries.size) {
+      listed = true;
+      performance.mark(FLEET_LISTED_MARK, { detail: { devices: entries.size } });
+    }
+    if (!loadedAll && handles.size >= entries.size) {
+      loadedAll = true;
+      performance.mark(FLEET_LOADED_MARK, { detail: { devices: entries.size } });
+    }
   };
 
   const refreshRow = (deviceId: string) => {
     const entry = entries.get(deviceId);
     if (entry === undefined) return;
     const handle = handles.get(deviceId);
-    const row = rowOf(deviceId, entry, handle?.doc(), folds);
+    const row = rowOf(deviceId, entry, handle?.doc(), folds, liveRollups.get(deviceId));
     const previous = queued.get(deviceId) ?? rows[deviceId];
     queueRow({ ...row, lastSampleAt: previous?.lastSampleAt });
   };
@@ -97,10 +121,17 @@ export function createFleet(replica: Replica): Fleet {
       const day = await replica.repo.find<TelemetryDayDoc>(url as AutomergeUrl);
       if (closed) return;
       const update = () => {
-        const at = latestSampleAt(day.doc());
+        const dayDoc = day.doc();
+        liveRollups.set(deviceId, { day: dayDoc.day, rollup: computeRollup(dayDoc) });
+        const at = latestSampleAt(dayDoc);
         const current = queued.get(deviceId) ?? rows[deviceId];
-        if (current && at !== undefined && at !== current.lastSampleAt) {
-          queueRow({ ...current, lastSampleAt: at });
+        if (current && at !== undefined) {
+          const entry = entries.get(deviceId);
+          const handle = handles.get(deviceId);
+          const row = entry
+            ? rowOf(deviceId, entry, handle?.doc(), folds, liveRollups.get(deviceId))
+            : current;
+          queueRow({ ...row, lastSampleAt: at });
         }
       };
       day.on("change", update);

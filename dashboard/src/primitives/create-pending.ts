@@ -8,3 +8,13 @@ export function createPending(pending: PendingChanges): Accessor<readonly Docume
   onCleanup(pending.onChange(() => setIds(pending.documentIds())));
   return ids;
 }
+
+/** How many local changes are still being written to this browser's storage. */
+export function createSaving(replica: {
+  savingCount(): number;
+  onSaving(listener: () => void): () => void;
+}): Accessor<number> {
+  const [count, setCount] = createSignal(replica.savingCount());
+  onCleanup(replica.onSaving(() => setCount(replica.savingCount())));
+  return count;
+}

@@ -9,9 +9,12 @@ import {
   peerIdFor,
 } from "@outpost/shared-model";
 import { checkToken, type Session, syncUrl } from "../session/session.js";
+import { makeLogger } from "../ui/logger.js";
 import { PendingChanges } from "./pending-changes.js";
 import { PresenceBoard } from "./presence-board.js";
 import { RelayConnection } from "./relay-connection.js";
+
+const log = makeLogger("replica");
 
 /**
  * The dashboard's own replica (DESIGN §6): an automerge-repo Repo over IndexedDB, linked to the
@@ -26,6 +29,10 @@ export interface Replica {
   readonly pending: PendingChanges;
   /** Agents heard lately (presence heartbeats). */
   readonly presence: PresenceBoard;
+  /** Local changes still being written to IndexedDB (0 when everything is saved here). */
+  savingCount(): number;
+  /** Calls `listener` when {@link savingCount} changes; returns the unsubscribe function. */
+  onSaving(listener: () => void): () => void;
   /** Listens to a handle's acknowledgements and heartbeats (once per handle). */
   watch(handle: DocHandle<unknown>): void;
   /** Changes a document as this admin, and notes the change as not yet stored by the relay. */
@@ -67,7 +74,16 @@ export function openReplica(session: Session): Replica {
   const pending = new PendingChanges(names.pendingKey);
   const presence = new PresenceBoard();
   const watched = new WeakSet<DocHandle<unknown>>();
+  let saving = 0;
+  const savingListeners = new Set<() => void>();
+  const setSaving = (count: number) => {
+    saving = count;
+    for (const listener of savingListeners) listener();
+  };
   const onOnline = () => connection.retryNow();
+  // Last chance for anything still in automerge-repo's save debounce.
+  const onPageHide = () => void repo.flush().catch(() => {});
+  window.addEventListener("pagehide", onPageHide);
   let closing: Promise<void> | undefined;
   window.addEventListener("online", onOnline);
 
@@ -94,14 +110,29 @@ export function openReplica(session: Session): Replica {
     pending,
     presence,
     watch,
+    savingCount: () => saving,
+    onSaving(listener) {
+      savingListeners.add(listener);
+      return () => savingListeners.delete(listener);
+    },
     change(handle, change) {
       watch(handle as DocHandle<unknown>);
       handle.change((doc) => change(doc as never));
       pending.record(handle as DocHandle<unknown>);
+      // automerge-repo saves after a debounce; an admin who edits and closes the tab at once
+      // must not lose the edit, so it goes to IndexedDB now.
+      setSaving(saving + 1);
+      void repo
+        .flush([handle.documentId])
+        .catch((error: unknown) => {
+          log.error(`could not save a change in this browser: ${(error as Error).message}`);
+        })
+        .finally(() => setSaving(saving - 1));
     },
     close() {
       closing ??= (async () => {
         window.removeEventListener("online", onOnline);
+        window.removeEventListener("pagehide", onPageHide);
         await repo.shutdown();
       })();
       return closing;

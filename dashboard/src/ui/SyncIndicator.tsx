@@ -16,6 +16,8 @@ const LABELS = {
 export function SyncIndicator(props: {
   status: ConnectionStatus;
   pendingCount: number;
+  /** A local change is still being written to this browser's storage. */
+  saving: boolean;
 }): JSX.Element {
   const detail = () => {
     const status = props.status;
@@ -36,8 +38,12 @@ export function SyncIndicator(props: {
     >
       <span class="dot" aria-hidden="true" />
       <span class="label">{LABELS[props.status.kind]}</span>
-      <span class="pending" data-count={props.pendingCount}>
-        {props.pendingCount > 0 ? `${props.pendingCount} not on relay` : "all stored"}
+      <span class="pending" data-count={props.pendingCount} data-saving={props.saving}>
+        {props.saving
+          ? "saving…"
+          : props.pendingCount > 0
+            ? `${props.pendingCount} not on relay`
+            : "all stored"}
       </span>
     </div>
   );
