@@ -3,10 +3,12 @@
  * (issue 6). One system for the whole file, the tests in order: sign in and see the device and
  * its chart; work offline across a reload; two admins offline at once; exports.
  */
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import type { CommandId } from "@outpost/shared-model";
-import type { Page } from "playwright-core";
+import type { AutomergeUrl } from "@automerge/automerge-repo";
+import { type CommandId, fold, readRange, type TelemetryDayDoc } from "@outpost/shared-model";
+import Papa from "papaparse";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BrowserProfile, launchProfile } from "../support/browser.js";
 import { buildDashboard } from "../support/dashboard-build.js";
@@ -15,6 +17,7 @@ import {
   commandStatus,
   connectionLabel,
   enqueueFromDevicePage,
+  localDateTime,
   networkBack,
   openDevice,
   pendingLabel,
@@ -126,4 +129,140 @@ describe("the dashboard", () => {
     );
     await page.close();
   }, 240_000);
+
+  it("two admins offline cancel and reprioritize the same command; both then agree and see the conflict", async () => {
+    const bob = await launchProfile();
+    try {
+      const alicePage = await alice.context.newPage();
+      await signIn(alicePage, system.tokens.alice);
+      await openDevice(alicePage, system.deviceId);
+      const bobPage = await bob.context.newPage();
+      await signIn(bobPage, system.tokens.bob);
+      await openDevice(bobPage, system.deviceId);
+      // Held until tomorrow, so it is still waiting when the cancel arrives.
+      const commandId = await enqueueFromDevicePage(alicePage, "Collect inventory", {
+        notBefore: localDateTime(Date.now() + 86_400_000),
+      });
+      await commandItem(bobPage, commandId).waitFor({ timeout: 30_000 });
+
+      await system.stopRelay();
+      await expect.poll(() => connectionLabel(alicePage), { timeout: 20_000 }).toBe("Offline");
+      await expect.poll(() => connectionLabel(bobPage), { timeout: 20_000 }).toBe("Offline");
+      const priorityOf = (page: Page) => commandItem(page, commandId).getByLabel(/^Priority of /);
+      await priorityOf(alicePage).selectOption("8");
+      await commandItem(alicePage, commandId).getByRole("button", { name: "Cancel" }).click();
+      await priorityOf(bobPage).selectOption("2");
+
+      await system.startRelay();
+      await networkBack(alicePage);
+      await networkBack(bobPage);
+      for (const page of [alicePage, bobPage]) {
+        await expect
+          .poll(() => commandStatus(page, commandId), { timeout: 60_000 })
+          .toBe("cancelled");
+        await commandItem(page, commandId)
+          .getByTestId("priority-conflict")
+          .waitFor({ timeout: 30_000 });
+      }
+      const seen = async (page: Page) => ({
+        status: await commandStatus(page, commandId),
+        priority: await priorityOf(page).inputValue(),
+        conflict: await commandItem(page, commandId).getByTestId("priority-conflict").textContent(),
+      });
+      const aliceSees = await seen(alicePage);
+      expect(aliceSees).toEqual(await seen(bobPage));
+      expect(aliceSees.conflict).toContain("admin:alice to 8");
+      expect(aliceSees.conflict).toContain("admin:bob to 2");
+      await alicePage.screenshot({ path: `${ARTIFACTS}/conflict.png`, fullPage: true });
+    } finally {
+      await bob.close();
+    }
+  }, 240_000);
+
+  it("exports telemetry, commands, audit trail and fleet as CSV (and JSON) that match the documents", async () => {
+    // A still device, so the documents and the exports describe the same moment.
+    await system.stopAgent();
+    const device = await system.deviceHandle();
+    const page = await alice.context.newPage();
+    await signIn(page, system.tokens.alice);
+    await openDevice(page, system.deviceId);
+    await page.getByTestId("telemetry-summary").waitFor({ timeout: 30_000 });
+
+    const days = await Promise.all(
+      Object.values(device.doc().telemetry).map(async (entry) =>
+        (await system.adminRepo().find<TelemetryDayDoc>(entry.url as AutomergeUrl)).doc(),
+      ),
+    );
+    const everySample = readRange(days, 0, Date.now() + 60_000);
+
+    const telemetry = await downloadCsv(page, "Export telemetry CSV");
+    expect(telemetry.header.slice(0, 3)).toEqual(["device", "time (UTC)", "unix (s)"]);
+    expect(telemetry.header).toContain("cpu (%)");
+    expect(telemetry.header).toContain("memory (MiB)");
+    expect(telemetry.rows.map((row) => Number(row[2]))).toEqual(Array.from(everySample.t));
+    const cpuColumn = telemetry.header.indexOf("cpu (%)");
+    expect(
+      telemetry.rows.map((row) => (row[cpuColumn] === "" ? null : Number(row[cpuColumn]))),
+    ).toEqual(
+      Array.from(everySample.series.cpu ?? [], (value) => (Number.isNaN(value) ? null : value)),
+    );
+    const telemetryJson = await downloadJson(page, "Export telemetry", "JSON");
+    expect(telemetryJson.rowCount).toBe(everySample.t.length);
+    expect(telemetryJson.units).toMatchObject({ cpu: "%", memory: "MiB" });
+
+    const commands = await downloadCsv(page, "Export commands CSV");
+    const states = Object.values(device.doc().commands).map((command) => [
+      command.spec.id,
+      fold(command.spec, command.events).status,
+    ]);
+    expect(commands.rows.map((row) => [row[1], row[7]]).sort()).toEqual(states.sort());
+
+    const audit = await downloadCsv(page, "Export audit CSV");
+    const entries = days.flatMap((day) => day.audit);
+    expect(audit.header).toEqual(["device", "at (UTC)", "actor", "action", "detail"]);
+    expect(audit.rows.map((row) => row[4]).sort()).toEqual(
+      entries.map((entry) => entry.detail).sort(),
+    );
+
+    await page.goto(`${system.relayUrl}/#/`);
+    await page.locator(`tr[data-device="${system.deviceId}"]`).waitFor();
+    const fleet = await downloadCsv(page, "Export fleet CSV");
+    expect(fleet.header.slice(0, 3)).toEqual(["Device", "Device ID", "Health"]);
+    expect(fleet.rows).toHaveLength(1);
+    expect(fleet.rows[0]?.[1]).toBe(system.deviceId);
+    expect(fleet.rows[0]?.[fleet.header.indexOf("Assignee")]).toBe("dana");
+    await page.close();
+    await system.startAgent();
+  }, 180_000);
 });
+
+/** Clicks an export button and parses the CSV it downloads: header, then rows. */
+async function downloadCsv(
+  page: Page,
+  button: string,
+): Promise<{ header: string[]; rows: string[][] }> {
+  const text = await download(page, button);
+  const parsed = Papa.parse<string[]>(text.trimEnd(), { skipEmptyLines: false });
+  expect(parsed.errors).toEqual([]);
+  const [header = [], ...rows] = parsed.data;
+  return { header, rows };
+}
+
+/** Clicks the JSON button of the export group named `group` and parses what it downloads. */
+async function downloadJson(
+  page: Page,
+  group: string,
+  button: string,
+): Promise<{ rowCount: number; units: Record<string, string>; rows: unknown[] }> {
+  const fieldset = page.getByRole("group", { name: group });
+  return JSON.parse(await download(fieldset, button));
+}
+
+async function download(scope: Page | Locator, button: string): Promise<string> {
+  const page = "page" in scope ? scope.page() : scope;
+  const [file] = await Promise.all([
+    page.waitForEvent("download"),
+    scope.getByRole("button", { name: button, exact: true }).click(),
+  ]);
+  return readFile(await file.path(), "utf8");
+}

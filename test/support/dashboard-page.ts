@@ -44,13 +44,21 @@ export function commandStatus(page: Page, commandId: string): Promise<string | n
   return commandItem(page, commandId).getAttribute("data-status");
 }
 
-/** Enqueues `kind` (its label in the form) from the device page; returns the new command's ID. */
-export async function enqueueFromDevicePage(page: Page, kindLabel: string): Promise<string> {
+/**
+ * Enqueues `kind` (its label in the form) from the device page; returns the new command's ID.
+ * `notBefore` is a `datetime-local` value (`2026-12-03T09:00`).
+ */
+export async function enqueueFromDevicePage(
+  page: Page,
+  kindLabel: string,
+  options: { notBefore?: string } = {},
+): Promise<string> {
   const before = await page
     .locator("li.command")
     .evaluateAll((items) => items.map((item) => item.getAttribute("data-command")));
   await page.getByRole("button", { name: "Enqueue a command" }).click();
   await page.getByLabel("Command", { exact: true }).selectOption({ label: kindLabel });
+  if (options.notBefore) await page.getByLabel("Not before").fill(options.notBefore);
   await page
     .getByRole("button", { name: /^Enqueue/ })
     .last()
@@ -62,4 +70,11 @@ export async function enqueueFromDevicePage(page: Page, kindLabel: string): Prom
   const added = after.find((id) => id !== null && !before.includes(id));
   if (added === undefined || added === null) throw new Error("the new command did not appear");
   return added;
+}
+
+/** A `datetime-local` value for `at`, in the browser's (and this machine's) local time. */
+export function localDateTime(at: number): string {
+  const date = new Date(at);
+  const pad = (value: number) => String(value).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
