@@ -72,7 +72,16 @@ describe("the dashboard", () => {
       .toBe("online");
     await page.screenshot({ path: `${ARTIFACTS}/fleet.png`, fullPage: true });
 
-    await row.getByRole("link").click();
+    // At tablet width the table keeps its essential columns.
+    await page.setViewportSize({ width: 820, height: 1180 });
+    expect(await page.locator("th.optional").first().isVisible()).toBe(false);
+    expect(await page.getByRole("button", { name: "Pending" }).isVisible()).toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS}/fleet-tablet.png` });
+    await page.setViewportSize({ width: 1366, height: 900 });
+
+    // Keyboard: a row takes focus, Enter opens the device.
+    await row.locator("td.col-health").click();
+    await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "Telemetry" }).waitFor();
     await page.locator('[data-metric="cpu"][data-drawn]').waitFor({ timeout: 30_000 });
     expect(await inkedPixels(page, "cpu")).toBeGreaterThan(20);
@@ -174,6 +183,7 @@ describe("the dashboard", () => {
       expect(aliceSees.conflict).toContain("admin:alice to 8");
       expect(aliceSees.conflict).toContain("admin:bob to 2");
       await alicePage.screenshot({ path: `${ARTIFACTS}/conflict.png`, fullPage: true });
+      await alicePage.close();
     } finally {
       await bob.close();
     }
@@ -233,6 +243,43 @@ describe("the dashboard", () => {
     expect(fleet.rows[0]?.[fleet.header.indexOf("Assignee")]).toBe("dana");
     await page.close();
     await system.startAgent();
+  }, 180_000);
+
+  it("warns before signing out with changes the relay has not stored, then signs out every tab and deletes them", async () => {
+    const page = await alice.context.newPage();
+    await signIn(page, system.tokens.alice);
+    const otherTab = await alice.context.newPage();
+    await otherTab.goto(`${system.relayUrl}/#/`);
+    await otherTab.getByRole("heading", { name: "Fleet" }).waitFor();
+    await openDevice(page, system.deviceId);
+    await system.stopRelay();
+    await expect.poll(() => connectionLabel(page), { timeout: 20_000 }).toBe("Offline");
+    await page.locator("#asset-notes").fill("screen cracked");
+    await page.locator("#asset-notes").press("Tab");
+    await expect.poll(() => pendingLabel(page)).toBe("1 not on relay");
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    const warning = page.getByRole("alertdialog", { name: "Sign out and lose unsynced changes?" });
+    await warning.waitFor();
+    expect(await warning.textContent()).toContain(
+      "1 document(s) hold changes the relay has not stored",
+    );
+    await warning.getByRole("button", { name: "Stay signed in" }).click();
+    await warning.waitFor({ state: "detached" });
+
+    await system.startRelay();
+    await networkBack(page);
+    await expect.poll(() => pendingLabel(page), { timeout: 60_000 }).toBe("all stored");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("Admin token").waitFor();
+    await otherTab.getByLabel("Admin token").waitFor();
+    expect(await page.evaluate(() => localStorage.getItem("outpost.session"))).toBeNull();
+    const databases = await page.evaluate(async () =>
+      (await indexedDB.databases()).map((d) => d.name),
+    );
+    expect(databases.filter((name) => name?.startsWith("outpost:"))).toEqual([]);
+    await otherTab.close();
+    await page.close();
   }, 180_000);
 });
 

@@ -60,6 +60,8 @@ function DeviceView(props: {
   const pending = createPending(replica.pending);
   const stored = () => !pending().includes(props.handle.documentId);
   const row = () => props.fleet.row(props.deviceId);
+  // Today's samples count towards the health shown here, as for the rows in view in the fleet.
+  props.fleet.wantLastSample(props.deviceId);
   return (
     <>
       <div class="page-head">

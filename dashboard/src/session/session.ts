@@ -22,7 +22,8 @@ export interface Session {
   signedInAt: number;
 }
 
-const STORAGE_KEY = "outpost.session";
+/** The localStorage key of the session (tabs watch it to sign in and out together). */
+export const SESSION_STORAGE_KEY = "outpost.session";
 
 /** Sign-in failed; the message says why and what to do. */
 export class SignInError extends Error {
@@ -31,7 +32,7 @@ export class SignInError extends Error {
 
 /** The stored session, or `undefined` (never signed in, signed out, or the entry is damaged). */
 export function loadSession(storage: Storage = localStorage): Session | undefined {
-  const text = storage.getItem(STORAGE_KEY);
+  const text = storage.getItem(SESSION_STORAGE_KEY);
   if (text === null) return undefined;
   try {
     const value = JSON.parse(text) as Partial<Session>;
@@ -49,18 +50,18 @@ export function loadSession(storage: Storage = localStorage): Session | undefine
   } catch {
     // damaged: as if signed out
   }
-  log.warn(`ignored a damaged ${STORAGE_KEY} entry in localStorage; sign in again`);
+  log.warn(`ignored a damaged ${SESSION_STORAGE_KEY} entry in localStorage; sign in again`);
   return undefined;
 }
 
 /** Remembers the session for the next visit. */
 export function saveSession(session: Session, storage: Storage = localStorage): void {
-  storage.setItem(STORAGE_KEY, JSON.stringify(session));
+  storage.setItem(SESSION_STORAGE_KEY, JSON.stringify(session));
 }
 
 /** Forgets the session. */
 export function clearSession(storage: Storage = localStorage): void {
-  storage.removeItem(STORAGE_KEY);
+  storage.removeItem(SESSION_STORAGE_KEY);
 }
 
 /** The relay's origin from what an admin typed: trims it, adds `https://` to a bare host. */

@@ -131,6 +131,8 @@ describe("PendingChanges", () => {
         good: { heads: ["abc"], at: 1 },
         noHeads: { at: 1 },
         badTime: { heads: [], at: "yesterday" },
+        nothing: null,
+        text: "heads",
       }),
     );
     expect(new PendingChanges(KEY, sessionStorage).documentIds()).toEqual(["good"]);

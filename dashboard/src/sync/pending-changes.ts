@@ -86,9 +86,11 @@ export class PendingChanges {
 function readEntries(text: string | null): Record<DocumentId, PendingEntry> {
   if (text === null) return {};
   try {
-    const parsed = JSON.parse(text) as Record<string, Partial<PendingEntry>>;
+    const parsed = JSON.parse(text) as Record<string, Partial<PendingEntry> | null>;
     const entries: Record<DocumentId, PendingEntry> = {};
     for (const [id, entry] of Object.entries(parsed)) {
+      // One damaged entry costs only itself.
+      if (typeof entry !== "object" || entry === null) continue;
       if (Array.isArray(entry.heads) && typeof entry.at === "number") {
         entries[id as DocumentId] = { heads: entry.heads.map(String), at: entry.at };
       }

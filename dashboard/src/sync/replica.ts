@@ -1,7 +1,6 @@
 import type { DocHandle, PeerId } from "@automerge/automerge-repo/slim";
 import { Repo } from "@automerge/automerge-repo/slim";
 import { BroadcastChannelNetworkAdapter } from "@automerge/automerge-repo-network-broadcastchannel";
-import { IndexedDBStorageAdapter } from "@automerge/automerge-repo-storage-indexeddb";
 import {
   isPresenceMessage,
   isStoredHeadsMessage,
@@ -10,6 +9,7 @@ import {
 } from "@outpost/shared-model";
 import { checkToken, type Session, syncUrl } from "../session/session.js";
 import { makeLogger } from "../ui/logger.js";
+import { ClosableIndexedDBStorage } from "./closable-indexeddb-storage.js";
 import { PendingChanges } from "./pending-changes.js";
 import { PresenceBoard } from "./presence-board.js";
 import { RelayConnection } from "./relay-connection.js";
@@ -66,9 +66,10 @@ export function openReplica(session: Session): Replica {
     { kind: "admin", name: session.admin },
     crypto.randomUUID().replaceAll("-", ""),
   ) as PeerId;
+  const storage = new ClosableIndexedDBStorage(names.database);
   const repo = new Repo({
     peerId,
-    storage: new IndexedDBStorageAdapter(names.database),
+    storage,
     network: [connection, new BroadcastChannelNetworkAdapter({ channelName: names.channel })],
   });
   const pending = new PendingChanges(names.pendingKey);
@@ -134,6 +135,7 @@ export function openReplica(session: Session): Replica {
         window.removeEventListener("online", onOnline);
         window.removeEventListener("pagehide", onPageHide);
         await repo.shutdown();
+        await storage.close();
       })();
       return closing;
     },
@@ -154,6 +156,9 @@ export async function deleteReplica(session: Pick<Session, "relayUrl" | "admin">
     request.onsuccess = () => resolve();
     request.onerror = () => reject(request.error ?? new Error("could not delete local data"));
     // Another tab still has it open: it is deleted once that tab closes.
-    request.onblocked = () => resolve();
+    request.onblocked = () => {
+      log.warn("this browser's copy is deleted once the other Outpost tabs close");
+      resolve();
+    };
   });
 }
