@@ -65,6 +65,11 @@ async function route(
     if (method !== "POST") return sendError(response, 405, { error: "use POST /v1/enroll" });
     return handleEnroll(request, response, deps.enroll);
   }
+  if (url.pathname === "/v1/session" && method === "OPTIONS") {
+    response.writeHead(204, { ...SESSION_CORS, "access-control-max-age": "600" });
+    response.end();
+    return;
+  }
   if (url.pathname === "/v1/session" && method === "GET")
     return session(request, url, response, deps);
   if (url.pathname === SYNC_PATH)
@@ -78,6 +83,16 @@ async function route(
   sendError(response, 404, { error: `nothing at ${method} ${url.pathname}` });
 }
 
+/**
+ * A dashboard served from elsewhere (a second relay, a file on an admin's laptop) may ask who its
+ * token is. The answer carries no cookie and says nothing without the token, so any origin may ask.
+ */
+const SESSION_CORS = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, OPTIONS",
+  "access-control-allow-headers": "authorization",
+};
+
 /** Who the bearer of a token is, and for admins where the fleet is: what a dashboard signs in with. */
 function session(
   request: IncomingMessage,
@@ -89,13 +104,23 @@ function session(
   const token = header.startsWith("Bearer ") ? header.slice(7) : url.searchParams.get("token");
   const principal = token ? deps.principals.authenticate(token) : undefined;
   if (principal === undefined) {
-    sendError(response, 401, { error: token ? "invalid or revoked token" : "missing token" });
+    sendJson(
+      response,
+      401,
+      { error: token ? "invalid or revoked token" : "missing token" },
+      SESSION_CORS,
+    );
     return;
   }
-  sendJson(response, 200, {
-    principal: describePrincipal(principal),
-    relayPeerId: deps.relayPeerId,
-    syncPath: SYNC_PATH,
-    ...(principal.kind === "admin" ? { fleetDocUrl: deps.fleetDocUrl } : {}),
-  });
+  sendJson(
+    response,
+    200,
+    {
+      principal: describePrincipal(principal),
+      relayPeerId: deps.relayPeerId,
+      syncPath: SYNC_PATH,
+      ...(principal.kind === "admin" ? { fleetDocUrl: deps.fleetDocUrl } : {}),
+    },
+    SESSION_CORS,
+  );
 }

@@ -2,13 +2,19 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { RelayErrorBody } from "@outpost/shared-model";
 
-/** Sends a JSON body with `status`. */
-export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+/** Sends a JSON body with `status` (and any extra headers). */
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   response.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(text),
     "cache-control": "no-store",
+    ...headers,
   });
   response.end(text);
 }
