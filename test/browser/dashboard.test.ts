@@ -257,6 +257,11 @@ describe("the dashboard", () => {
     await page.locator("#asset-notes").fill("screen cracked");
     await page.locator("#asset-notes").press("Tab");
     await expect.poll(() => pendingLabel(page)).toBe("1 not on relay");
+    // The fleet marks the device whose document holds the unsynced change.
+    await page.evaluate(() => {
+      location.hash = "#/";
+    });
+    await page.locator(`tr[data-device="${system.deviceId}"] .badge.local`).waitFor();
 
     await page.getByRole("button", { name: "Sign out" }).click();
     const warning = page.getByRole("alertdialog", { name: "Sign out and lose unsynced changes?" });

@@ -1,8 +1,10 @@
 import { LIFECYCLES } from "@outpost/shared-model";
 import { createMemo, createSignal, For, type JSX, Match, Show, Switch } from "solid-js";
+import { useReplica } from "../app/replica-context.js";
 import { hrefOf } from "../app/route.js";
 import type { Fleet } from "../primitives/create-fleet.js";
 import { createNow } from "../primitives/create-now.js";
+import { createPending } from "../primitives/create-pending.js";
 import { DEFAULT_VISIBLE, FLEET_COLUMNS, type RowContext } from "./columns.js";
 import { FleetTable } from "./FleetTable.js";
 import { FleetToolbar } from "./FleetToolbar.js";
@@ -15,6 +17,11 @@ export function FleetPage(props: { fleet: Fleet }): JSX.Element {
   const [visibleColumns, setVisibleColumns] = createSignal<readonly string[]>(DEFAULT_VISIBLE);
   const [selected, setSelected] = createSignal<ReadonlySet<string>>(new Set());
   const now = createNow(30_000);
+  const replica = useReplica();
+  const pending = createPending(replica.pending);
+  const localOnly = createMemo(
+    () => new Set(pending().map((documentId) => `automerge:${documentId}`)),
+  );
   const context = (): RowContext => ({ now: now(), isOnline: props.fleet.isOnline });
   const shown = createMemo(() => queryFleet(props.fleet.rows(), query(), context()));
   const columns = createMemo(() =>
@@ -91,6 +98,7 @@ export function FleetPage(props: { fleet: Fleet }): JSX.Element {
         </Match>
         <Match when={true}>
           <FleetTable
+            localOnly={localOnly()}
             rows={shown()}
             columns={columns()}
             context={context()}

@@ -23,6 +23,8 @@ export function FleetTable(props: {
   onToggle: (deviceId: string) => void;
   onToggleAll: (select: boolean) => void;
   onOpen: (deviceId: string) => void;
+  /** DeviceDoc URLs holding this admin's changes that the relay has not stored yet. */
+  localOnly: ReadonlySet<string>;
   /** Rows now in view, so their exact last sample can be loaded. */
   onVisible: (deviceIds: string[]) => void;
 }): JSX.Element {
@@ -168,6 +170,14 @@ export function FleetTable(props: {
                                   title="Its document has not reached this browser yet"
                                 >
                                   not synced yet
+                                </span>
+                              </Show>
+                              <Show when={props.localOnly.has(current().deviceDocUrl)}>
+                                <span
+                                  class="badge local"
+                                  title="Holds your changes that the relay has not stored yet"
+                                >
+                                  only here
                                 </span>
                               </Show>
                             </Show>
