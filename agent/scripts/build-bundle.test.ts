@@ -3,6 +3,7 @@
  * but Node, from a folder without node_modules.
  */
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -38,5 +39,23 @@ describe("the agent bundle", () => {
       { cwd: out.path },
     ).catch((error: { code: number; stderr: string }) => error);
     expect(status).toMatchObject({ code: 1, stderr: expect.stringContaining("no agent data in") });
+
+    // The service commands, for real on this machine (nothing is installed: a machine without
+    // systemd as init, or a user who is not root, is refused before anything is written).
+    const serviceStatus = await promisify(execFile)(process.execPath, [bundle, "service", "status"], {
+      cwd: out.path,
+    });
+    expect(serviceStatus.stdout).toMatch(/^outpost-agent: /);
+    if (process.platform === "linux" && !existsSync("/run/systemd/system")) {
+      const install = await promisify(execFile)(
+        process.execPath,
+        [bundle, "service", "install", "--config", example],
+        { cwd: out.path },
+      ).catch((error: { code: number; stderr: string }) => error);
+      expect(install).toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(/needs administrator rights|does not run systemd/),
+      });
+    }
   });
 });

@@ -10,18 +10,13 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
+import { AGENT_NODE_FLAGS } from "../src/runtime/node-flags.js";
 
 /** The bundle's file name in the output folder. */
 export const BUNDLE_FILE = "outpost-agent.mjs";
 
-/**
- * V8 flags the agent runs with (in the bundle's `#!` line; service units pass the same). Measured
- * with bench/agent-footprint: one background compiler thread instead of one per core removes a
- * start-up peak of about 20 MB (several threads compiling Automerge's WebAssembly and hot code
- * at once), and a 1 MB young generation instead of 16 MB keeps the steady heap small; neither
- * costs measurable CPU at one sample every ten seconds.
- */
-export const AGENT_NODE_FLAGS = ["--max-semi-space-size=1", "--v8-pool-size=1"] as const;
+/** The V8 flags the bundle's `#!` line passes (see src/runtime/node-flags.ts). */
+export { AGENT_NODE_FLAGS };
 
 const agentRoot = fileURLToPath(new URL("..", import.meta.url));
 

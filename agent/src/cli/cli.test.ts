@@ -64,6 +64,11 @@ describe("outpost-agent", () => {
       ["status"],
       ["frobnicate"],
       ["run", "--cofig", "x"],
+      ["service"],
+      ["service", "start"],
+      ["service", "uninstall", "--purge"],
+      // From the source tree: a service runs the installable bundle, never this.
+      ["service", "install", "--config", "agent.toml"],
     ]) {
       const result = await run(...args);
       expect(result.code, args.join(" ")).toBe(2);

@@ -6,12 +6,15 @@
  *   collect --once            print one sample and the inventory as JSON
  *   status --config FILE      what the local replica holds
  *   config check FILE         validate a config file
+ *   service install|uninstall|status   the agent as a system service
  */
 import { parseArgs } from "node:util";
 import { ConfigFileError } from "@outpost/shared-model/config";
 import { loadAgentConfig } from "../config/agent-config.js";
+import { ServiceError } from "../service/service-manager.js";
 import { collectOnce } from "./collect-once.js";
 import { runAgent } from "./run.js";
+import { runServiceCommand, ServiceUsageError } from "./service.js";
 import { printStatus } from "./status.js";
 
 /** Exit codes: 0 done, 1 a runtime failure, 2 a bad invocation or config (as the relay's CLI). */
@@ -27,6 +30,12 @@ commands:
                             (--json for a machine-readable answer)
   config check FILE         validate a config file (see agent/agent.example.toml) and print the
                             settings it gives, defaults included
+  service install --config FILE [--user NAME] [--entry PATH]
+                            install and start the agent as a system service: systemd (Linux),
+                            launchd (macOS), a WinSW service (Windows); needs root/Administrator
+  service uninstall [--config FILE --purge]
+                            stop and remove the service; --purge also deletes its data folder
+  service status            whether the service is installed and running
 `;
 
 /** A mistake in how the command was called; printed with the usage. */
@@ -39,10 +48,10 @@ if (process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof UsageError) {
+  if (error instanceof UsageError || error instanceof ServiceUsageError) {
     process.stderr.write(`outpost-agent: ${error.message}\n\n${usage}`);
     process.exitCode = EXIT_BAD_INPUT;
-  } else if (error instanceof ConfigFileError) {
+  } else if (error instanceof ConfigFileError || error instanceof ServiceError) {
     process.stderr.write(`outpost-agent: ${error.message}\n`);
     process.exitCode = EXIT_BAD_INPUT;
   } else {
@@ -66,6 +75,22 @@ async function main(argv: string[]): Promise<number> {
     const shown = { ...config, enrollmentSecret: config.enrollmentSecret ? "(set)" : "(not set)" };
     process.stdout.write(`${config.path}: ok\n${JSON.stringify(shown, null, 2)}\n`);
     return 0;
+  }
+  if (command === "service") {
+    const [action, ...serviceArgs] = rest;
+    if (action !== "install" && action !== "uninstall" && action !== "status") {
+      throw new UsageError(
+        `expected "service install|uninstall|status", got ${JSON.stringify(argv.join(" "))}`,
+      );
+    }
+    const flags = parse(serviceArgs);
+    return runServiceCommand({
+      action,
+      config: flags.config,
+      entry: flags.entry,
+      user: flags.user,
+      purge: flags.purge,
+    });
   }
   const options = parse(rest);
   if (command === "run") {
@@ -92,6 +117,9 @@ function parse(args: string[]) {
         config: { type: "string" },
         once: { type: "boolean" },
         json: { type: "boolean" },
+        entry: { type: "string" },
+        user: { type: "string" },
+        purge: { type: "boolean" },
       },
       strict: true,
       allowPositionals: false,
