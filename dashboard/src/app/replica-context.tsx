@@ -9,7 +9,12 @@ export function ReplicaProvider(props: { session: Session; children: JSX.Element
   // The session never changes under a mounted provider (sign-in remounts it).
   const replica = openReplica(props.session);
   onCleanup(() => void replica.close());
-  return <ReplicaContext.Provider value={replica}>{props.children}</ReplicaContext.Provider>;
+  return <ProvideReplica replica={replica}>{props.children}</ProvideReplica>;
+}
+
+/** Gives its children a replica opened elsewhere (component tests give one without network). */
+export function ProvideReplica(props: { replica: Replica; children: JSX.Element }): JSX.Element {
+  return <ReplicaContext.Provider value={props.replica}>{props.children}</ReplicaContext.Provider>;
 }
 
 /** The replica of the nearest {@link ReplicaProvider}. */

@@ -15,6 +15,7 @@ import {
 } from "@outpost/shared-model";
 import { createSignal, For, type JSX, Show } from "solid-js";
 import { useReplica } from "../app/replica-context.js";
+import { createPathVersion } from "../primitives/create-path-version.js";
 import { formatTime } from "../ui/format.js";
 import { describeEvent } from "./describe-event.js";
 
@@ -28,8 +29,15 @@ export function CommandItem(props: {
   const [open, setOpen] = createSignal(false);
   const id = () => props.command.spec.id as CommandId;
   const actor = () => ({ by: `admin:${replica.session.admin}`, at: Date.now() });
+  // A concurrent priority that loses to the shown one changes nothing in the store.
+  const priorityPatched = createPathVersion(props.handle as DocHandle<unknown>, () => [
+    "commands",
+    id(),
+    "priority",
+  ]);
   const conflicts = () => {
     void props.command.priority.value; // follow the store
+    void priorityPatched();
     const values = priorityConflicts(props.handle.doc(), id());
     return values.length > 1 ? values : [];
   };
@@ -106,7 +114,18 @@ export function CommandItem(props: {
               </>
             )}
           </For>
-          ; {props.command.priority.value} holds everywhere. Setting it again resolves this.
+          ; {props.command.priority.value} holds everywhere. Keep:{" "}
+          <For each={conflicts()}>
+            {(value) => (
+              <button
+                type="button"
+                class="secondary small"
+                onClick={() => reprioritize(value.value)}
+              >
+                {value.value}
+              </button>
+            )}
+          </For>
         </p>
       </Show>
       <Show when={"reason" in props.state && props.state.reason}>

@@ -9,6 +9,7 @@ import {
 } from "@outpost/shared-model";
 import { createSignal, For, type JSX, Show } from "solid-js";
 import { useReplica } from "../app/replica-context.js";
+import { createPathVersion } from "../primitives/create-path-version.js";
 import { formatTime } from "../ui/format.js";
 
 /**
@@ -31,28 +32,41 @@ export function AssetEditor(props: { handle: DocHandle<DeviceDoc>; asset: Asset 
       );
     }
   };
-  const conflicts = (field: "assignee" | "location" | "lifecycle" | "notes" | "tags") => {
+  // A concurrent value that loses to the shown one changes nothing in the store.
+  const assetPatched = createPathVersion(props.handle as DocHandle<unknown>, () => ["asset"]);
+  /** Every value concurrent admins left in `field`, when there is more than one. */
+  const conflicts = (field: ConflictField) => {
     // Read the store so the list follows changes; the values come from Automerge's conflicts.
     void props.asset[field];
+    void assetPatched();
     const values = assetConflicts(props.handle.doc(), field);
-    return values.length > 1
-      ? values.map((value) => (Array.isArray(value) ? value.join(", ") : String(value)))
-      : [];
+    return values.length > 1 ? values : [];
   };
-  const ConflictNote = (p: { field: "assignee" | "location" | "lifecycle" | "notes" | "tags" }) => (
+  const ConflictNote = (p: { field: ConflictField }) => (
     <Show when={conflicts(p.field).length > 0}>
-      <p class="conflict" role="note" data-testid={`conflict-${p.field}`}>
-        Set at the same time to:{" "}
+      <div class="conflict" role="note" data-testid={`conflict-${p.field}`}>
+        Set at the same time to{" "}
         <For each={conflicts(p.field)}>
           {(value, i) => (
             <>
-              {i() > 0 ? " / " : ""}
-              <strong>{value}</strong>
+              {i() > 0 ? " and " : ""}
+              <strong>{display(value)}</strong>
             </>
           )}
         </For>
-        . Shown: <strong>{String(props.asset[p.field])}</strong>. Saving a value resolves it.
-      </p>
+        ; every copy shows <strong>{display(props.asset[p.field])}</strong>. Keep:{" "}
+        <For each={conflicts(p.field)}>
+          {(value) => (
+            <button
+              type="button"
+              class="secondary small"
+              onClick={() => save({ [p.field]: value })}
+            >
+              {display(value)}
+            </button>
+          )}
+        </For>
+      </div>
     </Show>
   );
   return (
@@ -134,4 +148,11 @@ export function AssetEditor(props: { handle: DocHandle<DeviceDoc>; asset: Asset 
       </Show>
     </section>
   );
+}
+
+/** The asset fields whose conflicts are shown. */
+type ConflictField = "assignee" | "location" | "lifecycle" | "notes" | "tags";
+
+function display(value: string | string[]): string {
+  return Array.isArray(value) ? value.join(", ") : value;
 }

@@ -54,5 +54,12 @@ describe("updateAsset", () => {
     expect(alice.asset.assignee).toBe(bob.asset.assignee);
     expect(assetConflicts(alice, "assignee")).toEqual(["dana", "eric"]);
     expect(assetConflicts(alice, "location")).toEqual(["Oslo"]);
+
+    // Either admin settles it by writing a value, the one shown included; everyone agrees.
+    const shown = alice.asset.assignee;
+    alice = A.change(alice, (d) => updateAsset(d, { assignee: shown }, aliceAt(T0 + 1)));
+    [alice, bob] = syncPair(alice, bob);
+    expect(assetConflicts(alice, "assignee")).toEqual([shown]);
+    expect(assetConflicts(bob, "assignee")).toEqual([shown]);
   });
 });

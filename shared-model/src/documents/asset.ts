@@ -24,7 +24,8 @@ export const ASSET_FIELDS = [
  * An admin's edit of a device's asset record, inside one Automerge change. Each field is its own
  * last-writer-wins register: two admins who change different fields offline both keep their
  * edit, and two who change the same one leave a conflict that {@link assetConflicts} shows.
- * Unchanged fields are not written, so an edit never makes a conflict it did not need.
+ * Unchanged fields are not written, so an edit never makes a conflict it did not need; writing
+ * the value a conflicted field shows settles the conflict.
  *
  * @throws ValidationFailed naming every bad field; then nothing is written.
  */
@@ -41,7 +42,11 @@ export function updateAsset(draft: DeviceDoc, patch: Partial<AssetFields>, actor
   let changed = false;
   for (const key of ASSET_FIELDS) {
     const value = patch[key];
-    if (value === undefined || JSON.stringify(asset[key]) === JSON.stringify(value)) continue;
+    if (value === undefined) continue;
+    // The same value is written again only to settle a conflict (a write replaces every value
+    // concurrent admins left); otherwise it is left alone, so an edit makes no conflict needlessly.
+    const same = JSON.stringify(asset[key]) === JSON.stringify(value);
+    if (same && getConflicts(asset, key) === undefined) continue;
     // A fresh list or string each time: a register, not a merge of two admins' characters.
     (asset as unknown as Record<string, unknown>)[key] = Array.isArray(value) ? [...value] : value;
     changed = true;

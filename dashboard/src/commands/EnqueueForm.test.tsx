@@ -1,0 +1,114 @@
+import type { DocHandle } from "@automerge/automerge-repo/slim";
+import {
+  type CommandId,
+  createDeviceDoc,
+  type DeviceDoc,
+  parseDeviceId,
+} from "@outpost/shared-model";
+import { cleanup, fireEvent, render, screen } from "@solidjs/testing-library";
+import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from "vitest";
+import { ProvideReplica } from "../app/replica-context.js";
+import { makeTestReplica } from "../testing/test-replica.js";
+import { EnqueueForm } from "./EnqueueForm.js";
+
+let replica: ReturnType<typeof makeTestReplica>;
+let targets: DocHandle<DeviceDoc>[];
+let onDone: Mock<(id: CommandId) => void>;
+
+beforeEach(() => {
+  replica = makeTestReplica({ admin: "alice" });
+  targets = ["laptop-042", "kiosk-7"].map((id) =>
+    replica.repo.create(createDeviceDoc(parseDeviceId(id))),
+  );
+  onDone = vi.fn<(id: CommandId) => void>();
+  render(() => (
+    <ProvideReplica replica={replica}>
+      <EnqueueForm targets={targets} onDone={onDone} />
+    </ProvideReplica>
+  ));
+});
+
+afterEach(async () => {
+  cleanup();
+  await replica.close();
+});
+
+/** Types `value` into the field labelled `label`. */
+function type(label: string, value: string): void {
+  fireEvent.input(screen.getByLabelText(label), { target: { value } });
+}
+
+const chooseKind = (label: string) =>
+  fireEvent.change(screen.getByRole("combobox", { name: "Command" }), {
+    target: { value: kindOf(label) },
+  });
+
+/** The kind of the option labelled `label` in the Command select. */
+function kindOf(label: string): string {
+  return (screen.getByRole("option", { name: label }) as HTMLOptionElement).value;
+}
+
+const commandsOn = (handle: DocHandle<DeviceDoc>) => Object.values(handle.doc().commands);
+
+describe("EnqueueForm", () => {
+  it("asks for a shell command's required command and writes nothing without it", () => {
+    chooseKind("Shell command");
+    const command = screen.getByLabelText("Command *") as HTMLInputElement;
+    // The browser stops the click (the field is `required`); the form checks what gets through.
+    fireEvent.click(screen.getByRole("button", { name: "Enqueue on 2 devices" }));
+    expect(command.validity.valueMissing).toBe(true);
+    fireEvent.submit(screen.getByRole("form", { name: "Enqueue a command" }));
+
+    expect(screen.getByRole("alert").textContent).toBe("Command is required");
+    expect(targets.flatMap(commandsOn)).toEqual([]);
+    expect(onDone).not.toHaveBeenCalled();
+  });
+
+  it("enqueues the same command, as entered, on every target", () => {
+    chooseKind("Shell command");
+    type("Command *", "  systemctl status cups ");
+    type("Priority", "7");
+    fireEvent.click(screen.getByRole("checkbox", { name: "Only in the maintenance window" }));
+    type("Not before", "2026-11-21T22:00");
+    type("Expires", "2026-11-22T06:00");
+    type("Dedupe key", " cups-check ");
+    fireEvent.click(screen.getByRole("button", { name: "Enqueue on 2 devices" }));
+
+    expect(screen.getByRole("status").textContent).toBe("Enqueued shell command on 2 device(s).");
+    const [first, second] = targets.map(commandsOn);
+    expect(first).toHaveLength(1);
+    expect(second).toHaveLength(1);
+    const id = first?.[0]?.spec.id;
+    expect(second?.[0]?.spec.id).toBe(id);
+    const entered = {
+      spec: {
+        kind: "shell.run",
+        args: { command: "systemctl status cups" },
+        window: "maintenance",
+        notBefore: new Date("2026-11-21T22:00").getTime(),
+        expiresAt: new Date("2026-11-22T06:00").getTime(),
+        dedupeKey: "cups-check",
+        createdBy: "admin:alice",
+      },
+      priority: { value: 7, setBy: "admin:alice" },
+      events: [],
+    };
+    expect(first?.[0]).toMatchObject(entered);
+    expect(second?.[0]).toMatchObject(entered);
+    expect(onDone).toHaveBeenCalledWith(id);
+    expect(replica.pending.documentIds().sort()).toEqual(
+      targets.map((handle) => handle.documentId).sort(),
+    );
+    // The arguments are cleared for the next command.
+    expect((screen.getByLabelText("Command *") as HTMLInputElement).value).toBe("");
+  });
+
+  it("refuses an expiry that is not after Not before", () => {
+    type("Not before", "2026-11-21T22:00");
+    type("Expires", "2026-11-21T21:00");
+    fireEvent.click(screen.getByRole("button", { name: "Enqueue on 2 devices" }));
+
+    expect(screen.getByRole("alert").textContent).toBe("Expires must be after Not before");
+    expect(targets.flatMap(commandsOn)).toEqual([]);
+  });
+});

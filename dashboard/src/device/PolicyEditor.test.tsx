@@ -1,0 +1,85 @@
+import type { DocHandle } from "@automerge/automerge-repo/slim";
+import { createDeviceDoc, type DeviceDoc, parseDeviceId } from "@outpost/shared-model";
+import { cleanup, fireEvent, render, screen } from "@solidjs/testing-library";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ProvideReplica } from "../app/replica-context.js";
+import { createDocumentStore } from "../primitives/create-document-store.js";
+import { makeTestReplica } from "../testing/test-replica.js";
+import { PolicyEditor } from "./PolicyEditor.js";
+
+let replica: ReturnType<typeof makeTestReplica>;
+let handle: DocHandle<DeviceDoc>;
+
+beforeEach(() => {
+  replica = makeTestReplica({ admin: "alice" });
+  handle = replica.repo.create(createDeviceDoc(parseDeviceId("laptop-042")));
+  render(() => {
+    const doc = createDocumentStore(handle);
+    return (
+      <ProvideReplica replica={replica}>
+        <PolicyEditor handle={handle} policy={doc.policy} />
+      </ProvideReplica>
+    );
+  });
+});
+
+afterEach(async () => {
+  cleanup();
+  await replica.close();
+});
+
+/** Types `value` into the field labelled `label`, as the browser reports it. */
+function type(label: string, value: string): void {
+  fireEvent.input(screen.getByLabelText(label), { target: { value } });
+}
+
+const save = () => fireEvent.click(screen.getByRole("button", { name: "Save policy" }));
+
+describe("PolicyEditor", () => {
+  it("names an out-of-range setting and writes nothing", () => {
+    const heads = handle.heads();
+    type("Sampling interval (s)", "5000");
+    save();
+    // The browser's own check (max="3600") stops the click; the form checks what gets through.
+    const sampling = screen.getByLabelText("Sampling interval (s)") as HTMLInputElement;
+    expect(sampling.validity.rangeOverflow).toBe(true);
+    expect(screen.queryByRole("alert")).toBeNull();
+    fireEvent.submit(sampling.form as HTMLFormElement);
+
+    const problems = screen.getByRole("alert", { name: "Policy problems" });
+    expect(problems.textContent).toContain("policy.samplingIntervalS");
+    expect(screen.queryByRole("status")).toBeNull();
+    expect(handle.heads()).toEqual(heads);
+    expect(handle.doc().policy.samplingIntervalS).toBe(10);
+    expect(replica.pending.documentIds()).toEqual([]);
+  });
+
+  it("saves a valid policy as this admin and says so", async () => {
+    type("Window start", "22:30");
+    type("Window end", "01:00");
+    fireEvent.click(screen.getByRole("checkbox", { name: /Allow shell\.run/ }));
+    save();
+
+    const policy = handle.doc().policy;
+    expect(policy.maintenanceWindow).toEqual({ start: "22:30", end: "01:00" });
+    expect(policy.allowShell).toBe(true);
+    expect(policy.samplingIntervalS).toBe(10);
+    expect(policy.updatedBy).toBe("admin:alice");
+    expect(replica.pending.has(handle.documentId)).toBe(true);
+    expect(screen.getByRole("status").textContent).toContain("Saved");
+    expect(screen.queryByRole("alert")).toBeNull();
+    await vi.waitFor(() => expect(screen.getByText(/Last edited by admin:alice/)).toBeTruthy());
+  });
+
+  it("names an empty setting the browser lets through, and clears it once fixed", () => {
+    type("Keep synced days (days)", "");
+    save();
+    expect(screen.getByRole("alert").textContent).toContain("policy.retainDays");
+    expect(handle.doc().policy.updatedBy).toBeUndefined();
+
+    type("Keep synced days (days)", "30");
+    save();
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(handle.doc().policy.retainDays).toBe(30);
+  });
+});
