@@ -42,9 +42,13 @@ describe("the agent bundle", () => {
 
     // The service commands, for real on this machine (nothing is installed: a machine without
     // systemd as init, or a user who is not root, is refused before anything is written).
-    const serviceStatus = await promisify(execFile)(process.execPath, [bundle, "service", "status"], {
-      cwd: out.path,
-    });
+    const serviceStatus = await promisify(execFile)(
+      process.execPath,
+      [bundle, "service", "status"],
+      {
+        cwd: out.path,
+      },
+    );
     expect(serviceStatus.stdout).toMatch(/^outpost-agent: /);
     if (process.platform === "linux" && !existsSync("/run/systemd/system")) {
       const install = await promisify(execFile)(
