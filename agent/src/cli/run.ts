@@ -64,11 +64,14 @@ export async function runAgent(config: AgentConfig): Promise<number> {
 
 /**
  * A sped-up clock for tests and demos when `OUTPOST_AGENT_CLOCK_SPEED` is set (origin from
- * `OUTPOST_AGENT_CLOCK_ORIGIN`, epoch ms, default now); the wall clock otherwise.
+ * `OUTPOST_AGENT_CLOCK_ORIGIN`, epoch ms, default now; the time shown then from
+ * `OUTPOST_AGENT_CLOCK_START`, default the origin); the wall clock otherwise.
  */
 function clockFromEnvironment(): Clock | undefined {
   const speed = process.env.OUTPOST_AGENT_CLOCK_SPEED;
   if (!speed) return undefined;
   const origin = process.env.OUTPOST_AGENT_CLOCK_ORIGIN;
-  return new ScaledClock(Number(speed), origin ? Number(origin) : Date.now());
+  const start = process.env.OUTPOST_AGENT_CLOCK_START;
+  const originMs = origin ? Number(origin) : Date.now();
+  return new ScaledClock(Number(speed), originMs, start ? Number(start) : originMs);
 }
