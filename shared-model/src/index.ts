@@ -94,6 +94,7 @@ export {
   parseEventId,
   startOfDay,
 } from "./ids/ids.js";
+export { makeConsoleLogger } from "./log/console-logger.js";
 export type { Logger } from "./log/logger.js";
 export { makeLogger, silentLogger } from "./log/logger.js";
 export * from "./sync/index.js";
