@@ -1,29 +1,10 @@
-import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { build } from "vite";
+import { buildDashboard as build } from "../../dashboard/build/build-dashboard.js";
 
 /** Where the browser tests' build of the dashboard goes (git-ignored). */
 export const TEST_BUILD_DIR = fileURLToPath(new URL("../.dashboard-build", import.meta.url));
-const CONFIG = fileURLToPath(new URL("../../dashboard/vite.config.ts", import.meta.url));
 
-/**
- * Builds the dashboard as the relay serves it in production, into {@link TEST_BUILD_DIR}. Vitest
- * runs with NODE_ENV=test, under which Vite builds a development bundle (no service worker, Solid's
- * dev build): the build runs with NODE_ENV=production, as `npm run build -w dashboard` does.
- */
-export async function buildDashboard(outDir = TEST_BUILD_DIR): Promise<string> {
-  await mkdir(outDir, { recursive: true });
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = "production";
-  try {
-    await build({
-      configFile: CONFIG,
-      mode: "production",
-      logLevel: "warn",
-      build: { outDir, emptyOutDir: true, sourcemap: false },
-    });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-  return outDir;
+/** Builds the dashboard for the browser tests, into {@link TEST_BUILD_DIR}. */
+export function buildDashboard(outDir = TEST_BUILD_DIR): Promise<string> {
+  return build(outDir);
 }
