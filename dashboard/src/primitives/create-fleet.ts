@@ -33,6 +33,13 @@ const ROW_FLUSH_MS = 50;
 export const FLEET_LISTED_MARK = "outpost:fleet-listed";
 export const FLEET_LOADED_MARK = "outpost:fleet-loaded";
 
+/**
+ * When a DeviceDoc could not be found while connected (a first sync of a large fleet can take
+ * longer than automerge-repo waits for one document), the next try waits this long, doubling.
+ */
+const RETRY_FIRST_MS = 2_000;
+const RETRY_MAX_MS = 60_000;
+
 /** How often "online now" is re-evaluated (presence expires without any event). */
 const PRESENCE_TICK_MS = 5_000;
 
@@ -45,6 +52,7 @@ export function createFleet(replica: Replica): Fleet {
   const entries = new Map<string, FleetDoc["devices"][keyof FleetDoc["devices"]]>();
   const handles = new Map<string, DocHandle<DeviceDoc>>();
   const loading = new Set<string>();
+  const retries = new Map<string, { delayMs: number; timer: ReturnType<typeof setTimeout> }>();
   const lastSampleWanted = new Set<string>();
   /** Today's rollup so far, for devices whose open day is loaded (visible rows). */
   const liveRollups = new Map<string, LiveRollup>();
@@ -104,11 +112,23 @@ export function createFleet(replica: Replica): Fleet {
       cleanups.push(() => handle.off("change", onChange));
       refreshRow(deviceId);
       if (lastSampleWanted.has(deviceId)) void loadLastSample(deviceId);
+      retries.delete(deviceId);
     } catch {
-      // Not here and not reachable now: the row says so; a reconnection tries again.
+      // Not here and not reachable now: the row says so; a reconnection tries again, and while
+      // connected, so does a timer (the relay may just have been slow to answer).
+      if (!closed && replica.connection.state.kind === "connected") scheduleRetry(deviceId);
     } finally {
       loading.delete(deviceId);
     }
+  };
+
+  const scheduleRetry = (deviceId: string) => {
+    const delayMs = Math.min(
+      RETRY_MAX_MS,
+      (retries.get(deviceId)?.delayMs ?? 0) * 2 || RETRY_FIRST_MS,
+    );
+    clearTimeout(retries.get(deviceId)?.timer);
+    retries.set(deviceId, { delayMs, timer: setTimeout(() => void loadDevice(deviceId), delayMs) });
   };
 
   const loadLastSample = async (deviceId: string) => {
@@ -182,6 +202,7 @@ export function createFleet(replica: Replica): Fleet {
     closed = true;
     clearInterval(ticker);
     clearTimeout(flushTimer);
+    for (const retry of retries.values()) clearTimeout(retry.timer);
     for (const cleanup of cleanups) cleanup();
   });
 

@@ -1,0 +1,69 @@
+import type { AutomergeUrl, DocHandle } from "@automerge/automerge-repo/slim";
+import {
+  createDeviceDoc,
+  type DeviceId,
+  type FleetDoc,
+  parseDeviceId,
+} from "@outpost/shared-model";
+import { createRoot } from "solid-js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { ConnectionState } from "../sync/relay-connection.js";
+import type { Replica } from "../sync/replica.js";
+import { makeTestReplica } from "../testing/test-replica.js";
+import { createFleet } from "./create-fleet.js";
+
+const DEVICE = parseDeviceId("lt-0001-abcdef");
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("createFleet", () => {
+  it("tries again, while connected, to load a DeviceDoc the relay was slow to give", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
+    const replica = makeTestReplica();
+    const device = replica.repo.create(createDeviceDoc(DEVICE));
+    const fleet = await replica.repo.find<FleetDoc>(replica.session.fleetDocUrl);
+    fleet.change((doc) => {
+      doc.devices[DEVICE as DeviceId] = {
+        deviceDocUrl: device.url,
+        hostname: "lt-0001",
+        enrolledAt: 1,
+      };
+    });
+    // The first two finds of the DeviceDoc fail, as automerge-repo's do when no peer answers
+    // in time; the third finds it.
+    let refusals = 2;
+    const find = replica.repo.find.bind(replica.repo);
+    // Only what createFleet uses of the connection and the repo: connected, and a slow find.
+    const connected = { kind: "connected", relayPeerId: "relay:test" } as ConnectionState;
+    const withRelay = {
+      ...replica,
+      connection: { state: connected, onStateChange: () => () => {} },
+      repo: {
+        find: (url: AutomergeUrl) => {
+          if (url === device.url && refusals > 0) {
+            refusals -= 1;
+            return Promise.reject(new Error(`Document ${url} is unavailable`));
+          }
+          return find(url);
+        },
+      },
+    } as unknown as Replica;
+
+    const { loaded, dispose } = createRoot((dispose) => {
+      const rows = createFleet(withRelay);
+      return { loaded: () => rows.handleOf(DEVICE) as DocHandle<unknown> | undefined, dispose };
+    });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(loaded()).toBeUndefined();
+    // 2 s, then 4 s later: the third try finds it.
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(loaded()).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(loaded()?.url).toBe(device.url);
+    expect(refusals).toBe(0);
+    dispose();
+    await replica.close();
+  });
+});
