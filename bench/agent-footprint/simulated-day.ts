@@ -3,7 +3,10 @@ import { type AutomergeUrl, parseAutomergeUrl } from "@automerge/automerge-repo"
 import { Agent, type Collector, SimulatedClock } from "@outpost/agent";
 import { DAY_MS, type Day, silentLogger } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
-import { makeSimulatedDevice, SIMULATED_METRICS } from "../doc-size/simulated-device.js";
+import {
+  makeSimulatedDevice,
+  SIMULATED_METRICS,
+} from "../../scripts/synthetic-fleet/simulated-device.js";
 
 /** What one simulated day left on the agent's disk. */
 export interface SimulatedDayResult {

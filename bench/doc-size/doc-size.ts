@@ -26,9 +26,12 @@ import {
   type TelemetryDayDoc,
 } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
+import {
+  makeSimulatedDevice,
+  SIMULATED_METRICS,
+} from "../../scripts/synthetic-fleet/simulated-device.js";
 import { compactToSnapshot } from "./compact.js";
 import { CsvExport } from "./csv-export.js";
-import { makeSimulatedDevice, SIMULATED_METRICS } from "./simulated-device.js";
 import { bytesOnDisk, CountingStorageAdapter } from "./storage-metrics.js";
 
 /** What one run measures. Sizes are bytes per metric sample: ticks × metrics. */

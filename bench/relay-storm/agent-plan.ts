@@ -8,7 +8,10 @@ import {
   startOfDay,
   type TelemetryDayDoc,
 } from "@outpost/shared-model";
-import { makeSimulatedDevice, SIMULATED_METRICS } from "../doc-size/simulated-device.js";
+import {
+  makeSimulatedDevice,
+  SIMULATED_METRICS,
+} from "../../scripts/synthetic-fleet/simulated-device.js";
 import type { AgentSpec } from "./messages.js";
 
 /** What the agents of every storm are made of, decided once so every server gets the same. */

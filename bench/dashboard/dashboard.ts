@@ -1,0 +1,167 @@
+/**
+ * `npm run bench:dashboard -- [--devices N] [--runs R] [--seed S] [--cpu-profile DIR]`: the
+ * dashboard in Chromium with a replica of N devices (default 1,000 synthetic DeviceDocs) and one
+ * device with 7 days of 10 s telemetry. After one online visit, the relay is stopped and the
+ * browser taken offline; each of R runs (default 5) opens the app in a new tab and measures
+ * navigation → interactive fleet table and → every DeviceDoc loaded, then the 7-day chart of
+ * the telemetry device (uPlot's draw, and click → drawn). Medians; last line: one JSON object.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import type { Relay } from "@outpost/relay";
+import { freePort } from "../../agent/src/testing/free-port.js";
+import { type BrowserProfile, launchProfile } from "../../test/support/browser.js";
+import { buildDashboard } from "../../test/support/dashboard-build.js";
+import { profileOfflineRun } from "./cpu-profile.js";
+import { offlineRun, type RunFigures } from "./offline-run.js";
+import { visitOnline } from "./online-visit.js";
+import { probeScript } from "./page-probe.js";
+import { describeRun, medians, round, TARGETS } from "./result.js";
+import { seedFleet } from "./seed-fleet.js";
+import { verifyRelay } from "./verify-relay.js";
+
+/** Bounds of each phase; a phase that overruns fails the run with what it was waiting for. */
+const ONLINE_TIMEOUT_MS = 10 * 60_000;
+const RUN_TIMEOUT_MS = 3 * 60_000;
+const ADMIN = "alice";
+
+const { values } = parseArgs({
+  options: {
+    devices: { type: "string", default: "1000" },
+    runs: { type: "string", default: "5" },
+    seed: { type: "string", default: "20261121" },
+    "cpu-profile": { type: "string" },
+  },
+  strict: true,
+});
+const devices = wholeNumber("--devices", values.devices, 2, 20_000);
+const runCount = wholeNumber("--runs", values.runs, 1, 100);
+const seed = wholeNumber("--seed", values.seed, 0, 2 ** 31);
+/** Relative to where npm runs the script: the bench folder. */
+const profileDirectory =
+  values["cpu-profile"] === undefined ? undefined : resolve(values["cpu-profile"]);
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+const startedAt = performance.now();
+const work = await mkdtemp(join(tmpdir(), "outpost-bench-dashboard-"));
+let relay: Relay | undefined;
+let browser: BrowserProfile | undefined;
+try {
+  log("building the dashboard…");
+  const dashboardDirectory = await buildDashboard(join(work, "dashboard"));
+  log(`building ${devices.toLocaleString("en")} devices and a week of 10 s telemetry…`);
+  const seeded = await seedFleet(
+    { dataDirectory: join(work, "relay"), port: await freePort(), dashboardDirectory },
+    { devices, seed, now: Date.now(), log },
+  );
+  relay = seeded.relay;
+  const { fleet, adminToken } = seeded;
+  const relayUrl = relay.url;
+  await verifyRelay(relay, {
+    adminToken,
+    devices,
+    telemetryDeviceId: fleet.telemetryDevice.deviceId,
+  });
+  const setupS = (performance.now() - startedAt) / 1000;
+  log(
+    `relay holds ${fleet.documentIds.length.toLocaleString("en")} documents: ${devices} DeviceDocs (${kib(fleet.deviceDocumentBytes / devices)} each on average), ${fleet.dayDocuments} day documents of ${fleet.telemetryDevice.hostname} with ${fleet.weekSamples.toLocaleString("en")} samples (${kib(fleet.dayDocumentBytes)}); set-up took ${setupS.toFixed(0)} s`,
+  );
+
+  browser = await launchProfile();
+  await browser.context.addInitScript({ content: probeScript(devices) });
+  const database = `outpost:${new URL(relayUrl).host}/${ADMIN}`;
+  log("online visit: signing in, loading the fleet and the 7-day chart…");
+  const online = await visitOnline(browser.context, {
+    relayUrl,
+    token: adminToken,
+    database,
+    telemetryDeviceId: fleet.telemetryDevice.deviceId,
+    weekSamples: fleet.weekSamples,
+    fleetDocumentIds: fleet.fleetDocumentIds,
+    expectedDocumentIds: fleet.documentIds,
+    timeoutMs: ONLINE_TIMEOUT_MS,
+    log,
+  });
+  log(
+    `online: IndexedDB held the FleetDoc and every DeviceDoc ${seconds(online.storedMs)} after sign-in; ${online.firstPageLoadedMs === undefined ? "that page never marked them all loaded (reloaded)" : `that page marked them all loaded at ${seconds(online.firstPageLoadedMs)}`}; with the week: ${online.replica.documentIds.length} documents, ${online.replica.records} records, ${kib(online.replica.bytes)}`,
+  );
+
+  await relay.stop();
+  relay = undefined;
+  await browser.context.setOffline(true);
+  const runOptions = {
+    appUrl: `${relayUrl}/`,
+    telemetryDeviceId: fleet.telemetryDevice.deviceId,
+    weekSamples: fleet.weekSamples,
+    timeoutMs: RUN_TIMEOUT_MS,
+  };
+  log(`offline (relay stopped, browser offline): ${runCount} runs, each in a new tab`);
+  const runs: RunFigures[] = [];
+  for (let index = 0; index < runCount; index += 1) {
+    const run = await offlineRun(browser.context, runOptions);
+    runs.push(run);
+    log(describeRun(index, run));
+  }
+  if (profileDirectory !== undefined) {
+    const files = await profileOfflineRun(
+      browser.context,
+      runOptions,
+      profileDirectory,
+      dashboardDirectory,
+    );
+    log(`CPU profile of one more offline run: ${files.join(", ")}`);
+  }
+
+  const median = medians(runs);
+  log(
+    `medians of ${runCount}: fleet interactive ${Math.round(median.fleetInteractiveMs)} ms (target ${TARGETS.fleetInteractiveMs}), every DeviceDoc loaded ${Math.round(median.fleetLoadedMs)} ms; 7-day chart draw ${Math.round(median.chartDrawMs)} ms (target ${TARGETS.chartDrawMs}), click to drawn ${Math.round(median.rangeToDrawnMs)} ms`,
+  );
+  log(
+    JSON.stringify({
+      devices,
+      fleetInteractiveMs: round(median.fleetInteractiveMs),
+      fleetListedMs: round(median.fleetListedMs),
+      fleetLoadedMs: round(median.fleetLoadedMs),
+      chartPoints: Math.round(median.chartPoints),
+      chartDrawMs: round(median.chartDrawMs, 1),
+      rangeToDrawnMs: round(median.rangeToDrawnMs),
+      rangeLoadMs: round(median.rangeLoadMs),
+      rangeToAllDrawnMs: round(median.rangeToAllDrawnMs),
+      longTasksMs: round(median.longTasksMs),
+      longestTaskMs: round(median.longestTaskMs),
+      fleetInteractiveTargetMet: median.fleetInteractiveMs < TARGETS.fleetInteractiveMs,
+      chartDrawTargetMet: median.chartDrawMs < TARGETS.chartDrawMs,
+      runs: runCount,
+      dayDocuments: fleet.dayDocuments,
+      weekSamples: fleet.weekSamples,
+      onlineStoredMs: round(online.storedMs),
+      onlineFirstPageLoaded: online.firstPageLoadedMs !== undefined,
+      replicaDocuments: online.replica.documentIds.length,
+      replicaBytes: online.replica.bytes,
+      setupSeconds: round(setupS),
+    }),
+  );
+} finally {
+  await browser?.close().catch(() => {});
+  await relay?.stop().catch(() => {});
+  await rm(work, { recursive: true, force: true });
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function kib(bytes: number): string {
+  return `${(bytes / 1024).toLocaleString("en", { maximumFractionDigits: 1 })} KiB`;
+}
+
+function wholeNumber(option: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (Number.isInteger(value) && value >= min && value <= max) return value;
+  process.stderr.write(
+    `${option}: expected a whole number from ${min} to ${max}, received ${text}\n`,
+  );
+  process.exit(2);
+}

@@ -1,0 +1,41 @@
+import type { AutomergeUrl } from "@automerge/automerge-repo";
+import type { Relay } from "@outpost/relay";
+import type { DeviceDoc, FleetDoc, TelemetryDayDoc } from "@outpost/shared-model";
+import { countSamples } from "@outpost/shared-model";
+import { adminReplica } from "../../agent/src/testing/agent-harness.js";
+
+/**
+ * Checks, as an admin replica over the websocket, that the relay serves what was seeded: the
+ * FleetDoc lists every device, and the telemetry device's DeviceDoc and its newest closed day
+ * load with their samples. Returns the samples of that day.
+ */
+export async function verifyRelay(
+  relay: Relay,
+  options: { adminToken: string; devices: number; telemetryDeviceId: string },
+): Promise<number> {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  try {
+    const admin = adminReplica(Number(new URL(relay.url).port), options.adminToken, cleanups);
+    const fleet = (await admin.find<FleetDoc>(relay.fleetDocUrl as AutomergeUrl)).doc();
+    const listed = Object.keys(fleet.devices).length;
+    if (listed !== options.devices) {
+      throw new Error(`the relay's FleetDoc lists ${listed} devices, not ${options.devices}`);
+    }
+    const entry = Object.entries(fleet.devices).find(([id]) => id === options.telemetryDeviceId);
+    if (entry === undefined) throw new Error(`${options.telemetryDeviceId} is not in the fleet`);
+    const device = (await admin.find<DeviceDoc>(entry[1].deviceDocUrl as AutomergeUrl)).doc();
+    const closed = Object.entries(device.telemetry)
+      .filter(([, day]) => day.rollup !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .at(-1);
+    if (closed === undefined) throw new Error(`${options.telemetryDeviceId} has no closed day`);
+    const day = (await admin.find<TelemetryDayDoc>(closed[1].url as AutomergeUrl)).doc();
+    const samples = countSamples(day);
+    if (samples !== closed[1].samples) {
+      throw new Error(`${closed[0]} holds ${samples} samples; its index says ${closed[1].samples}`);
+    }
+    return samples;
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  }
+}
