@@ -243,13 +243,20 @@ export class Relay {
     });
     principals.follow();
     unloader.start(options.idleSweepIntervalMs ?? 30_000);
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(options.port, options.host, () => {
-        server.off("error", reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(options.port, options.host, () => {
+          server.off("error", reject);
+          resolve();
+        });
       });
-    });
+    } catch (error) {
+      // A port in use, say: release the storage, timers and file watchers, or the process
+      // would stay alive, serving nothing, and a supervisor would never restart it.
+      await relay.stop();
+      throw error;
+    }
     logger.info(
       { url: relay.url, peerId, dataDirectory: options.dataDirectory, tls: relay.#secure },
       relay.#secure

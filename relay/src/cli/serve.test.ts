@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -47,6 +49,30 @@ function serve(data: string): Promise<{ url: string; exit: Promise<number | null
 }
 
 describe("outpost-relay serve", () => {
+  it("exits with code 2 and says why when its port is taken", async () => {
+    dataDirectory = await mkdtemp(join(tmpdir(), "outpost-serve-"));
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const second = spawn(
+        process.execPath,
+        ["--import", "tsx", MAIN, "serve", "--data", dataDirectory, "--port", String(port)],
+        { stdio: ["ignore", "ignore", "pipe"] },
+      );
+      child = second;
+      let stderr = "";
+      second.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const code = await new Promise<number | null>((resolve) => second.once("exit", resolve));
+      expect(code).toBe(2);
+      expect(stderr).toContain("EADDRINUSE");
+    } finally {
+      taken.close();
+    }
+  });
+
   it("on SIGTERM flushes every document and exits 0", async () => {
     dataDirectory = await mkdtemp(join(tmpdir(), "outpost-serve-"));
     const token = await (await PrincipalStore.open(dataDirectory, silentLogger)).addAdmin("alice");
