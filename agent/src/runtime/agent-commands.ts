@@ -17,7 +17,7 @@ import {
   type RunOptions,
   runLowPriority,
 } from "../commands/execution/run-process.js";
-import { linuxProcesses } from "../commands/gates/critical-operations.js";
+import { linuxProcesses, systemProcessNames } from "../commands/gates/critical-operations.js";
 import { LinuxLoadSource } from "../commands/gates/linux-load-source.js";
 import { LoadGate, type LoadReading } from "../commands/gates/load-gate.js";
 import type { CommandKind, SystemControl } from "../commands/kinds/command-kind.js";
@@ -102,7 +102,7 @@ export class AgentCommands {
       now: () => clock.now(),
       processNames:
         commands.processNames ??
-        (onLinux ? async () => (await linuxProcesses()).map((p) => p.name) : async () => []),
+        (onLinux ? async () => (await linuxProcesses()).map((p) => p.name) : systemProcessNames),
       timeZone: commands.timeZone,
       maxConcurrent: commands.maxConcurrent,
     });

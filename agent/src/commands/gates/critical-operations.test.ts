@@ -10,6 +10,7 @@ import {
   criticalOperationsGate,
   DEFAULT_CRITICAL_PATTERNS,
   linuxProcesses,
+  systemProcessNames,
 } from "./critical-operations.js";
 import { lockGate } from "./locks.js";
 
@@ -66,6 +67,19 @@ describe("linuxProcesses", () => {
     child.kill("SIGTERM");
     await new Promise((resolve) => child.once("exit", resolve));
     expect((await linuxProcesses()).map((p) => p.pid)).not.toContain(child.pid);
+  });
+});
+
+describe("systemProcessNames (macOS and Windows; run here through ps)", () => {
+  it("lists a running process by name", async () => {
+    const folder = await tempFolder("critical-si");
+    cleanups.push(folder.remove);
+    const borg = join(folder.path, "borg");
+    await copyFile("/bin/sleep", borg);
+    const child = spawn(borg, ["30"], { stdio: "ignore" });
+    cleanups.push(async () => void child.kill("SIGKILL"));
+    await new Promise((resolve) => child.once("spawn", resolve));
+    expect(await systemProcessNames()).toContain("borg");
   });
 });
 
