@@ -141,11 +141,12 @@ describe("the command queue, offline everywhere, through a real relay", () => {
     expect(eventTypes(device, d2 as CommandId)).toEqual(["superseded"]);
     for (const id of [a, c, d1]) {
       const events = device.commands[id as CommandId]?.events ?? [];
-      // Between the steps, at most a wait for the command running before it, recorded once.
-      const waits = events.filter((event) => event.type === "deferred");
-      expect(waits.map((event) => "reason" in event && event.reason)).toEqual(
-        waits.length === 0 ? [] : ["concurrency"],
-      );
+      // Between the steps, at most a wait for the command running before it and, for C, for
+      // its dependency A: each recorded once.
+      const reasons = events.flatMap((event) => (event.type === "deferred" ? [event.reason] : []));
+      expect(new Set(reasons).size).toBe(reasons.length);
+      const allowed = id === c ? ["concurrency", "dependencies"] : ["concurrency"];
+      expect(reasons.filter((reason) => !allowed.includes(reason))).toEqual([]);
       expect(events.filter((event) => event.type !== "deferred").map((e) => e.type)).toEqual([
         "accepted",
         "started",

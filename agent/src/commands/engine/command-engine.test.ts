@@ -186,6 +186,28 @@ describe("CommandEngine", () => {
     expect(stateOf(reboot).status).toBe("succeeded");
   });
 
+  it("validates a command held back by notBefore or a dependency and records why it waits", async () => {
+    const { enqueue, settle, stateOf, factsOf, setNow } = await setUp();
+    const later = enqueue({ kind: "inventory.collect", notBefore: NOON + 3_600_000 });
+    const first = enqueue({ kind: "system.reboot" });
+    const after = enqueue({ kind: "inventory.collect", dependsOn: [first] });
+    const broken = enqueue({ kind: "no.such-kind", notBefore: NOON + 3_600_000 });
+    await settle();
+    expect(stateOf(later)).toMatchObject({ status: "deferred", reason: "not-before" });
+    expect(factsOf(later)).toEqual(["accepted", "deferred"]);
+    expect(stateOf(after)).toMatchObject({ status: "deferred", reason: "dependencies" });
+    expect(stateOf(broken).status).toBe("rejected");
+    // Once the time passes and the reboot's window opens, both run.
+    setNow(Date.parse("2026-11-22T02:30:00Z"));
+    await settle();
+    expect([later, first, after].map((id) => stateOf(id).status)).toEqual([
+      "succeeded",
+      "succeeded",
+      "succeeded",
+    ]);
+    expect(factsOf(later).filter((type) => type === "deferred")).toHaveLength(1);
+  });
+
   it("records what one evaluation decides about a waiting queue in one change", async () => {
     const { enqueue, engine, stateOf, device } = await setUp();
     const waiting = Array.from({ length: 200 }, () =>

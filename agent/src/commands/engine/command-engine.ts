@@ -3,6 +3,7 @@ import {
   type Actor,
   type AuditEntry,
   type CommandId,
+  type CommandSpec,
   type CommandState,
   type DeviceDoc,
   type EventId,
@@ -165,37 +166,45 @@ export class CommandEngine {
       plan = this.#plan();
     }
     const candidates = plan.runnable.filter((candidate) => !this.#running.has(candidate.id));
-    if (candidates.length === 0) return;
+    if (candidates.length === 0 && plan.waiting.length === 0) return;
     const policy = this.#options.policy();
-    const gates = await this.#options.gates();
     // Facts about waiting commands go into the document together: one change for a queue of
     // 5,000 that the window holds back, not 5,000 changes (and their history) per evaluation.
     const facts: QueueDecision[] = [];
-    for (const candidate of candidates) {
-      const kind = this.#kind(candidate.command.spec.kind);
-      if (kind === undefined) {
-        const known = this.#options.kinds.map((k) => k.name).join(", ");
-        facts.push({
-          commandId: candidate.id,
-          fact: {
-            type: "rejected",
-            reason: `unknown kind ${JSON.stringify(candidate.command.spec.kind)}; this agent knows ${known}`,
-          },
-        });
-        continue;
+    // Held back by time or by dependencies (the gates after validation): validated once, and
+    // the reason recorded when it changes, so an admin sees why a command has not run.
+    const commands = this.#options.device.doc().commands;
+    for (const waiting of plan.waiting) {
+      const state = this.#stateOf(waiting.id);
+      const spec = commands[waiting.id]?.spec;
+      if (spec === undefined) continue;
+      if (state.status === "pending") {
+        const kind = await this.#admit(waiting.id, spec, policy, facts);
+        if (kind === undefined) continue;
       }
-      if (candidate.state.status === "pending") {
-        // A kind must not throw; if one does, the command is rejected rather than the whole
-        // evaluation failing on it again and again.
-        const problem = await kind
-          .validate(candidate.command.spec.args, this.#options.kindContext(policy, candidate.id))
-          .catch((error: unknown) => `${kind.name} failed to validate it: ${messageOf(error)}`);
-        facts.push({
-          commandId: candidate.id,
-          fact:
-            problem === undefined ? { type: "accepted" } : { type: "rejected", reason: problem },
-        });
-        if (problem !== undefined) continue;
+      const deferral = deferralFact(waiting.id, state, {
+        open: false,
+        reason: waiting.reason,
+        detail: waiting.detail,
+      });
+      if (deferral) facts.push(deferral);
+    }
+    if (candidates.length === 0) {
+      this.#recordAll(facts);
+      return;
+    }
+    const gates = await this.#options.gates();
+    for (const candidate of candidates) {
+      const kind =
+        candidate.state.status === "pending"
+          ? await this.#admit(candidate.id, candidate.command.spec, policy, facts)
+          : this.#kind(candidate.command.spec.kind);
+      if (kind === undefined) {
+        // Accepted earlier by an agent that knew the kind: rejected now, naming what it knows.
+        if (candidate.state.status !== "pending") {
+          facts.push(this.#unknownKind(candidate.id, candidate.command.spec.kind));
+        }
+        continue;
       }
       const gate = gates(candidate, kind, this.#running);
       if (!gate.open) {
@@ -207,6 +216,44 @@ export class CommandEngine {
       await this.#start(candidate, kind, policy);
     }
     this.#recordAll(facts);
+  }
+
+  /**
+   * Validation, the first gate, for a pending command: `accepted`, or `rejected` naming the
+   * problem (an unknown kind, bad arguments), pushed onto `facts`. The kind when accepted.
+   */
+  async #admit(
+    id: CommandId,
+    spec: CommandSpec,
+    policy: Readonly<Policy>,
+    facts: QueueDecision[],
+  ): Promise<CommandKind | undefined> {
+    const kind = this.#kind(spec.kind);
+    if (kind === undefined) {
+      facts.push(this.#unknownKind(id, spec.kind));
+      return undefined;
+    }
+    // A kind must not throw; if one does, the command is rejected rather than the whole
+    // evaluation failing on it again and again.
+    const problem = await kind
+      .validate(spec.args, this.#options.kindContext(policy, id))
+      .catch((error: unknown) => `${kind.name} failed to validate it: ${messageOf(error)}`);
+    facts.push({
+      commandId: id,
+      fact: problem === undefined ? { type: "accepted" } : { type: "rejected", reason: problem },
+    });
+    return problem === undefined ? kind : undefined;
+  }
+
+  #unknownKind(id: CommandId, kind: string): QueueDecision {
+    const known = this.#options.kinds.map((k) => k.name).join(", ");
+    return {
+      commandId: id,
+      fact: {
+        type: "rejected",
+        reason: `unknown kind ${JSON.stringify(kind)}; this agent knows ${known}`,
+      },
+    };
   }
 
   /** The queue's plan now: the last one while the document and its time-dependent parts hold. */
