@@ -35,10 +35,9 @@ export function makeRequestHandler(
       : undefined;
   return (request, response) => {
     route(request, response, deps, dashboard).catch((error: unknown) => {
-      deps.logger.error(
-        { err: error, url: request.url },
-        `request ${request.method} ${request.url} failed`,
-      );
+      // The path only: a query string may hold a token (`/v1/session?token=…`).
+      const path = (request.url ?? "").split("?")[0];
+      deps.logger.error({ err: error, path }, `request ${request.method} ${path} failed`);
       if (!response.headersSent)
         sendError(response, 500, { error: "internal error; see the relay log" });
       else response.destroy();
