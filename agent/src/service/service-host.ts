@@ -23,7 +23,7 @@ export interface ServiceHost {
   writeText(path: string, text: string, mode: number): Promise<void>;
   makeDirectory(path: string, mode: number): Promise<void>;
   /** Gives `path` to `user` (and its group of the same name), recursively for a folder. */
-  giveTo(path: string, user: string): Promise<void>;
+  giveTo(path: string, user: string, mode?: number): Promise<void>;
   remove(path: string): Promise<void>;
 }
 
@@ -55,11 +55,12 @@ export const realServiceHost: ServiceHost = {
     await mkdir(path, { recursive: true, mode });
     await chmod(path, mode);
   },
-  giveTo: async (path, user) => {
+  giveTo: async (path, user, mode) => {
     const id = (await realServiceHost.run("id", ["-u", user])).stdout.trim();
     const group = (await realServiceHost.run("id", ["-g", user])).stdout.trim();
     if (!/^\d+$/.test(id) || !/^\d+$/.test(group)) throw new Error(`no account ${user}`);
     await chown(path, Number(id), Number(group));
+    if (mode !== undefined) await chmod(path, mode);
   },
   remove: (path) => rm(path, { recursive: true, force: true }),
 };

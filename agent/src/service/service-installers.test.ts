@@ -37,6 +37,8 @@ describe("systemd (Linux)", () => {
     ]);
     expect(host.owners.get(spec.data)).toBe("outpost-agent");
     expect(host.owners.get(spec.config)).toBe("outpost-agent");
+    // The config holds the enrollment secret.
+    expect(host.modes.get(spec.config)).toBe(0o600);
     expect(host.files.get(SYSTEMD_UNIT_PATH)?.text).toContain("ExecStart=/usr/bin/node");
     expect(host.files.get(POLKIT_RULE_PATH)?.mode).toBe(0o644);
     expect(said.at(-1)).toBe(
@@ -89,6 +91,12 @@ describe("systemd (Linux)", () => {
     await systemdService(host).uninstall({ purgeData: spec.data });
     expect(host.directories.has(spec.data)).toBe(false);
     expect(host.commands).toContain("userdel outpost-agent");
+
+    // Installed under another user (--user), that user is the one removed.
+    await systemdService(host).install({ ...spec, user: "fieldops" });
+    host.commands.length = 0;
+    await systemdService(host).uninstall({ purgeData: spec.data });
+    expect(host.commands).toContain("userdel fieldops");
   });
 
   it("tells the status: installed and active, or not installed", async () => {

@@ -39,7 +39,7 @@ export function systemdService(host: ServiceHost): ServiceManager {
       await host.makeDirectory(spec.data, 0o750);
       await host.giveTo(spec.data, spec.user);
       // The config holds the enrollment secret: readable by the agent's user and root only.
-      await host.giveTo(spec.config, spec.user);
+      await host.giveTo(spec.config, spec.user, 0o600);
       done.push(`data folder ${spec.data} and config ${spec.config} belong to ${spec.user}`);
       await host.writeText(SYSTEMD_UNIT_PATH, renderSystemdUnit(spec), 0o644);
       done.push(`wrote ${SYSTEMD_UNIT_PATH}`);
@@ -60,6 +60,10 @@ export function systemdService(host: ServiceHost): ServiceManager {
     async uninstall({ purgeData }) {
       requireAdmin(host, "Removing");
       const done: string[] = [];
+      // The user the unit runs as (install's --user), to remove with the data.
+      const user =
+        (await host.readText(SYSTEMD_UNIT_PATH))?.match(/^User=(.+)$/m)?.[1]?.trim() ??
+        SERVICE_USER;
       if (await host.exists(SYSTEMD_UNIT_PATH)) {
         // Already stopped or never loaded is fine: the goal is that it is gone.
         await host.run("systemctl", ["disable", "--now", SERVICE_NAME]);
@@ -76,9 +80,9 @@ export function systemdService(host: ServiceHost): ServiceManager {
       if (purgeData !== undefined) {
         await host.remove(purgeData);
         done.push(`deleted the data folder ${purgeData}`);
-        if ((await host.run("id", ["-u", SERVICE_USER])).code === 0) {
-          await host.run("userdel", [SERVICE_USER]);
-          done.push(`removed the system user ${SERVICE_USER}`);
+        if ((await host.run("id", ["-u", user])).code === 0) {
+          await host.run("userdel", [user]);
+          done.push(`removed the system user ${user}`);
         }
       } else {
         done.push("kept the data folder (pass --purge to delete it)");

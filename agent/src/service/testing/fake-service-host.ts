@@ -8,6 +8,8 @@ export class FakeServiceHost implements ServiceHost {
   readonly files = new Map<string, { text: string; mode: number }>();
   readonly directories = new Set<string>();
   readonly owners = new Map<string, string>();
+  /** Modes set by {@link giveTo}, by path. */
+  readonly modes = new Map<string, number>();
   readonly commands: string[] = [];
   readonly removed: string[] = [];
 
@@ -49,8 +51,9 @@ export class FakeServiceHost implements ServiceHost {
     this.directories.add(path);
   }
 
-  async giveTo(path: string, user: string): Promise<void> {
+  async giveTo(path: string, user: string, mode?: number): Promise<void> {
     this.owners.set(path, user);
+    if (mode !== undefined) this.modes.set(path, mode);
   }
 
   async remove(path: string): Promise<void> {
