@@ -33,11 +33,13 @@ const admin = { by: "admin:alice", at: NOON - 60_000 };
 async function setUp(options: { kinds?: readonly CommandKind[] } = {}) {
   const folder = await tempFolder("engine");
   cleanups.push(folder.remove);
-  const repo = new Repo({
-    storage: await CrashSafeFileStorageAdapter.create(folder.path),
-    network: [],
+  const storage = await CrashSafeFileStorageAdapter.create(folder.path);
+  const repo = new Repo({ storage, network: [] });
+  // shutdown() does not wait for a save already under way; the folder goes only after it.
+  cleanups.push(async () => {
+    await repo.shutdown();
+    await storage.whenIdle();
   });
-  cleanups.push(() => repo.shutdown());
   const device: DocHandle<DeviceDoc> = repo.create(createDeviceDoc(parseDeviceId("laptop-1")));
   device.change((doc) => {
     doc.policy.allowShell = true;
@@ -328,6 +330,9 @@ describe("CommandEngine", () => {
     engine.recoverInterrupted();
     expect(stateOf(inventory).status).toBe("retry-wait");
     expect(stateOf(script).status).toBe("interrupted");
+    // Waiting for its retry time is not a deferral: the retry keeps its schedule.
+    await engine.evaluate();
+    expect(stateOf(inventory).status).toBe("retry-wait");
   });
 
   it("also when the dead agent's `started` arrives later, by sync, after this one has started", async () => {

@@ -177,7 +177,8 @@ export class CommandEngine {
     for (const waiting of plan.waiting) {
       const state = this.#stateOf(waiting.id);
       const spec = commands[waiting.id]?.spec;
-      if (spec === undefined) continue;
+      // A retry's wait is its own state (with its time): a `deferred` fact would replace it.
+      if (spec === undefined || state.status === "retry-wait") continue;
       if (state.status === "pending") {
         const kind = await this.#admit(waiting.id, spec, policy, facts);
         if (kind === undefined) continue;
