@@ -29,6 +29,11 @@ export interface Fleet {
 
 /** Row updates are applied together at most this often: 1,000 documents arriving is one render. */
 const ROW_FLUSH_MS = 50;
+/**
+ * DeviceDocs loading at once. Loading one is mostly Automerge work on the main thread; a few at a
+ * time, each in a task of its own, keep the table answering while 1,000 load behind it.
+ */
+const LOAD_CONCURRENCY = 4;
 /** User Timing marks: every FleetDoc device listed, and every DeviceDoc loaded (bench/dashboard). */
 export const FLEET_LISTED_MARK = "outpost:fleet-listed";
 export const FLEET_LOADED_MARK = "outpost:fleet-loaded";
@@ -53,6 +58,13 @@ export function createFleet(replica: Replica): Fleet {
   const handles = new Map<string, DocHandle<DeviceDoc>>();
   const loading = new Set<string>();
   const retries = new Map<string, { delayMs: number; timer: ReturnType<typeof setTimeout> }>();
+  /** DeviceDocs to load: the ones visible rows asked for first, then the FleetDoc's order. */
+  const urgentLoads = new Set<string>();
+  const laterLoads = new Set<string>();
+  let loadsInFlight = 0;
+  let pumpTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The first rows are drawn from the FleetDoc alone before any DeviceDoc loads. */
+  let rowsShown = false;
   const lastSampleWanted = new Set<string>();
   /** Today's rollup so far, for devices whose open day is loaded (visible rows). */
   const liveRollups = new Map<string, LiveRollup>();
@@ -71,6 +83,10 @@ export function createFleet(replica: Replica): Fleet {
       });
       queued.clear();
       markProgress();
+      if (!rowsShown) {
+        rowsShown = true;
+        afterPaint(schedulePump);
+      }
     }, ROW_FLUSH_MS);
   };
 
@@ -122,13 +138,45 @@ export function createFleet(replica: Replica): Fleet {
     }
   };
 
+  const requestLoad = (deviceId: string, urgent = false) => {
+    if (handles.has(deviceId) || loading.has(deviceId)) return;
+    if (urgent) {
+      laterLoads.delete(deviceId);
+      urgentLoads.add(deviceId);
+    } else if (!urgentLoads.has(deviceId)) {
+      laterLoads.add(deviceId);
+    }
+    if (rowsShown) schedulePump();
+  };
+
+  const schedulePump = () => {
+    if (closed) return;
+    pumpTimer ??= setTimeout(pump, 0);
+  };
+
+  const pump = () => {
+    pumpTimer = undefined;
+    // One document started per task, so input and paint get their turn in between.
+    if (loadsInFlight >= LOAD_CONCURRENCY) return;
+    const next = urgentLoads.values().next().value ?? laterLoads.values().next().value;
+    if (next === undefined) return;
+    urgentLoads.delete(next);
+    laterLoads.delete(next);
+    loadsInFlight += 1;
+    void loadDevice(next).finally(() => {
+      loadsInFlight -= 1;
+      schedulePump();
+    });
+    schedulePump();
+  };
+
   const scheduleRetry = (deviceId: string) => {
     const delayMs = Math.min(
       RETRY_MAX_MS,
       (retries.get(deviceId)?.delayMs ?? 0) * 2 || RETRY_FIRST_MS,
     );
     clearTimeout(retries.get(deviceId)?.timer);
-    retries.set(deviceId, { delayMs, timer: setTimeout(() => void loadDevice(deviceId), delayMs) });
+    retries.set(deviceId, { delayMs, timer: setTimeout(() => requestLoad(deviceId), delayMs) });
   };
 
   const loadLastSample = async (deviceId: string) => {
@@ -169,7 +217,7 @@ export function createFleet(replica: Replica): Fleet {
       if (known === undefined || known.deviceDocUrl !== entry.deviceDocUrl) {
         if (known !== undefined) handles.delete(deviceId);
         refreshRow(deviceId);
-        void loadDevice(deviceId);
+        requestLoad(deviceId);
       }
     }
   };
@@ -192,7 +240,7 @@ export function createFleet(replica: Replica): Fleet {
   cleanups.push(
     replica.connection.onStateChange((state) => {
       if (state.kind !== "connected") return;
-      for (const deviceId of entries.keys()) if (!handles.has(deviceId)) void loadDevice(deviceId);
+      for (const deviceId of entries.keys()) requestLoad(deviceId);
     }),
   );
   cleanups.push(replica.presence.onHeard(() => setPresenceVersion((v) => v + 1)));
@@ -202,6 +250,7 @@ export function createFleet(replica: Replica): Fleet {
     closed = true;
     clearInterval(ticker);
     clearTimeout(flushTimer);
+    clearTimeout(pumpTimer);
     for (const retry of retries.values()) clearTimeout(retry.timer);
     for (const cleanup of cleanups) cleanup();
   });
@@ -220,6 +269,16 @@ export function createFleet(replica: Replica): Fleet {
       if (lastSampleWanted.has(deviceId)) return;
       lastSampleWanted.add(deviceId);
       if (handles.has(deviceId)) void loadLastSample(deviceId);
+      else requestLoad(deviceId, true);
     },
   };
+}
+
+/** Runs `task` after the next frame is painted (at once where there are no frames). */
+function afterPaint(task: () => void): void {
+  if (typeof requestAnimationFrame === "function") {
+    requestAnimationFrame(() => setTimeout(task, 0));
+  } else {
+    setTimeout(task, 0);
+  }
 }
