@@ -4,9 +4,9 @@
  */
 import { defineConfig } from "vitest/config";
 
-const nodePackages = ["shared-model", "agent", "relay", "test", "bench"] as const;
-/** Tests that drive Chromium against a whole running system (test/browser). */
-const BROWSER_TESTS = "browser/**/*.test.ts";
+const nodePackages = ["shared-model", "agent", "relay", "test", "bench", "scripts"] as const;
+/** Tests that drive Chromium against a whole running system (test/browser, test/e2e). */
+const BROWSER_TESTS = ["browser/**/*.test.ts", "e2e/**/*.test.ts"];
 
 export default defineConfig({
   test: {
@@ -17,11 +17,7 @@ export default defineConfig({
           name,
           root: `./${name}`,
           include: ["**/*.test.ts"],
-          exclude: [
-            "**/node_modules/**",
-            "**/dist/**",
-            ...(name === "test" ? [BROWSER_TESTS] : []),
-          ],
+          exclude: ["**/node_modules/**", "**/dist/**", ...(name === "test" ? BROWSER_TESTS : [])],
           environment: "node" as const,
           testTimeout: 30_000,
         },
@@ -30,7 +26,7 @@ export default defineConfig({
         test: {
           name: "browser",
           root: "./test",
-          include: [BROWSER_TESTS],
+          include: BROWSER_TESTS,
           environment: "node",
           testTimeout: 60_000,
           // After every other project, one file at a time: a relay, an agent and Chromium on a
