@@ -51,7 +51,7 @@ export function commandStatus(page: Page, commandId: string): Promise<string | n
 export async function enqueueFromDevicePage(
   page: Page,
   kindLabel: string,
-  options: { notBefore?: string } = {},
+  options: { notBefore?: string; maintenanceWindow?: boolean } = {},
 ): Promise<string> {
   const before = await page
     .locator("li.command")
@@ -59,6 +59,7 @@ export async function enqueueFromDevicePage(
   await page.getByRole("button", { name: "Enqueue a command" }).click();
   await page.getByLabel("Command", { exact: true }).selectOption({ label: kindLabel });
   if (options.notBefore) await page.getByLabel("Not before").fill(options.notBefore);
+  if (options.maintenanceWindow) await page.getByLabel("Only in the maintenance window").check();
   await page
     .getByRole("button", { name: /^Enqueue/ })
     .last()
