@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Relay } from "@outpost/relay";
 import { freePort } from "../../agent/src/testing/free-port.js";
+import { wholeNumberOption } from "../../scripts/cli/whole-number.js";
 import { type BrowserProfile, launchProfile } from "../../test/support/browser.js";
 import { buildDashboard } from "../../test/support/dashboard-build.js";
 import { profileOfflineRun } from "./cpu-profile.js";
@@ -36,9 +37,9 @@ const { values } = parseArgs({
   },
   strict: true,
 });
-const devices = wholeNumber("--devices", values.devices, 2, 20_000);
-const runCount = wholeNumber("--runs", values.runs, 1, 100);
-const seed = wholeNumber("--seed", values.seed, 0, 2 ** 31);
+const devices = wholeNumberOption("--devices", values.devices, 2, 20_000);
+const runCount = wholeNumberOption("--runs", values.runs, 1, 100);
+const seed = wholeNumberOption("--seed", values.seed, 0, 2 ** 31);
 /** Relative to where npm runs the script: the bench folder. */
 const profileDirectory =
   values["cpu-profile"] === undefined ? undefined : resolve(values["cpu-profile"]);
@@ -155,13 +156,4 @@ function seconds(ms: number): string {
 
 function kib(bytes: number): string {
   return `${(bytes / 1024).toLocaleString("en", { maximumFractionDigits: 1 })} KiB`;
-}
-
-function wholeNumber(option: string, text: string, min: number, max: number): number {
-  const value = Number(text);
-  if (Number.isInteger(value) && value >= min && value <= max) return value;
-  process.stderr.write(
-    `${option}: expected a whole number from ${min} to ${max}, received ${text}\n`,
-  );
-  process.exit(2);
 }

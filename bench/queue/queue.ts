@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import { DOCUMENTS_FOLDER } from "@outpost/agent";
 import { BUNDLE_FILE, buildAgentBundle } from "../../agent/scripts/build-bundle.js";
 import { STATE_FILE } from "../../agent/src/state/agent-state.js";
+import { wholeNumberOption } from "../../scripts/cli/whole-number.js";
 import { AgentProcess, INTERVAL_S, writeOfflineAgentConfig } from "./agent-process.js";
 import { closedMaintenanceWindow, installScript, openAgentReplica } from "./agent-replica.js";
 import { drawBenchQueue, NOOP_SCRIPT, writeBenchCommands } from "./bench-queue.js";
@@ -37,9 +38,9 @@ const { values } = parseArgs({
   },
   strict: true,
 });
-const commandCount = wholeNumber("--commands", values.commands, 1, 1_000_000);
-const seconds = wholeNumber("--seconds", values.seconds, 10, 24 * 3600);
-const runs = wholeNumber("--runs", values.runs, 1, 1_000);
+const commandCount = wholeNumberOption("--commands", values.commands, 1, 1_000_000);
+const seconds = wholeNumberOption("--seconds", values.seconds, 10, 24 * 3600);
+const runs = wholeNumberOption("--runs", values.runs, 1, 1_000);
 /** Relative to where npm runs the script: the bench folder. */
 const profileDirectory = values["cpu-prof"] === undefined ? undefined : resolve(values["cpu-prof"]);
 const profileFlags = profileDirectory ? ["--cpu-prof", `--cpu-prof-dir=${profileDirectory}`] : [];
@@ -156,15 +157,6 @@ try {
 } finally {
   agent?.kill();
   await rm(work, { recursive: true, force: true });
-}
-
-function wholeNumber(option: string, text: string, min: number, max: number): number {
-  const value = Number(text);
-  if (Number.isInteger(value) && value >= min && value <= max) return value;
-  process.stderr.write(
-    `${option}: expected a whole number from ${min} to ${max}, received ${text}\n`,
-  );
-  process.exit(2);
 }
 
 function sleep(ms: number): Promise<void> {

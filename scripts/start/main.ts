@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { Relay } from "@outpost/relay";
 import { makeConsoleLogger } from "@outpost/shared-model";
 import { buildDashboard, DASHBOARD_DIST } from "../../dashboard/build/build-dashboard.js";
+import { wholeNumberOption } from "../cli/whole-number.js";
 import { startAgentChild } from "./agent-child.js";
 import { dashboardIsStale } from "./dashboard-freshness.js";
 import {
@@ -33,8 +34,8 @@ const { values } = parseArgs({
   },
   strict: true,
 });
-const port = wholeNumber("--port", values.port, 1, 65_535);
-const demoDevices = wholeNumber("--demo-devices", values["demo-devices"], 0, 10_000);
+const port = wholeNumberOption("--port", values.port, 1, 65_535);
+const demoDevices = wholeNumberOption("--demo-devices", values["demo-devices"], 0, 10_000);
 
 // npm runs scripts from the repository root; a relative --data means what the user typed.
 if (process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
@@ -118,10 +119,3 @@ void agent.exited.then((code) => {
     );
   }
 });
-
-function wholeNumber(option: string, text: string, min: number, max: number): number {
-  const value = Number(text);
-  if (Number.isInteger(value) && value >= min && value <= max) return value;
-  process.stderr.write(`${option}: expected a whole number from ${min} to ${max}, got ${text}\n`);
-  process.exit(2);
-}
