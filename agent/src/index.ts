@@ -2,6 +2,8 @@
  * @outpost/agent: the device agent (DESIGN §4): configuration, collectors, the command engine's
  * kinds, the running agent and its link to the relay.
  */
+
+export { DataFolderBusy } from "@outpost/shared-model/storage";
 export { ALL_COLLECTORS } from "./collectors/all.js";
 export type {
   Collector,
@@ -40,7 +42,6 @@ export {
   DOCUMENTS_FOLDER,
 } from "./runtime/agent.js";
 export { type Clock, systemClock } from "./runtime/clock.js";
-export { DataFolderBusy } from "./runtime/data-lock.js";
 export { type ReplicaStatus, readReplicaStatus } from "./runtime/replica-status.js";
 export { ScaledClock } from "./runtime/scaled-clock.js";
 export { SimulatedClock } from "./runtime/simulated-clock.js";

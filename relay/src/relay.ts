@@ -8,7 +8,7 @@ import type { DocHandle, DocumentId, Message, PeerId } from "@automerge/automerg
 import { Repo, stringifyAutomergeUrl } from "@automerge/automerge-repo";
 import type { FleetDoc, Logger } from "@outpost/shared-model";
 import { createFleetDoc, describePrincipal } from "@outpost/shared-model";
-import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
+import { CrashSafeFileStorageAdapter, lockDataFolder } from "@outpost/shared-model/storage";
 import { WebSocketServer } from "ws";
 import { RateLimiter } from "./http/rate-limiter.js";
 import { makeRequestHandler } from "./http/request-handler.js";
@@ -55,6 +55,7 @@ export class Relay {
   readonly #storage: CrashSafeFileStorageAdapter;
   readonly #logger: Logger;
   readonly #secure: boolean;
+  readonly #releaseLock: () => Promise<void>;
   readonly #startedAt = Date.now();
   #stopping: Promise<void> | undefined;
 
@@ -74,6 +75,7 @@ export class Relay {
     storage: CrashSafeFileStorageAdapter;
     logger: Logger;
     secure: boolean;
+    releaseLock: () => Promise<void>;
   }) {
     this.principals = parts.principals;
     this.#ownership = parts.ownership;
@@ -90,6 +92,7 @@ export class Relay {
     this.#storage = parts.storage;
     this.#logger = parts.logger;
     this.#secure = parts.secure;
+    this.#releaseLock = parts.releaseLock;
   }
 
   /** Opens the data folder, starts listening and resolves once the relay accepts connections. */
@@ -99,6 +102,11 @@ export class Relay {
     const given = Object.entries(options.limits ?? {}).filter(([, value]) => value !== undefined);
     const limits: RelayLimits = { ...DEFAULT_LIMITS, ...Object.fromEntries(given) };
     await mkdir(join(options.dataDirectory, "documents"), { recursive: true, mode: 0o700 });
+    // One relay per folder: the storage has one writer, and the journals one appender.
+    const releaseLock = await lockDataFolder(options.dataDirectory, {
+      lockFile: "relay.pid",
+      program: "outpost-relay",
+    });
     const principals = await PrincipalStore.open(options.dataDirectory, logger);
     const ownership = await OwnershipStore.open(options.dataDirectory, logger);
     const metrics = new RelayMetrics();
@@ -199,6 +207,7 @@ export class Relay {
       storage,
       logger,
       secure: options.tls !== undefined,
+      releaseLock,
     });
     server.on(
       "request",
@@ -324,6 +333,7 @@ export class Relay {
     this.#adapter.disconnect();
     this.principals.close();
     await closed;
+    await this.#releaseLock();
     this.#logger.info(
       { flushed: ready.length },
       `relay stopped; ${ready.length} documents flushed`,

@@ -11,7 +11,7 @@ import {
   type Logger,
   peerIdFor,
 } from "@outpost/shared-model";
-import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
+import { CrashSafeFileStorageAdapter, lockDataFolder } from "@outpost/shared-model/storage";
 import type { Collector } from "../collectors/collector.js";
 import { metricsOf } from "../collectors/registry.js";
 import { realSystemInfo, type SystemInfo } from "../collectors/system-info.js";
@@ -28,7 +28,6 @@ import { Sampler } from "../telemetry/sampler.js";
 import { TelemetryDays } from "../telemetry/telemetry-days.js";
 import { type AgentCommandOptions, AgentCommands } from "./agent-commands.js";
 import { type Clock, systemClock } from "./clock.js";
-import { lockDataFolder } from "./data-lock.js";
 import { newDeviceId } from "./device-identity.js";
 import { DevicePolicy } from "./device-policy.js";
 
@@ -230,7 +229,10 @@ export class Agent {
   static async start(options: AgentOptions): Promise<Agent> {
     const clock = options.clock ?? systemClock;
     await mkdir(options.dataDirectory, { recursive: true, mode: 0o700 });
-    const releaseLock = await lockDataFolder(options.dataDirectory);
+    const releaseLock = await lockDataFolder(options.dataDirectory, {
+      lockFile: "agent.pid",
+      program: "outpost-agent",
+    });
     try {
       const existing = await AgentStateStore.read(options.dataDirectory);
       const deviceId =

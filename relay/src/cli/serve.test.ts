@@ -73,6 +73,25 @@ describe("outpost-relay serve", () => {
     }
   });
 
+  it("refuses a second relay on the same data folder, naming the first one's PID", async () => {
+    dataDirectory = await mkdtemp(join(tmpdir(), "outpost-serve-"));
+    await serve(dataDirectory);
+    const first = child as ChildProcess;
+    const second = spawn(
+      process.execPath,
+      ["--import", "tsx", MAIN, "serve", "--data", dataDirectory, "--port", "0"],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    second.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => second.once("exit", resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain(`is in use by another outpost-relay (PID ${first.pid})`);
+    expect(first.exitCode).toBeNull();
+  });
+
   it("on SIGTERM flushes every document and exits 0", async () => {
     dataDirectory = await mkdtemp(join(tmpdir(), "outpost-serve-"));
     const token = await (await PrincipalStore.open(dataDirectory, silentLogger)).addAdmin("alice");

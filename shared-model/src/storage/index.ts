@@ -11,4 +11,9 @@ export {
   CrashSafeFileStorageAdapter,
   type CrashSafeFileStorageOptions,
 } from "./crash-safe-file-storage-adapter.js";
+export {
+  DataFolderBusy,
+  type DataFolderOwner,
+  lockDataFolder,
+} from "./data-folder-lock.js";
 export { writeFileDurably } from "./durable-fs.js";

@@ -1,23 +1,31 @@
 import { open, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 
-/** The lock file in the data folder: the PID of the agent using it. */
-export const LOCK_FILE = "agent.pid";
-
-/** Another agent process is using the same data folder. */
+/** Another process is using the same data folder. */
 export class DataFolderBusy extends Error {
   override name = "DataFolderBusy";
 }
 
+/** Whose lock: its file in the data folder and the program named in the refusal. */
+export interface DataFolderOwner {
+  /** `agent.pid`, `relay.pid`. */
+  lockFile: string;
+  /** `outpost-agent`, `outpost-relay`. */
+  program: string;
+}
+
 /**
- * Takes the data folder for this process: two agents writing the same documents and state file
- * would undo each other. A lock left by a process that no longer runs (killed, crashed) is taken
- * over. Returns the release function.
+ * Takes the data folder for this process: two processes writing the same documents (the storage
+ * allows one writer per folder) would undo each other. A lock left by a process that no longer
+ * runs (killed, crashed) is taken over. Returns the release function.
  *
  * @throws DataFolderBusy naming the PID that holds it.
  */
-export async function lockDataFolder(dataDirectory: string): Promise<() => Promise<void>> {
-  const path = join(dataDirectory, LOCK_FILE);
+export async function lockDataFolder(
+  dataDirectory: string,
+  owner: DataFolderOwner,
+): Promise<() => Promise<void>> {
+  const path = join(dataDirectory, owner.lockFile);
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
       const file = await open(path, "wx", 0o644);
@@ -30,12 +38,14 @@ export async function lockDataFolder(dataDirectory: string): Promise<() => Promi
     const holder = Number.parseInt(await readFile(path, "utf8").catch(() => ""), 10);
     if (Number.isInteger(holder) && holder !== process.pid && isRunning(holder)) {
       throw new DataFolderBusy(
-        `${dataDirectory} is in use by another outpost-agent (PID ${holder}); stop it first, or give this one another data folder`,
+        `${dataDirectory} is in use by another ${owner.program} (PID ${holder}); stop it first, or give this one another data folder`,
       );
     }
     await rm(path, { force: true }); // stale: its process is gone
   }
-  throw new DataFolderBusy(`could not take ${path}: another agent is starting at the same time`);
+  throw new DataFolderBusy(
+    `could not take ${path}: another ${owner.program} is starting at the same time`,
+  );
 }
 
 function isRunning(pid: number): boolean {
