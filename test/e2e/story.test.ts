@@ -122,8 +122,8 @@ describe("the Outpost story", () => {
       fleet.doc().devices[bId]?.deviceDocUrl as AutomergeUrl,
     );
     // The test machine is busy: the load gate must not be what decides when B runs its command
-    // (100 % is no limit). A reading counts as recent for two sustained periods, which must
-    // cover B's sampling (a reading each tick, 30 min apart by its clock).
+    // (100 % is no limit). A reading counts as recent for two sustained periods or sampling
+    // intervals; B's readings come one to two hours apart by its clock (see B_SAMPLE_INTERVAL_S).
     bDoc.change((doc) =>
       updatePolicy(
         doc,

@@ -94,7 +94,10 @@ export class AgentCommands {
     this.#logger = parts.logger;
     this.#isStopping = parts.isStopping;
     this.#store = parts.store;
-    this.#load = new LoadGate(() => parts.policy().load);
+    this.#load = new LoadGate(
+      () => parts.policy().load,
+      () => parts.policy().samplingIntervalS,
+    );
     this.#gates = new AgentGates({
       device,
       policy: parts.policy,

@@ -87,4 +87,13 @@ describe("LoadGate", () => {
       detail: expect.stringContaining("no recent"),
     });
   });
+
+  it("counts a reading as recent for two sampling intervals of a slow sampler", () => {
+    // Sampling every 10 minutes: a command arriving 15 minutes after the last tick still has a
+    // reading to go by, and one after 21 minutes does not.
+    const gate = new LoadGate(THRESHOLDS, () => 600);
+    const calmAt = feed(gate, T0, Array(13).fill(5));
+    expect(gate.check(calmAt + 15 * 60_000).open).toBe(true);
+    expect(gate.check(calmAt + 21 * 60_000).open).toBe(false);
+  });
 });

@@ -34,10 +34,20 @@ export class LoadGate {
   #lowSince: number | undefined;
   #highInARow = 0;
   #last: LoadReading | undefined;
+  readonly #readingIntervalS: () => number;
 
-  /** @param thresholds fixed, or read at each use (the device policy, which admins edit). */
-  constructor(thresholds: LoadThresholds | (() => LoadThresholds)) {
+  /**
+   * @param thresholds fixed, or read at each use (the device policy, which admins edit).
+   * @param readingIntervalS how often readings come (the sampling interval): a reading stays
+   *   recent for two of them at least, so a command arriving between ticks of a slow sampler is
+   *   not deferred for want of one.
+   */
+  constructor(
+    thresholds: LoadThresholds | (() => LoadThresholds),
+    readingIntervalS: () => number = () => 0,
+  ) {
     this.#thresholds = typeof thresholds === "function" ? thresholds : () => thresholds;
+    this.#readingIntervalS = readingIntervalS;
   }
 
   /** Takes a reading (call it on every sample tick). */
@@ -65,12 +75,16 @@ export class LoadGate {
     return this.#last;
   }
 
-  /** Open when calm and the last reading is recent (within two sustained periods of `at`). */
+  /**
+   * Open when calm and the last reading is recent: within two sustained periods or two reading
+   * intervals of `at`, and never less than a minute.
+   */
   check(at: number): GateResult {
     const t = this.#thresholds();
     const limits = `CPU ${t.cpuPercent} %, memory ${t.memoryPercent} %, disk ${t.diskBusyPercent} %`;
     const last = this.#last;
-    if (last === undefined || at - last.at > Math.max(2 * t.sustainedS * 1000, 60_000)) {
+    const recentMs = Math.max(2 * t.sustainedS * 1000, 2 * this.#readingIntervalS() * 1000, 60_000);
+    if (last === undefined || at - last.at > recentMs) {
       return { open: false, reason: "load", detail: `no recent load reading (limits ${limits})` };
     }
     if (this.#calm) return OPEN;
