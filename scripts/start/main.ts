@@ -9,6 +9,7 @@
 import { parseArgs } from "node:util";
 import { Relay } from "@outpost/relay";
 import { makeConsoleLogger } from "@outpost/shared-model";
+import { DataFolderBusy } from "@outpost/shared-model/storage";
 import { buildDashboard, DASHBOARD_DIST } from "../../dashboard/build/build-dashboard.js";
 import { wholeNumberOption } from "../cli/whole-number.js";
 import { startAgentChild } from "./agent-child.js";
@@ -62,6 +63,10 @@ async function startRelay(enrollmentsPerMinute?: number): Promise<Relay> {
       process.stderr.write(
         `Port ${port} is taken (another Outpost?). Pick another: npm start -- --port ${port + 10}\n`,
       );
+      process.exit(1);
+    }
+    if (error instanceof DataFolderBusy) {
+      process.stderr.write(`${error.message} (is another npm start running?)\n`);
       process.exit(1);
     }
     throw error;
