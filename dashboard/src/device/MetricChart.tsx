@@ -1,13 +1,15 @@
 import { createEffect, type JSX, onCleanup, onMount } from "solid-js";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+import { withGapBreaks } from "./gap-breaks.js";
 
 /** User Timing measure of each draw, from data to pixels (bench/dashboard reads these). */
 export const CHART_DRAW_MEASURE = "outpost:chart-draw";
 
 /**
  * One metric over time, drawn by uPlot on a canvas (60,000 points of a week at 10 s draw in a
- * few milliseconds). Gaps (no sample) break the line rather than bridging it.
+ * few milliseconds). Gaps (no sample, or hours without samples) break the line rather than
+ * bridging it.
  */
 export function MetricChart(props: {
   metric: string;
@@ -21,11 +23,7 @@ export function MetricChart(props: {
   let plot: uPlot | undefined;
   let drawStartedAt = 0;
 
-  const data = (): uPlot.AlignedData => [
-    props.t,
-    // NaN is "no sample": uPlot wants null there.
-    Array.from(props.values, (value) => (Number.isNaN(value) ? null : value)),
-  ];
+  const data = (): uPlot.AlignedData => withGapBreaks(props.t, props.values);
 
   onMount(() => {
     if (container === undefined) return;
