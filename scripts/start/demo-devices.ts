@@ -6,7 +6,11 @@ import {
 } from "@automerge/automerge-repo";
 import type { Relay } from "@outpost/relay";
 import { seededRandom } from "@outpost/shared-model/testing";
-import { buildDemoTelemetry, drawOfflinePattern } from "../synthetic-fleet/demo-telemetry.js";
+import {
+  buildDemoTelemetry,
+  drawOfflinePattern,
+  drawTrouble,
+} from "../synthetic-fleet/demo-telemetry.js";
 import { saveDeviceDocument } from "../synthetic-fleet/device-history.js";
 import { Enrollments } from "../synthetic-fleet/enrollments.js";
 import { type SavedDocument, storeInRelayFolder } from "../synthetic-fleet/relay-storage.js";
@@ -24,8 +28,8 @@ const SAMPLE_INTERVAL_S = 300;
 /**
  * Adds demo devices `0 … count - 1` that the relay does not know yet: each enrolls through
  * `POST /v1/enroll` as an agent would, then its DeviceDoc (inventory, asset, a few commands with
- * their facts) and day documents (three days of telemetry with nights asleep, trips and devices not
- * seen for a day or two) are stored in the relay's folder as the relay would after syncing them.
+ * their facts) and day documents (three days of telemetry with nights asleep, trips, devices not
+ * seen for a day or two, and a few full disks and hot machines) are stored in the relay's folder as the relay would after syncing them.
  * Storing needs the folder to itself, so this runs the relay through `startRelay` and stops it
  * again; a demo built over the websocket would take minutes. Returns how many were added.
  */
@@ -57,6 +61,7 @@ export async function addDemoDevices(options: {
         days: HISTORY_DAYS,
         intervalS: SAMPLE_INTERVAL_S,
         seed: DEMO_SEED + index,
+        trouble: drawTrouble(random),
       });
       const history = drawDeviceHistory({
         seed: DEMO_SEED,

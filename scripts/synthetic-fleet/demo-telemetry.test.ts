@@ -74,4 +74,20 @@ describe("buildDemoTelemetry", () => {
     expect(days.at(-1)?.index.day).toBe("2026-11-19");
     expect(days.at(-1)?.index.closedAt).toBeUndefined();
   });
+
+  it("fills the disk and heats the machine of a device with trouble", () => {
+    const options = { now: NOW, days: 1, intervalS: 900, seed: 3 };
+    const calm = buildDemoTelemetry(DEVICE, {}, options)[0]?.index.rollup;
+    const troubled = buildDemoTelemetry(
+      DEVICE,
+      {},
+      {
+        ...options,
+        trouble: { diskPoints: 30, heatDegrees: 45 },
+      },
+    )[0]?.index.rollup;
+    expect(calm?.disk?.max).toBeLessThan(85);
+    expect(troubled?.disk?.max).toBeGreaterThan(85);
+    expect((troubled?.temperature?.max ?? 0) - (calm?.temperature?.max ?? 0)).toBeCloseTo(45, 0);
+  });
 });

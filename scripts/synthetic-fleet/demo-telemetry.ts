@@ -44,6 +44,22 @@ export function drawOfflinePattern(random: Draw, now: number, days: number): Off
   return pattern;
 }
 
+/** How one demo machine runs apart from the simulated laptop: a few are full or hot. */
+export interface MachineTrouble {
+  /** Points added to disk usage (a disk filling up). */
+  diskPoints: number;
+  /** Degrees added to the temperature (blocked fans). */
+  heatDegrees: number;
+}
+
+/** About one device in eight has a nearly full disk and one in twelve runs hot, as in any fleet. */
+export function drawTrouble(random: Draw): MachineTrouble {
+  return {
+    diskPoints: random() < 0.12 ? integer(random, 25, 36) : 0,
+    heatDegrees: random() < 0.08 ? integer(random, 40, 50) : 0,
+  };
+}
+
 /** Whether a device with `pattern` was up and sampling at `at`. */
 export function wasOnline(pattern: OfflinePattern, at: number): boolean {
   if (pattern.silentSince !== undefined && at > pattern.silentSince) return false;
@@ -74,9 +90,16 @@ export interface DemoDay {
 export function buildDemoTelemetry(
   deviceId: DeviceId,
   pattern: OfflinePattern,
-  options: { now: number; days: number; intervalS: number; seed: number },
+  options: {
+    now: number;
+    days: number;
+    intervalS: number;
+    seed: number;
+    trouble?: MachineTrouble;
+  },
 ): DemoDay[] {
   const { now, days, intervalS, seed } = options;
+  const trouble = options.trouble ?? { diskPoints: 0, heatDegrees: 0 };
   const step = intervalS * 1000;
   const nextValues = makeSimulatedDevice(seed);
   const actor = randomBytes(16).toString("hex");
@@ -98,6 +121,8 @@ export function buildDemoTelemetry(
     // The simulation ticks while the device is off too, so it wakes in another state.
     const values = nextValues();
     if (!wasOnline(pattern, at)) continue;
+    values.disk = Math.min(99.5, values.disk + trouble.diskPoints);
+    values.temperature += trouble.heatDegrees;
     const day = dayOf(at);
     const current = built.at(-1);
     if (current?.day !== day) {
