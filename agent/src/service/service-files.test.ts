@@ -68,8 +68,13 @@ describe("the systemd unit", () => {
     },
   );
 
-  it("has a polkit rule allowing exactly unit management and reboot to that user", () => {
-    const rules: ((action: { id: string }, subject: { user: string }) => string)[] = [];
+  it("has a polkit rule allowing exactly unit restarts and reboot to that user", () => {
+    type Action = { id: string; lookup: (key: string) => string | undefined };
+    const rules: ((action: Action, subject: { user: string }) => string)[] = [];
+    const action = (id: string, verb?: string): Action => ({
+      id,
+      lookup: (key) => (key === "verb" ? verb : undefined),
+    });
     const polkit = {
       Result: { YES: "yes", NOT_HANDLED: "not-handled" },
       addRule: (rule: (typeof rules)[number]) => rules.push(rule),
@@ -78,13 +83,15 @@ describe("the systemd unit", () => {
     const [rule] = rules;
     if (rule === undefined) throw new Error("the rule file adds no rule");
     const agent = { user: "outpost-agent" };
-    expect(rule({ id: "org.freedesktop.systemd1.manage-units" }, agent)).toBe("yes");
-    expect(rule({ id: "org.freedesktop.login1.reboot" }, agent)).toBe("yes");
-    expect(rule({ id: "org.freedesktop.login1.reboot-multiple-sessions" }, agent)).toBe("yes");
-    expect(rule({ id: "org.freedesktop.login1.power-off" }, agent)).toBe("not-handled");
-    expect(rule({ id: "org.freedesktop.systemd1.manage-units" }, { user: "mallory" })).toBe(
-      "not-handled",
-    );
+    const units = "org.freedesktop.systemd1.manage-units";
+    expect(rule(action(units, "restart"), agent)).toBe("yes");
+    expect(rule(action(units, "stop"), agent)).toBe("not-handled");
+    expect(rule(action(units, "start"), agent)).toBe("not-handled");
+    expect(rule(action(units), agent)).toBe("not-handled");
+    expect(rule(action("org.freedesktop.login1.reboot"), agent)).toBe("yes");
+    expect(rule(action("org.freedesktop.login1.reboot-multiple-sessions"), agent)).toBe("yes");
+    expect(rule(action("org.freedesktop.login1.power-off"), agent)).toBe("not-handled");
+    expect(rule(action(units, "restart"), { user: "mallory" })).toBe("not-handled");
   });
 });
 

@@ -55,14 +55,17 @@ WantedBy=multi-user.target
 
 /**
  * The polkit rule that lets the service's user restart units and reboot, which the
- * `service.restart` and `system.reboot` command kinds need (and nothing else).
+ * `service.restart` and `system.reboot` command kinds need, and nothing else: systemd names the
+ * verb of a unit operation (`restart`), so starting, stopping or masking units stays refused.
  */
 export function renderPolkitRule(spec: Pick<ServiceSpec, "user">): string {
   return `// Written by \`outpost-agent service install\`: lets the Outpost agent restart services and
 // reboot when an admin's command asks it to. \`service uninstall\` removes it.
 polkit.addRule(function (action, subject) {
   if (subject.user !== ${JSON.stringify(spec.user)}) return polkit.Result.NOT_HANDLED;
-  if (action.id === "org.freedesktop.systemd1.manage-units") return polkit.Result.YES;
+  if (action.id === "org.freedesktop.systemd1.manage-units" && action.lookup("verb") === "restart") {
+    return polkit.Result.YES;
+  }
   if (action.id.indexOf("org.freedesktop.login1.reboot") === 0) return polkit.Result.YES;
   return polkit.Result.NOT_HANDLED;
 });
