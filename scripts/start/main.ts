@@ -48,15 +48,16 @@ if (await dashboardIsStale(DASHBOARD_DIST)) {
 }
 
 /** The relay on 127.0.0.1 with its storage in the data folder, serving the dashboard. */
-async function startRelay(enrollmentsPerMinute?: number): Promise<Relay> {
+async function startRelay(seeding?: { enrollmentsPerMinute: number }): Promise<Relay> {
   try {
     return await Relay.start({
       dataDirectory: data.relay,
       host: "127.0.0.1",
       port,
-      logger: makeConsoleLogger("relay"),
+      // While demo devices enroll, a line each would bury what matters: warnings only.
+      logger: seeding ? makeConsoleLogger("relay", undefined, "warn") : makeConsoleLogger("relay"),
       dashboardDirectory: DASHBOARD_DIST,
-      ...(enrollmentsPerMinute ? { limits: { enrollmentsPerMinute } } : {}),
+      ...(seeding ? { limits: { enrollmentsPerMinute: seeding.enrollmentsPerMinute } } : {}),
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
@@ -78,7 +79,7 @@ if (demoDevices > 0) {
     count: demoDevices,
     relayDataDirectory: data.relay,
     // Every demo device enrolls from 127.0.0.1 within a second or two.
-    startRelay: () => startRelay(1_000_000),
+    startRelay: () => startRelay({ enrollmentsPerMinute: 1_000_000 }),
     say,
   });
   say(`${added} demo devices added; ${demoDevices - added} were there from an earlier run.`);
