@@ -11,17 +11,24 @@ const GAP_FACTOR = 3;
 export function withGapBreaks(
   t: ArrayLike<number>,
   values: ArrayLike<number>,
-): [number[], (number | null)[]] {
-  const times: number[] = [];
-  const points: (number | null)[] = [];
+): [Float64Array, (number | null)[]] {
+  // Sized once (a week is 60,000 points in each of nine charts): no array growing point by point.
+  const breaks: number[] = [];
+  for (let i = 1; i < t.length; i += 1) if (isGap(t, i)) breaks.push(i);
+  const times = new Float64Array(t.length + breaks.length);
+  const points: (number | null)[] = new Array(times.length).fill(null);
+  let out = 0;
+  let nextBreak = 0;
   for (let i = 0; i < t.length; i += 1) {
-    if (i > 0 && isGap(t, i)) {
-      times.push((t[i - 1] as number) + 1);
-      points.push(null);
+    if (breaks[nextBreak] === i) {
+      nextBreak += 1;
+      times[out] = (t[i - 1] as number) + 1;
+      out += 1; // its point stays null
     }
     const value = values[i] as number;
-    times.push(t[i] as number);
-    points.push(Number.isNaN(value) ? null : value);
+    times[out] = t[i] as number;
+    points[out] = Number.isNaN(value) ? null : value;
+    out += 1;
   }
   return [times, points];
 }
