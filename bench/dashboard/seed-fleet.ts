@@ -1,14 +1,10 @@
-import {
-  type AutomergeUrl,
-  type DocumentId,
-  generateAutomergeUrl,
-  parseAutomergeUrl,
-} from "@automerge/automerge-repo";
+import { generateAutomergeUrl } from "@automerge/automerge-repo";
 import { Relay } from "@outpost/relay";
 import { type Day, type DeviceId, silentLogger } from "@outpost/shared-model";
 import { saveDeviceDocument } from "../../scripts/synthetic-fleet/device-history.js";
 import { Enrollments } from "../../scripts/synthetic-fleet/enrollments.js";
 import {
+  documentIdOf,
   type SavedDocument,
   storeInRelayFolder,
 } from "../../scripts/synthetic-fleet/relay-storage.js";
@@ -75,13 +71,12 @@ export async function seedFleet(
   try {
     const adminToken = await relay.principals.addAdmin("alice");
     const enrollments = new Enrollments(relay.url, await relay.principals.enrollmentSecret());
-    const fleetDocumentId = parseAutomergeUrl(relay.fleetDocUrl as AutomergeUrl).documentId;
+    const fleetDocumentId = documentIdOf(relay.fleetDocUrl);
     const telemetryDevice = deviceIdentity(seed, 0);
     const plans = planTelemetryWeek(now);
     const dayUrls = new Map<Day, string>(plans.map((plan) => [plan.day, generateAutomergeUrl()]));
     const days = new Map<Day, Pick<BuiltDay, "samples" | "rollup">>();
     const saved: SavedDocument[] = [];
-    const idOf = (url: string) => parseAutomergeUrl(url as AutomergeUrl).documentId as DocumentId;
 
     // The long jobs first, so that no builder is left with a day document at the end.
     const jobs: BuildJob[] = [...plans]
@@ -102,14 +97,14 @@ export async function seedFleet(
       if (result.type === "day") {
         const { binary, heads, day, samples, rollup } = result.day;
         days.set(day, { samples, rollup });
-        saved.push({ documentId: idOf(dayUrls.get(day) as string), binary, heads });
+        saved.push({ documentId: documentIdOf(dayUrls.get(day) as string), binary, heads });
         log(`  ${day}: ${samples.toLocaleString("en")} samples, one change each`);
         return;
       }
       for (const { deviceId, hostname, binary, heads } of result.devices) {
         const deviceDocUrl = generateAutomergeUrl();
         enrollments.enroll({ deviceId, hostname, deviceDocUrl });
-        saved.push({ documentId: idOf(deviceDocUrl), binary, heads });
+        saved.push({ documentId: documentIdOf(deviceDocUrl), binary, heads });
       }
       built += result.devices.length;
       if (built % 250 < DEVICES_PER_JOB) log(`  ${built} synthetic DeviceDocs`);
@@ -118,14 +113,14 @@ export async function seedFleet(
     const telemetryDoc = saveDeviceDocument(drawDeviceHistory({ seed, index: 0, now, days: week }));
     const telemetryDocUrl = generateAutomergeUrl();
     enrollments.enroll({ ...telemetryDevice, deviceDocUrl: telemetryDocUrl });
-    saved.push({ documentId: idOf(telemetryDocUrl), ...telemetryDoc });
+    saved.push({ documentId: documentIdOf(telemetryDocUrl), ...telemetryDoc });
     await enrollments.whenDone();
 
     await relay.stop();
     running = undefined;
     await storeInRelayFolder(setting.dataDirectory, saved);
     running = await start();
-    const dayIds = new Set([...dayUrls.values()].map(idOf));
+    const dayIds = new Set([...dayUrls.values()].map(documentIdOf));
     const deviceDocs = saved.filter((document) => !dayIds.has(document.documentId));
     const bytesOf = (documents: SavedDocument[]) =>
       documents.reduce((sum, document) => sum + document.binary.byteLength, 0);

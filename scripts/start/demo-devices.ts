@@ -1,9 +1,4 @@
-import {
-  type AutomergeUrl,
-  type DocumentId,
-  generateAutomergeUrl,
-  parseAutomergeUrl,
-} from "@automerge/automerge-repo";
+import { generateAutomergeUrl } from "@automerge/automerge-repo";
 import type { Relay } from "@outpost/relay";
 import { seededRandom } from "@outpost/shared-model/testing";
 import {
@@ -13,7 +8,11 @@ import {
 } from "../synthetic-fleet/demo-telemetry.js";
 import { saveDeviceDocument } from "../synthetic-fleet/device-history.js";
 import { Enrollments } from "../synthetic-fleet/enrollments.js";
-import { type SavedDocument, storeInRelayFolder } from "../synthetic-fleet/relay-storage.js";
+import {
+  documentIdOf,
+  type SavedDocument,
+  storeInRelayFolder,
+} from "../synthetic-fleet/relay-storage.js";
 import { deviceIdentity, drawDeviceHistory } from "../synthetic-fleet/synthetic-device.js";
 
 /** The same seed on every run: demo device `i` is the same device, so a rerun adds only new ones. */
@@ -83,8 +82,4 @@ export async function addDemoDevices(options: {
   }
   if (added > 0) await storeInRelayFolder(options.relayDataDirectory, saved);
   return added;
-}
-
-function documentIdOf(url: string): DocumentId {
-  return parseAutomergeUrl(url as AutomergeUrl).documentId;
 }

@@ -1,10 +1,15 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import type { DocumentId } from "@automerge/automerge-repo";
+import { type AutomergeUrl, type DocumentId, parseAutomergeUrl } from "@automerge/automerge-repo";
 import { silentLogger } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
 
 const PARALLEL_SAVES = 16;
+
+/** The document ID of an `automerge:` URL, the key its chunks are stored under. */
+export function documentIdOf(url: string): DocumentId {
+  return parseAutomergeUrl(url as AutomergeUrl).documentId;
+}
 
 /** A saved document (its whole history) and its heads (hex change hashes). */
 export interface SavedDocument {
