@@ -11,7 +11,6 @@ import { Repo } from "@automerge/automerge-repo";
 import { Relay } from "@outpost/relay";
 import type { DeviceDoc } from "@outpost/shared-model";
 import {
-  backoffDelayMs,
   createDeviceDoc,
   isStoredHeadsMessage,
   parseDeviceId,
@@ -25,7 +24,7 @@ import { freePort } from "../testing/free-port.js";
 import { recordingLogger } from "../testing/recording-logger.js";
 import { type ConnectionState, RelayConnection } from "./relay-connection.js";
 
-const FAST = { baseMs: 20, capMs: 100, random: () => 0.99 };
+const FAST = { baseMs: 20, capMs: 100, outageShare: 0.25, random: () => 0.99 };
 
 const cleanups = cleanupsAfterEach();
 
@@ -174,21 +173,5 @@ describe("RelayConnection", () => {
     await until(connection, "offline", 3);
     expect(connection.state.kind).toBe("offline");
     expect(at(40)).toHaveLength(1);
-  });
-});
-
-describe("backoffDelayMs", () => {
-  const policy = (random: number) => ({ baseMs: 1_000, capMs: 300_000, random: () => random });
-
-  it("doubles its ceiling from 1 s and stops at 5 min", () => {
-    const ceilings = [0, 1, 2, 8, 9, 40].map((attempt) =>
-      backoffDelayMs(attempt, policy(0.999999)),
-    );
-    expect(ceilings).toEqual([999, 1_999, 3_999, 255_999, 299_999, 299_999]);
-  });
-
-  it("is anywhere from 0 up to the ceiling (full jitter)", () => {
-    expect(backoffDelayMs(5, policy(0))).toBe(0);
-    expect(backoffDelayMs(5, policy(0.5))).toBe(16_000);
   });
 });

@@ -1,7 +1,7 @@
 import type { Message, PeerId, PeerMetadata } from "@automerge/automerge-repo";
 import { cbor, NetworkAdapter } from "@automerge/automerge-repo/slim";
 import type { Logger } from "@outpost/shared-model";
-import { type BackoffPolicy, backoffDelayMs, RECONNECT_BACKOFF } from "@outpost/shared-model";
+import { type BackoffPolicy, ReconnectSchedule } from "@outpost/shared-model";
 import WebSocket from "ws";
 
 /** Where the connection to the relay stands; `reason` says why it is not connected. */
@@ -24,19 +24,19 @@ const READY_ANYWAY_MS = 1_000;
  * that are offline for days. Unlike the stock client adapter (2.5.6) it never throws out of a
  * socket event (the stock one rethrows HTTP 401, DNS failures and resets, which ends the process),
  * never abandons a socket still connecting (the stock one opens another every 5 s and leaves the
- * first open on the relay), waits between attempts with exponential backoff and full jitter (1 s
- * to 5 min), and reports each change of state once: a relay down for three days is one log line,
- * not 26,000.
+ * first open on the relay), waits between attempts in proportion to the outage with full jitter
+ * (1 s to 5 min, see {@link ReconnectSchedule}), tries at once when told the network changed
+ * ({@link retryNow}), and reports each change of state once: a relay down for three days is one
+ * log line, not 26,000.
  */
 export class RelayConnection extends NetworkAdapter {
   readonly #url: string;
   readonly #logger: Logger;
-  readonly #backoff: BackoffPolicy;
+  readonly #schedule: ReconnectSchedule;
   readonly #listeners = new Set<(state: ConnectionState) => void>();
   #state: ConnectionState = { kind: "stopped" };
   #socket: WebSocket | undefined;
   #relayPeerId: PeerId | undefined;
-  #attempt = 0;
   #retry: NodeJS.Timeout | undefined;
   /** Why the current attempt failed, once known; the close that follows reports it. */
   #failure: { kind: "offline" | "unauthorized"; reason: string } | undefined;
@@ -56,7 +56,7 @@ export class RelayConnection extends NetworkAdapter {
     super();
     this.#url = url;
     this.#logger = options.logger;
-    this.#backoff = options.backoff ?? RECONNECT_BACKOFF;
+    this.#schedule = new ReconnectSchedule(options.backoff);
   }
 
   /** The current state. */
@@ -95,6 +95,18 @@ export class RelayConnection extends NetworkAdapter {
         done(undefined);
       }
     });
+  }
+
+  /**
+   * Tries again now instead of waiting out the backoff: the device's network changed or it woke
+   * from sleep, so the relay may be reachable although the last attempt failed. Does nothing while
+   * connected or connecting.
+   */
+  retryNow(): void {
+    if (this.#stopped || this.#socket !== undefined) return;
+    clearTimeout(this.#retry);
+    this.#logger.debug("the network changed: trying the relay now");
+    this.#open();
   }
 
   isReady(): boolean {
@@ -193,7 +205,7 @@ export class RelayConnection extends NetworkAdapter {
     }
     if (message.type === "peer" && typeof message.senderId === "string") {
       this.#relayPeerId = message.senderId as PeerId;
-      this.#attempt = 0;
+      this.#schedule.connected();
       this.#becomeReady();
       this.#setState({ kind: "connected", relayPeerId: this.#relayPeerId });
       this.emit("peer-candidate", {
@@ -217,8 +229,7 @@ export class RelayConnection extends NetworkAdapter {
   #scheduleRetry(failure: { kind: "offline" | "unauthorized"; reason: string }): void {
     this.#becomeReady();
     if (this.#stopped) return;
-    const retryInMs = backoffDelayMs(this.#attempt, this.#backoff);
-    this.#attempt += 1;
+    const retryInMs = this.#schedule.nextDelayMs();
     this.#setState({ ...failure, retryInMs });
     this.#retry = setTimeout(() => this.#open(), retryInMs);
     this.#retry.unref();

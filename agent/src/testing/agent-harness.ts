@@ -27,7 +27,7 @@ import { RelayConnection } from "../sync/relay-connection.js";
 import { freePort } from "./free-port.js";
 
 /** Reconnect and enrollment backoff for tests: tens of milliseconds, not minutes. */
-export const FAST_BACKOFF = { baseMs: 20, capMs: 200, random: () => 0.99 };
+export const FAST_BACKOFF = { baseMs: 20, capMs: 200, outageShare: 0.25, random: () => 0.99 };
 
 /** Recorded systeminformation output (this VM), so inventory works without the real system. */
 export const FIXTURE_SYSTEM = fixtureSystem(

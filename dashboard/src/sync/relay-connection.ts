@@ -1,6 +1,6 @@
 import type { Message, PeerId, PeerMetadata } from "@automerge/automerge-repo/slim";
 import { cbor, NetworkAdapter } from "@automerge/automerge-repo/slim";
-import { type BackoffPolicy, backoffDelayMs } from "@outpost/shared-model";
+import { type BackoffPolicy, ReconnectSchedule } from "@outpost/shared-model";
 import { makeLogger } from "../ui/logger.js";
 
 const log = makeLogger("relay");
@@ -15,10 +15,11 @@ export type ConnectionState =
   | { kind: "unauthorized"; reason: string; retryAt: number }
   | { kind: "stopped" };
 
-/** An admin at a desk wants the relay back quickly: 1 s doubling to 30 s, full jitter. */
+/** An admin at a desk wants the relay back quickly: 1 s to 30 s, a quarter of the outage. */
 export const DASHBOARD_BACKOFF: Readonly<BackoffPolicy> = Object.freeze({
   baseMs: 1_000,
   capMs: 30_000,
+  outageShare: 0.25,
   random: Math.random,
 });
 
@@ -38,13 +39,12 @@ const CLOSE_REVOKED = 4001;
 export class RelayConnection extends NetworkAdapter {
   readonly #url: string;
   readonly #checkToken: () => Promise<"valid" | "refused" | "unknown">;
-  readonly #backoff: BackoffPolicy;
+  readonly #schedule: ReconnectSchedule;
   readonly #listeners = new Set<(state: ConnectionState) => void>();
   readonly #trafficListeners = new Set<() => void>();
   #state: ConnectionState = { kind: "stopped" };
   #socket: WebSocket | undefined;
   #relayPeerId: PeerId | undefined;
-  #attempt = 0;
   #retry: ReturnType<typeof setTimeout> | undefined;
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
   #stopped = true;
@@ -68,7 +68,7 @@ export class RelayConnection extends NetworkAdapter {
     super();
     this.#url = url;
     this.#checkToken = options.checkToken;
-    this.#backoff = options.backoff ?? DASHBOARD_BACKOFF;
+    this.#schedule = new ReconnectSchedule(options.backoff ?? DASHBOARD_BACKOFF);
   }
 
   /** The current state. */
@@ -197,7 +197,7 @@ export class RelayConnection extends NetworkAdapter {
     if (message.type === "peer" && typeof message.senderId === "string") {
       clearTimeout(this.#connectTimer);
       this.#relayPeerId = message.senderId as PeerId;
-      this.#attempt = 0;
+      this.#schedule.connected();
       this.#becomeReady();
       this.#setState({ kind: "connected", relayPeerId: this.#relayPeerId });
       this.emit("peer-candidate", {
@@ -221,8 +221,7 @@ export class RelayConnection extends NetworkAdapter {
   #scheduleRetry(failure: { kind: "offline" | "unauthorized"; reason: string }): void {
     this.#becomeReady();
     if (this.#stopped) return;
-    const delay = backoffDelayMs(this.#attempt, this.#backoff);
-    this.#attempt += 1;
+    const delay = this.#schedule.nextDelayMs();
     this.#setState({ ...failure, retryAt: Date.now() + delay });
     this.#retry = setTimeout(() => this.#open(), delay);
   }

@@ -19,6 +19,7 @@ export {
   PRESENCE_MESSAGE_TYPE,
   PRESENCE_TTL_MS,
 } from "./presence.js";
+export { ReconnectSchedule, STABLE_CONNECTION_MS } from "./reconnect-schedule.js";
 export { headsIncludeChanges } from "./stored-changes.js";
 export type { StoredHeadsMessage } from "./stored-heads.js";
 export { isStoredHeadsMessage, STORED_HEADS_MESSAGE_TYPE } from "./stored-heads.js";
