@@ -1,7 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { Repo } from "@automerge/automerge-repo";
 import type { DeviceId, Logger } from "@outpost/shared-model";
-import { type BackoffPolicy, backoffDelayMs, RECONNECT_BACKOFF } from "@outpost/shared-model";
+import { type BackoffPolicy, RECONNECT_BACKOFF, ReconnectSchedule } from "@outpost/shared-model";
 import type { ConnectivityProbe } from "../collectors/collector.js";
 import {
   type DeviceCredentials,
@@ -9,6 +9,7 @@ import {
   saveCredentials,
 } from "../enrollment/credentials.js";
 import { EnrollmentRefused, enrollDevice } from "../enrollment/enroll.js";
+import { type NetworkChangeSources, NetworkChangeWatch } from "./network-change-watch.js";
 import { type ConnectionState, RelayConnection } from "./relay-connection.js";
 
 /**
@@ -16,6 +17,8 @@ import { type ConnectionState, RelayConnection } from "./relay-connection.js";
  * reachable (the agent works fully before that), then the sync connection with the stored device
  * token. Never throws out of the background work: a relay that is down, refuses enrollment or
  * revokes the token is logged once per change and retried with backoff while the agent collects.
+ * While the relay is out of reach it watches the device's network, and tries at once when that
+ * changes (a Wi-Fi joined, the machine woke) instead of waiting out the backoff.
  */
 export class RelayLink implements ConnectivityProbe {
   readonly #repo: Repo;
@@ -27,6 +30,9 @@ export class RelayLink implements ConnectivityProbe {
   readonly #backoff: BackoffPolicy;
   readonly #stopping = new AbortController();
   readonly #connectedListeners = new Set<() => void>();
+  readonly #networkWatch: NetworkChangeWatch;
+  /** Aborted to cut an enrollment wait short when the network changes. */
+  #enrollmentWait: AbortController | undefined;
   #credentials: DeviceCredentials | undefined;
   #connection: RelayConnection | undefined;
   #running: Promise<void> | undefined;
@@ -39,6 +45,8 @@ export class RelayLink implements ConnectivityProbe {
     device: { deviceId: DeviceId; hostname: string; deviceDocUrl: string };
     logger: Logger;
     backoff?: BackoffPolicy;
+    /** The network change watch's sources and interval; the system's by default. */
+    networkWatch?: { sources?: Partial<NetworkChangeSources>; intervalMs?: number };
   }) {
     this.#repo = options.repo;
     this.#relayUrl = options.relayUrl;
@@ -47,6 +55,10 @@ export class RelayLink implements ConnectivityProbe {
     this.#device = options.device;
     this.#logger = options.logger;
     this.#backoff = options.backoff ?? RECONNECT_BACKOFF;
+    this.#networkWatch = new NetworkChangeWatch(
+      (reason) => this.#networkChanged(reason),
+      options.networkWatch,
+    );
   }
 
   /** Enrolls if needed and connects, in the background. */
@@ -90,6 +102,7 @@ export class RelayLink implements ConnectivityProbe {
   /** Stops retrying and closes the connection. */
   async stop(): Promise<void> {
     this.#stopping.abort();
+    this.#networkWatch.stop();
     this.#connection?.disconnect();
     await this.#running;
   }
@@ -112,6 +125,9 @@ export class RelayLink implements ConnectivityProbe {
     });
     connection.onStateChange((state) => {
       if (state.kind === "connected") for (const listener of this.#connectedListeners) listener();
+      // A refused token is not a network problem: a new network would not change the answer.
+      if (state.kind === "offline") this.#networkWatch.start();
+      else if (state.kind !== "connecting") this.#networkWatch.stop();
     });
     this.#connection = connection;
     if (this.#stopping.signal.aborted) return;
@@ -128,7 +144,8 @@ export class RelayLink implements ConnectivityProbe {
       return undefined;
     }
     let lastReport: string | undefined;
-    for (let attempt = 0; !this.#stopping.signal.aborted; attempt += 1) {
+    const schedule = new ReconnectSchedule(this.#backoff);
+    while (!this.#stopping.signal.aborted) {
       try {
         const answer = await enrollDevice(this.#relayUrl, {
           enrollmentSecret: secret,
@@ -144,6 +161,7 @@ export class RelayLink implements ConnectivityProbe {
           enrolledAt: new Date().toISOString(),
         };
         await saveCredentials(this.#dataDirectory, credentials);
+        this.#networkWatch.stop();
         this.#logger.info(
           { relayUrl: this.#relayUrl },
           `enrolled with the relay at ${this.#relayUrl}`,
@@ -159,10 +177,18 @@ export class RelayLink implements ConnectivityProbe {
           lastReport = message;
         }
       }
-      await delay(backoffDelayMs(attempt, this.#backoff), undefined, {
-        signal: this.#stopping.signal,
+      this.#networkWatch.start();
+      this.#enrollmentWait = new AbortController();
+      await delay(schedule.nextDelayMs(), undefined, {
+        signal: AbortSignal.any([this.#stopping.signal, this.#enrollmentWait.signal]),
       }).catch(() => {});
     }
     return undefined;
+  }
+
+  #networkChanged(reason: string): void {
+    this.#logger.debug(`${reason}: trying the relay now`);
+    this.#enrollmentWait?.abort();
+    this.#connection?.retryNow();
   }
 }

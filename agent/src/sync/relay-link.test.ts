@@ -1,0 +1,73 @@
+/**
+ * The agent's relay link against a real relay on loopback: while the relay is out of reach and
+ * the link waits out a long backoff, a change of the device's network makes it try at once.
+ */
+import type { NetworkInterfaceInfo } from "node:os";
+import type { PeerId } from "@automerge/automerge-repo";
+import { Repo } from "@automerge/automerge-repo";
+import {
+  createDeviceDoc,
+  type DeviceDoc,
+  parseDeviceId,
+  peerIdFor,
+  silentLogger,
+} from "@outpost/shared-model";
+import { describe, expect, it } from "vitest";
+import { eventually, prepareFleet } from "../testing/agent-harness.js";
+import { cleanupsAfterEach } from "../testing/cleanups.js";
+import { RelayLink } from "./relay-link.js";
+
+const cleanups = cleanupsAfterEach();
+
+/** Waits of almost a minute, whatever the outage: only the network change can be quicker. */
+const MINUTE_WAITS = { baseMs: 60_000, capMs: 60_000, outageShare: 1, random: () => 0.99 };
+
+describe("RelayLink", () => {
+  it("tries the relay at once when the network changes instead of waiting out its backoff", {
+    timeout: 60_000,
+  }, async () => {
+    const fleet = await prepareFleet(cleanups);
+    let relay = await fleet.startRelay();
+    const deviceId = parseDeviceId("laptop-net");
+    const repo = new Repo({
+      network: [],
+      peerId: peerIdFor({ kind: "device", deviceId }, "agent") as PeerId,
+    });
+    cleanups.push(() => repo.shutdown());
+    const device = repo.create<DeviceDoc>(createDeviceDoc(deviceId));
+    const network: { interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> } = { interfaces: {} };
+    const link = new RelayLink({
+      repo,
+      relayUrl: fleet.relayUrl,
+      enrollmentSecret: fleet.enrollmentSecret,
+      dataDirectory: fleet.agentData,
+      device: { deviceId, hostname: "laptop-net.example", deviceDocUrl: device.url },
+      logger: silentLogger,
+      backoff: MINUTE_WAITS,
+      networkWatch: { sources: { interfaces: () => network.interfaces }, intervalMs: 50 },
+    });
+    link.start();
+    cleanups.push(() => link.stop());
+    await eventually(() => link.isOnline(), "the first connection");
+
+    // The relay goes away: the next attempt is most of a minute off.
+    await relay.stop();
+    await eventually(() => link.state?.kind === "offline", "the link noticing");
+    expect(link.state).toMatchObject({ kind: "offline", retryInMs: 59_400 });
+    relay = await fleet.startRelay();
+    // The relay is back, but nothing tells the link so until its network changes (a Wi-Fi joined).
+    network.interfaces = {
+      wlan0: [
+        {
+          address: "192.168.1.23",
+          netmask: "255.255.255.0",
+          family: "IPv4",
+          mac: "02:00:00:00:00:01",
+          internal: false,
+          cidr: "192.168.1.23/24",
+        },
+      ],
+    };
+    await eventually(() => link.isOnline(), "reconnecting on the network change", 20_000);
+  });
+});
