@@ -101,6 +101,8 @@ describe("the Outpost story", () => {
       },
       B_SAMPLE_INTERVAL_S,
     );
+    /** How long the story's steps took, written to test/artifacts for reports; never asserted. */
+    const timings: Record<string, number> = {};
     const bTime = () => origin - B_START_AGO_MS + (Date.now() - origin) * SPEED;
 
     // A Node admin replica reads the documents the browsers are checked against.
@@ -181,7 +183,17 @@ describe("the Outpost story", () => {
       120_000,
     );
     const bOfflineUntil = bTime();
+    const connectedBefore = agentB.process.lines.filter(isConnectedLine).length;
     await bLink.restore();
+    const restoredAt = Date.now();
+    // B waits at most a quarter of its 72 s outage before trying again (ReconnectSchedule).
+    let connections = 0;
+    await agentB.process.waitForLine(
+      (line) => isConnectedLine(line) && ++connections > connectedBefore,
+      "B reconnecting after its link was restored",
+      90_000,
+    );
+    const reconnectedAt = Date.now();
 
     for (const page of [page1, page2]) {
       await expect
@@ -195,6 +207,8 @@ describe("the Outpost story", () => {
           );
         });
     }
+    timings.reconnectAfterRestoreMs = reconnectedAt - restoredAt;
+    timings.succeededAfterRestoreMs = Date.now() - restoredAt;
     // It ran inside B's maintenance window (01:00–05:00, B's local time, by B's clock).
     const command = bDoc.doc().commands[commandId as never];
     const started = command?.events.find((event) => event.type === "started");
@@ -270,6 +284,8 @@ describe("the Outpost story", () => {
     const csv = Papa.parse<string[]>((await readFile(await download.path(), "utf8")).trimEnd());
     const exported = csv.data.slice(1).map((row) => Number(row[2]));
     expect(exported).toEqual(Array.from(everySample.t));
+    timings.totalMs = Date.now() - origin;
+    await writeFile(join(ARTIFACTS, "story-timings.json"), `${JSON.stringify(timings)}\n`);
     await agentA.stop();
     await agentB.stop();
   });
@@ -336,6 +352,10 @@ async function bDays(
       (await checker.find<TelemetryDayDoc>(entry.url as AutomergeUrl)).doc(),
     ),
   );
+}
+
+function isConnectedLine(line: { msg: string }): boolean {
+  return line.msg === "connected to the relay";
 }
 
 function tail(agent: { process: AgentProcess }): string {
