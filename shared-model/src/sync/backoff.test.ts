@@ -54,7 +54,7 @@ describe("ReconnectSchedule", () => {
     }
   });
 
-  it("thins attempts out: about a dozen in the first minute, one every 5 min after half an hour", () => {
+  it("thins attempts out: at the longest waits, 16 in the first minute, then one every 5 min", () => {
     const { clock, schedule } = scheduleAt();
     const attemptsAt: number[] = [];
     while (clock.now < 3 * 86_400 * SECOND) {
