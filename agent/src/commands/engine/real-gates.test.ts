@@ -2,6 +2,10 @@
  * The running agent's gates against this machine, nothing injected: the load read from /proc while
  * busy processes hold every core, and the process list from /proc while a copy of `sleep` named
  * `rsync` runs. A command waits with the right reason, and runs once the cause is gone.
+ *
+ * The test cannot make the machine calm (CI may run anything beside it), only busier, so a real
+ * reading is trusted only to be high while every core spins; what calm means is the load gate's
+ * own test, over scripted readings.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { copyFile } from "node:fs/promises";
@@ -15,26 +19,34 @@ import {
   updatePolicy,
 } from "@outpost/shared-model";
 import { describe, expect, it } from "vitest";
-import type { Agent } from "../../runtime/agent.js";
+import type { Agent, AgentCommandOptions } from "../../runtime/agent.js";
 import { eventually, startTestAgent, tempFolder } from "../../testing/agent-harness.js";
 import { cleanupsAfterEach } from "../../testing/cleanups.js";
 import { freePort } from "../../testing/free-port.js";
-import { HYSTERESIS_POINTS } from "../gates/load-gate.js";
+import { recordingLogger } from "../../testing/recording-logger.js";
 import { ALL_KINDS } from "../kinds/all.js";
 import { FakeSystem } from "../kinds/testing/kind-contract.js";
 
 const cleanups = cleanupsAfterEach();
 const alice = () => ({ by: "admin:alice", at: Date.now() });
 
-/** A real agent on the wall clock, sampling every second, offline (no relay is needed here). */
-async function startAgent(): Promise<Agent> {
+/**
+ * A real agent on the wall clock, sampling every second, offline (no relay is needed here), with
+ * the load and process list read from /proc unless `commands` says otherwise. `ticks()` counts
+ * its samples, each followed by an evaluation of the queue.
+ */
+async function startAgent(
+  commands: Partial<AgentCommandOptions> = {},
+): Promise<{ agent: Agent; ticks: () => number }> {
   const data = await tempFolder("real-gates");
   cleanups.push(data.remove);
+  const { logger, lines } = recordingLogger();
   const agent = await startTestAgent({
     dataDirectory: data.path,
     relayUrl: `http://127.0.0.1:${await freePort()}`,
     sampleIntervalS: 1,
-    commands: { kinds: ALL_KINDS, system: new FakeSystem(), scriptsFolder: data.path },
+    logger,
+    commands: { kinds: ALL_KINDS, system: new FakeSystem(), scriptsFolder: data.path, ...commands },
   });
   cleanups.push(() => agent.stop());
   agent.device.change((doc) =>
@@ -42,14 +54,20 @@ async function startAgent(): Promise<Agent> {
       doc,
       {
         allowShell: true,
-        // Only every core spinning crosses 90 %: other test files running in parallel (a core's
-        // worth at most) neither hide the spinners nor keep the machine busy after them.
+        // Every core spinning is over 90 % whatever else runs (more load only keeps it there).
         load: { cpuPercent: 90, memoryPercent: 99, diskBusyPercent: 99, sustainedS: 1 },
       },
       alice(),
     ),
   );
-  return agent;
+  const ticks = () => lines.filter((line) => line.msg === "sample stored").length;
+  return { agent, ticks };
+}
+
+/** Resolves once the agent has sampled (and evaluated its queue) `count` more times. */
+function moreTicks(ticks: () => number, count: number): Promise<void> {
+  const target = ticks() + count;
+  return eventually(() => ticks() >= target, `${count} more ticks`, 20_000);
 }
 
 function enqueue(agent: Agent, input: EnqueueInput): CommandId {
@@ -75,10 +93,10 @@ function stopped(child: ChildProcess): Promise<unknown> {
 }
 
 describe.runIf(process.platform === "linux")("the agent's gates on this machine", () => {
-  it("defers a command while busy processes hold every core, and runs it once they stop", {
+  it("defers a command while busy processes hold every core, and runs it once the limit allows", {
     timeout: 60_000,
   }, async () => {
-    const agent = await startAgent();
+    const { agent, ticks } = await startAgent();
     const spinners = Array.from({ length: availableParallelism() }, () =>
       spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }),
     );
@@ -89,24 +107,44 @@ describe.runIf(process.platform === "linux")("the agent's gates on this machine"
       "the command deferred",
       20_000,
     );
-    // Three more seconds of ticks under load: still waiting, and for the load.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // Three more ticks under load: still waiting, and for the load, read from /proc.
+    await moreTicks(ticks, 3);
     expect(stateOf(agent, id)).toMatchObject({ status: "deferred", reason: "load" });
 
+    // Whether the machine is calm once they stop depends on what else runs on it; an admin lifting
+    // the limit (100 % is none) releases the command at the next evaluation, whatever the load.
     await Promise.all(spinners.map(stopped));
+    agent.device.change((doc) =>
+      updatePolicy(
+        doc,
+        { load: { cpuPercent: 100, memoryPercent: 99, diskBusyPercent: 99, sustainedS: 1 } },
+        alice(),
+      ),
+    );
     await eventually(() => stateOf(agent, id).status === "succeeded", "the command run", 30_000);
     const state = stateOf(agent, id);
     expect(state).toMatchObject({ outcome: { stdout: "ran\n" } });
-    // It started on a calm machine: the reading it started on was under the calm bound.
+    // The load around the run was read from /proc too.
     const metrics = state.status === "succeeded" ? state.outcome.metrics : undefined;
-    expect(metrics?.cpuPercentBefore).toBeLessThan(90 - HYSTERESIS_POINTS);
+    expect(metrics?.cpuPercentBefore).toBeGreaterThanOrEqual(0);
     expect(metrics?.cpuPercentPeak).toBeGreaterThanOrEqual(0);
   });
 
   it("defers a command while a process named like a backup tool runs, and runs it after it exits", {
     timeout: 60_000,
   }, async () => {
-    const agent = await startAgent();
+    // A calm machine by injection: the load gate comes before this one, and the real load of a
+    // shared machine is not this test's subject.
+    const { agent, ticks } = await startAgent({
+      loadSource: () => ({
+        read: async () => ({
+          at: Date.now(),
+          cpuPercent: 3,
+          memoryPercent: 20,
+          diskBusyPercent: 1,
+        }),
+      }),
+    });
     const folder = await tempFolder("rsync");
     cleanups.push(folder.remove);
     const rsync = join(folder.path, "rsync");
@@ -126,7 +164,7 @@ describe.runIf(process.platform === "linux")("the agent's gates on this machine"
       return state.status === "deferred" ? state.reason : undefined;
     };
     await eventually(() => reason() === "critical-operation", "deferral for the backup", 20_000);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await moreTicks(ticks, 2);
     expect(stateOf(agent, id)).toMatchObject({
       status: "deferred",
       reason: "critical-operation",

@@ -45,45 +45,48 @@ describe("LinuxLoadSource", () => {
 });
 
 describe("the load gate on real load", () => {
-  it("stays closed while a busy process holds the CPU and opens once it stops", {
-    timeout: 30_000,
+  it("closes while busy processes hold every core, and the readings fall once they stop", {
+    timeout: 60_000,
   }, async () => {
-    // Every core spinning, against a threshold of 90 %: other test files running in parallel
-    // (a core's worth, at most) neither hide the spinners nor keep the machine "busy" after them.
+    // The test can make the machine busier, never calm (CI may run anything beside it): a real
+    // reading is trusted to be high while every core spins, and only to fall once the spinners
+    // stop. What calm means, with hysteresis, is load-gate.test.ts's subject over scripted readings.
     const gate = new LoadGate({
-      cpuPercent: 90,
+      cpuPercent: 80,
       memoryPercent: 99,
       diskBusyPercent: 99,
       sustainedS: 1,
     });
     const source = new LinuxLoadSource();
-    const observe = async (ms: number) => {
-      const until = Date.now() + ms;
-      while (Date.now() < until) {
-        const reading = await source.read();
-        if (reading) gate.observe(reading);
+    const readings: number[] = [];
+    const observe = async (count: number) => {
+      for (let taken = 0; taken < count; ) {
         await new Promise((resolve) => setTimeout(resolve, 250));
+        const reading = await source.read();
+        if (reading === undefined) continue;
+        gate.observe(reading);
+        readings.push(reading.cpuPercent);
+        taken += 1;
       }
     };
-    const untilOpen = async () => {
-      for (let attempt = 0; attempt < 20; attempt += 1) {
-        await observe(500);
-        if (gate.check(Date.now()).open) return true;
-      }
-      return false;
-    };
-    // Calm first, so that closing below is the spinners' doing, not the gate's starting state.
-    expect(await untilOpen()).toBe(true);
+    await source.read(); // the baseline of the first rate
     const spinners = Array.from({ length: availableParallelism() }, () =>
       spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }),
     );
+    let spinning: number[];
     try {
-      await observe(2_000);
+      await observe(2); // the rate over the spinners' start
+      readings.length = 0;
+      await observe(4);
+      spinning = [...readings];
       expect(gate.check(Date.now())).toMatchObject({ open: false, reason: "load" });
     } finally {
       for (const spinner of spinners) spinner.kill("SIGKILL");
     }
-    const opened = await untilOpen();
-    expect(opened).toBe(true);
+    expect(Math.min(...spinning), `readings while spinning: ${spinning}`).toBeGreaterThan(90);
+    // Stopped, they leave a core at least to whatever else runs: readings fall below the spin.
+    readings.length = 0;
+    for (let look = 0; look < 40 && !readings.some((cpu) => cpu < 85); look += 1) await observe(1);
+    expect(Math.min(...readings), `readings after the spinners: ${readings}`).toBeLessThan(85);
   });
 });
