@@ -40,12 +40,14 @@ async function setUp(options: {
   relayUp: boolean;
   presenceIntervalMs?: number;
   commands?: boolean;
+  /** Simulated time the agent runs through before the test goes on; a day and a tick by default. */
+  holdAfterMs?: number;
 }) {
   const fleet = await prepareFleet(cleanups);
   let relay = options.relayUp ? await fleet.startRelay() : undefined;
   const { logger, at, lines } = recordingLogger();
   const clock = new SimulatedClock(START);
-  clock.holdAt(START + DAY_MS); // one full day, then the first tick of the next
+  clock.holdAt(START + (options.holdAfterMs ?? DAY_MS)); // by default a full day, then a tick
   const agent: Agent = await startTestAgent({
     dataDirectory: fleet.agentData,
     relayUrl: fleet.relayUrl,
@@ -76,10 +78,12 @@ async function setUp(options: {
 }
 
 describe("the agent with a real relay", () => {
+  // Budgets are several times what these take here (2-12 s): a relay, an agent simulating hours
+  // of samples and an admin replica share two cores with whatever else CI runs.
   it("runs a command an admin enqueues through the relay, and the admin sees the outcome", {
-    timeout: 30_000,
+    timeout: 60_000,
   }, async () => {
-    const setup = await setUp({ relayUp: true, commands: true });
+    const setup = await setUp({ relayUp: true, commands: true, holdAfterMs: 600_000 });
     await setup.clock.whenHeld();
     await eventually(() => setup.agent.link.isOnline(), "the agent connecting");
     const admin = adminReplica(setup.fleet.port, setup.fleet.adminToken, cleanups);
@@ -113,9 +117,9 @@ describe("the agent with a real relay", () => {
   });
 
   it("sends presence heartbeats an admin receives, without writing the device document", {
-    timeout: 30_000,
+    timeout: 60_000,
   }, async () => {
-    const setup = await setUp({ relayUp: true, presenceIntervalMs: 100 });
+    const setup = await setUp({ relayUp: true, presenceIntervalMs: 100, holdAfterMs: 600_000 });
     await setup.clock.whenHeld();
     await eventually(() => setup.agent.link.isOnline(), "the agent connecting");
     const admin = adminReplica(setup.fleet.port, setup.fleet.adminToken, cleanups);
@@ -131,7 +135,7 @@ describe("the agent with a real relay", () => {
   });
 
   it("delivers every sample when the relay restarts in the middle of a sync", {
-    timeout: 60_000,
+    timeout: 120_000,
   }, async () => {
     const setup = await setUp({ relayUp: false });
     await setup.clock.whenHeld();
@@ -147,7 +151,7 @@ describe("the agent with a real relay", () => {
   });
 
   it("keeps collecting after its token is revoked, with one clear error however often it retries", {
-    timeout: 60_000,
+    timeout: 120_000,
   }, async () => {
     const setup = await setUp({ relayUp: true });
     await setup.clock.whenHeld();

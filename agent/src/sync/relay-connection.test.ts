@@ -86,7 +86,7 @@ function deviceRepo(deviceId: string, connection?: RelayConnection): Repo {
 
 describe("RelayConnection", () => {
   it("works offline, connects when the relay comes up, and reconnects after it restarts", {
-    timeout: 30_000,
+    timeout: 60_000,
   }, async () => {
     const dataDirectory = await mkdtemp(join(tmpdir(), "outpost-agent-connection-"));
     cleanups.push(() => rm(dataDirectory, { recursive: true, force: true }));
@@ -142,7 +142,7 @@ describe("RelayConnection", () => {
   });
 
   it("keeps retrying a refused token without throwing, and says so once", {
-    timeout: 20_000,
+    timeout: 60_000,
   }, async () => {
     const dataDirectory = await mkdtemp(join(tmpdir(), "outpost-agent-connection-"));
     cleanups.push(() => rm(dataDirectory, { recursive: true, force: true }));
@@ -163,7 +163,8 @@ describe("RelayConnection", () => {
     ]);
   });
 
-  it("survives a host name that does not resolve", { timeout: 20_000 }, async () => {
+  // The system's resolver answers: at once here, up to 5 s an attempt where it asks upstream.
+  it("survives a host name that does not resolve", { timeout: 60_000 }, async () => {
     const { logger, at } = recordingLogger();
     const connection = new RelayConnection("ws://outpost-relay.invalid:8080/sync?token=x", {
       logger,
