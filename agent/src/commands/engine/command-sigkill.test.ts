@@ -98,8 +98,10 @@ describe("an agent killed while a command runs", () => {
           .join("\n")}`,
       );
     });
-    // A few more scheduling rounds: it must not start again.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // Three more scheduling rounds (each sample tick evaluates the queue): it must not start again.
+    const ticks = () => second.lines.filter((l) => l.msg === "sample stored").length;
+    const target = ticks() + 3;
+    await eventually(() => ticks() >= target, "three more ticks of the restarted agent", 30_000);
     // (A `deferred` may come first: the load gate wants a reading before anything starts.)
     const facts = device.doc().commands[id as CommandId]?.events.map((e) => e.type) ?? [];
     expect(facts.filter((type) => type !== "deferred")).toEqual([
