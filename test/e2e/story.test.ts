@@ -245,6 +245,7 @@ describe("the Outpost story", () => {
       (t) => t * 1000 >= bOfflineFrom && t * 1000 < bOfflineUntil,
     );
     // Three days by B's clock, a sample every hour or two.
+    timings.offlineSamples = offline.length;
     expect(offline.length).toBeGreaterThanOrEqual(3 * 8);
 
     // Both admins see the same merged state: the command, its priority, the assignee conflict.
