@@ -101,7 +101,7 @@ describe("the Outpost story", () => {
       },
       B_SAMPLE_INTERVAL_S,
     );
-    /** How long the story's steps took, written to test/artifacts for reports; never asserted. */
+    /** How long the story's steps took and B's offline samples, for reports (test/artifacts); never asserted. */
     const timings: Record<string, number> = {};
     const bTime = () => origin - B_START_AGO_MS + (Date.now() - origin) * SPEED;
 
