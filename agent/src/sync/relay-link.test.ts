@@ -1,20 +1,16 @@
 /**
  * The agent's relay link against a real relay on loopback: while the relay is out of reach and
- * the link waits out a long backoff, a change of the device's network makes it try at once.
+ * the link waits out a long backoff, to sync or to enroll, a change of the device's network makes
+ * it try at once.
  */
 import type { NetworkInterfaceInfo } from "node:os";
 import type { PeerId } from "@automerge/automerge-repo";
 import { Repo } from "@automerge/automerge-repo";
-import {
-  createDeviceDoc,
-  type DeviceDoc,
-  parseDeviceId,
-  peerIdFor,
-  silentLogger,
-} from "@outpost/shared-model";
+import { createDeviceDoc, type DeviceDoc, parseDeviceId, peerIdFor } from "@outpost/shared-model";
 import { describe, expect, it } from "vitest";
 import { eventually, prepareFleet } from "../testing/agent-harness.js";
 import { cleanupsAfterEach } from "../testing/cleanups.js";
+import { recordingLogger } from "../testing/recording-logger.js";
 import { RelayLink } from "./relay-link.js";
 
 const cleanups = cleanupsAfterEach();
@@ -26,28 +22,9 @@ describe("RelayLink", () => {
   it("tries the relay at once when the network changes instead of waiting out its backoff", {
     timeout: 60_000,
   }, async () => {
-    const fleet = await prepareFleet(cleanups);
+    const { fleet, link, network } = await linkWithMinuteWaits();
     let relay = await fleet.startRelay();
-    const deviceId = parseDeviceId("laptop-net");
-    const repo = new Repo({
-      network: [],
-      peerId: peerIdFor({ kind: "device", deviceId }, "agent") as PeerId,
-    });
-    cleanups.push(() => repo.shutdown());
-    const device = repo.create<DeviceDoc>(createDeviceDoc(deviceId));
-    const network: { interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> } = { interfaces: {} };
-    const link = new RelayLink({
-      repo,
-      relayUrl: fleet.relayUrl,
-      enrollmentSecret: fleet.enrollmentSecret,
-      dataDirectory: fleet.agentData,
-      device: { deviceId, hostname: "laptop-net.example", deviceDocUrl: device.url },
-      logger: silentLogger,
-      backoff: MINUTE_WAITS,
-      networkWatch: { sources: { interfaces: () => network.interfaces }, intervalMs: 50 },
-    });
     link.start();
-    cleanups.push(() => link.stop());
     await eventually(() => link.isOnline(), "the first connection");
 
     // The relay goes away: the next attempt is most of a minute off.
@@ -56,7 +33,58 @@ describe("RelayLink", () => {
     expect(link.state).toMatchObject({ kind: "offline", retryInMs: 59_400 });
     relay = await fleet.startRelay();
     // The relay is back, but nothing tells the link so until its network changes (a Wi-Fi joined).
-    network.interfaces = {
+    network.join();
+    await eventually(() => link.isOnline(), "reconnecting on the network change", 20_000);
+  });
+
+  it("enrolls at once when the network changes while it waits to retry enrolling", {
+    timeout: 60_000,
+  }, async () => {
+    const { fleet, link, network, lines } = await linkWithMinuteWaits();
+    link.start(); // the relay is down: enrollment fails and waits most of a minute
+    await eventually(
+      () => lines.some((line) => line.msg.startsWith("cannot enroll yet")),
+      "the failed enrollment",
+    );
+    await fleet.startRelay();
+    network.join();
+    await eventually(
+      () => link.isOnline(),
+      "enrolling and connecting on the network change",
+      20_000,
+    );
+  });
+});
+
+/**
+ * A link for a fresh device whose relay is down (see prepareFleet), waiting almost a minute
+ * between attempts whatever the outage, so that only a network change can be quicker; the test
+ * changes the network with `join()` (a Wi-Fi address appears).
+ */
+async function linkWithMinuteWaits() {
+  const fleet = await prepareFleet(cleanups);
+  const deviceId = parseDeviceId("laptop-net");
+  const repo = new Repo({
+    network: [],
+    peerId: peerIdFor({ kind: "device", deviceId }, "agent") as PeerId,
+  });
+  cleanups.push(() => repo.shutdown());
+  const device = repo.create<DeviceDoc>(createDeviceDoc(deviceId));
+  let interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = {};
+  const { logger, lines } = recordingLogger();
+  const link = new RelayLink({
+    repo,
+    relayUrl: fleet.relayUrl,
+    enrollmentSecret: fleet.enrollmentSecret,
+    dataDirectory: fleet.agentData,
+    device: { deviceId, hostname: "laptop-net.example", deviceDocUrl: device.url },
+    logger,
+    backoff: MINUTE_WAITS,
+    networkWatch: { sources: { interfaces: () => interfaces }, intervalMs: 50 },
+  });
+  cleanups.push(() => link.stop());
+  const join = () => {
+    interfaces = {
       wlan0: [
         {
           address: "192.168.1.23",
@@ -68,6 +96,6 @@ describe("RelayLink", () => {
         },
       ],
     };
-    await eventually(() => link.isOnline(), "reconnecting on the network change", 20_000);
-  });
-});
+  };
+  return { fleet, link, network: { join }, lines };
+}

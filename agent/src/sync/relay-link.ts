@@ -146,6 +146,7 @@ export class RelayLink implements ConnectivityProbe {
     let lastReport: string | undefined;
     const schedule = new ReconnectSchedule(this.#backoff);
     while (!this.#stopping.signal.aborted) {
+      let unreachable = false;
       try {
         const answer = await enrollDevice(this.#relayUrl, {
           enrollmentSecret: secret,
@@ -169,6 +170,7 @@ export class RelayLink implements ConnectivityProbe {
         return credentials;
       } catch (error) {
         const message = (error as Error).message;
+        unreachable = !(error instanceof EnrollmentRefused);
         // One line per distinct failure, not per attempt: a relay down for days is one line.
         if (message !== lastReport) {
           if (error instanceof EnrollmentRefused)
@@ -177,7 +179,10 @@ export class RelayLink implements ConnectivityProbe {
           lastReport = message;
         }
       }
-      this.#networkWatch.start();
+      if (this.#stopping.signal.aborted) break; // stopped while the attempt was on its way
+      // A refusal (wrong secret, rate limit) is not a network problem; a new network cannot help.
+      if (unreachable) this.#networkWatch.start();
+      else this.#networkWatch.stop();
       this.#enrollmentWait = new AbortController();
       await delay(schedule.nextDelayMs(), undefined, {
         signal: AbortSignal.any([this.#stopping.signal, this.#enrollmentWait.signal]),
