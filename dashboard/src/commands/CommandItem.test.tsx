@@ -10,9 +10,10 @@ import {
   setPriority,
 } from "@outpost/shared-model";
 import { cleanup, fireEvent, render, screen, within } from "@solidjs/testing-library";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ProvideReplica } from "../app/replica-context.js";
 import { createDocumentStore } from "../primitives/create-document-store.js";
+import { eventually } from "../testing/eventually.js";
 import { makeTestReplica } from "../testing/test-replica.js";
 import { CommandQueue } from "./CommandQueue.js";
 
@@ -74,7 +75,7 @@ describe("CommandItem", () => {
 
     expect(events()).toMatchObject([{ type: "cancel-requested", by: "admin:alice" }]);
     expect(replica.pending.has(handle.documentId)).toBe(true);
-    const asked = await vi.waitFor(() => screen.getByRole("button", { name: "Cancel asked" }));
+    const asked = await eventually(() => screen.getByRole("button", { name: "Cancel asked" }));
     expect((asked as HTMLButtonElement).disabled).toBe(true);
   });
 
@@ -88,7 +89,7 @@ describe("CommandItem", () => {
     fireEvent.change(select, { target: { value: "8" } });
 
     expect(priorityOf()).toMatchObject({ value: 8, setBy: "admin:alice" });
-    await vi.waitFor(() => expect(select.value).toBe("8"));
+    await eventually(() => expect(select.value).toBe("8"));
     expect(screen.queryByTestId("priority-conflict")).toBeNull();
   });
 
@@ -117,7 +118,7 @@ describe("CommandItem", () => {
     other.change((doc) => setPriority(doc, id, 2, { by: "admin:bob", at: 3_000 }));
     handle.merge(other);
 
-    const note = await vi.waitFor(() => screen.getByTestId("priority-conflict"));
+    const note = await eventually(() => screen.getByTestId("priority-conflict"));
     expect(note.textContent).toContain("admin:alice to 8");
     expect(note.textContent).toContain("admin:bob to 2");
     expect(note.textContent).toContain(`${kept} holds everywhere`);

@@ -2,9 +2,10 @@ import * as A from "@automerge/automerge";
 import type { DocHandle } from "@automerge/automerge-repo/slim";
 import { createDeviceDoc, type DeviceDoc, parseDeviceId, updateAsset } from "@outpost/shared-model";
 import { cleanup, fireEvent, render, screen, within } from "@solidjs/testing-library";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ProvideReplica } from "../app/replica-context.js";
 import { createDocumentStore } from "../primitives/create-document-store.js";
+import { eventually } from "../testing/eventually.js";
 import { makeTestReplica } from "../testing/test-replica.js";
 import { AssetEditor } from "./AssetEditor.js";
 
@@ -50,8 +51,8 @@ describe("AssetEditor", () => {
     expect(replica.pending.documentIds()).toEqual([handle.documentId]);
     expect(replica.watched).toEqual([handle]);
     expect(screen.queryByRole("alert")).toBeNull();
-    await vi.waitFor(() => expect(screen.getByText(/Last edited by admin:alice/)).toBeTruthy());
-    await vi.waitFor(() => expect(replica.savingCount()).toBe(0));
+    await eventually(() => expect(screen.getByText(/Last edited by admin:alice/)).toBeTruthy());
+    await eventually(() => expect(replica.savingCount()).toBe(0));
   });
 
   it("refuses an invalid value with an alert and writes nothing", () => {
@@ -78,7 +79,7 @@ describe("AssetEditor", () => {
     other.change((doc) => updateAsset(doc, { assignee: "Fox" }, { by: "admin:bob", at: 1_000 }));
     handle.merge(other);
 
-    const note = await vi.waitFor(() => screen.getByTestId("conflict-assignee"));
+    const note = await eventually(() => screen.getByTestId("conflict-assignee"));
     expect(note.getAttribute("role")).toBe("note");
     expect(note.textContent).toContain("Set at the same time to Dana and Fox;");
     expect(note.textContent).toContain(`every copy shows ${shown}.`);
@@ -87,7 +88,7 @@ describe("AssetEditor", () => {
     // Keeping one settles it: the note goes, whichever value was shown.
     const kept = shown === "Dana" ? "Fox" : "Dana";
     fireEvent.click(within(note).getByRole("button", { name: kept }));
-    await vi.waitFor(() => expect(screen.queryByTestId("conflict-assignee")).toBeNull());
+    await eventually(() => expect(screen.queryByTestId("conflict-assignee")).toBeNull());
     expect(handle.doc().asset.assignee).toBe(kept);
   });
 });

@@ -1,9 +1,10 @@
 import type { DocHandle } from "@automerge/automerge-repo/slim";
 import { createDeviceDoc, type DeviceDoc, parseDeviceId } from "@outpost/shared-model";
 import { cleanup, fireEvent, render, screen } from "@solidjs/testing-library";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ProvideReplica } from "../app/replica-context.js";
 import { createDocumentStore } from "../primitives/create-document-store.js";
+import { eventually } from "../testing/eventually.js";
 import { makeTestReplica } from "../testing/test-replica.js";
 import { PolicyEditor } from "./PolicyEditor.js";
 
@@ -68,7 +69,7 @@ describe("PolicyEditor", () => {
     expect(replica.pending.has(handle.documentId)).toBe(true);
     expect(screen.getByRole("status").textContent).toContain("Saved");
     expect(screen.queryByRole("alert")).toBeNull();
-    await vi.waitFor(() => expect(screen.getByText(/Last edited by admin:alice/)).toBeTruthy());
+    await eventually(() => expect(screen.getByText(/Last edited by admin:alice/)).toBeTruthy());
   });
 
   it("names an empty setting the browser lets through, and clears it once fixed", () => {

@@ -1,5 +1,6 @@
 import { cleanup, fireEvent, render, screen } from "@solidjs/testing-library";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { eventually } from "../testing/eventually.js";
 import { ExportButtons } from "./ExportButtons.js";
 import type { TableExport } from "./table-export.js";
 
@@ -54,7 +55,7 @@ describe("ExportButtons", () => {
     renderButtons(() => FLEET);
     fireEvent.click(screen.getByRole("button", { name: "Export fleet CSV" }));
 
-    await vi.waitFor(() => expect(downloads).toHaveLength(1));
+    await eventually(() => expect(downloads).toHaveLength(1));
     const [saved] = downloads;
     expect(saved?.fileName).toBe("fleet-2026-11-21.csv");
     expect(saved?.blob.type).toBe("text/csv;charset=utf-8");
@@ -71,7 +72,7 @@ describe("ExportButtons", () => {
     renderButtons(() => FLEET);
     fireEvent.click(screen.getByRole("button", { name: "JSON" }));
 
-    await vi.waitFor(() => expect(downloads).toHaveLength(1));
+    await eventually(() => expect(downloads).toHaveLength(1));
     const [saved] = downloads;
     expect(saved?.fileName).toBe("fleet-2026-11-21.json");
     expect(JSON.parse((await saved?.blob.text()) ?? "")).toMatchObject({
@@ -91,7 +92,7 @@ describe("ExportButtons", () => {
     });
     fireEvent.click(screen.getByRole("button", { name: "Export fleet CSV" }));
 
-    const alert = await vi.waitFor(() => screen.getByRole("alert"));
+    const alert = await eventually(() => screen.getByRole("alert"));
     expect(alert.textContent).toBe("export failed: the telemetry of 2026-11-20 is not loaded yet");
     expect(downloads).toEqual([]);
     expect(

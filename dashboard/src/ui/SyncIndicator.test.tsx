@@ -1,12 +1,13 @@
 import { createDeviceDoc, parseDeviceId } from "@outpost/shared-model";
 import { cleanup, render, screen } from "@solidjs/testing-library";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { ProvideReplica, useReplica } from "../app/replica-context.js";
 import {
   type ConnectionStatus,
   createConnectionStatus,
 } from "../primitives/create-connection-status.js";
 import { createPending, createSaving } from "../primitives/create-pending.js";
+import { eventually } from "../testing/eventually.js";
 import { makeTestReplica } from "../testing/test-replica.js";
 import { SyncIndicator } from "./SyncIndicator.js";
 
@@ -85,7 +86,7 @@ describe("SyncIndicator", () => {
       doc.asset.location = "Lab 2";
     });
     expect(indicator.textContent).toContain("saving…");
-    await vi.waitFor(() => expect(indicator.textContent).toContain("1 not on relay"));
+    await eventually(() => expect(indicator.textContent).toContain("1 not on relay"));
 
     replica.pending.acknowledge(handle, handle.heads());
     expect(indicator.textContent).toContain("all stored");
