@@ -4,9 +4,19 @@
  * its chart; work offline across a reload; two admins offline at once; exports.
  */
 import { mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { AutomergeUrl } from "@automerge/automerge-repo";
-import { type CommandId, fold, readRange, type TelemetryDayDoc } from "@outpost/shared-model";
+import { type AutomergeUrl, Repo } from "@automerge/automerge-repo";
+import {
+  type CommandId,
+  type DeviceDoc,
+  fold,
+  readRange,
+  silentLogger,
+  type TelemetryDayDoc,
+  type TelemetryRange,
+} from "@outpost/shared-model";
+import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
 import Papa from "papaparse";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,6 +37,12 @@ import {
 import { type OutpostSystem, startOutpostSystem } from "../support/outpost-system.js";
 
 const ARTIFACTS = fileURLToPath(new URL("../artifacts", import.meta.url));
+/**
+ * How long a check waits for the page to show what it should (an IndexedDB save or load, a
+ * render). Generous: Chromium, a relay and an agent on a loaded 2-core machine can take seconds
+ * over what takes milliseconds on a laptop, and only a failing check waits this long.
+ */
+const UNTIL_SHOWN = { timeout: 30_000 };
 
 let system: OutpostSystem;
 let alice: BrowserProfile;
@@ -84,7 +100,8 @@ describe("the dashboard", () => {
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "Telemetry" }).waitFor();
     await page.locator('[data-metric="cpu"][data-drawn]').waitFor({ timeout: 30_000 });
-    expect(await inkedPixels(page, "cpu")).toBeGreaterThan(20);
+    // The chart is live: a line too short to count yet grows with the agent's next samples.
+    await expect.poll(() => inkedPixels(page, "cpu"), UNTIL_SHOWN).toBeGreaterThan(20);
     await page.screenshot({ path: `${ARTIFACTS}/device.png`, fullPage: true });
     await page.close();
   }, 120_000);
@@ -101,19 +118,20 @@ describe("the dashboard", () => {
     await page.locator("#asset-assignee").fill("dana");
     await page.locator("#asset-assignee").press("Tab");
     // "saving…" until the edit is in IndexedDB, then counted as not yet on the relay.
-    await expect.poll(() => pendingLabel(page)).toBe("1 not on relay");
+    await expect.poll(() => pendingLabel(page), UNTIL_SHOWN).toBe("1 not on relay");
     expect(await page.locator("#asset-assignee").inputValue()).toBe("dana");
-    expect(await page.getByTestId("doc-sync-state").textContent()).toBe(
-      "changes only in this browser",
-    );
+    await expect
+      .poll(() => page.getByTestId("doc-sync-state").textContent(), UNTIL_SHOWN)
+      .toBe("changes only in this browser");
 
     // The relay, which serves the app, is down: the service worker opens it.
     await page.reload();
     await page.getByRole("heading", { name: "Commands" }).waitFor({ timeout: 30_000 });
     expect(await connectionLabel(page)).not.toMatch(/Online|Syncing/);
-    expect(await commandStatus(page, commandId)).toBe("pending");
-    expect(await page.locator("#asset-assignee").inputValue()).toBe("dana");
-    expect(await pendingLabel(page)).toBe("1 not on relay");
+    // The heading is there before everything is read back from IndexedDB.
+    await expect.poll(() => commandStatus(page, commandId), UNTIL_SHOWN).toBe("pending");
+    await expect.poll(() => page.locator("#asset-assignee").inputValue(), UNTIL_SHOWN).toBe("dana");
+    await expect.poll(() => pendingLabel(page), UNTIL_SHOWN).toBe("1 not on relay");
     await page.screenshot({ path: `${ARTIFACTS}/device-offline.png`, fullPage: true });
 
     await system.startRelay();
@@ -133,9 +151,9 @@ describe("the dashboard", () => {
       });
     await expect.poll(() => pendingLabel(page), { timeout: 30_000 }).toBe("all stored");
     await commandItem(page, commandId).getByRole("button", { name: "inventory.collect" }).click();
-    expect(await commandItem(page, commandId).locator("ol.events").textContent()).toContain(
-      "succeeded",
-    );
+    await expect
+      .poll(() => commandItem(page, commandId).locator("ol.events").textContent(), UNTIL_SHOWN)
+      .toContain("succeeded");
     await page.close();
   }, 240_000);
 
@@ -190,20 +208,33 @@ describe("the dashboard", () => {
   }, 240_000);
 
   it("exports telemetry, commands, audit trail and fleet as CSV (and JSON) that match the documents", async () => {
-    // A still device, so the documents and the exports describe the same moment.
+    // A still device, so the documents and the exports describe the same moment. Once the agent
+    // has stopped, what the relay holds is final (nothing else writes the device's telemetry or
+    // command facts), and a stopped relay has all of it on disk, where it is read exactly.
     await system.stopAgent();
-    const device = await system.deviceHandle();
+    const deviceDocUrl = (await system.deviceHandle()).url;
+    await system.stopRelay();
+    const final = await documentsOnRelayDisk(system.relayData, deviceDocUrl);
+    await system.startRelay();
+    const everySample = final.samples;
+
     const page = await alice.context.newPage();
     await signIn(page, system.tokens.alice);
     await openDevice(page, system.deviceId);
-    await page.getByTestId("telemetry-summary").waitFor({ timeout: 30_000 });
-
-    const days = await Promise.all(
-      Object.values(device.doc().telemetry).map(async (entry) =>
-        (await system.adminRepo().find<TelemetryDayDoc>(entry.url as AutomergeUrl)).doc(),
-      ),
-    );
-    const everySample = readRange(days, 0, Date.now() + 60_000);
+    // This browser's replica starts from what IndexedDB kept of earlier visits and catches up
+    // with the relay from there. The audit trail reads its day documents once, when it is
+    // shown, so it is shown again until it holds the final trail; the telemetry and the
+    // commands follow the documents as they arrive.
+    await expect
+      .poll(() => auditShownAfresh(page, system.deviceId), { timeout: 60_000 })
+      .toEqual(final.auditDetails);
+    await expect
+      .poll(() => telemetryAndCommandsShown(page), { timeout: 60_000 })
+      .toEqual({
+        samples: everySample.t.length,
+        everyDayHere: true,
+        commandStates: final.commandStates,
+      });
 
     const telemetry = await downloadCsv(page, "Export telemetry CSV");
     expect(telemetry.header.slice(0, 3)).toEqual(["device", "time (UTC)", "unix (s)"]);
@@ -221,18 +252,11 @@ describe("the dashboard", () => {
     expect(telemetryJson.units).toMatchObject({ cpu: "%", memory: "MiB" });
 
     const commands = await downloadCsv(page, "Export commands CSV");
-    const states = Object.values(device.doc().commands).map((command) => [
-      command.spec.id,
-      fold(command.spec, command.events).status,
-    ]);
-    expect(commands.rows.map((row) => [row[1], row[7]]).sort()).toEqual(states.sort());
+    expect(commands.rows.map((row) => [row[1], row[7]]).sort()).toEqual(final.commandStates);
 
     const audit = await downloadCsv(page, "Export audit CSV");
-    const entries = days.flatMap((day) => day.audit);
     expect(audit.header).toEqual(["device", "at (UTC)", "actor", "action", "detail"]);
-    expect(audit.rows.map((row) => row[4]).sort()).toEqual(
-      entries.map((entry) => entry.detail).sort(),
-    );
+    expect(audit.rows.map((row) => row[4]).sort()).toEqual(final.auditDetails);
 
     await page.goto(`${system.relayUrl}/#/`);
     await page.locator(`tr[data-device="${system.deviceId}"]`).waitFor();
@@ -256,7 +280,7 @@ describe("the dashboard", () => {
     await expect.poll(() => connectionLabel(page), { timeout: 20_000 }).toBe("Offline");
     await page.locator("#asset-notes").fill("screen cracked");
     await page.locator("#asset-notes").press("Tab");
-    await expect.poll(() => pendingLabel(page)).toBe("1 not on relay");
+    await expect.poll(() => pendingLabel(page), UNTIL_SHOWN).toBe("1 not on relay");
     // The fleet marks the device whose document holds the unsynced change.
     await page.evaluate(() => {
       location.hash = "#/";
@@ -279,14 +303,100 @@ describe("the dashboard", () => {
     await page.getByLabel("Admin token").waitFor();
     await otherTab.getByLabel("Admin token").waitFor();
     expect(await page.evaluate(() => localStorage.getItem("outpost.session"))).toBeNull();
-    const databases = await page.evaluate(async () =>
-      (await indexedDB.databases()).map((d) => d.name),
-    );
-    expect(databases.filter((name) => name?.startsWith("outpost:"))).toEqual([]);
+    // The other tab held the database open when the sign-out asked to delete it: it goes once
+    // that tab has closed its replica, which finishes after its sign-in form shows.
+    const outpostDatabases = () =>
+      page.evaluate(async () =>
+        (await indexedDB.databases())
+          .map((database) => database.name)
+          .filter((name) => name?.startsWith("outpost:")),
+      );
+    await expect.poll(outpostDatabases, UNTIL_SHOWN).toEqual([]);
     await otherTab.close();
     await page.close();
   }, 180_000);
 });
+
+/** What the agent's documents hold, as the export test compares them with the page. */
+interface FinalDocuments {
+  /** Every sample of every day document. */
+  samples: TelemetryRange;
+  /** Each command's ID and status, sorted. */
+  commandStates: string[][];
+  /** The detail of every audit entry of every day, sorted. */
+  auditDetails: string[];
+}
+
+/**
+ * The device document and its day documents as a stopped relay's disk holds them, read through
+ * a fresh read-only store as a restarted relay would.
+ */
+async function documentsOnRelayDisk(
+  relayData: string,
+  deviceDocUrl: AutomergeUrl,
+): Promise<FinalDocuments> {
+  const storage = await CrashSafeFileStorageAdapter.create(join(relayData, "documents"), {
+    readOnly: true,
+    logger: silentLogger,
+  });
+  const repo = new Repo({ storage, network: [] });
+  try {
+    const device = (await repo.find<DeviceDoc>(deviceDocUrl)).doc();
+    const days = await Promise.all(
+      Object.values(device.telemetry).map(async (entry) =>
+        (await repo.find<TelemetryDayDoc>(entry.url as AutomergeUrl)).doc(),
+      ),
+    );
+    return {
+      samples: readRange(days, 0, Date.now() + 60_000),
+      commandStates: Object.values(device.commands)
+        .map((command) => [command.spec.id, fold(command.spec, command.events).status])
+        .sort(),
+      auditDetails: days.flatMap((day) => day.audit.map((entry) => entry.detail)).sort(),
+    };
+  } finally {
+    await repo.shutdown();
+  }
+}
+
+/**
+ * Shows the device page anew (to the fleet and back, in the same page and replica), waits for
+ * its audit trail to load, and returns the detail of every entry it lists, sorted.
+ */
+async function auditShownAfresh(page: Page, deviceId: string): Promise<string[]> {
+  await page.evaluate(() => {
+    location.hash = "#/";
+  });
+  await page.getByRole("heading", { name: "Fleet" }).waitFor();
+  await page.evaluate((id) => {
+    location.hash = `#/device/${encodeURIComponent(id)}`;
+  }, deviceId);
+  await page.getByRole("heading", { name: "Commands" }).waitFor();
+  await page.getByText("Loading the audit trail…").waitFor({ state: "detached" });
+  return (await page.locator("table.audit tbody td:nth-child(4)").allTextContents()).sort();
+}
+
+/**
+ * What the device page shows now: the samples its telemetry summary counts, whether every day
+ * of the range is in this browser, and each command's ID and status (sorted).
+ */
+async function telemetryAndCommandsShown(
+  page: Page,
+): Promise<{ samples: number | undefined; everyDayHere: boolean; commandStates: string[][] }> {
+  const [summary] = await page.getByTestId("telemetry-summary").allTextContents();
+  const commandStates = await page
+    .locator("li.command")
+    .evaluateAll((items) =>
+      items.map((item) => [item.getAttribute("data-command"), item.getAttribute("data-status")]),
+    );
+  return {
+    // "1,234 samples, 09:00 to 10:00": the count, whatever the browser's digit grouping.
+    samples:
+      summary === undefined ? undefined : Number(summary.split(" samples")[0]?.replace(/\D/g, "")),
+    everyDayHere: summary !== undefined && !summary.includes("not in this browser yet"),
+    commandStates: commandStates.map((pair) => pair.map(String)).sort(),
+  };
+}
 
 /** Clicks an export button and parses the CSV it downloads: header, then rows. */
 async function downloadCsv(
