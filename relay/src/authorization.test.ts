@@ -9,9 +9,17 @@ import type { DeviceDoc, FleetDoc } from "@outpost/shared-model";
 import { enqueueCommand, silentLogger } from "@outpost/shared-model";
 import { afterEach, describe, expect, it } from "vitest";
 import { PrincipalStore } from "./state/principal-store.js";
-import { closeOf, enrollDevice, eventually, openRawSocket, postEnroll } from "./testing/clients.js";
+import {
+  closeOf,
+  connectedTo,
+  enrollDevice,
+  eventually,
+  openRawSocket,
+  postEnroll,
+} from "./testing/clients.js";
 import type { TestRelay } from "./testing/relay-fixture.js";
 import { startTestRelay } from "./testing/relay-fixture.js";
+import { fetchHealth } from "./testing/relay-http.js";
 
 let fixture: TestRelay | undefined;
 afterEach(async () => {
@@ -69,7 +77,12 @@ describe("at the websocket upgrade", () => {
       "outpost_relay_rejections_total",
     );
     expect(metrics).toContain('reason="join-timeout"} 1');
-    // The slot it held is free again.
+    // The slot it held is free again, once the relay's side of the socket has closed too: the
+    // client may hear of the close first.
+    await eventually(
+      async () => (await fetchHealth(relay.url)).connections === 0,
+      "the relay to drop the closed socket",
+    );
     const next = await openRawSocket(url);
     expect(next.kind).toBe("open");
     if (next.kind === "open") next.socket.close();
@@ -193,6 +206,7 @@ describe("document access", () => {
       "the device document on the relay",
     );
     const admin = connect({ kind: "admin", name: "alice" }, adminToken);
+    await connectedTo(admin, relay.peerId);
 
     const fleet = await admin.find<FleetDoc>(relay.fleetDocUrl as never);
     expect(Object.keys(fleet.doc().devices)).toEqual(["laptop-a"]);

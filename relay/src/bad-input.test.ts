@@ -17,7 +17,7 @@ import { seededRandom } from "@outpost/shared-model/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RejectionReason } from "./metrics/relay-metrics.js";
 import { Cleanup } from "./testing/cleanup.js";
-import { eventually } from "./testing/clients.js";
+import { connectedTo, eventually } from "./testing/clients.js";
 import { acknowledges, DurableAckLog } from "./testing/durable-ack-log.js";
 import { freshDocumentId, joinMessage, RawPeer, randomBytesFrom } from "./testing/raw-peer.js";
 import type { RelayProcess } from "./testing/relay-child.js";
@@ -82,9 +82,12 @@ beforeAll(async () => {
   // Not faster: the relay acks once a document's traffic has been quiet for ackDelayMs, so a
   // writer that never pauses (or a loaded machine that bunches its messages) starves the ack.
   shared.add(setInterval(tick, 150), clearInterval);
-  // Once stored, the reader cannot ask before the relay has the document.
-  await acks.waitFor(() => true, "of the first sync");
-  const reader = await connect("reader").repo.find<SharedDoc>(writer.url);
+  // Once stored, the reader cannot ask before the relay has the document. The wait includes the
+  // writer's connection to a relay child that may have only just started.
+  await acks.waitFor(() => true, "of the first sync", { timeoutMs: 20_000 });
+  const readerRepo = connect("reader").repo;
+  await connectedTo(readerRepo, relay.info.peerId);
+  const reader = await readerRepo.find<SharedDoc>(writer.url);
   world = {
     relay,
     token,
@@ -94,7 +97,7 @@ beforeAll(async () => {
     baselineConnections: (await fetchHealth(relay.info.url)).connections,
   };
   expect(world.baselineConnections).toBe(2);
-}, 30_000);
+}, 60_000); // starting a relay child through tsx alone takes seconds on a loaded machine
 afterAll(() => shared.release());
 
 /**
@@ -127,7 +130,8 @@ async function expectNoSocketLeft(): Promise<void> {
   await eventually(
     async () => (await fetchHealth(relay.info.url)).connections === baselineConnections,
     "the relay's connection count to return to the two clients",
-    5_000,
+    // After 500 garbage connections on a loaded machine the closes take a while to be counted.
+    20_000,
   );
 }
 
@@ -512,11 +516,15 @@ describe("known relay bugs", () => {
     const peer = await RawPeer.open(relay.info.syncUrl, relay.info.adminToken ?? "");
     peer.sendCbor({ ...joinMessage(`admin:${TEST_ADMIN}:s1`), supportedProtocolVersions: 5 });
     const close = await peer.closed;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(relay.isAlive(), relay.stderr()).toBe(true);
-    expect(close.code).toBe(1007);
+    // A relay killed by the join closes the socket with 1006, not with 1007 and a reason.
+    expect(close.code, relay.stderr()).toBe(1007);
     expect(close.reason).toMatch(/supportedProtocolVersions/);
-    expect((await fetchHealth(relay.info.url)).connections).toBe(0);
+    // Still answering once it has let go of the socket: handling the join did not end it.
+    await eventually(
+      async () => (await fetchHealth(relay.info.url)).connections === 0,
+      "the relay to drop the refused socket",
+    );
+    expect(relay.isAlive(), relay.stderr()).toBe(true);
   });
 
   // BUG: IdleUnloader only unloads ready handles; a request for a document nobody has leaves an
@@ -543,7 +551,6 @@ describe("known relay bugs", () => {
     await eventually(
       async () => (await fetchHealth(relay.info.url)).documentsLoaded === baseline,
       "the unavailable documents to be unloaded",
-      2_000,
     );
   });
 });

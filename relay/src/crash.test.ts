@@ -21,7 +21,8 @@ import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
 import { seededRandom } from "@outpost/shared-model/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { Cleanup } from "./testing/cleanup.js";
-import { eventually } from "./testing/clients.js";
+import { connectedTo, eventually } from "./testing/clients.js";
+import { ClosableStorage } from "./testing/closable-storage.js";
 import { containsHeads, DurableAckLog } from "./testing/durable-ack-log.js";
 import type { RelayProcess, RelayProcessOptions } from "./testing/relay-child.js";
 import { logRecords, startRelayProcess, TEST_ADMIN } from "./testing/relay-child.js";
@@ -69,9 +70,11 @@ async function startWriter(
   storageRoot: string,
 ): Promise<Writer> {
   const deviceId = `writer-${String(index).padStart(2, "0")}`;
-  const storage = await CrashSafeFileStorageAdapter.create(`${storageRoot}/${deviceId}`, {
-    logger: silentLogger,
-  });
+  const storage = new ClosableStorage(
+    await CrashSafeFileStorageAdapter.create(`${storageRoot}/${deviceId}`, {
+      logger: silentLogger,
+    }),
+  );
   const agent = await startAgent<WriterDoc>(relay.info, {
     deviceId,
     initial: { writer: deviceId, values: [] },
@@ -89,9 +92,8 @@ async function startWriter(
   return cleanup.add(writer, async () => {
     await stopWriting([writer]);
     await agent.repo.shutdown();
-    // Repo.shutdown neither cancels nor awaits the repo's throttled saves (100 ms): let the last
-    // one land before the storage folder is removed.
-    await sleep(250);
+    // The saves the repo's throttle still owes must not land in the folder being removed.
+    await storage.close();
   });
 }
 
@@ -141,6 +143,8 @@ async function verifyAcknowledgedHeads(
     }),
     (client) => client.repo.shutdown(),
   );
+  // Not connected yet, its finds would fail on their own without asking the relay.
+  await connectedTo(verifier.repo, relay.info.peerId);
   let checked = 0;
   await Promise.all(
     writers.map(async (writer) => {
@@ -153,7 +157,10 @@ async function verifyAcknowledgedHeads(
       const pending = verifier.repo.handles[writer.handle.documentId] as DocHandle<WriterDoc>;
       const relayAcks = new DurableAckLog(pending, relay.info.peerId);
       const handle = await found;
-      const stored = await relayAcks.waitFor(() => true, `to the verifier (${context})`);
+      // A relay just restarted, loading twenty documents on a possibly loaded machine.
+      const stored = await relayAcks.waitFor(() => true, `to the verifier (${context})`, {
+        timeoutMs: 20_000,
+      });
       await eventually(
         () => containsHeads(handle.doc(), stored.heads),
         `the verifier to receive ${writer.deviceId}'s document (${context})`,
@@ -186,7 +193,9 @@ async function expectConverged(writers: Writer[], context: string): Promise<void
 
 describe(`relay crash safety (seed ${SEED})`, () => {
   it(`keeps every acknowledged head across ${KILLS} SIGKILLs while ${WRITERS} devices write`, {
-    timeout: 90_000,
+    // Five relay starts through tsx and twenty writers: a minute on a busy machine, more with a CPU
+    // hog beside it. Each wait inside has its own bound; this one only stops a hung run.
+    timeout: 300_000,
   }, async () => {
     const random = seededRandom(SEED);
     const started = performance.now();
@@ -253,7 +262,9 @@ describe(`relay crash safety (seed ${SEED})`, () => {
   });
 
   it("an acknowledged head is on disk the moment the ack arrives", {
-    timeout: 30_000,
+    // Starting a relay child through tsx, and the stored-documents reader, take seconds each on a
+    // loaded machine.
+    timeout: 60_000,
   }, async () => {
     const dataDirectory = await cleanup.tempDirectory("outpost-relay-ack-on-disk-");
     const relay = await startRelay({ dataDirectory, port: 0 });
@@ -280,7 +291,8 @@ describe(`relay crash safety (seed ${SEED})`, () => {
       ),
       clearInterval,
     );
-    const ack = await acks.waitFor(() => next > 50, "after 50 values");
+    await connectedTo(client.repo, relay.info.peerId);
+    const ack = await acks.waitFor(() => next > 50, "after 50 values", { timeoutMs: 20_000 });
     // Kill it at once: nothing the relay does after sending the ack may be needed.
     relay.child.kill("SIGKILL");
     await relay.exited;

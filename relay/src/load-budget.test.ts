@@ -70,13 +70,15 @@ describe("the load budget", () => {
     );
     expect(metricValue(metrics, "outpost_relay_admission_wait_seconds_count")).toBeGreaterThan(0);
 
-    // An unloaded document's peer is still connected: its next change loads it again.
-    const [first] = documents;
-    if (first === undefined) throw new Error("no documents");
-    expect(test.relay.loadedDocumentIds()).not.toContain(first.handle.documentId);
-    const seen = first.log.acks.length;
-    first.handle.change((doc) => void doc.values.push(-1));
-    await acknowledged(first.log, first.handle, seen);
+    // An unloaded document's peer is still connected: its next change loads it again. Which ones
+    // are unloaded now is up to the budget (a trailing sync message can load one back), but with
+    // room for 4 of 17, most are.
+    const loaded = test.relay.loadedDocumentIds();
+    const unloaded = documents.find(({ handle }) => !loaded.includes(handle.documentId));
+    if (unloaded === undefined) throw new Error(`all 16 documents are loaded: ${loaded.join()}`);
+    const seen = unloaded.log.acks.length;
+    unloaded.handle.change((doc) => void doc.values.push(-1));
+    await acknowledged(unloaded.log, unloaded.handle, seen);
 
     clearInterval(sampler);
     expect(mostLoaded).toBeLessThanOrEqual(MAX_LOADED);

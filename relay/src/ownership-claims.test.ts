@@ -14,7 +14,7 @@ import { next as A } from "@automerge/automerge";
 import { generateAutomergeUrl, parseAutomergeUrl } from "@automerge/automerge-repo";
 import { afterEach, describe, expect, it } from "vitest";
 import { Cleanup } from "./testing/cleanup.js";
-import { eventually } from "./testing/clients.js";
+import { connectedTo, eventually } from "./testing/clients.js";
 import { DurableAckLog } from "./testing/durable-ack-log.js";
 import type { RelayProcess } from "./testing/relay-child.js";
 import { startRelayProcess, TEST_ADMIN } from "./testing/relay-child.js";
@@ -31,19 +31,25 @@ async function startRelay(): Promise<RelayProcess> {
   return cleanup.add(relay, (child) => child.stop());
 }
 
-/** An enrolled, connected device; `connections` is the relay's socket count once it is in. */
+/**
+ * An enrolled, connected device; `connections` is the relay's socket count once it is in. `acks`
+ * records the relay's acknowledgements of its DeviceDoc: once one arrives, the relay has
+ * processed the device's connection and loaded, stored and weighed sharing that document.
+ */
 async function connectedAgent(
   relay: RelayProcess,
   deviceId: string,
   connections: number,
-): Promise<TestAgent<unknown>> {
+): Promise<TestAgent<unknown> & { acks: DurableAckLog }> {
   const agent = await startAgent<unknown>(relay.info, { deviceId, initial: { deviceId } });
   cleanup.add(agent, () => agent.repo.shutdown());
+  // Listening before the connection is up, so no ack can be missed.
+  const acks = new DurableAckLog(agent.handle, relay.info.peerId);
   await eventually(
     async () => (await fetchHealth(relay.info.url)).connections === connections,
     `${deviceId} to connect`,
   );
-  return agent;
+  return { ...agent, acks };
 }
 
 describe("ownership claims", () => {
@@ -53,7 +59,8 @@ describe("ownership claims", () => {
   // (and every device connecting later): the first such bystander became the owner for good, the
   // real owner's sync of its own day document was refused, and its data never reached the relay.
   it("a device never owns a document it did not sync, even one an admin asked for", {
-    timeout: 20_000,
+    // A relay child started through tsx, then four clients, on a possibly loaded machine.
+    timeout: 60_000,
   }, async () => {
     const relay = await startRelay();
     await connectedAgent(relay, "laptop-b", 1);
@@ -67,6 +74,8 @@ describe("ownership claims", () => {
       }),
       (client) => client.repo.shutdown(),
     );
+    // Not connected yet, the admin's find would fail on its own, and the relay never hear of it.
+    await connectedTo(admin.repo, relay.info.peerId);
     // The dashboard asks for laptop-a's day document (its URL is already in laptop-a's DeviceDoc)
     // before laptop-a has synced the document itself.
     const dayUrl = generateAutomergeUrl();
@@ -77,8 +86,9 @@ describe("ownership claims", () => {
       docId: parseAutomergeUrl(dayUrl).documentId,
     });
     const acks = new DurableAckLog(day, relay.info.peerId);
+    // With the bug the sync is refused and no ack ever comes: the wait only bounds a failure.
     const stored = await acks.waitFor(() => true, "of laptop-a's day document", {
-      timeoutMs: 5_000,
+      timeoutMs: 20_000,
     });
     expect(stored.heads).toEqual(day.heads());
   });
@@ -87,13 +97,17 @@ describe("ownership claims", () => {
   // connected device and every loaded document it did not own, though it asked for nothing: each
   // agent connecting produced one refusal per loaded document (the FleetDoc, other devices'
   // documents), so the counter and the warn log grew with devices × documents.
-  it("a device that asks for nothing is refused nothing", async () => {
+  it("a device that asks for nothing is refused nothing", { timeout: 60_000 }, async () => {
     const relay = await startRelay();
-    await connectedAgent(relay, "laptop-a", 1);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const first = await connectedAgent(relay, "laptop-a", 1);
+    // The relay weighs sharing when a peer joins and when a document loads, both before it stores
+    // and acknowledges the device's own DeviceDoc: after that ack, laptop-a's share is counted.
+    await first.acks.waitFor(() => true, "of laptop-a's DeviceDoc", { timeoutMs: 20_000 });
     const before = await rejectionCount(relay.info.url, "access-denied");
-    await connectedAgent(relay, "laptop-b", 2);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const second = await connectedAgent(relay, "laptop-b", 2);
+    // The same for laptop-b: joining, it is weighed for the FleetDoc and laptop-a's DeviceDoc, and
+    // laptop-a for laptop-b's once that loads; all of it done by the ack of laptop-b's DeviceDoc.
+    await second.acks.waitFor(() => true, "of laptop-b's DeviceDoc", { timeoutMs: 20_000 });
     expect(await rejectionCount(relay.info.url, "access-denied")).toBe(before);
   });
 });

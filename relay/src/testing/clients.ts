@@ -89,9 +89,26 @@ export async function enrollDevice(relay: Relay, name: string): Promise<TestDevi
   repo.networkSubsystem.addNetworkAdapter(
     new WebSocketClientAdapter(`${relay.syncUrl}?token=${token}`, 200),
   );
-  // The stock client adapter throws if shut down while its socket is still connecting.
-  await repo.networkSubsystem.whenReady();
+  // The stock client adapter throws if shut down while its socket is still connecting, and a test
+  // that asks the relay for a document must be connected first (see connectedTo).
+  await connectedTo(repo, relay.peerId);
   return { deviceId, repo, deviceDoc, token };
+}
+
+/**
+ * Waits until `repo` has the relay with peer ID `relayPeerId` as a connected peer.
+ *
+ * The stock websocket client reports itself ready after one second whether or not it has
+ * connected, and a `find` made while it is not connected fails as unavailable without asking
+ * anyone. A loaded machine can take longer than that second to connect, so a test that asks the
+ * relay for a document waits here first.
+ */
+export function connectedTo(repo: Repo, relayPeerId: string, timeoutMs = 20_000): Promise<void> {
+  return eventually(
+    () => repo.peers.includes(relayPeerId as PeerId),
+    `a connection to the relay ${relayPeerId}`,
+    timeoutMs,
+  );
 }
 
 /** Waits until `predicate` holds, polling; fails with `what` after `timeoutMs`. */
