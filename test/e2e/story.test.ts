@@ -42,6 +42,7 @@ import {
   enqueueFromDevicePage,
   networkBack,
   openDevice,
+  pendingLabel,
   signIn,
 } from "../support/dashboard-page.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
@@ -150,6 +151,13 @@ describe("the Outpost story", () => {
     );
     const page1 = await admin1.context.newPage();
     const page2 = await admin2.context.newPage();
+    // What each page logs (the dashboard's relay link says when it drops and why), for failures.
+    const consoles = new Map<Page, string[]>();
+    for (const page of [page1, page2]) {
+      const lines: string[] = [];
+      consoles.set(page, lines);
+      page.on("console", (message) => lines.push(`${message.type()}: ${message.text()}`));
+    }
     await signIn(page1, admin1Link.url, tokens.admin1);
     await signIn(page2, relay.url, tokens.admin2);
     await openDevice(page1, bId);
@@ -195,15 +203,19 @@ describe("the Outpost story", () => {
     );
     const reconnectedAt = Date.now();
 
-    for (const page of [page1, page2]) {
+    for (const [name, page] of [
+      ["admin 1", page1],
+      ["admin 2", page2],
+    ] as const) {
       await expect
         .poll(() => commandStatus(page, commandId), { timeout: 120_000 })
         .toBe("succeeded")
         .catch(async (error: Error) => {
           const events = bDoc.doc().commands[commandId as never]?.events ?? [];
           const facts = events.map((event) => JSON.stringify(event)).join("\n");
+          const shows = `${await connectionLabel(page)}, ${await pendingLabel(page)}`;
           throw new Error(
-            `${error.message}; the command's events:\n${facts}\nB's log:\n${tail(agentB)}`,
+            `${name}'s page (${shows}): ${error.message}; the command's events at the relay:\n${facts}\nB's log:\n${tail(agentB)}\n${name}'s console:\n${consoles.get(page)?.slice(-20).join("\n")}`,
           );
         });
     }
