@@ -105,7 +105,6 @@ export class RelayConnection extends NetworkAdapter {
   retryNow(): void {
     if (this.#stopped || this.#socket !== undefined) return;
     clearTimeout(this.#retry);
-    this.#logger.debug("the network changed: trying the relay now");
     this.#open();
   }
 
