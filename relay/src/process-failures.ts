@@ -1,8 +1,8 @@
 import type { Logger } from "@outpost/shared-model";
 
 /**
- * A stray rejection (automerge-repo gives up waiting for a document after 60 s and nobody catches
- * it) is logged and the relay keeps serving everyone else; an uncaught exception (Automerge's heap
+ * A stray rejection (a library's promise nobody awaits; the known one from automerge-repo is
+ * patched, see patches/README.md) is logged and the relay keeps serving everyone else; an uncaught exception (Automerge's heap
  * out of memory, a bug) may have left state half-changed, so it is logged and the process exits
  * for its supervisor to restart it on the crash-safe data folder. `relay serve` installs this;
  * so should anything else that runs a relay as its process's main work.
