@@ -229,6 +229,26 @@ describe("CrashSafeFileStorageAdapter keys and ranges", () => {
     await adapter.removeRange([DOC]);
     expect(await readdir(directory.path)).toStrictEqual(["ot", "quarantine"]);
   });
+
+  it("says whether anything is stored under a prefix, and how many bytes, without loading", async () => {
+    const adapter = await open();
+    expect(await adapter.hasAnyUnder([DOC])).toBe(false);
+    expect(await adapter.storedBytesUnder([DOC])).toBe(0);
+    await adapter.save([DOC, "snapshot", "s"], new Uint8Array(1000));
+    await adapter.save([DOC, "incremental", "i"], new Uint8Array(500));
+    await adapter.save(["other"], new Uint8Array(300));
+    expect(await adapter.hasAnyUnder([DOC])).toBe(true);
+    expect(await adapter.hasAnyUnder(["other"])).toBe(true);
+    const snapshot = await adapter.storedBytesOf([DOC, "snapshot", "s"]);
+    // Each file is its payload and the header carrying its length and CRC.
+    expect(snapshot).toBeGreaterThan(1000);
+    expect(await adapter.storedBytesUnder([DOC])).toBe(
+      snapshot + (await adapter.storedBytesOf([DOC, "incremental", "i"])),
+    );
+    await adapter.removeRange([DOC]);
+    expect(await adapter.hasAnyUnder([DOC])).toBe(false);
+    expect(await adapter.storedBytesOf([DOC, "snapshot", "s"])).toBe(0);
+  });
 });
 
 describe("CrashSafeFileStorageAdapter concurrency", () => {

@@ -1,4 +1,4 @@
-import { readFile, rmdir, unlink } from "node:fs/promises";
+import { readFile, rmdir, stat, unlink } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import type { Chunk, StorageAdapterInterface, StorageKey } from "@automerge/automerge-repo";
 import { type Logger, makeLogger } from "../log/logger.js";
@@ -167,6 +167,46 @@ export class CrashSafeFileStorageAdapter implements StorageAdapterInterface {
       .filter((chunk) => chunk !== undefined)
       .sort((a, b) => compare(a.writeSequence, b.writeSequence) || compare(a.filePath, b.filePath))
       .map(({ key, payload }) => ({ key, data: payload }));
+  }
+
+  /**
+   * True when a chunk is stored under a key starting with `keyPrefix` (whether it is valid is
+   * found out only by loading it). Reads directories, never chunks: cheap for a large document.
+   */
+  hasAnyUnder(keyPrefix: StorageKey): Promise<boolean> {
+    return this.#track(this.#hasAnyUnder(keyPrefix));
+  }
+
+  async #hasAnyUnder(keyPrefix: StorageKey): Promise<boolean> {
+    // The listing names the prefix's own file whether or not it exists: look at each.
+    const { files } = await listChunkFiles(this.baseDirectory, keyPrefix);
+    for (const { filePath } of files) {
+      if (await unlessMissing(stat(filePath)).then((found) => found !== undefined)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Bytes on disk of the chunk files under keys starting with `keyPrefix` (headers included), for
+   * quotas. A file removed while it is counted counts as 0.
+   */
+  storedBytesUnder(keyPrefix: StorageKey): Promise<number> {
+    return this.#track(this.#storedBytesUnder(keyPrefix));
+  }
+
+  async #storedBytesUnder(keyPrefix: StorageKey): Promise<number> {
+    const { files } = await listChunkFiles(this.baseDirectory, keyPrefix);
+    const sizes = await mapWithConcurrency(files, IO_CONCURRENCY, async ({ filePath }) => {
+      const found = await unlessMissing(stat(filePath));
+      return found?.size ?? 0;
+    });
+    return sizes.reduce((total, size) => total + size, 0);
+  }
+
+  /** Bytes on disk of the chunk file of `key` (header included); 0 when there is none. */
+  async storedBytesOf(key: StorageKey): Promise<number> {
+    const found = await unlessMissing(stat(chunkFilePath(this.baseDirectory, key)));
+    return found?.size ?? 0;
   }
 
   /** Removes every chunk whose key starts with `keyPrefix`, and the directories left empty. */
