@@ -63,7 +63,7 @@ export async function seedFleet(
       logger: silentLogger,
       dashboardDirectory: setting.dashboardDirectory,
       // Every synthetic device enrolls from 127.0.0.1; enrollment is not what is measured.
-      limits: { enrollmentsPerMinute: 1_000_000_000 },
+      limits: { enrollmentsPerMinute: 1_000_000_000, newDevicesPerMinute: 1_000_000_000 },
     });
   const relay = await start();
   const pool = BuilderPool.start();

@@ -29,7 +29,7 @@ export async function start(
     host: "127.0.0.1",
     port: 0,
     logger,
-    limits: { enrollmentsPerMinute: 1_000_000_000, ...limits },
+    limits: { enrollmentsPerMinute: 1_000_000_000, newDevicesPerMinute: 1_000_000_000, ...limits },
   });
   const adminName = `checker-${randomBytes(4).toString("hex")}`;
   const adminToken = await relay.principals.addAdmin(adminName);

@@ -3,10 +3,12 @@
  * the relay promises, against a real relay on loopback with real websocket clients.
  */
 
+import { join } from "node:path";
 import type { DocumentId } from "@automerge/automerge-repo";
 import { cbor } from "@automerge/automerge-repo/slim";
 import type { DeviceDoc, FleetDoc } from "@outpost/shared-model";
 import { enqueueCommand, silentLogger } from "@outpost/shared-model";
+import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
 import { afterEach, describe, expect, it } from "vitest";
 import { PrincipalStore } from "./state/principal-store.js";
 import {
@@ -183,7 +185,7 @@ describe("document access", () => {
   });
 
   it("a device owns what it syncs first, up to its document limit", async () => {
-    const { relay } = await started({ limits: { maxDocumentsPerDevice: 2 } });
+    const { relay, dataDirectory } = await started({ limits: { maxDocumentsPerDevice: 2 } });
     const a = await enrollDevice(relay, "laptop-a"); // owns its DeviceDoc: 1 of 2
     const second = a.repo.create({ day: "2026-11-20" });
     await eventually(
@@ -194,7 +196,14 @@ describe("document access", () => {
     const metricsHas = async () =>
       /reason="document-limit"\} [1-9]/.test(await (await fetch(`${relay.url}/metrics`)).text());
     await eventually(metricsHas, "the document limit to refuse the third document");
-    expect(relay.loadedDocumentIds()).not.toContain(third.documentId);
+    // The relay answered the third document's first, empty sync (it could not know yet whether
+    // content would follow), but its content was refused: nothing of it is on disk.
+    await relay.stop();
+    const stored = await CrashSafeFileStorageAdapter.create(join(dataDirectory, "documents"), {
+      readOnly: true,
+    });
+    expect(await stored.hasAnyUnder([second.documentId])).toBe(true);
+    expect(await stored.hasAnyUnder([third.documentId])).toBe(false);
     await a.repo.shutdown();
   });
 
@@ -296,8 +305,9 @@ describe("enrollment", () => {
     await a.repo.shutdown();
   });
 
-  it("rate-limits enrollment per source address", async () => {
-    const { relay } = await started({ limits: { enrollmentsPerMinute: 3 } });
+  it("rate-limits failed enrollments per client address", async () => {
+    // Failures have their own bucket (enroll-limits.test.ts): they never spend enrollments'.
+    const { relay } = await started({ limits: { enrollmentFailuresPerMinute: 3 } });
     const statuses: number[] = [];
     for (let attempt = 0; attempt < 4; attempt += 1) {
       statuses.push((await postEnroll(relay, { enrollmentSecret: "ops_wrong" })).status);

@@ -10,22 +10,34 @@ import type { FleetDoc, Logger } from "@outpost/shared-model";
 import { createFleetDoc, describePrincipal } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter, lockDataFolder } from "@outpost/shared-model/storage";
 import { WebSocketServer } from "ws";
-import { RateLimiter } from "./http/rate-limiter.js";
+import { TrustedProxies } from "./http/client-address.js";
+import { guardConnections, serverTimeouts } from "./http/connection-guard.js";
+import { EnrollmentLimits } from "./http/enrollment-limits.js";
 import { makeRequestHandler } from "./http/request-handler.js";
 import { makeUpgradeHandler, SYNC_PATH } from "./http/upgrade-handler.js";
 import { RelayMetrics } from "./metrics/relay-metrics.js";
+import type { QuarantineGuard } from "./network/authenticated-server-adapter.js";
 import { AuthenticatedServerAdapter } from "./network/authenticated-server-adapter.js";
+import { InboundSync } from "./network/inbound-sync.js";
 import type { RelayLimits, RelayOptions } from "./relay-options.js";
 import { DEFAULT_LIMITS } from "./relay-options.js";
 import { OwnershipStore } from "./state/ownership-store.js";
 import { PrincipalStore } from "./state/principal-store.js";
+import { StoredBytes } from "./state/stored-bytes.js";
 import { AccessPolicy } from "./sync/access-policy.js";
+import { startAutomergeProbe } from "./sync/automerge-work.js";
+import { openCrashQuarantine } from "./sync/crash-quarantine.js";
+import { documentPresence } from "./sync/document-presence.js";
+import { DocumentSizes, readyDocumentOps } from "./sync/document-sizes.js";
 import { DurableAcks, MAX_ACK_WAIT_MS } from "./sync/durable-acks.js";
+import { EmptyClaimSweeper } from "./sync/empty-claim-sweeper.js";
 import { IdleUnloader } from "./sync/idle-unloader.js";
 import { LoadBudget } from "./sync/load-budget.js";
 import { PeerHeads } from "./sync/peer-heads.js";
 import { PeerRequests } from "./sync/peer-requests.js";
 import { RepoDocuments } from "./sync/repo-documents.js";
+import { PerDeviceStorageQuota } from "./sync/storage-quota.js";
+import { UnclaimedDocuments } from "./sync/unclaimed-documents.js";
 
 /**
  * automerge-repo saves a changed document on its own, throttled. The durable ack flushes every
@@ -34,6 +46,12 @@ import { RepoDocuments } from "./sync/repo-documents.js";
  * second time next to the ack's flush.
  */
 const SAVE_THROTTLE_MS = 2 * MAX_ACK_WAIT_MS;
+
+/**
+ * How long a device may hold a document it is starting to sync before sending content: its
+ * changes follow the relay's first answer within a round trip, even on a slow link.
+ */
+const PENDING_DOCUMENT_TTL_MS = 10 * 60_000;
 
 /**
  * One relay process (DESIGN §5): an automerge-repo peer on crash-safe storage behind an
@@ -50,6 +68,9 @@ export class Relay {
   readonly #acks: DurableAcks;
   readonly #unloader: IdleUnloader;
   readonly #budget: LoadBudget;
+  readonly #claimSweeper: EmptyClaimSweeper;
+  readonly #quarantine: QuarantineGuard;
+  readonly #stopProbe: () => void;
   readonly #ownership: OwnershipStore;
   readonly #fleet: DocHandle<FleetDoc>;
   readonly #storage: CrashSafeFileStorageAdapter;
@@ -71,6 +92,8 @@ export class Relay {
     acks: DurableAcks;
     unloader: IdleUnloader;
     budget: LoadBudget;
+    claimSweeper: EmptyClaimSweeper;
+    quarantine: QuarantineGuard;
     fleet: DocHandle<FleetDoc>;
     storage: CrashSafeFileStorageAdapter;
     logger: Logger;
@@ -88,6 +111,9 @@ export class Relay {
     this.#acks = parts.acks;
     this.#unloader = parts.unloader;
     this.#budget = parts.budget;
+    this.#claimSweeper = parts.claimSweeper;
+    this.#quarantine = parts.quarantine;
+    this.#stopProbe = startAutomergeProbe(parts.quarantine.work, 5_000);
     this.#fleet = parts.fleet;
     this.#storage = parts.storage;
     this.#logger = parts.logger;
@@ -101,6 +127,9 @@ export class Relay {
     // Limits left undefined (e.g. absent from the config file) keep their defaults.
     const given = Object.entries(options.limits ?? {}).filter(([, value]) => value !== undefined);
     const limits: RelayLimits = { ...DEFAULT_LIMITS, ...Object.fromEntries(given) };
+    // Before the data folder is locked: a contradictory limit is a config error, said plainly.
+    const timeouts = serverTimeouts(limits);
+    const trustedProxies = new TrustedProxies(options.trustedProxies ?? []);
     await mkdir(join(options.dataDirectory, "documents"), { recursive: true, mode: 0o700 });
     // One relay per folder: the storage has one writer, and the journals one appender.
     const releaseLock = await lockDataFolder(options.dataDirectory, {
@@ -121,19 +150,31 @@ export class Relay {
       maxPayload: limits.maxMessageBytes,
     });
     const requests = new PeerRequests();
+    const quarantine = openCrashQuarantine({
+      dataDirectory: options.dataDirectory,
+      fleetDocumentId: principals.identity?.fleetDocumentId,
+      logger: logger.child({ component: "quarantine" }),
+      metrics,
+      trapOnDocumentId: options.trapOnDocumentId,
+    });
     const adapter = new AuthenticatedServerAdapter(
       webSocketServer,
       logger.child({ component: "sync" }),
       metrics,
       requests,
       options.joinTimeoutMs ?? 10_000,
+      quarantine,
     );
 
     const relayId = principals.identity?.relayId ?? randomBytes(8).toString("hex");
     const peerId = `relay:${relayId}` as PeerId;
     let policy: AccessPolicy | undefined;
+    // Counting each device's bytes on disk for its quota; whenIdle and the rest use the storage.
+    const storedBytes = new StoredBytes(storage, ownership, (documentId) =>
+      quarantine.work.loaded(documentId),
+    );
     const repo = new Repo({
-      storage,
+      storage: storedBytes,
       network: [adapter],
       peerId,
       enableRemoteHeadsGossiping: false,
@@ -145,6 +186,7 @@ export class Relay {
       },
     });
     const fleet = await openFleetDoc(repo, principals, relayId);
+    const documentExists = documentPresence(repo, storage);
     const acks = new DurableAcks(repo, { delayMs: options.ackDelayMs ?? 100, logger, metrics });
     const unloader = new IdleUnloader(repo, {
       idleMs: options.idleUnloadMs ?? 300_000,
@@ -164,16 +206,47 @@ export class Relay {
       peers: adapter,
       requests,
       ownership,
+      unclaimed: new UnclaimedDocuments({
+        maxPerDevice: limits.maxPendingDocumentsPerDevice,
+        ttlMs: PENDING_DOCUMENT_TTL_MS,
+      }),
+      documentExists,
+      deviceDocumentOf: (deviceId) => principals.device(deviceId)?.deviceDocumentId,
+      quota: new PerDeviceStorageQuota(storedBytes, limits.maxStoredBytesPerDevice, metrics),
       fleetDocumentId: fleet.documentId,
       maxDocumentsPerDevice: limits.maxDocumentsPerDevice,
       logger: logger.child({ component: "access" }),
       metrics,
       admission: budget,
     });
+    const claimSweeper = new EmptyClaimSweeper({
+      ownership,
+      context: {
+        documentExists,
+        isLoaded: (documentId) => repo.handles[documentId as DocumentId] !== undefined,
+        deviceDocumentOf: (deviceId) => principals.device(deviceId)?.deviceDocumentId,
+      },
+      graceMs: options.emptyClaimGraceMs ?? PENDING_DOCUMENT_TTL_MS,
+      logger: logger.child({ component: "claims" }),
+      metrics,
+    });
     adapter.on("message", (message: Message) => {
       if ("documentId" in message && message.documentId !== undefined)
         unloader.touch(message.documentId);
     });
+    // Size bounds and per-peer time budgets between checked frames and automerge-repo.
+    const inbound = new InboundSync({
+      limits,
+      sizes: new DocumentSizes({ currentOps: readyDocumentOps(repo) }),
+      reading: {
+        pause: (peer) => adapter.pauseReading(peer),
+        resume: (peer) => adapter.resumeReading(peer),
+      },
+      metrics,
+      logger: logger.child({ component: "inbound" }),
+    });
+    adapter.useInbound(inbound);
+    repo.on("doc-metrics", (event) => inbound.observe(event));
     // Acks follow the sync messages the repo has processed, not their arrival: a document can
     // wait for the load budget far longer than the ack delay.
     repo.synchronizer.on("sync-state", ({ documentId }) => acks.touch(documentId));
@@ -184,13 +257,25 @@ export class Relay {
       budget.pump();
     });
     adapter.on("peer-disconnected", ({ peerId }) => {
+      policy?.peerLeft(peerId);
       peerHeads.forgetPeer(peerId);
       budget.pump();
     });
 
     const server = options.tls
-      ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key })
-      : createHttpServer();
+      ? createHttpsServer({
+          cert: options.tls.cert,
+          key: options.tls.key,
+          ...timeouts,
+          // Node's default is 120 s: a socket stuck in the handshake would outlive the headers timeout.
+          handshakeTimeout: timeouts.headersTimeout,
+        })
+      : createHttpServer(timeouts);
+    guardConnections(server, {
+      maxConnections: limits.maxConnections,
+      logger: logger.child({ component: "http" }),
+      metrics,
+    });
     const relay = new Relay({
       principals,
       ownership,
@@ -203,6 +288,8 @@ export class Relay {
       acks,
       unloader,
       budget,
+      claimSweeper,
+      quarantine,
       fleet,
       storage,
       logger,
@@ -217,7 +304,13 @@ export class Relay {
           ownership,
           fleet,
           flushFleet: () => repo.flush([fleet.documentId]),
-          rateLimiter: new RateLimiter(limits.enrollmentsPerMinute),
+          documentExists,
+          enrollmentLimits: new EnrollmentLimits({
+            failuresPerMinute: limits.enrollmentFailuresPerMinute,
+            enrollmentsPerMinute: limits.enrollmentsPerMinute,
+            newDevicesPerMinute: limits.newDevicesPerMinute,
+          }),
+          clientAddress: trustedProxies.clientAddressOf,
           maxDocumentsPerDevice: limits.maxDocumentsPerDevice,
           relayPeerId: peerId,
           logger: logger.child({ component: "enroll" }),
@@ -239,6 +332,7 @@ export class Relay {
         adapter,
         webSocketServer,
         maxConnectionsPerToken: limits.maxConnectionsPerToken,
+        clientAddress: trustedProxies.clientAddressOf,
         logger,
         metrics,
       }),
@@ -252,6 +346,7 @@ export class Relay {
     });
     principals.follow();
     unloader.start(options.idleSweepIntervalMs ?? 30_000);
+    claimSweeper.start(options.claimSweepIntervalMs ?? 5 * 60_000);
     try {
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
@@ -297,6 +392,19 @@ export class Relay {
     return this.#fleet.url;
   }
 
+  /**
+   * Records what the relay was working on when `error` (a fatal one) struck, so a document that
+   * keeps crashing the relay is quarantined at the next start (see CrashRecords).
+   */
+  recordCrash(error: unknown): void {
+    this.#quarantine.work.recordCrash(error);
+  }
+
+  /** Releases claims of documents that never got content now (tests; a timer does it too). */
+  sweepEmptyClaims(): Promise<number> {
+    return this.#claimSweeper.sweep();
+  }
+
   /** Unloads idle documents now (tests, and the sweep timer). */
   sweepIdleDocuments(): Promise<number> {
     return this.#unloader.sweep();
@@ -322,7 +430,8 @@ export class Relay {
     for (const socket of this.#webSocketServer.clients) socket.close(1001, "relay shutting down");
     this.#webSocketServer.close();
     this.#budget.stop();
-    await Promise.all([this.#acks.stop(), this.#unloader.stop()]);
+    this.#stopProbe();
+    await Promise.all([this.#acks.stop(), this.#unloader.stop(), this.#claimSweeper.stop()]);
     const ready = Object.entries(this.#repo.handles)
       .filter(([, handle]) => handle.isReady())
       .map(([documentId]) => documentId as DocumentId);

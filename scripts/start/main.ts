@@ -57,7 +57,14 @@ async function startRelay(seeding?: { enrollmentsPerMinute: number }): Promise<R
       // While demo devices enroll, a line each would bury what matters: warnings only.
       logger: seeding ? makeConsoleLogger("relay", undefined, "warn") : makeConsoleLogger("relay"),
       dashboardDirectory: DASHBOARD_DIST,
-      ...(seeding ? { limits: { enrollmentsPerMinute: seeding.enrollmentsPerMinute } } : {}),
+      ...(seeding
+        ? {
+            limits: {
+              enrollmentsPerMinute: seeding.enrollmentsPerMinute,
+              newDevicesPerMinute: seeding.enrollmentsPerMinute,
+            },
+          }
+        : {}),
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {

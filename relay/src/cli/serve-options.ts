@@ -47,9 +47,22 @@ export async function resolveServeOptions(
       maxMessageBytes: config.limits?.max_message_bytes,
       maxConnectionsPerToken: config.limits?.max_connections_per_token,
       maxDocumentsPerDevice: config.limits?.max_documents_per_device,
+      maxPendingDocumentsPerDevice: config.limits?.max_pending_documents_per_device,
+      maxStoredBytesPerDevice: config.limits?.max_stored_bytes_per_device,
       maxLoadedDocuments: config.limits?.max_loaded_documents,
       maxSyncingDocuments: config.limits?.max_syncing_documents,
       enrollmentsPerMinute: config.limits?.enrollments_per_minute,
+      enrollmentFailuresPerMinute: config.limits?.enrollment_failures_per_minute,
+      newDevicesPerMinute: config.limits?.new_devices_per_minute,
+      maxConnections: config.limits?.max_connections,
+      headersTimeoutMs: config.limits?.headers_timeout_ms,
+      requestTimeoutMs: config.limits?.request_timeout_ms,
+      maxChangeOps: config.limits?.max_change_ops,
+      maxSyncMessageOps: config.limits?.max_sync_message_ops,
+      maxSyncMessageDecodedBytes: config.limits?.max_sync_message_decoded_bytes,
+      maxDocumentOps: config.limits?.max_document_ops,
+      peerSyncMsPerSecond: config.limits?.peer_sync_ms_per_second,
+      peerSyncBurstMs: config.limits?.peer_sync_burst_ms,
     },
     idleUnloadMs:
       config.sync?.idle_unload_seconds === undefined
@@ -57,6 +70,7 @@ export async function resolveServeOptions(
         : config.sync.idle_unload_seconds * 1000,
     ackDelayMs: config.sync?.ack_delay_ms,
     dashboardDirectory: resolve(flags.dashboard ?? config.dashboard ?? defaultDashboard),
+    trustedProxies: config.trusted_proxies,
     logger,
   };
 }

@@ -34,8 +34,9 @@ export async function runServe(
     logger,
     BUILT_DASHBOARD,
   );
-  handleProcessFailures(logger);
+  const failures = handleProcessFailures(logger);
   const relay = await Relay.start(options);
+  failures.beforeFatalExit((error) => relay.recordCrash(error));
   if (relay.principals.listAdmins().length === 0) {
     logger.warn(
       `no admins yet: create one with  npm run relay -- admin add NAME --data ${options.dataDirectory}`,

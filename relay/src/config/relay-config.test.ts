@@ -44,6 +44,19 @@ describe("relay config file", () => {
     );
   });
 
+  it("takes trusted_proxies as addresses and ranges, naming a bad entry and its index", async () => {
+    const good = await configFile(
+      'trusted_proxies = ["127.0.0.1", "10.0.0.0/8", "::ffff:127.0.0.1"]\n',
+    );
+    expect(await loadRelayConfig(good)).toMatchObject({
+      trusted_proxies: ["127.0.0.1", "10.0.0.0/8", "::ffff:127.0.0.1"],
+    });
+    const bad = await configFile('trusted_proxies = ["127.0.0.1", "fd00::/200"]\n');
+    await expect(loadRelayConfig(bad)).rejects.toThrow(
+      `${bad}: trusted_proxies.1: "fd00::/200" is not an IP address or CIDR range (the prefix length must be 0..128)`,
+    );
+  });
+
   it("points at the line and column of a TOML syntax error", async () => {
     const path = await configFile('host = "127.0.0.1"\nport = = 8080\n');
     await expect(loadRelayConfig(path)).rejects.toThrow(

@@ -6,8 +6,10 @@ import { enrollRequestSchema } from "@outpost/shared-model";
 import type { RejectionReason, RelayMetrics } from "../metrics/relay-metrics.js";
 import type { OwnershipStore } from "../state/ownership-store.js";
 import type { PrincipalStore } from "../state/principal-store.js";
-import type { RateLimiter } from "./rate-limiter.js";
-import { BodyError, readJsonBody, remoteAddressOf, sendError, sendJson } from "./responses.js";
+import type { DocumentPresence } from "../sync/document-presence.js";
+import type { ClientAddressOf } from "./client-address.js";
+import type { EnrollmentLimits, EnrollmentRefusal } from "./enrollment-limits.js";
+import { BodyError, readJsonBody, sendError, sendJson } from "./responses.js";
 
 /** What enrollment needs from the relay. */
 export interface EnrollDependencies {
@@ -15,12 +17,19 @@ export interface EnrollDependencies {
   ownership: OwnershipStore;
   fleet: DocHandle<FleetDoc>;
   flushFleet: () => Promise<void>;
-  rateLimiter: RateLimiter;
+  /** True when the relay already has the document (see DocumentPresence). */
+  documentExists: DocumentPresence;
+  enrollmentLimits: EnrollmentLimits;
+  /** The client behind a trusted proxy, else the socket's peer (see TrustedProxies). */
+  clientAddress: ClientAddressOf;
   maxDocumentsPerDevice: number;
   relayPeerId: string;
   logger: Logger;
   metrics: RelayMetrics;
 }
+
+/** Refusals that count against an address's failed attempts rather than its enrollments. */
+const FAILURES: ReadonlySet<RejectionReason> = new Set(["enroll-bad-secret", "enroll-bad-request"]);
 
 /**
  * `POST /v1/enroll` (DESIGN §5): checks the fleet secret, makes the device the owner of its
@@ -33,8 +42,8 @@ export async function handleEnroll(
   response: ServerResponse,
   deps: EnrollDependencies,
 ): Promise<void> {
-  const address = remoteAddressOf(request);
-  const refuse = (
+  const address = deps.clientAddress(request);
+  const answerRefusal = (
     status: number,
     reason: RejectionReason,
     error: string,
@@ -44,14 +53,17 @@ export async function handleEnroll(
     deps.logger.warn({ remoteAddress: address, reason, error }, `enrollment refused: ${error}`);
     sendError(response, status, problems ? { error, problems } : { error });
   };
-  if (!deps.rateLimiter.take(address)) {
-    response.setHeader("retry-after", "60");
-    return refuse(
-      429,
-      "enroll-rate-limited",
-      "too many enrollment attempts from this address; retry in a minute",
-    );
-  }
+  const refuseRateLimited = (refusal: EnrollmentRefusal) => {
+    response.setHeader("retry-after", String(refusal.retryAfterSeconds));
+    answerRefusal(429, refusal.reason, refusal.error);
+  };
+  const refuse: typeof answerRefusal = (status, reason, error, problems) => {
+    // Failures have their own allowance per address (see EnrollmentLimits): past it they are
+    // answered 429, so a flood is told to back off, and they never spend real enrollments'.
+    const limited = FAILURES.has(reason) ? deps.enrollmentLimits.failed(address) : undefined;
+    if (limited !== undefined) return refuseRateLimited(limited);
+    answerRefusal(status, reason, error, problems);
+  };
   let body: unknown;
   try {
     body = await readJsonBody(request, 16_384);
@@ -73,6 +85,9 @@ export async function handleEnroll(
   if (!deps.principals.checkEnrollmentSecret(enrollmentSecret)) {
     return refuse(403, "enroll-bad-secret", "wrong enrollment secret");
   }
+  const newDevice = deps.principals.device(deviceId) === undefined;
+  const admission = deps.enrollmentLimits.admit(address, newDevice);
+  if (admission !== undefined) return refuseRateLimited(admission);
   if (!isValidAutomergeUrl(deviceDocUrl)) {
     const problems = [
       { path: "deviceDocUrl", message: "expected an automerge: URL with a valid document ID" },
@@ -80,6 +95,16 @@ export async function handleEnroll(
     return refuse(400, "enroll-bad-request", "invalid enrollment request", problems);
   }
   const { documentId } = parseAutomergeUrl(deviceDocUrl);
+  // The agent makes its DeviceDoc offline and enrolls before syncing it: a document the relay
+  // already has (the FleetDoc, whose URL every admin gets; an admin's; another device's) is not
+  // a new DeviceDoc, and owning it would hand the device that document.
+  if (documentId === deps.fleet.documentId) {
+    return refuse(409, "enroll-conflict", "the fleet document cannot be a device's DeviceDoc");
+  }
+  const owner = deps.ownership.ownerOf(documentId);
+  if (owner === undefined && (await deps.documentExists(documentId))) {
+    return refuse(409, "enroll-conflict", `document ${documentId} already exists on the relay`);
+  }
   const claim = await deps.ownership.claim(documentId, deviceId, deps.maxDocumentsPerDevice);
   if (claim === "owned-by-another") {
     return refuse(409, "enroll-conflict", `document ${documentId} belongs to another device`);

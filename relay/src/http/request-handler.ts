@@ -8,6 +8,7 @@ import type { PrincipalStore } from "../state/principal-store.js";
 import type { EnrollDependencies } from "./enroll-handler.js";
 import { handleEnroll } from "./enroll-handler.js";
 import { sendError, sendJson } from "./responses.js";
+import { securityHeaders } from "./security-headers.js";
 import { SYNC_PATH } from "./upgrade-handler.js";
 
 /** What the HTTP routes need. */
@@ -34,6 +35,10 @@ export function makeRequestHandler(
       ? sirv(deps.dashboardDirectory, { single: true, etag: true, gzip: true, brotli: true })
       : undefined;
   return (request, response) => {
+    // On every answer, not only the dashboard's: a JSON error page must not be framed or sniffed
+    // into HTML either.
+    for (const [name, value] of Object.entries(securityHeaders(request.headers.host)))
+      response.setHeader(name, value);
     route(request, response, deps, dashboard).catch((error: unknown) => {
       // The path only: a query string may hold a token (`/v1/session?token=…`).
       const path = (request.url ?? "").split("?")[0];

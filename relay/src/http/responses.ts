@@ -70,8 +70,3 @@ export async function readJsonBody(request: IncomingMessage, limitBytes: number)
     throw new BodyError(400, "request body is not valid JSON");
   }
 }
-
-/** The client's address for logs and rate limits. */
-export function remoteAddressOf(request: IncomingMessage): string {
-  return request.socket.remoteAddress ?? "unknown";
-}

@@ -7,7 +7,8 @@ import { hashToken } from "../auth/tokens.js";
 import type { RelayMetrics } from "../metrics/relay-metrics.js";
 import type { AuthenticatedServerAdapter } from "../network/authenticated-server-adapter.js";
 import type { PrincipalStore } from "../state/principal-store.js";
-import { refuseUpgrade, remoteAddressOf } from "./responses.js";
+import type { ClientAddressOf } from "./client-address.js";
+import { refuseUpgrade } from "./responses.js";
 
 /** The path of the sync websocket; the token goes in its `token` query parameter. */
 export const SYNC_PATH = "/sync";
@@ -22,11 +23,13 @@ export function makeUpgradeHandler(deps: {
   adapter: AuthenticatedServerAdapter;
   webSocketServer: WebSocketServer;
   maxConnectionsPerToken: number;
+  /** The client behind a trusted proxy, else the socket's peer (see TrustedProxies). */
+  clientAddress: ClientAddressOf;
   logger: Logger;
   metrics: RelayMetrics;
 }): (request: IncomingMessage, socket: Duplex, head: Buffer) => void {
   return (request, socket, head) => {
-    const address = remoteAddressOf(request);
+    const address = deps.clientAddress(request);
     const url = new URL(request.url ?? "/", "http://relay");
     if (url.pathname !== SYNC_PATH) {
       refuseUpgrade(

@@ -14,10 +14,29 @@ export type RejectionReason =
   | "disallowed-message"
   | "access-denied"
   | "document-limit"
+  /** A sync message carrying one change with more ops than `max_change_ops`. */
+  | "change-too-large"
+  /** A sync message whose changes add up past `max_sync_message_ops` or decode past `max_sync_message_decoded_bytes`. */
+  | "sync-message-too-large"
+  /** A device's sync message that would take its document past `max_document_ops`. */
+  | "document-too-large"
+  /** A device's content refused: its documents take more disk than its quota. */
+  | "storage-quota"
+  /** A message about a document quarantined after it crashed the relay (see CrashRecords). */
+  | "document-quarantined"
   | "enroll-bad-secret"
   | "enroll-bad-request"
-  | "enroll-rate-limited"
-  | "enroll-conflict";
+  /** Failed enrollments (wrong secret, bad request) from one client address: its failures spent. */
+  | "enroll-rate-limited-failures"
+  /** Enrollments with the right secret from one client address: its `enrollments_per_minute` spent. */
+  | "enroll-rate-limited-address"
+  /** New devices across the fleet: `new_devices_per_minute` spent. */
+  | "enroll-rate-limited-fleet"
+  | "enroll-conflict"
+  /** A TCP connection dropped on arrival: the relay already holds `max_connections`. */
+  | "connection-limit"
+  /** A client that did not send its request's headers (or whole request, or TLS handshake) in time. */
+  | "request-timeout";
 
 /**
  * The relay's Prometheus metrics, on a registry of its own (several relays in one test process
@@ -29,6 +48,11 @@ export class RelayMetrics {
     name: "outpost_relay_connections",
     help: "Open sync websockets by principal kind",
     labelNames: ["kind"] as const,
+    registers: [this.registry],
+  });
+  readonly tcpConnections = new Gauge({
+    name: "outpost_relay_tcp_connections",
+    help: "Open TCP connections of every kind (websockets, HTTP, TLS handshakes), against max_connections",
     registers: [this.registry],
   });
   readonly rejections = new Counter({
@@ -77,6 +101,41 @@ export class RelayMetrics {
     name: "outpost_relay_admission_wait_seconds",
     help: "How long a document waited for room in memory before it loaded",
     buckets: [0.01, 0.1, 0.5, 1, 5, 15, 60, 300],
+    registers: [this.registry],
+  });
+  readonly documentsQuarantined = new Gauge({
+    name: "outpost_relay_documents_quarantined",
+    help: "Documents refused to everyone because the relay crashed working on them (crash-suspects.jsonl)",
+    registers: [this.registry],
+  });
+  readonly devicesOverQuota = new Gauge({
+    name: "outpost_relay_devices_over_quota",
+    help: "Devices whose documents take at least max_stored_bytes_per_device on disk",
+    registers: [this.registry],
+  });
+  readonly claimsReleased = new Counter({
+    name: "outpost_relay_claims_released_total",
+    help: "Document claims released because the document never got content",
+    registers: [this.registry],
+  });
+  readonly peerPauses = new Counter({
+    name: "outpost_relay_peer_pauses_total",
+    help: "Times a peer's socket was paused because it had spent its sync time budget",
+    registers: [this.registry],
+  });
+  readonly peersPaused = new Gauge({
+    name: "outpost_relay_peers_paused",
+    help: "Peers whose sockets are paused now, waiting to earn back their sync time budget",
+    registers: [this.registry],
+  });
+  readonly syncMessagesDeferred = new Counter({
+    name: "outpost_relay_sync_messages_deferred_total",
+    help: "Messages that arrived while their peer was paused and waited for its budget",
+    registers: [this.registry],
+  });
+  readonly syncMessagesQueued = new Gauge({
+    name: "outpost_relay_sync_messages_queued",
+    help: "Checked messages waiting for their turn to be handed to automerge-repo",
     registers: [this.registry],
   });
   readonly durableAcks = new Counter({

@@ -5,9 +5,18 @@ import type { Logger, Principal } from "@outpost/shared-model";
 import { describePrincipal, principalOfPeerId, samePrincipal } from "@outpost/shared-model";
 import type { RawData, WebSocket, WebSocketServer } from "ws";
 import type { RejectionReason, RelayMetrics } from "../metrics/relay-metrics.js";
+import type { AutomergeWork } from "../sync/automerge-work.js";
 import type { PeerRequests } from "../sync/peer-requests.js";
-import type { FrameProblem } from "./frame-guard.js";
 import { guardFrame, isFrameProblem } from "./frame-guard.js";
+import type { InboundSync } from "./inbound-sync.js";
+
+/** Documents kept from automerge-repo after crashing the relay, and the work that records crashes. */
+export interface QuarantineGuard {
+  isQuarantined(documentId: string): boolean;
+  /** Logs (rate-limited) that `peerId` asked for a quarantined document. */
+  warn(documentId: string, peerId: string): void;
+  work: AutomergeWork;
+}
 
 /** What the HTTP upgrade established about a socket before any frame arrives. */
 interface Connection {
@@ -33,6 +42,10 @@ export class AuthenticatedServerAdapter extends WebSocketServerAdapter {
   readonly #metrics: RelayMetrics;
   readonly #requests: PeerRequests;
   readonly #joinTimeoutMs: number;
+  readonly #quarantine: QuarantineGuard;
+  /** Time budgets and size bounds between checked frames and automerge-repo (see useInbound). */
+  #inbound: InboundSync | undefined;
+  readonly #keepAlive = new Map<string, NodeJS.Timeout>();
 
   constructor(
     server: WebSocketServer,
@@ -40,6 +53,7 @@ export class AuthenticatedServerAdapter extends WebSocketServerAdapter {
     metrics: RelayMetrics,
     requests: PeerRequests,
     joinTimeoutMs: number,
+    quarantine: QuarantineGuard,
   ) {
     // Same `ws` class; only the type declarations differ (the stock adapter's come through a CJS path).
     super(server as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0]);
@@ -47,6 +61,7 @@ export class AuthenticatedServerAdapter extends WebSocketServerAdapter {
     this.#metrics = metrics;
     this.#requests = requests;
     this.#joinTimeoutMs = joinTimeoutMs;
+    this.#quarantine = quarantine;
   }
 
   /** Binds an authenticated principal to a freshly upgraded socket. */
@@ -70,6 +85,9 @@ export class AuthenticatedServerAdapter extends WebSocketServerAdapter {
       if (connection?.peerId !== undefined && !this.#peerStillConnected(connection.peerId)) {
         this.#verifiedPeers.delete(connection.peerId);
         this.#requests.forget(connection.peerId);
+        this.#inbound?.peerLeft(connection.peerId);
+        clearInterval(this.#keepAlive.get(connection.peerId));
+        this.#keepAlive.delete(connection.peerId);
       }
     });
     socket.on("error", (error) => {
@@ -169,9 +187,73 @@ export class AuthenticatedServerAdapter extends WebSocketServerAdapter {
     }
     // Decoded and checked once; handing on the object saves the stock adapter decoding it again.
     if (this.sockets[message.senderId as keyof typeof this.sockets] !== socket) return;
-    // Before automerge-repo asks `access`: this peer itself asked about this document.
-    this.#requests.note(message.senderId, message.documentId as string);
-    this.emit("message", message as unknown as Message);
+    const documentId = message.documentId as string;
+    if (this.#quarantine.isQuarantined(documentId)) {
+      this.#refuseQuarantined(socket, message.senderId, documentId);
+      return;
+    }
+    const deliver = () => {
+      // Before automerge-repo asks `access`: this peer itself asked about this document.
+      this.#requests.note(message.senderId, documentId, message);
+      this.#quarantine.work.applying(documentId, () =>
+        this.emit("message", message as unknown as Message),
+      );
+    };
+    if (this.#inbound === undefined) {
+      deliver();
+      return;
+    }
+    const senderId = message.senderId;
+    this.#inbound.admit(senderId, connection.principal.kind === "device", message, {
+      // As when frames were handed on as they arrived: those that came before a refusal's close
+      // completes still are.
+      current: () =>
+        socket.readyState !== socket.CLOSED &&
+        this.sockets[senderId as keyof typeof this.sockets] === socket,
+      deliver,
+      refuse: (problem) => this.#refuse(socket, problem),
+    });
+  }
+
+  /** Every later frame of a joined peer goes through `inbound` (the relay sets it once). */
+  useInbound(inbound: InboundSync): void {
+    this.#inbound = inbound;
+  }
+
+  /**
+   * Stops reading `peerId`'s socket (its time budget is spent). The stock adapter terminates a
+   * socket that has not answered a ping within 5 s, and a paused socket's pongs are not read:
+   * it is kept marked alive until it is read again.
+   */
+  pauseReading(peerId: string): void {
+    const socket = this.sockets[peerId as keyof typeof this.sockets] as WebSocket | undefined;
+    if (socket === undefined) return;
+    socket.pause();
+    const alive = socket as WebSocket & { isAlive?: boolean };
+    clearInterval(this.#keepAlive.get(peerId));
+    const timer = setInterval(() => {
+      alive.isAlive = true;
+    }, 1_000);
+    timer.unref();
+    this.#keepAlive.set(peerId, timer);
+  }
+
+  /** Reads `peerId`'s socket again. */
+  resumeReading(peerId: string): void {
+    clearInterval(this.#keepAlive.get(peerId));
+    this.#keepAlive.delete(peerId);
+    const socket = this.sockets[peerId as keyof typeof this.sockets] as WebSocket | undefined;
+    socket?.resume();
+  }
+
+  /** A quarantined document never reaches automerge-repo: the peer hears it is unavailable. */
+  #refuseQuarantined(socket: WebSocket, peerId: string, documentId: string): void {
+    this.#metrics.rejections.inc({ reason: "document-quarantined" });
+    this.#quarantine.warn(documentId, peerId);
+    if (this.peerId === undefined) return;
+    socket.send(
+      cbor.encode({ type: "doc-unavailable", senderId: this.peerId, targetId: peerId, documentId }),
+    );
   }
 
   #peerStillConnected(peerId: string): boolean {
@@ -180,7 +262,10 @@ export class AuthenticatedServerAdapter extends WebSocketServerAdapter {
     return false;
   }
 
-  #refuse(socket: WebSocket, problem: FrameProblem | ReturnType<typeof forged>): void {
+  #refuse(
+    socket: WebSocket,
+    problem: { closeCode: number; reason: RejectionReason; detail: string },
+  ): void {
     this.#reject(socket, problem.reason, problem.detail);
     socket.close(problem.closeCode, truncateReason(problem.detail));
   }

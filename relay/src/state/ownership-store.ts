@@ -4,37 +4,55 @@ import { isDeviceId } from "@outpost/shared-model";
 import type { EntryParser } from "./journal.js";
 import { Journal } from "./journal.js";
 
-interface OwnershipEntry {
-  op: "owned";
-  at: number;
-  documentId: string;
-  deviceId: DeviceId;
-}
+/**
+ * One line of `ownership.jsonl`: a claim; the release of a claim that never got content (see
+ * EmptyClaimSweeper); or a mark that every claim made before `upTo` has been checked for content.
+ */
+type OwnershipEntry =
+  | { op: "owned" | "released"; at: number; documentId: string; deviceId: DeviceId }
+  | { op: "checked"; at: number; upTo: number };
 
 const parseOwnershipEntry: EntryParser<OwnershipEntry> = (raw) => {
-  const entry = raw as Partial<OwnershipEntry> | null;
+  const entry = raw as Record<string, unknown> | null;
   if (
-    entry?.op === "owned" &&
+    (entry?.op === "owned" || entry?.op === "released") &&
     typeof entry.documentId === "string" &&
     typeof entry.at === "number" &&
     isDeviceId(entry.deviceId)
   ) {
     return { ok: true, entry: entry as OwnershipEntry };
   }
-  return { ok: false, why: "expected {op: owned, at, documentId, deviceId}" };
+  if (entry?.op === "checked" && typeof entry.at === "number" && typeof entry.upTo === "number") {
+    return { ok: true, entry: entry as OwnershipEntry };
+  }
+  return {
+    ok: false,
+    why: "expected {op: owned|released, at, documentId, deviceId} or {op: checked, at, upTo}",
+  };
 };
+
+/** A claim not yet checked for content (see {@link OwnershipStore.unchecked}). */
+export interface UncheckedClaim {
+  documentId: string;
+  deviceId: DeviceId;
+  at: number;
+}
 
 /** What {@link OwnershipStore.claim} found. */
 export type ClaimResult = "claimed" | "already-owned" | "owned-by-another" | "limit-reached";
 
 /**
- * Which device owns which document (DESIGN §5): the first device to sync a document ID nobody
- * owns becomes its owner, for good. Kept in memory (it is consulted on every sync message) and
- * in `ownership.jsonl`, where a claim is fsynced before it counts.
+ * Which device owns which document (DESIGN §5): the first device to send content for a document
+ * the relay does not have becomes its owner, for good, unless the content never reached the disk
+ * (a claim without content is released, see EmptyClaimSweeper). Kept in memory (it is consulted
+ * on every sync message) and in `ownership.jsonl`, where a claim is fsynced before it counts.
  */
 export class OwnershipStore {
   readonly #owners = new Map<string, DeviceId>();
   readonly #countByDevice = new Map<DeviceId, number>();
+  readonly #documentsByDevice = new Map<DeviceId, Set<string>>();
+  // Claims since the last `checked` mark, oldest first: the candidates for release.
+  #unchecked: UncheckedClaim[] = [];
   // Concurrent first messages for one document must not both claim it.
   readonly #claiming = new Map<string, Promise<ClaimResult>>();
   #journal: Journal<OwnershipEntry> | undefined;
@@ -91,9 +109,51 @@ export class OwnershipStore {
     return "claimed";
   }
 
+  /** The documents `deviceId` owns. */
+  documentsOf(deviceId: DeviceId): ReadonlySet<string> {
+    return this.#documentsByDevice.get(deviceId) ?? new Set();
+  }
+
+  /** Claims made since the last {@link markChecked}, oldest first. */
+  unchecked(): readonly UncheckedClaim[] {
+    return this.#unchecked;
+  }
+
+  /** Releases `deviceId`'s claim of `documentId` (it never got content); durable when resolved. */
+  async release(documentId: string, deviceId: DeviceId): Promise<void> {
+    if (this.ownerOf(documentId) !== deviceId) return;
+    if (this.#journal === undefined) throw new Error("ownership store is not open");
+    await this.#journal.append({ op: "released", at: Date.now(), documentId, deviceId });
+  }
+
+  /** Records that every claim made before `upTo` has been checked, so none is checked again. */
+  async markChecked(upTo: number): Promise<void> {
+    if (this.#journal === undefined) throw new Error("ownership store is not open");
+    await this.#journal.append({ op: "checked", at: Date.now(), upTo });
+  }
+
   #apply(entry: OwnershipEntry): void {
-    if (this.#owners.has(entry.documentId)) return; // first claim wins, for good
-    this.#owners.set(entry.documentId, entry.deviceId);
-    this.#countByDevice.set(entry.deviceId, this.countOwnedBy(entry.deviceId) + 1);
+    if (entry.op === "checked") {
+      this.#unchecked = this.#unchecked.filter((claim) => claim.at >= entry.upTo);
+      return;
+    }
+    const { documentId, deviceId } = entry;
+    if (entry.op === "released") {
+      if (this.#owners.get(documentId) !== deviceId) return;
+      this.#owners.delete(documentId);
+      this.#documentsByDevice.get(deviceId)?.delete(documentId);
+      this.#countByDevice.set(deviceId, this.countOwnedBy(deviceId) - 1);
+      return;
+    }
+    if (this.#owners.has(documentId)) return; // first claim wins, for good
+    this.#owners.set(documentId, deviceId);
+    this.#countByDevice.set(deviceId, this.countOwnedBy(deviceId) + 1);
+    let documents = this.#documentsByDevice.get(deviceId);
+    if (documents === undefined) {
+      documents = new Set();
+      this.#documentsByDevice.set(deviceId, documents);
+    }
+    documents.add(documentId);
+    this.#unchecked.push({ documentId, deviceId, at: entry.at });
   }
 }

@@ -22,6 +22,8 @@ export interface RelayProcessOptions {
   idleSweepIntervalMs?: number;
   /** pino level of the stderr log (default "warn"). */
   logLevel?: string;
+  /** See RelayOptions.trapOnDocumentId. */
+  trapOnDocumentId?: string;
 }
 
 /** What the child reports once it accepts connections. */

@@ -29,6 +29,7 @@ const relay = await Relay.start({
   ackDelayMs: options.ackDelayMs,
   idleUnloadMs: options.idleUnloadMs,
   idleSweepIntervalMs: options.idleSweepIntervalMs,
+  trapOnDocumentId: options.trapOnDocumentId,
 });
 const firstStart = !relay.principals.listAdmins().some((admin) => admin.name === TEST_ADMIN);
 const info: RelayProcessInfo = {

@@ -1,0 +1,72 @@
+/**
+ * Issue 15, hole 2 (stored bytes): a device could make the relay store as much as it liked. Each
+ * device now has a quota of bytes on the relay's disk; past it, its new content is refused with a
+ * clear reason, counted and logged, and its DeviceDoc stays writable so it remains manageable.
+ */
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
+import { afterEach, describe, expect, it } from "vitest";
+import { enrollDevice, eventually } from "./testing/clients.js";
+import { acknowledges, DurableAckLog } from "./testing/durable-ack-log.js";
+import type { TestRelay } from "./testing/relay-fixture.js";
+import { startTestRelay } from "./testing/relay-fixture.js";
+import { fetchHealth, fetchMetrics, metricValue, rejectionCount } from "./testing/relay-http.js";
+
+let fixture: TestRelay | undefined;
+afterEach(async () => {
+  await fixture?.close();
+  fixture = undefined;
+});
+
+/** Random hex: it compresses to about half its length, no further. */
+function randomHex(bytes: number): string {
+  return randomBytes(bytes / 2).toString("hex");
+}
+
+describe("the per-device storage quota", () => {
+  it("refuses a device's new content past its quota, but not its DeviceDoc", {
+    timeout: 60_000,
+  }, async () => {
+    fixture = await startTestRelay({ limits: { maxStoredBytesPerDevice: 32 * 1024 } });
+    const { relay, dataDirectory } = fixture;
+    const device = await enrollDevice(relay, "laptop-a");
+    // Within the quota when it arrives, this day takes the device over it.
+    const day = device.repo.create<{ samples: string[] }>({ samples: [randomHex(128 * 1024)] });
+    await new DurableAckLog(day, relay.peerId).waitFor(() => true, "of the first day", {
+      timeoutMs: 20_000,
+    });
+
+    day.change((doc) => {
+      doc.samples.push("past the quota");
+    });
+    const nextDay = device.repo.create({ samples: ["a new day"] });
+    await eventually(
+      async () => (await rejectionCount(relay.url, "storage-quota")) >= 2,
+      "both refused for the quota",
+      30_000,
+    );
+    const metrics = await fetchMetrics(relay.url);
+    expect(metricValue(metrics, "outpost_relay_devices_over_quota")).toBe(1);
+
+    // The DeviceDoc still syncs: an operator can still command the device.
+    const deviceDocAcks = new DurableAckLog(device.deviceDoc, relay.peerId);
+    device.deviceDoc.change((doc) => {
+      (doc as unknown as { note: string }).note = "written past the quota";
+    });
+    const heads = device.deviceDoc.heads();
+    await deviceDocAcks.waitFor(
+      (ack) => acknowledges(ack, device.deviceDoc.doc(), heads),
+      "of the DeviceDoc change",
+      { timeoutMs: 20_000 },
+    );
+    expect((await fetchHealth(relay.url)).ownedDocuments).toBe(2);
+
+    await device.repo.shutdown();
+    await relay.stop();
+    const stored = await CrashSafeFileStorageAdapter.create(join(dataDirectory, "documents"), {
+      readOnly: true,
+    });
+    expect(await stored.hasAnyUnder([nextDay.documentId])).toBe(false);
+  });
+});
