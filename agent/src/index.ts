@@ -1,6 +1,6 @@
 /**
- * @outpost/agent: the device agent (DESIGN §4): configuration, collectors, the command engine's
- * kinds, the running agent and its link to the relay.
+ * @outpost/agent: the device agent (ARCHITECTURE.md, "The agent"): configuration, collectors, the
+ * command engine's kinds, the running agent and its link to the relay.
  */
 
 export { DataFolderBusy } from "@outpost/shared-model/storage";

@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { messageOf } from "@outpost/shared-model";
 
 const COLLECTD = "/usr/sbin/collectd";
 const TYPES_DB = "/usr/share/collectd/types.db";
@@ -27,7 +28,7 @@ export function ensureCollectd(log: (line: string) => void): string | undefined 
         env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
       });
     } catch (error) {
-      return `apt-get install collectd-core failed: ${(error as Error).message}`;
+      return `apt-get install collectd-core failed: ${messageOf(error)}`;
     }
   }
   return existsSync(COLLECTD) ? undefined : "collectd-core installed no /usr/sbin/collectd";

@@ -14,7 +14,7 @@ import { DOCUMENTS_FOLDER } from "@outpost/agent";
 import { BUNDLE_FILE, buildAgentBundle } from "../../agent/scripts/build-bundle.js";
 import { STATE_FILE } from "../../agent/src/state/agent-state.js";
 import { wholeNumberOption } from "../../scripts/cli/whole-number.js";
-import { AgentProcess, INTERVAL_S, writeOfflineAgentConfig } from "./agent-process.js";
+import { AgentProcess, INTERVAL_S, writeOfflineAgentConfig } from "./agent-child.js";
 import { closedMaintenanceWindow, installScript, openAgentReplica } from "./agent-replica.js";
 import { drawBenchQueue, NOOP_SCRIPT, writeBenchCommands } from "./bench-queue.js";
 import { documentFingerprint, measureIdleUsage, waitUntilQuiet } from "./idle-cpu.js";

@@ -1,6 +1,7 @@
 import * as A from "@automerge/automerge";
 import type { DocumentId } from "@automerge/automerge-repo";
 import { stringifyAutomergeUrl } from "@automerge/automerge-repo";
+import { messageOf } from "@outpost/shared-model";
 import type { ServerAddress } from "./messages.js";
 import { makeCheckerRepo } from "./sync-probe.js";
 
@@ -31,7 +32,7 @@ export async function verifyStored(
           );
         }
       } catch (error) {
-        problems.push(`${documentId}: ${(error as Error).message}`);
+        problems.push(`${documentId}: ${messageOf(error)}`);
       }
     }
   } finally {

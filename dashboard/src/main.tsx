@@ -9,6 +9,7 @@ import { render } from "solid-js/web";
 import { App } from "./app/App.js";
 import { registerServiceWorker } from "./offline/register-service-worker.js";
 import "./ui/styles.css";
+import { messageOf } from "@outpost/shared-model";
 
 const root = document.getElementById("app");
 if (root === null) throw new Error("index.html has no #app element");
@@ -18,6 +19,6 @@ try {
   root.textContent = "";
   render(() => <App />, root);
 } catch (error) {
-  root.textContent = `Outpost could not start: ${(error as Error).message}`;
+  root.textContent = `Outpost could not start: ${messageOf(error)}`;
   throw error;
 }

@@ -1,6 +1,6 @@
 /**
- * Every sync gets its durable acknowledgement (DESIGN §5), even when the relay is slow to load
- * the document.
+ * Every sync gets its durable acknowledgement (ARCHITECTURE.md, "Durable acknowledgement"), even
+ * when the relay is slow to load the document.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { Cleanup } from "./testing/cleanup.js";

@@ -1,6 +1,6 @@
 /**
- * The authorization matrix (DESIGN §5): each way in is tried, and each refusal is the exact one
- * the relay promises, against a real relay on loopback with real websocket clients.
+ * The authorization matrix (ARCHITECTURE.md, "Access"): each way in is tried, and each refusal is
+ * the exact one the relay promises, against a real relay on loopback with real websocket clients.
  */
 
 import { join } from "node:path";

@@ -1,5 +1,5 @@
 /**
- * Bad input never kills the relay and never disturbs anyone else (DESIGN §5, "Limits").
+ * Bad input never kills the relay and never disturbs anyone else (ARCHITECTURE.md, "Frames").
  *
  * The relay runs in a child process, so "survives" means the process is still there, not that
  * Vitest caught an exception. Two well-behaved admin clients (a writer that changes a document

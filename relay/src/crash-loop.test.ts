@@ -1,5 +1,5 @@
 /**
- * Issue 15, hole 2 (after an out of memory): once Automerge's heap ran out, the relay died, and
+ * After an out of memory: once Automerge's heap ran out, the relay died, and
  * with the clients syncing the same document again after each restart it would die again and
  * again. A crash now records the documents the relay was working on; one named by two crashes is
  * quarantined at the next start: refused to everyone, kept on disk, and the relay stays up.

@@ -1,5 +1,6 @@
 /**
- * The durable acknowledgement holds across relay crashes (DESIGN §5, "Durable acknowledgement").
+ * The durable acknowledgement holds across relay crashes (ARCHITECTURE.md, "Durable
+ * acknowledgement").
  *
  * A relay runs in a child process (testing/relay-process.ts). Twenty enrolled devices, each an
  * agent-like client with its own crash-safe storage, write to their own document in a loop and

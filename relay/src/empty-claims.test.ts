@@ -1,5 +1,5 @@
 /**
- * Issue 15, hole 3: claims on documents that do not exist were permanent. 1,000 `request` frames
+ * Claims on documents that do not exist were permanent. 1,000 `request` frames
  * for random IDs wrote 1,000 fsynced ownership lines that were never released, counted against
  * the device's document limit and forced evictions of other documents. A device now owns a
  * document only once it sends that document's content; until then it holds a bounded reservation

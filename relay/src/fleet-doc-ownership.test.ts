@@ -1,5 +1,5 @@
 /**
- * Issue 15, hole 1: a device could own the FleetDoc. Every admin learns the FleetDoc's URL from
+ * A device could own the FleetDoc. Every admin learns the FleetDoc's URL from
  * `/v1/session`; enrolling a new device with `deviceDocUrl` set to it returned 200 and made the
  * device its owner, and the access policy asked about ownership before the fleet rule, so the
  * device token could read and rewrite the fleet view. Enrollment now refuses the FleetDoc and any

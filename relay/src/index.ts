@@ -1,5 +1,6 @@
 /**
- * @outpost/relay: the authenticated, access-controlled, crash-safe sync server (DESIGN §5).
+ * @outpost/relay: the authenticated, access-controlled, crash-safe sync server (ARCHITECTURE.md,
+ * "The relay").
  */
 
 export { SYNC_PATH } from "./http/upgrade-handler.js";

@@ -1,5 +1,5 @@
 /**
- * One device cannot make the relay hold or compute without bound (issue 15, item 2). Each case
+ * One device cannot make the relay hold or compute without bound. Each case
  * is what a device token alone could do to a real relay on loopback before the bounds:
  *
  * - one change carrying a 4 MiB string (4 million text ops): the relay grew by ~413 MB and

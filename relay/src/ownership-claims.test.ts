@@ -1,6 +1,6 @@
 /**
- * Ownership is claimed by the device that syncs a document first (DESIGN §5), not by whichever
- * device happens to be connected when the relay weighs whom to share a document with.
+ * Ownership is claimed by the device that syncs a document first (ARCHITECTURE.md, "Access"), not
+ * by whichever device happens to be connected when the relay weighs whom to share a document with.
  *
  * automerge-repo calls `shareConfig.access(peer, document)` in two situations: when `peer` sends
  * a message about `document`, and on its own, for every connected peer and loaded document, to

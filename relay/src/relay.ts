@@ -54,8 +54,8 @@ const SAVE_THROTTLE_MS = 2 * MAX_ACK_WAIT_MS;
 const PENDING_DOCUMENT_TTL_MS = 10 * 60_000;
 
 /**
- * One relay process (DESIGN §5): an automerge-repo peer on crash-safe storage behind an
- * authenticated websocket, with enrollment, health and metrics over HTTP.
+ * One relay process (ARCHITECTURE.md, "The relay"): an automerge-repo peer on crash-safe storage
+ * behind an authenticated websocket, with enrollment, health and metrics over HTTP.
  */
 export class Relay {
   readonly principals: PrincipalStore;

@@ -1,5 +1,5 @@
 /**
- * Issue 15, hole 2 (stored bytes): a device could make the relay store as much as it liked. Each
+ * Stored bytes: a device could make the relay store as much as it liked. Each
  * device now has a quota of bytes on the relay's disk; past it, its new content is refused with a
  * clear reason, counted and logged, and its DeviceDoc stays writable so it remains manageable.
  */

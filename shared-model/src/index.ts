@@ -3,6 +3,10 @@
  * command queue (intents, facts and the pure fold), and the telemetry helpers. The file-system
  * storage adapter is Node-only and lives at `@outpost/shared-model/storage`.
  */
+
+export type { Actor } from "./actors/actor.js";
+export { actorOf } from "./actors/actor.js";
+export { UsageError } from "./cli/usage-error.js";
 export type { Command } from "./commands/command.js";
 export { priorityConflicts } from "./commands/conflicts.js";
 export type {
@@ -20,7 +24,7 @@ export type {
 export { DEFERRAL_REASONS, INTENT_TYPES, isIntent } from "./commands/events.js";
 export { fold } from "./commands/fold.js";
 export { FoldCache } from "./commands/fold-cache.js";
-export type { Actor, EnqueueInput } from "./commands/mutators.js";
+export type { EnqueueInput } from "./commands/mutators.js";
 export {
   addNote,
   DuplicateCommand,
@@ -99,6 +103,7 @@ export type { Logger } from "./log/logger.js";
 export { makeLogger, silentLogger } from "./log/logger.js";
 export * from "./sync/index.js";
 export * from "./telemetry/index.js";
+export { messageOf } from "./util/message-of.js";
 export { validateDeviceDoc } from "./validation/device-doc.js";
 export { validateFleetDoc } from "./validation/fleet-doc.js";
 export { InvalidField, ValidationFailed } from "./validation/invalid-field.js";

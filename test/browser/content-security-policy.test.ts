@@ -1,5 +1,5 @@
 /**
- * Issue 15, item 5: the real dashboard, built as in production and served by a real relay, runs
+ * The real dashboard, built as in production and served by a real relay, runs
  * in Chromium under the relay's Content-Security-Policy without a single violation, through the
  * fleet page, a device page with its uPlot charts, and a reload through the service worker. The
  * policy does block what an injected script would try (inline scripts and styles), and no other

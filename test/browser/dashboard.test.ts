@@ -1,6 +1,6 @@
 /**
  * The dashboard in Debian's Chromium against a real relay and a real agent on loopback
- * (issue 6). One system for the whole file, the tests in order: sign in and see the device and
+ * One system for the whole file, the tests in order: sign in and see the device and
  * its chart; work offline across a reload; two admins offline at once; exports.
  */
 import { mkdir, readFile } from "node:fs/promises";

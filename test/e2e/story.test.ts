@@ -1,5 +1,5 @@
 /**
- * The whole story (issue 7), every part real: a relay, two agents (B with a clock 3,600× fast,
+ * The whole story, every part real: a relay, two agents (B with a clock 3,600× fast,
  * starting two weeks ago) and two admins in Chromium. Partitions are TCP proxies cut and restored
  * for one party at a time.
  *
@@ -30,8 +30,8 @@ import Papa from "papaparse";
 import type { Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { AgentStateStore } from "../../agent/src/state/agent-state.js";
+import { type AgentProcess, spawnAgent } from "../../agent/src/testing/agent-child.js";
 import { adminReplica, eventually, tempFolder } from "../../agent/src/testing/agent-harness.js";
-import { type AgentProcess, spawnAgent } from "../../agent/src/testing/agent-process.js";
 import { freePort } from "../../agent/src/testing/free-port.js";
 import { launchProfile } from "../support/browser.js";
 import { buildDashboard } from "../support/dashboard-build.js";

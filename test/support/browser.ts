@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, type BrowserContext, chromium } from "playwright-core";
+import { type BrowserContext, chromium } from "playwright-core";
 
 /** Debian's Chromium, which `.ci/run` installs (no browser download, ever). */
 export const CHROMIUM = process.env.OUTPOST_CHROMIUM ?? "/usr/bin/chromium";
@@ -45,9 +45,4 @@ export async function launchProfile(options: { downloads?: string } = {}): Promi
       await rm(profile, { recursive: true, force: true });
     },
   };
-}
-
-/** For tests that only need pages, not a persistent profile. */
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
 }

@@ -9,8 +9,8 @@ import {
   silentLogger,
   updatePolicy,
 } from "@outpost/shared-model";
+import { type AgentProcess, spawnAgent } from "../../agent/src/testing/agent-child.js";
 import { adminReplica, eventually, tempFolder } from "../../agent/src/testing/agent-harness.js";
-import { type AgentProcess, spawnAgent } from "../../agent/src/testing/agent-process.js";
 import { freePort } from "../../agent/src/testing/free-port.js";
 
 /** A relay serving the dashboard, with admins alice and bob, and one real agent enrolled. */

@@ -7,8 +7,8 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { spawnAgent } from "../testing/agent-child.js";
 import { tempFolder } from "../testing/agent-harness.js";
-import { spawnAgent } from "../testing/agent-process.js";
 import { cleanupsAfterEach } from "../testing/cleanups.js";
 import { freePort } from "../testing/free-port.js";
 

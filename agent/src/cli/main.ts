@@ -9,12 +9,13 @@
  *   service install|uninstall|status   the agent as a system service
  */
 import { parseArgs } from "node:util";
+import { messageOf, UsageError } from "@outpost/shared-model";
 import { ConfigFileError } from "@outpost/shared-model/config";
 import { loadAgentConfig } from "../config/agent-config.js";
 import { ServiceError } from "../service/service-manager.js";
 import { collectOnce } from "./collect-once.js";
 import { runAgent } from "./run.js";
-import { runServiceCommand, ServiceUsageError } from "./service.js";
+import { runServiceCommand } from "./service.js";
 import { printStatus } from "./status.js";
 
 /** Exit codes: 0 done, 1 a runtime failure, 2 a bad invocation or config (as the relay's CLI). */
@@ -38,9 +39,6 @@ commands:
   service status            whether the service is installed and running
 `;
 
-/** A mistake in how the command was called; printed with the usage. */
-class UsageError extends Error {}
-
 // `npm run agent` runs in the agent/ workspace; npm passes the folder the user typed the command
 // in as INIT_CWD, and a relative FILE must mean what they typed.
 if (process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
@@ -48,14 +46,14 @@ if (process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof UsageError || error instanceof ServiceUsageError) {
+  if (error instanceof UsageError) {
     process.stderr.write(`outpost-agent: ${error.message}\n\n${usage}`);
     process.exitCode = EXIT_BAD_INPUT;
   } else if (error instanceof ConfigFileError || error instanceof ServiceError) {
     process.stderr.write(`outpost-agent: ${error.message}\n`);
     process.exitCode = EXIT_BAD_INPUT;
   } else {
-    process.stderr.write(`outpost-agent: ${(error as Error).message}\n`);
+    process.stderr.write(`outpost-agent: ${messageOf(error)}\n`);
     process.exitCode = 1;
   }
 }
@@ -125,7 +123,7 @@ function parse(args: string[]) {
       allowPositionals: false,
     }).values;
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(messageOf(error));
   }
 }
 

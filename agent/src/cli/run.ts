@@ -1,4 +1,4 @@
-import { makeLogger } from "@outpost/shared-model";
+import { makeLogger, messageOf } from "@outpost/shared-model";
 import { ConfigFileError } from "@outpost/shared-model/config";
 import { ALL_COLLECTORS } from "../collectors/all.js";
 import type { Collector } from "../collectors/collector.js";
@@ -43,7 +43,7 @@ export async function runAgent(config: AgentConfig): Promise<number> {
       },
     });
   } catch (error) {
-    logger.error({ err: error }, `cannot start: ${(error as Error).message}`);
+    logger.error({ err: error }, `cannot start: ${messageOf(error)}`);
     return 1;
   }
   process.on("unhandledRejection", (reason) => {

@@ -1,4 +1,5 @@
 import { dirname, resolve } from "node:path";
+import { UsageError } from "@outpost/shared-model";
 import { loadAgentConfig } from "../config/agent-config.js";
 import { serviceFor } from "../service/service-for-platform.js";
 import { realServiceHost, type ServiceHost } from "../service/service-host.js";
@@ -11,11 +12,6 @@ export interface ServiceInvocation {
   entry?: string;
   user?: string;
   purge?: boolean;
-}
-
-/** A `service` call that cannot work as given; the message says what to type instead. */
-export class ServiceUsageError extends Error {
-  override name = "ServiceUsageError";
 }
 
 /**
@@ -39,12 +35,12 @@ export async function runServiceCommand(
   let lines: string[];
   if (invocation.action === "install") {
     if (!entry.endsWith(".mjs")) {
-      throw new ServiceUsageError(
+      throw new UsageError(
         "a service runs the installable agent: build it (npm run build -w agent), then run agent/dist/outpost-agent.mjs service install --config FILE, or pass --entry PATH",
       );
     }
     if (invocation.config === undefined)
-      throw new ServiceUsageError("service install needs --config FILE");
+      throw new UsageError("service install needs --config FILE");
     const config = await loadAgentConfig(invocation.config);
     lines = await service.install({
       node: options.node ?? process.execPath,
@@ -55,9 +51,7 @@ export async function runServiceCommand(
     });
   } else if (invocation.action === "uninstall") {
     if (invocation.purge && invocation.config === undefined) {
-      throw new ServiceUsageError(
-        "--purge deletes the data folder the config names: pass --config FILE",
-      );
+      throw new UsageError("--purge deletes the data folder the config names: pass --config FILE");
     }
     const purgeData = invocation.purge
       ? (await loadAgentConfig(invocation.config as string)).dataDirectory

@@ -1,4 +1,5 @@
 import type { MetricDescriptor } from "@outpost/shared-model";
+import { messageOf } from "@outpost/shared-model";
 import type { SystemInfo } from "./system-info.js";
 
 /** Values one collector read in one tick, in real units, by metric name. */
@@ -34,7 +35,8 @@ export interface CollectorInstance {
 }
 
 /**
- * A collector plugin (DESIGN §4): a descriptor in its own folder under `collectors/`, listed in
+ * A collector plugin (ARCHITECTURE.md, "Collectors"): a descriptor in its own folder under
+ * `collectors/`, listed in
  * `collectors/all.ts`. The core never imports a plugin; it looks them up by name.
  */
 export interface Collector {
@@ -58,7 +60,7 @@ export class CollectorFailed extends Error {
     what: string,
     cause: unknown,
   ) {
-    super(`collector ${collector}: ${what}: ${(cause as Error)?.message ?? String(cause)}`, {
+    super(`collector ${collector}: ${what}: ${messageOf(cause)}`, {
       cause,
     });
   }

@@ -1,6 +1,6 @@
 import { chmod, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { isDeviceId } from "@outpost/shared-model";
+import { isDeviceId, messageOf } from "@outpost/shared-model";
 import { writeFileDurably } from "@outpost/shared-model/storage";
 import { z } from "zod";
 import { readJsonFile } from "../state/json-file.js";
@@ -39,7 +39,7 @@ export async function loadCredentials(
     if ((mode & 0o077) !== 0) await chmod(path, 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new CredentialsFileError(`cannot read ${path}: ${(error as Error).message}`, {
+    throw new CredentialsFileError(`cannot read ${path}: ${messageOf(error)}`, {
       cause: error,
     });
   }

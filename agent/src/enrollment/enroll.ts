@@ -1,6 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { EnrollRequest, EnrollResponse, RelayErrorBody } from "@outpost/shared-model";
+import { messageOf } from "@outpost/shared-model";
 
 /** The relay answered, and said no; `status` and the relay's own words say why. */
 export class EnrollmentRefused extends Error {
@@ -20,6 +21,19 @@ export class EnrollmentRefused extends Error {
 /** The relay could not be reached (offline, DNS, refused): try again later. */
 export class RelayUnreachable extends Error {
   override name = "RelayUnreachable";
+
+  constructor(
+    readonly relayUrl: string,
+    /** The system's error code (`ECONNREFUSED`, `ENOTFOUND`) or, without one, its message. */
+    readonly detail: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `cannot reach the relay at ${relayUrl}: ${detail}; ` +
+        "check relay_url in the agent config and that the relay is running and reachable",
+      options,
+    );
+  }
 }
 
 /**
@@ -36,10 +50,8 @@ export async function enrollDevice(
   try {
     response = await postJson(new URL("/v1/enroll", relayUrl), JSON.stringify(request));
   } catch (error) {
-    const detail = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new RelayUnreachable(`cannot reach the relay at ${relayUrl}: ${detail}`, {
-      cause: error,
-    });
+    const detail = (error as NodeJS.ErrnoException).code ?? messageOf(error);
+    throw new RelayUnreachable(relayUrl, detail, { cause: error });
   }
   const ok = response.status >= 200 && response.status < 300;
   const text = response.text;

@@ -1,4 +1,5 @@
 import type { Inventory } from "@outpost/shared-model";
+import { messageOf } from "@outpost/shared-model";
 import type { Systeminformation } from "systeminformation";
 import type { SystemInfo } from "../collectors/system-info.js";
 import { type SoftwareSources, summarizeSoftware } from "./software.js";
@@ -9,6 +10,18 @@ const GIB = 1024 ** 3;
 /** Inventory could not be read; says which part failed. */
 export class InventoryFailed extends Error {
   override name = "InventoryFailed";
+
+  constructor(
+    /** The part being read, as the message names it: "the OS", "memory". */
+    readonly part: string,
+    cause: unknown,
+  ) {
+    super(
+      `inventory: reading ${part}: ${messageOf(cause)}; the device document keeps the last ` +
+        "inventory read; if this persists, check that the agent may read the system's hardware details",
+      { cause },
+    );
+  }
 }
 
 /**
@@ -25,9 +38,7 @@ export async function collectInventory(
 ): Promise<Inventory> {
   const read = <T>(part: string, call: () => Promise<T>) =>
     call().catch((cause: unknown) => {
-      throw new InventoryFailed(`inventory: reading ${part}: ${(cause as Error).message}`, {
-        cause,
-      });
+      throw new InventoryFailed(part, cause);
     });
   const [machine, os, cpu, memory, disks, volumes, nics, software] = await Promise.all([
     read("the system model", () => system.system()),

@@ -1,5 +1,6 @@
 import type { DocHandle } from "@automerge/automerge-repo";
 import type { DeviceDoc, Logger } from "@outpost/shared-model";
+import { messageOf } from "@outpost/shared-model";
 import type { SystemInfo } from "../collectors/system-info.js";
 import { collectInventory } from "./collect-inventory.js";
 import { sameInventory } from "./same-inventory.js";
@@ -36,7 +37,7 @@ export class InventoryKeeper {
     try {
       await this.refresh(now);
     } catch (error) {
-      this.#logger.warn({ err: error }, `inventory not updated: ${(error as Error).message}`);
+      this.#logger.warn({ err: error }, `inventory not updated: ${messageOf(error)}`);
     }
   }
 

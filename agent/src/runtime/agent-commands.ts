@@ -8,6 +8,7 @@ import type {
   Policy,
   Sample,
 } from "@outpost/shared-model";
+import { actorOf, messageOf } from "@outpost/shared-model";
 import { AgentGates } from "../commands/engine/agent-gates.js";
 import { CommandEngine } from "../commands/engine/command-engine.js";
 import { processStartTime, stopLeftoverGroup } from "../commands/execution/leftover-processes.js";
@@ -113,7 +114,7 @@ export class AgentCommands {
       device,
       repo,
       kinds: commands.kinds,
-      actor: `agent:${parts.deviceId}`,
+      actor: actorOf({ kind: "device", deviceId: parts.deviceId }),
       now: () => clock.now(),
       policy: parts.policy,
       kindContext: (policy, commandId) => ({
@@ -168,7 +169,7 @@ export class AgentCommands {
     try {
       await this.#engine.evaluate();
     } catch (error) {
-      this.#logger.error({ err: error }, `command evaluation failed: ${(error as Error).message}`);
+      this.#logger.error({ err: error }, `command evaluation failed: ${messageOf(error)}`);
     }
   }
 

@@ -5,10 +5,12 @@ import { type AutomergeUrl, type DocHandle, type PeerId, Repo } from "@automerge
 import type { BackoffPolicy } from "@outpost/shared-model";
 import {
   type AuditEntry,
+  actorOf,
   createDeviceDoc,
   type DeviceDoc,
   type DeviceId,
   type Logger,
+  messageOf,
   peerIdFor,
 } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter, lockDataFolder } from "@outpost/shared-model/storage";
@@ -62,9 +64,9 @@ export interface AgentOptions {
 }
 
 /**
- * The device agent (DESIGN §4): samples the collectors into day documents on local disk, keeps
- * the inventory, and syncs with the relay whenever it can, from the first start, before it has
- * ever reached the relay, and through days offline.
+ * The device agent (ARCHITECTURE.md, "The agent"): samples the collectors into day documents on
+ * local disk, keeps the inventory, and syncs with the relay whenever it can, from the first start,
+ * before it has ever reached the relay, and through days offline.
  */
 export class Agent {
   readonly deviceId: DeviceId;
@@ -141,12 +143,12 @@ export class Agent {
       // Serially with the ticks: an audit entry may open the day's document, and two openers
       // of the same day would create two documents for it.
       void this.#serially(() => this.days.audit(...pendingAudit.splice(0))).catch((error) =>
-        logger.error({ err: error }, `audit entries lost: ${(error as Error).message}`),
+        logger.error({ err: error }, `audit entries lost: ${messageOf(error)}`),
       );
     };
     this.policy = new DevicePolicy({
       device,
-      actor: `agent:${this.deviceId}`,
+      actor: actorOf({ kind: "device", deviceId: this.deviceId }),
       now: () => clock.now(),
       audit,
       logger,
@@ -186,7 +188,7 @@ export class Agent {
     acks.onAcknowledged((document) => {
       if (document.kind !== "day") return;
       void this.#serially(() => this.#retention.evictExpired(clock.now())).catch((error) =>
-        logger.error({ err: error }, `local eviction failed: ${(error as Error).message}`),
+        logger.error({ err: error }, `local eviction failed: ${messageOf(error)}`),
       );
     });
     const system = options.system ?? realSystemInfo;
@@ -346,7 +348,7 @@ export class Agent {
         lastFailure = undefined;
       } catch (error) {
         // The same failure tick after tick (a full disk, a clock behind) is one line, not 8,640.
-        const message = (error as Error).message;
+        const message = messageOf(error);
         if (message !== lastFailure) {
           this.#options.logger.error({ err: error }, `sampling failed: ${message}`);
           lastFailure = message;

@@ -1,5 +1,5 @@
 /**
- * Days offline (issue 4): an agent with a fast injected clock samples three simulated days while
+ * Days offline: an agent with a fast injected clock samples three simulated days while
  * its relay is down, then the relay comes up. The relay ends up with every sample; the agent gets
  * the durable acknowledgements and deletes what retention allows, and nothing else.
  */

@@ -15,11 +15,11 @@ import {
 export type ConfigPolicy = Pick<PolicySettings, "samplingIntervalS" | "retainDays">;
 
 /**
- * The device policy as the agent applies it (DESIGN §4). The DeviceDoc's `policy` is the source:
- * admins edit it, and every change that reaches the device is validated setting by setting (a bad
- * setting keeps the value in force), applied, and written to the audit trail with who edited it
- * and what changed. The agent's config file seeds the sampling interval and retention for as
- * long as no admin has edited the policy; after that, the admin's values win.
+ * The device policy as the agent applies it (ARCHITECTURE.md, "Policy"). The DeviceDoc's `policy`
+ * is the source: admins edit it, and every change that reaches the device is validated setting by
+ * setting (a bad setting keeps the value in force), applied, and written to the audit trail with
+ * who edited it and what changed. The agent's config file seeds the sampling interval and retention
+ * for as long as no admin has edited the policy; after that, the admin's values win.
  */
 export class DevicePolicy {
   readonly #device: DocHandle<DeviceDoc>;

@@ -1,5 +1,5 @@
 /**
- * SIGKILL (issue 4): the agent process is killed 20 times at random moments while sampling. Each
+ * SIGKILL: the agent process is killed 20 times at random moments while sampling. Each
  * restart loads cleanly (no error logged, same device, sampling again) and the replica keeps
  * every sample the agent had flushed before each kill.
  */
@@ -7,8 +7,8 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { seededRandom } from "@outpost/shared-model/testing";
 import { describe, expect, it } from "vitest";
+import { spawnAgent } from "../testing/agent-child.js";
 import { tempFolder } from "../testing/agent-harness.js";
-import { spawnAgent } from "../testing/agent-process.js";
 import { cleanupsAfterEach } from "../testing/cleanups.js";
 import { freePort } from "../testing/free-port.js";
 import { LEVEL } from "../testing/recording-logger.js";

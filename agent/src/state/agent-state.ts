@@ -49,10 +49,6 @@ const stateSchema = z.strictObject({
 
 /** What the agent keeps about itself and its day documents across restarts. */
 export type AgentState = z.infer<typeof stateSchema>;
-/** Bookkeeping of one telemetry day. */
-export type DayState = z.infer<typeof dayStateSchema>;
-/** A durable acknowledgement as recorded. */
-export type Acknowledgement = z.infer<typeof acknowledgementSchema>;
 
 /**
  * How long an update may wait to be written. Acknowledgements of the open day arrive with every

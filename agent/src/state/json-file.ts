@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { messageOf } from "@outpost/shared-model";
 import type { z } from "zod";
 
 /**
@@ -18,13 +19,13 @@ export async function readJsonFile<T>(
     text = await readFile(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw fail(`cannot read ${path}: ${(error as Error).message}`, error);
+    throw fail(`cannot read ${path}: ${messageOf(error)}`, error);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (cause) {
-    throw fail(`${path}: not JSON (${(cause as Error).message})`, cause);
+    throw fail(`${path}: not JSON (${messageOf(cause)})`, cause);
   }
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;

@@ -6,9 +6,10 @@ import type { AgentStateStore } from "../state/agent-state.js";
 export type AcknowledgedDocument = { kind: "device" } | { kind: "day"; day: Day };
 
 /**
- * Records the relay's durable acknowledgements (DESIGN §5) of the agent's documents in its state
- * file. Only acks from the relay the agent enrolled with count: the relay forwards other peers'
- * ephemeral messages too, and an ack from anyone else would let them trigger local deletion.
+ * Records the relay's durable acknowledgements (ARCHITECTURE.md, "Durable acknowledgement") of the
+ * agent's documents in its state file. Only acks from the relay the agent enrolled with count: the
+ * relay forwards other peers' ephemeral messages too, and an ack from anyone else would let them
+ * trigger local deletion.
  */
 export class DurableAckTracker {
   readonly #store: AgentStateStore;

@@ -1,7 +1,12 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { Repo } from "@automerge/automerge-repo";
 import type { DeviceId, Logger } from "@outpost/shared-model";
-import { type BackoffPolicy, RECONNECT_BACKOFF, ReconnectSchedule } from "@outpost/shared-model";
+import {
+  type BackoffPolicy,
+  messageOf,
+  RECONNECT_BACKOFF,
+  ReconnectSchedule,
+} from "@outpost/shared-model";
 import type { ConnectivityProbe } from "../collectors/collector.js";
 import {
   type DeviceCredentials,
@@ -65,7 +70,7 @@ export class RelayLink implements ConnectivityProbe {
   start(): void {
     this.#running ??= this.#run().catch((error: unknown) => {
       if (!this.#stopping.signal.aborted) {
-        this.#logger.error({ err: error }, `the relay link failed: ${(error as Error).message}`);
+        this.#logger.error({ err: error }, `the relay link failed: ${messageOf(error)}`);
       }
     });
   }
@@ -169,7 +174,7 @@ export class RelayLink implements ConnectivityProbe {
         );
         return credentials;
       } catch (error) {
-        const message = (error as Error).message;
+        const message = messageOf(error);
         unreachable = !(error instanceof EnrollmentRefused);
         // One line per distinct failure, not per attempt: a relay down for days is one line.
         if (message !== lastReport) {

@@ -1,5 +1,5 @@
 /**
- * The disk budget (issue 4): an offline device past its budget downsamples its oldest unsynced
+ * The disk budget: an offline device past its budget downsamples its oldest unsynced
  * days, never drops one, says so in the audit trail, and once the relay has stored days, deletes
  * those first.
  */

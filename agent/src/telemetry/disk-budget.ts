@@ -1,6 +1,7 @@
 import type { Repo } from "@automerge/automerge-repo";
 import {
   type AuditEntry,
+  actorOf,
   countSamples,
   type Day,
   type DeviceId,
@@ -27,10 +28,11 @@ export function nextDownsampledInterval(intervalS: number): number | undefined {
 const MIB = 1024 * 1024;
 
 /**
- * Keeps an offline device's data folder within its disk budget (DESIGN §4). Over budget, it first
- * deletes days the relay already has in full (ahead of their retention: nothing is lost), then
- * downsamples the oldest days the relay does not have yet, one step of the ladder 1 min, 5 min,
- * 15 min, 1 h at a time, as often as needed. It never drops a day, and each downsampling leaves an audit entry.
+ * Keeps an offline device's data folder within its disk budget (ARCHITECTURE.md, "Disk budget").
+ * Over budget, it first deletes days the relay already has in full (ahead of their retention:
+ * nothing is lost), then downsamples the oldest days the relay does not have yet, one step of the
+ * ladder 1 min, 5 min, 15 min, 1 h at a time, as often as needed. It never drops a day, and each
+ * downsampling leaves an audit entry.
  */
 export class DiskBudget {
   readonly #folder: string;
@@ -111,7 +113,7 @@ export class DiskBudget {
     const coarse = downsampleDay(before, target / before.intervalS);
     const entry: AuditEntry = {
       at: now,
-      actor: `agent:${this.#deviceId}`,
+      actor: actorOf({ kind: "device", deviceId: this.#deviceId }),
       action: "telemetry-downsampled",
       detail:
         `day ${day}: ${countSamples(before)} samples at ${before.intervalS} s became ` +
@@ -131,7 +133,7 @@ export class DiskBudget {
     });
     await Promise.all([this.#store.flush(), this.#repo.flush()]);
     await this.#retention.deleteLocally(old.url);
-    // The audit trail of the day it happened says so too (DESIGN §2).
+    // The audit trail of the day it happened says so too (the day document keeps the audit trail).
     await this.#days.audit(entry);
     this.#logger.warn({ day, detail: entry.detail }, `downsampled telemetry day ${day}`);
   }

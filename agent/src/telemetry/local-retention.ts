@@ -6,9 +6,10 @@ import { storageQuiet } from "../state/storage-quiet.js";
 import type { TelemetryDays } from "./telemetry-days.js";
 
 /**
- * Local eviction (DESIGN §4): a closed day document is deleted from the device only once the
- * relay's durable acknowledgement covers its final heads, and only `retainDays` after the day
- * ended. The relay keeps it; the DeviceDoc index still points at it for the dashboard.
+ * Local eviction (ARCHITECTURE.md, "Acknowledgements and eviction"): a closed day document is
+ * deleted from the device only once the relay's durable acknowledgement covers its final heads, and
+ * only `retainDays` after the day ended. The relay keeps it; the DeviceDoc index still points at it
+ * for the dashboard.
  */
 export class LocalRetention {
   readonly #days: TelemetryDays;

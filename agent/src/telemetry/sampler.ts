@@ -1,4 +1,5 @@
 import type { Logger, Sample } from "@outpost/shared-model";
+import { messageOf } from "@outpost/shared-model";
 import type { Collector, CollectorContext, CollectorInstance } from "../collectors/collector.js";
 
 /** A collector that has not answered in this long is skipped for the tick. */
@@ -68,7 +69,7 @@ export class Sampler {
       }
       return readings;
     } catch (error) {
-      const message = (error as Error).message;
+      const message = messageOf(error);
       if (message !== running.lastError) {
         this.#logger.warn({ collector: running.collector.name, err: error }, message);
         running.lastError = message;

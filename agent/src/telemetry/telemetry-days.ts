@@ -35,8 +35,8 @@ export class ClockBehind extends Error {
 export type DayOpened = (day: Day, handle: DocHandle<TelemetryDayDoc>) => void;
 
 /**
- * The agent's telemetry days (DESIGN §2): one TelemetryDayDoc per UTC day, indexed in the
- * DeviceDoc. A sample goes into the day of its timestamp; the first sample of a new day closes
+ * The agent's telemetry days (ARCHITECTURE.md, "Days"): one TelemetryDayDoc per UTC day, indexed in
+ * the DeviceDoc. A sample goes into the day of its timestamp; the first sample of a new day closes
  * the previous one, whose rollup and sample count then go into the device document's index (one
  * change per day there, never one per sample).
  */

@@ -1,5 +1,6 @@
 import type { DocHandle } from "@automerge/automerge-repo/slim";
 import {
+  actorOf,
   type Command,
   type CommandEvent,
   type CommandId,
@@ -28,7 +29,10 @@ export function CommandItem(props: {
   const replica = useReplica();
   const [open, setOpen] = createSignal(false);
   const id = () => props.command.spec.id as CommandId;
-  const actor = () => ({ by: `admin:${replica.session.admin}`, at: Date.now() });
+  const actor = () => ({
+    by: actorOf({ kind: "admin", name: replica.session.admin }),
+    at: Date.now(),
+  });
   // A concurrent priority that loses to the shown one changes nothing in the store.
   const priorityPatched = createPathVersion(props.handle as DocHandle<unknown>, () => [
     "commands",

@@ -1,9 +1,11 @@
 import type { DocHandle } from "@automerge/automerge-repo/slim";
 import {
+  actorOf,
   type CommandId,
   type DeviceDoc,
   type EnqueueInput,
   enqueueCommand,
+  messageOf,
   newCommandId,
   PRIORITY,
 } from "@outpost/shared-model";
@@ -73,11 +75,14 @@ export function EnqueueForm(props: {
     try {
       for (const handle of props.targets) {
         replica.change(handle, (doc) =>
-          enqueueCommand(doc, input, { by: `admin:${replica.session.admin}`, at: Date.now() }),
+          enqueueCommand(doc, input, {
+            by: actorOf({ kind: "admin", name: replica.session.admin }),
+            at: Date.now(),
+          }),
         );
       }
     } catch (failure) {
-      setMessage({ kind: "error", text: (failure as Error).message });
+      setMessage({ kind: "error", text: messageOf(failure) });
       return;
     }
     setMessage({

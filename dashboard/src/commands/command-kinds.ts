@@ -9,7 +9,10 @@ export interface ArgField {
   hint?: string;
 }
 
-/** A kind the agent knows, and what the form asks for it (DESIGN §4, README "Commands"). */
+/**
+ * A kind the agent knows, and what the form asks for it (ARCHITECTURE.md, "Commands"; README
+ * "Commands").
+ */
 export interface KindForm {
   kind: string;
   label: string;

@@ -1,9 +1,11 @@
 import type { DocHandle } from "@automerge/automerge-repo/slim";
 import {
   type Asset,
+  actorOf,
   assetConflicts,
   type DeviceDoc,
   LIFECYCLES,
+  messageOf,
   updateAsset,
   ValidationFailed,
 } from "@outpost/shared-model";
@@ -19,7 +21,10 @@ import { formatTime } from "../ui/format.js";
 export function AssetEditor(props: { handle: DocHandle<DeviceDoc>; asset: Asset }): JSX.Element {
   const replica = useReplica();
   const [error, setError] = createSignal<string>();
-  const actor = () => ({ by: `admin:${replica.session.admin}`, at: Date.now() });
+  const actor = () => ({
+    by: actorOf({ kind: "admin", name: replica.session.admin }),
+    at: Date.now(),
+  });
   const save = (patch: Partial<Asset>) => {
     setError(undefined);
     try {
@@ -28,7 +33,7 @@ export function AssetEditor(props: { handle: DocHandle<DeviceDoc>; asset: Asset 
       setError(
         failure instanceof ValidationFailed
           ? failure.problems.map((problem) => problem.message).join("; ")
-          : (failure as Error).message,
+          : messageOf(failure),
       );
     }
   };

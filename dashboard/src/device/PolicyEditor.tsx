@@ -1,6 +1,8 @@
 import type { DocHandle } from "@automerge/automerge-repo/slim";
 import {
+  actorOf,
   type DeviceDoc,
+  messageOf,
   type Policy,
   type PolicySettings,
   updatePolicy,
@@ -51,7 +53,10 @@ export function PolicyEditor(props: { handle: DocHandle<DeviceDoc>; policy: Poli
     try {
       const patch = read();
       replica.change(props.handle, (doc) =>
-        updatePolicy(doc, patch, { by: `admin:${replica.session.admin}`, at: Date.now() }),
+        updatePolicy(doc, patch, {
+          by: actorOf({ kind: "admin", name: replica.session.admin }),
+          at: Date.now(),
+        }),
       );
       setProblems([]);
       setSaved(true);
@@ -59,7 +64,7 @@ export function PolicyEditor(props: { handle: DocHandle<DeviceDoc>; policy: Poli
       setProblems(
         failure instanceof ValidationFailed
           ? failure.problems.map((problem) => problem.message)
-          : [(failure as Error).message],
+          : [messageOf(failure)],
       );
     }
   };

@@ -3,6 +3,7 @@ import {
   DAY_MS,
   type DeviceDoc,
   dayOf,
+  messageOf,
   readRange,
   type TelemetryDayDoc,
   type TelemetryRange,
@@ -61,7 +62,7 @@ export function createTelemetryRange(
           );
           setState({ kind: "ready", range, fromMs, toMs, missingDays });
         } catch (error) {
-          setState({ kind: "error", message: (error as Error).message });
+          setState({ kind: "error", message: messageOf(error) });
         }
       };
       let loaded = 0;

@@ -1,3 +1,4 @@
+import { messageOf } from "@outpost/shared-model";
 import { createSignal, type JSX, Show } from "solid-js";
 import { download, type TableExport, toCsvBlob, toJsonBlob } from "./table-export.js";
 
@@ -21,7 +22,7 @@ export function ExportButtons(props: {
         format === "csv" ? await toCsvBlob(source, options) : await toJsonBlob(source, options);
       download(blob, `${props.fileName}.${format}`);
     } catch (failure) {
-      setError(`export failed: ${(failure as Error).message}`);
+      setError(`export failed: ${messageOf(failure)}`);
     } finally {
       setProgress(undefined);
     }

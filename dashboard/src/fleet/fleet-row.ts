@@ -5,6 +5,7 @@ import {
   type FleetDevice,
   FoldCache,
   isWaiting,
+  messageOf,
   startOfDay,
 } from "@outpost/shared-model";
 import { type Health, healthOf, type LiveRollup } from "./health.js";
@@ -98,6 +99,6 @@ export function rowOf(
         : "",
     };
   } catch (error) {
-    return { ...base, loaded: true, damaged: (error as Error).message };
+    return { ...base, loaded: true, damaged: messageOf(error) };
   }
 }

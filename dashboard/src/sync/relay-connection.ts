@@ -1,6 +1,6 @@
 import type { Message, PeerId, PeerMetadata } from "@automerge/automerge-repo/slim";
 import { cbor, NetworkAdapter } from "@automerge/automerge-repo/slim";
-import { type BackoffPolicy, ReconnectSchedule } from "@outpost/shared-model";
+import { type BackoffPolicy, messageOf, ReconnectSchedule } from "@outpost/shared-model";
 import { makeLogger } from "../ui/logger.js";
 
 const log = makeLogger("relay");
@@ -139,7 +139,7 @@ export class RelayConnection extends NetworkAdapter {
     try {
       socket = new WebSocket(this.#url);
     } catch (error) {
-      this.#scheduleRetry({ kind: "offline", reason: (error as Error).message });
+      this.#scheduleRetry({ kind: "offline", reason: messageOf(error) });
       return;
     }
     this.#socket = socket;

@@ -4,6 +4,7 @@ import { BroadcastChannelNetworkAdapter } from "@automerge/automerge-repo-networ
 import {
   isPresenceMessage,
   isStoredHeadsMessage,
+  messageOf,
   type PresenceMessage,
   peerIdFor,
 } from "@outpost/shared-model";
@@ -17,9 +18,9 @@ import { RelayConnection } from "./relay-connection.js";
 const log = makeLogger("replica");
 
 /**
- * The dashboard's own replica (DESIGN §6): an automerge-repo Repo over IndexedDB, linked to the
- * relay by websocket and to the admin's other tabs by BroadcastChannel. Everything the app shows
- * comes from here, so it works the same online and offline.
+ * The dashboard's own replica (ARCHITECTURE.md, "The dashboard"): an automerge-repo Repo over
+ * IndexedDB, linked to the relay by websocket and to the admin's other tabs by BroadcastChannel.
+ * Everything the app shows comes from here, so it works the same online and offline.
  */
 export interface Replica {
   readonly session: Session;
@@ -126,7 +127,7 @@ export function openReplica(session: Session): Replica {
       void repo
         .flush([handle.documentId])
         .catch((error: unknown) => {
-          log.error(`could not save a change in this browser: ${(error as Error).message}`);
+          log.error(`could not save a change in this browser: ${messageOf(error)}`);
         })
         .finally(() => setSaving(saving - 1));
     },

@@ -1,13 +1,12 @@
 import type { Logger } from "@outpost/shared-model";
-import { isAdminName } from "@outpost/shared-model";
+import { isAdminName, UsageError } from "@outpost/shared-model";
 import { PrincipalStore } from "../state/principal-store.js";
-import { CliError } from "./cli-error.js";
 import { type CommonFlags, dataDirectoryOf, makeCliLogger } from "./common.js";
 
 /** `admin add|list|revoke`: works whether or not a relay is running on the same data folder. */
 export async function runAdminCommand(args: string[], flags: CommonFlags): Promise<void> {
   const [action, name, ...extra] = args;
-  if (extra.length > 0) throw new CliError(`unexpected arguments: ${extra.join(" ")}`);
+  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(" ")}`);
   const store = await openStore(flags);
   if (action === "list") {
     const admins = store.listAdmins();
@@ -18,9 +17,9 @@ export async function runAdminCommand(args: string[], flags: CommonFlags): Promi
     return;
   }
   if (action !== "add" && action !== "revoke")
-    throw new CliError("admin needs add NAME, list or revoke NAME");
+    throw new UsageError("admin needs add NAME, list or revoke NAME");
   if (!isAdminName(name)) {
-    throw new CliError(
+    throw new UsageError(
       `admin ${action}: expected a NAME of 1-64 lowercase letters, digits, '.', '_' or '-', received ${JSON.stringify(name ?? "")}`,
     );
   }
@@ -42,7 +41,7 @@ export async function runAdminCommand(args: string[], flags: CommonFlags): Promi
 export async function runEnrollSecretCommand(args: string[], flags: CommonFlags): Promise<void> {
   const [action, ...extra] = args;
   if (extra.length > 0 || (action !== "show" && action !== "rotate")) {
-    throw new CliError("enroll-secret needs show or rotate");
+    throw new UsageError("enroll-secret needs show or rotate");
   }
   const store = await openStore(flags);
   const secret =

@@ -1,9 +1,8 @@
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Logger } from "@outpost/shared-model";
-import { makeLogger } from "@outpost/shared-model";
+import { makeLogger, UsageError } from "@outpost/shared-model";
 import { loadRelayConfig } from "../config/relay-config.js";
-import { CliError } from "./cli-error.js";
 
 /** Flags every command understands. */
 export interface CommonFlags {
@@ -16,7 +15,7 @@ export interface CommonFlags {
 export async function dataDirectoryOf(flags: CommonFlags): Promise<string> {
   const data =
     flags.data ?? (flags.config ? (await loadRelayConfig(flags.config)).data : undefined);
-  if (data === undefined) throw new CliError("no data folder: pass --data DIR or --config FILE");
+  if (data === undefined) throw new UsageError("no data folder: pass --data DIR or --config FILE");
   const directory = resolve(data);
   await mkdir(directory, { recursive: true, mode: 0o700 });
   return directory;

@@ -7,9 +7,10 @@
  *   enroll-secret show | enroll-secret rotate              (with --data DIR or --config FILE)
  */
 import { parseArgs } from "node:util";
+import { UsageError } from "@outpost/shared-model";
 import { runAdminCommand, runEnrollSecretCommand } from "./admin-commands.js";
-import { CliError, usage } from "./cli-error.js";
 import { runServe } from "./serve.js";
+import { usage } from "./usage.js";
 
 // `npm run relay` runs in the relay/ workspace; npm passes the folder the user typed the command
 // in as INIT_CWD, and relative paths (--data, --config, TLS files) must mean what they typed.
@@ -42,12 +43,12 @@ try {
   } else if (command === "enroll-secret") {
     await runEnrollSecretCommand(rest, values);
   } else {
-    throw new CliError(`unknown command ${JSON.stringify(command)}`);
+    throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   }
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(
-    `outpost-relay: ${message}\n${error instanceof CliError ? `\n${usage}` : ""}`,
+    `outpost-relay: ${message}\n${error instanceof UsageError ? `\n${usage}` : ""}`,
   );
   process.exitCode = 2;
 }

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Logger } from "@outpost/shared-model";
+import { messageOf } from "@outpost/shared-model";
 import type { RelayFileConfig } from "../config/relay-config.js";
 import { RelayConfigError } from "../config/relay-config.js";
 import type { RelayOptions } from "../relay-options.js";
@@ -89,7 +90,7 @@ async function readPem(path: string, what: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (cause) {
-    throw new RelayConfigError(`cannot read TLS ${what} ${path}: ${(cause as Error).message}`, {
+    throw new RelayConfigError(`cannot read TLS ${what} ${path}: ${messageOf(cause)}`, {
       cause,
     });
   }

@@ -1,5 +1,5 @@
 /**
- * Issue 15, item 5: a relay on loopback, attacked with raw TCP sockets. Slowloris sockets that
+ * A relay on loopback, attacked with raw TCP sockets. Slowloris sockets that
  * never finish their headers are closed by the relay (with a short headers timeout, so the test is
  * quick); past `max_connections` new sockets are dropped while connected clients keep syncing.
  * Both are counted in /metrics.

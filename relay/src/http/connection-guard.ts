@@ -47,7 +47,8 @@ export function serverTimeouts(
 }
 
 /**
- * Caps the relay's TCP connections and counts what is refused (DESIGN §5, limits): a socket past
+ * Caps the relay's TCP connections and counts what is refused (ARCHITECTURE.md, "The relay"): a
+ * socket past
  * `maxConnections` is dropped by Node before any HTTP parsing; a client too slow with its
  * headers, its request or its TLS handshake gets 408 and is closed. Each refusal is counted in
  * `outpost_relay_rejections_total`; warnings are throttled, since a flood is thousands a second.

@@ -32,10 +32,10 @@ export interface EnrollDependencies {
 const FAILURES: ReadonlySet<RejectionReason> = new Set(["enroll-bad-secret", "enroll-bad-request"]);
 
 /**
- * `POST /v1/enroll` (DESIGN §5): checks the fleet secret, makes the device the owner of its
- * DeviceDoc, issues a token (stored hashed; a re-enrollment revokes the old one), records the
- * device in the FleetDoc and flushes it. Each step is durable before the next, so a crash midway
- * leaves at worst a device that enrolls again.
+ * `POST /v1/enroll` (ARCHITECTURE.md, "Identity"): checks the fleet secret, makes the device the
+ * owner of its DeviceDoc, issues a token (stored hashed; a re-enrollment revokes the old one),
+ * records the device in the FleetDoc and flushes it. Each step is durable before the next, so a
+ * crash midway leaves at worst a device that enrolls again.
  */
 export async function handleEnroll(
   request: IncomingMessage,

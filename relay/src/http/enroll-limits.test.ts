@@ -1,7 +1,7 @@
 /**
  * Enrollment's rate limits against a real relay on loopback: failed attempts, enrollments per
  * client address and new devices per fleet are separate buckets, and behind a trusted proxy the
- * client is the address in `X-Forwarded-For` (issue 15, item 4).
+ * client is the address in `X-Forwarded-For`.
  */
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";

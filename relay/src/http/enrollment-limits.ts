@@ -20,8 +20,8 @@ export interface EnrollmentRefusal {
 }
 
 /**
- * Enrollment's rate limits (DESIGN §5), in three buckets so that none is spent by someone else's
- * traffic:
+ * Enrollment's rate limits (ARCHITECTURE.md, "The relay"), in three buckets so that none is spent
+ * by someone else's traffic:
  *
  * - failures (wrong secret, bad request), per address: past them an address's failures are
  *   answered 429 with `retry-after`. The right secret is never refused for failures: it is 256

@@ -25,7 +25,8 @@ export interface RouteDependencies {
 
 /**
  * The relay's HTTP surface: enrollment, session, health, metrics and the dashboard's static files.
- * Data never travels here: documents sync over the websocket only (DESIGN §1).
+ * Data never travels here: documents sync over the websocket only (ARCHITECTURE.md, "How the parts
+ * sync").
  */
 export function makeRequestHandler(
   deps: RouteDependencies,

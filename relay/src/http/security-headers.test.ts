@@ -1,5 +1,5 @@
 /**
- * Issue 15, item 5: the dashboard the relay serves, and every other answer, carry a strict
+ * The dashboard the relay serves, and every other answer, carry a strict
  * Content-Security-Policy that forbids framing, plus the headers that stop sniffing and referrers.
  * (test/browser/content-security-policy.test.ts checks the real dashboard runs under it.)
  */

@@ -1,7 +1,7 @@
 /**
  * Headers that keep the dashboard in its own hands even if something hostile ends up in a page
- * (a device's hostname, say: everything a device writes is hostile input, DESIGN §9): no framing,
- * no MIME sniffing, no Referer (the sign-in link carries a token), and a strict
+ * (a device's hostname, say: everything a device writes is hostile input, ARCHITECTURE.md): no
+ * framing, no MIME sniffing, no Referer (the sign-in link carries a token), and a strict
  * Content-Security-Policy.
  */
 const FIXED_HEADERS = {

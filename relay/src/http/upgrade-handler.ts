@@ -16,7 +16,7 @@ export const SYNC_PATH = "/sync";
 /**
  * Authenticates a websocket upgrade before any websocket exists: a missing, unknown or revoked
  * token gets HTTP 401, a token over its connection limit 429, any other path 404. A browser cannot
- * set headers on a WebSocket, hence the query parameter (DESIGN §5).
+ * set headers on a WebSocket, hence the query parameter (ARCHITECTURE.md, "Identity").
  */
 export function makeUpgradeHandler(deps: {
   principals: PrincipalStore;

@@ -28,11 +28,11 @@ interface Connection {
 }
 
 /**
- * automerge-repo's websocket server adapter with identity (DESIGN §5). The HTTP upgrade has
- * already checked the token; {@link adopt} binds the principal to the socket, and this class
- * then checks every frame before automerge-repo sees it: it must decode to a well-formed message
- * (see `guardFrame`), the `join` must announce a peer ID of this principal, and every later frame
- * must come from that peer ID. A socket that breaks a rule is closed with a code and a reason
+ * automerge-repo's websocket server adapter with identity (ARCHITECTURE.md, "Identity"). The HTTP
+ * upgrade has already checked the token; {@link adopt} binds the principal to the socket, and this
+ * class then checks every frame before automerge-repo sees it: it must decode to a well-formed
+ * message (see `guardFrame`), the `join` must announce a peer ID of this principal, and every later
+ * frame must come from that peer ID. A socket that breaks a rule is closed with a code and a reason
  * saying which, the refusal is logged and counted, and no one else is disturbed.
  */
 export class AuthenticatedServerAdapter extends WebSocketServerAdapter {

@@ -32,13 +32,14 @@ export interface Delivery {
 }
 
 /**
- * What stands between a peer's checked frames and automerge-repo (DESIGN §5, "Limits"): each
- * peer's messages wait their turn in a {@link PeerWorkQueue} (its time budget), and each sync
- * message is measured (ops and decoded bytes of what it carries) and refused whole if it passes a
- * per-message bound, or, from a device, if it would take its document past `maxDocumentOps`.
- * Admins are not held to the document bound: the FleetDoc grows with the fleet through the
- * relay's own writes, and an admin is trusted with the fleet anyway; the per-message bounds and
- * the time budget hold for everyone, since they protect the relay's memory and its one thread.
+ * What stands between a peer's checked frames and automerge-repo (ARCHITECTURE.md, "Frames",
+ * "Bounded memory"): each peer's messages wait their turn in a {@link PeerWorkQueue} (its time
+ * budget), and each sync message is measured (ops and decoded bytes of what it carries) and refused
+ * whole if it passes a per-message bound, or, from a device, if it would take its document past
+ * `maxDocumentOps`. Admins are not held to the document bound: the FleetDoc grows with the fleet
+ * through the relay's own writes, and an admin is trusted with the fleet anyway; the per-message
+ * bounds and the time budget hold for everyone, since they protect the relay's memory and its one
+ * thread.
  */
 export class InboundSync {
   readonly #limits: InboundSyncLimits;

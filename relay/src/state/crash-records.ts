@@ -15,13 +15,13 @@ interface CrashRecord {
 }
 
 /**
- * What the relay was working on when Automerge failed under it (DESIGN §5): its WebAssembly heap
- * out of memory, or any trap, after which every Automerge call throws "Module terminated". Each
- * crash appends the documents it was loading or applying a message to, synchronously, before the
- * process exits. On the next start, a document named by {@link QUARANTINE_AFTER_CRASHES} crashes
- * within a day is quarantined: refused to everyone, left on disk untouched, so the clients that
- * sync it cannot crash the relay again and again. Removing its lines from `crash-suspects.jsonl`
- * (or the file) releases it at the next start.
+ * What the relay was working on when Automerge failed under it (ARCHITECTURE.md, "Crash suspects"):
+ * its WebAssembly heap out of memory, or any trap, after which every Automerge call throws "Module
+ * terminated". Each crash appends the documents it was loading or applying a message to,
+ * synchronously, before the process exits. On the next start, a document named by {@link
+ * QUARANTINE_AFTER_CRASHES} crashes within a day is quarantined: refused to everyone, left on disk
+ * untouched, so the clients that sync it cannot crash the relay again and again. Removing its lines
+ * from `crash-suspects.jsonl` (or the file) releases it at the next start.
  */
 export class CrashRecords {
   readonly #path: string;

@@ -42,10 +42,11 @@ export interface UncheckedClaim {
 export type ClaimResult = "claimed" | "already-owned" | "owned-by-another" | "limit-reached";
 
 /**
- * Which device owns which document (DESIGN §5): the first device to send content for a document
- * the relay does not have becomes its owner, for good, unless the content never reached the disk
- * (a claim without content is released, see EmptyClaimSweeper). Kept in memory (it is consulted
- * on every sync message) and in `ownership.jsonl`, where a claim is fsynced before it counts.
+ * Which device owns which document (ARCHITECTURE.md, "Access"): the first device to send content
+ * for a document the relay does not have becomes its owner, for good, unless the content never
+ * reached the disk (a claim without content is released, see EmptyClaimSweeper). Kept in memory (it
+ * is consulted on every sync message) and in `ownership.jsonl`, where a claim is fsynced before it
+ * counts.
  */
 export class OwnershipStore {
   readonly #owners = new Map<string, DeviceId>();

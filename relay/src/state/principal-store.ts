@@ -22,6 +22,17 @@ export interface PrincipalStoreEvents {
 /** Thrown for an admin name that is taken or unknown; the CLI shows the message as it is. */
 export class AdminNameError extends Error {
   override name = "AdminNameError";
+
+  constructor(
+    readonly adminName: string,
+    readonly problem: "taken" | "unknown",
+  ) {
+    super(
+      problem === "taken"
+        ? `admin ${adminName} already exists; revoke it first to issue a new token`
+        : `no admin named ${adminName}; "outpost-relay admin list" shows the admins`,
+    );
+  }
 }
 
 /**
@@ -77,10 +88,7 @@ export class PrincipalStore extends EventEmitter<PrincipalStoreEvents> {
 
   /** Adds an admin and returns the token, the only time it exists in clear. */
   async addAdmin(name: string): Promise<string> {
-    if (this.#admins.has(name))
-      throw new AdminNameError(
-        `admin ${name} already exists; revoke it first to issue a new token`,
-      );
+    if (this.#admins.has(name)) throw new AdminNameError(name, "taken");
     const token = newToken("admin");
     await this.#append({ op: "admin-added", at: Date.now(), name, tokenHash: hashToken(token) });
     return token;
@@ -88,7 +96,7 @@ export class PrincipalStore extends EventEmitter<PrincipalStoreEvents> {
 
   /** Revokes an admin's token; a running relay closes that admin's connections. */
   async revokeAdmin(name: string): Promise<void> {
-    if (!this.#admins.has(name)) throw new AdminNameError(`no admin named ${name}`);
+    if (!this.#admins.has(name)) throw new AdminNameError(name, "unknown");
     await this.#append({ op: "admin-revoked", at: Date.now(), name });
   }
 

@@ -14,11 +14,11 @@ export interface Owners {
 }
 
 /**
- * The relay's storage, counting the bytes each device's documents take on disk (DESIGN §5), for
- * the per-device quota. A device's total is counted from disk the first time it is asked for
- * after a start (a directory listing per document it owns), then kept current by every save and
- * removal going through here. A save racing with that first count may be counted twice or not at
- * all: the total is exact to within a chunk, which is all a quota needs.
+ * The relay's storage, counting the bytes each device's documents take on disk (ARCHITECTURE.md,
+ * "The relay"), for the per-device quota. A device's total is counted from disk the first time it
+ * is asked for after a start (a directory listing per document it owns), then kept current by every
+ * save and removal going through here. A save racing with that first count may be counted twice or
+ * not at all: the total is exact to within a chunk, which is all a quota needs.
  */
 export class StoredBytes implements StorageAdapterInterface {
   readonly #storage: SizedStorage;

@@ -28,15 +28,15 @@ export interface StorageQuota {
 }
 
 /**
- * Who may sync which document (DESIGN §5), asked by automerge-repo for every incoming message:
- * admins reach every document; nobody but admins reaches the FleetDoc, whoever owns it on disk; a
- * device reaches the documents it owns, and becomes the owner of a document the relay does not
- * have the first time it sends that document's content (up to `maxDocumentsPerDevice`, and within
- * its storage quota). A device's sync without content holds only a reservation in memory (see
- * {@link UnclaimedDocuments}); its request for a document it does not own is refused, so asking
- * for random IDs costs the relay no claim, no disk write and no load. Admins never claim: a
- * dashboard may ask for a device's new day document before the device has synced it. Answers come
- * from memory; only a claim touches disk.
+ * Who may sync which document (ARCHITECTURE.md, "Access"), asked by automerge-repo for every
+ * incoming message: admins reach every document; nobody but admins reaches the FleetDoc, whoever
+ * owns it on disk; a device reaches the documents it owns, and becomes the owner of a document the
+ * relay does not have the first time it sends that document's content (up to
+ * `maxDocumentsPerDevice`, and within its storage quota). A device's sync without content holds
+ * only a reservation in memory (see {@link UnclaimedDocuments}); its request for a document it does
+ * not own is refused, so asking for random IDs costs the relay no claim, no disk write and no load.
+ * Admins never claim: a dashboard may ask for a device's new day document before the device has
+ * synced it. Answers come from memory; only a claim touches disk.
  *
  * automerge-repo also asks on its own, for every connected peer, when it weighs whom to share a
  * loaded document with. Those questions never claim a document and are not refusals to log: only

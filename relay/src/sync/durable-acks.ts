@@ -11,7 +11,8 @@ const SETTLE_ATTEMPTS = 200;
 const SETTLE_RETRY_MS = 50;
 
 /**
- * The durable acknowledgement (DESIGN §5). After sync traffic on a document settles for
+ * The durable acknowledgement (ARCHITECTURE.md, "Durable acknowledgement"). After sync traffic on a
+ * document settles for
  * `delayMs`, the relay flushes the document through its crash-safe storage and then broadcasts
  * the heads it captured before the flush, which are therefore on disk, to the peers syncing it.
  * Traffic with no new changes gets an ack too, so a client that missed one (it disconnected

@@ -15,8 +15,9 @@ export interface ClaimContext {
 }
 
 /**
- * Releases claims whose document never got content (DESIGN §5). A device claims a document when
- * its content arrives, and the relay saves that content within a second; a claim older than
+ * Releases claims whose document never got content (ARCHITECTURE.md, "Access"). A device claims a
+ * document when its content arrives, and the relay saves that content within a second; a claim
+ * older than
  * `graceMs` whose document is still not on disk was left by a crash between the two, or is one of
  * the claims relays before this check made for any document a device merely asked about. Each
  * claim is checked once (an `ownership.jsonl` mark records how far), so a sweep costs a directory

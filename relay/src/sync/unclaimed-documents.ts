@@ -10,11 +10,12 @@ interface Reservation {
 }
 
 /**
- * Documents nobody owns that a device has started to sync without sending content yet (DESIGN §5).
- * An agent's first sync message for a document it made carries only heads; the relay must answer
- * before the changes come, but the device owns the document only once they do. Until then it
- * holds a reservation: in memory only, one device at a time, a bounded number per device, and
- * gone when the device disconnects, claims the document or lets `ttlMs` pass without content.
+ * Documents nobody owns that a device has started to sync without sending content yet
+ * (ARCHITECTURE.md, "Access"). An agent's first sync message for a document it made carries only
+ * heads; the relay must answer before the changes come, but the device owns the document only once
+ * they do. Until then it holds a reservation: in memory only, one device at a time, a bounded
+ * number per device, and gone when the device disconnects, claims the document or lets `ttlMs` pass
+ * without content.
  */
 export class UnclaimedDocuments {
   readonly #byDocument = new Map<string, Reservation>();

@@ -1,3 +1,4 @@
+import type { CommandId } from "../ids/ids.js";
 import type { CommandEvent } from "./events.js";
 import type { CommandSpec, PriorityRegister } from "./spec.js";
 
@@ -7,4 +8,12 @@ export interface Command {
   priority: PriorityRegister;
   /** Intents and facts, appended by both sides; nobody edits or deletes an entry. */
   events: CommandEvent[];
+}
+
+/**
+ * What the queue's readers and writers need of a document: its commands by ID. A `DeviceDoc` is
+ * one; taking this instead keeps `commands/` from importing `documents/`, which imports it.
+ */
+export interface WithCommands {
+  commands: Record<CommandId, Command>;
 }

@@ -1,16 +1,16 @@
 import type { Doc } from "@automerge/automerge";
 import { getConflicts } from "@automerge/automerge";
-import type { DeviceDoc } from "../documents/device-doc.js";
 import type { CommandId } from "../ids/ids.js";
 import { compareCodeUnits } from "../util/compare-code-units.js";
 import { priorityRegisterSchema } from "../validation/command-schemas.js";
+import type { WithCommands } from "./command.js";
 import type { PriorityRegister } from "./spec.js";
 
 /**
  * Every value of a command's priority that concurrent admins wrote and Automerge holds, the
  * visible winner included; one value when there is no conflict. Sorted for a stable display.
  */
-export function priorityConflicts(doc: Doc<DeviceDoc>, id: CommandId): PriorityRegister[] {
+export function priorityConflicts(doc: Doc<WithCommands>, id: CommandId): PriorityRegister[] {
   const command = doc.commands[id];
   if (command === undefined) return [];
   const conflicts = getConflicts(command, "priority");

@@ -1,9 +1,9 @@
 /**
- * The convergence contract (DESIGN §3): three real Automerge replicas of one DeviceDoc (the
- * agent and two admins) act while partitioned, sync in random pairs, and finally merge in a
- * random order. Every replica must then hold identical documents, identical fold results for
- * every command and the identical queue plan; the document must still validate; and the
- * planner must reach a fixpoint once the agent records what it decided.
+ * The convergence contract (ARCHITECTURE.md, "Convergence"): three real Automerge replicas of one
+ * DeviceDoc (the agent and two admins) act while partitioned, sync in random pairs, and finally
+ * merge in a random order. Every replica must then hold identical documents, identical fold results
+ * for every command and the identical queue plan; the document must still validate; and the planner
+ * must reach a fixpoint once the agent records what it decided.
  */
 import * as A from "@automerge/automerge";
 import fc from "fast-check";

@@ -27,7 +27,10 @@ export interface Note extends EventBase {
 /** Admin intents: requests the agent answers with a fact. */
 export type Intent = CancelRequested | RetryRequested | Note;
 
-/** The gate that kept a command from starting; DESIGN §4 lists them in checking order. */
+/**
+ * The gate that kept a command from starting; ARCHITECTURE.md, "Gates and defaults", lists them in
+ * checking order.
+ */
 export const DEFERRAL_REASONS = [
   "not-before",
   "dependencies",

@@ -2,23 +2,15 @@
  * Writers for the command queue. Each takes a draft DeviceDoc and is meant to run inside one
  * Automerge change (`handle.change(d => requestCancel(d, id, actor))`), so a call is one change.
  */
-import type { DeviceDoc } from "../documents/device-doc.js";
+import type { Actor } from "../actors/actor.js";
 import type { CommandId, EventId } from "../ids/ids.js";
 import { newCommandId, newEventId } from "../ids/ids.js";
 import { withoutUndefined } from "../util/without-undefined.js";
 import { checkCommandSpec, checkPriority } from "../validation/command-schemas.js";
-import type { Command } from "./command.js";
+import type { Command, WithCommands } from "./command.js";
 import type { CommandEvent, FactInput, Intent } from "./events.js";
 import type { CommandArgValue, CommandSpec, CommandWindow, RetryPolicy } from "./spec.js";
 import { DEFAULT_RETRY_POLICY, PRIORITY } from "./spec.js";
-
-/** Who writes, and when by their clock. */
-export interface Actor {
-  /** Principal: `admin:<name>` or `agent:<deviceId>`. */
-  by: string;
-  /** Epoch milliseconds. */
-  at: number;
-}
 
 /** What an admin fills in to enqueue a command; everything but `kind` has a default. */
 export interface EnqueueInput {
@@ -54,7 +46,7 @@ export class DuplicateCommand extends Error {
 }
 
 /** Adds a command with its spec, priority and an empty event log; returns its ID. */
-export function enqueueCommand(draft: DeviceDoc, input: EnqueueInput, actor: Actor): CommandId {
+export function enqueueCommand(draft: WithCommands, input: EnqueueInput, actor: Actor): CommandId {
   const id = input.id ?? newCommandId();
   if (draft.commands[id] !== undefined) throw new DuplicateCommand(id);
   const spec: CommandSpec = withoutUndefined({
@@ -85,14 +77,14 @@ export function enqueueCommand(draft: DeviceDoc, input: EnqueueInput, actor: Act
 }
 
 /** Replaces the command's priority register (last writer wins; conflicts stay visible). */
-export function setPriority(draft: DeviceDoc, id: CommandId, value: number, actor: Actor): void {
+export function setPriority(draft: WithCommands, id: CommandId, value: number, actor: Actor): void {
   checkPriority(value);
   commandIn(draft, id).priority = { value, setBy: actor.by, setAt: actor.at };
 }
 
 /** Asks the agent to cancel; returns the intent's ID, which the answering fact will name. */
 export function requestCancel(
-  draft: DeviceDoc,
+  draft: WithCommands,
   id: CommandId,
   actor: Actor,
   reason?: string,
@@ -106,18 +98,18 @@ export function requestCancel(
 }
 
 /** Asks the agent to run the command again; returns the intent's ID. */
-export function requestRetry(draft: DeviceDoc, id: CommandId, actor: Actor): EventId {
+export function requestRetry(draft: WithCommands, id: CommandId, actor: Actor): EventId {
   return appendIntent(draft, id, { type: "retry-requested" }, actor);
 }
 
 /** Adds an admin's note to the command's log. */
-export function addNote(draft: DeviceDoc, id: CommandId, text: string, actor: Actor): EventId {
+export function addNote(draft: WithCommands, id: CommandId, text: string, actor: Actor): EventId {
   return appendIntent(draft, id, { type: "note", text }, actor);
 }
 
 /** Appends an agent fact. Only the agent calls this: facts are the device's word on what happened. */
 export function recordFact(
-  draft: DeviceDoc,
+  draft: WithCommands,
   id: CommandId,
   fact: FactInput,
   actor: Actor,
@@ -131,12 +123,17 @@ type IntentInput = Intent extends infer I
     : never
   : never;
 
-function appendIntent(draft: DeviceDoc, id: CommandId, intent: IntentInput, actor: Actor): EventId {
+function appendIntent(
+  draft: WithCommands,
+  id: CommandId,
+  intent: IntentInput,
+  actor: Actor,
+): EventId {
   return append(draft, id, intent, actor);
 }
 
 function append(
-  draft: DeviceDoc,
+  draft: WithCommands,
   id: CommandId,
   body: IntentInput | FactInput,
   actor: Actor,
@@ -147,7 +144,7 @@ function append(
   return eventId;
 }
 
-function commandIn(draft: DeviceDoc, id: CommandId): Command {
+function commandIn(draft: WithCommands, id: CommandId): Command {
   const command = draft.commands[id];
   if (command === undefined) throw new UnknownCommand(id);
   return command;

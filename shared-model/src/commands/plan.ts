@@ -1,7 +1,6 @@
-import type { DeviceDoc } from "../documents/device-doc.js";
 import type { CommandId } from "../ids/ids.js";
 import { compareCodeUnits } from "../util/compare-code-units.js";
-import type { Command } from "./command.js";
+import type { Command, WithCommands } from "./command.js";
 import { dedupeWinners } from "./dedupe.js";
 import { dependencyVerdict, noteDependencyWatchers } from "./dependencies.js";
 import { describeCycle, findDependencyCycles } from "./dependency-cycles.js";
@@ -53,17 +52,13 @@ export interface PlanOptions {
 }
 
 /**
- * Plans the queue at `now`: the pure part of the agent's scheduling (DESIGN §3), before device gates
- * (window, load, critical operations, locks). It answers open intents, rejects dependency cycles,
- * supersedes dedupe losers, expires, blocks dependents of dead ends, and orders the rest by
- * priority (highest first), then age (`createdAt`, then `id`, so every replica agrees).
- * Linear in the number of commands and dependencies.
+ * Plans the queue at `now`: the pure part of the agent's scheduling (ARCHITECTURE.md, "The
+ * planner"), before device gates (window, load, critical operations, locks). It answers open
+ * intents, rejects dependency cycles, supersedes dedupe losers, expires, blocks dependents of dead
+ * ends, and orders the rest by priority (highest first), then age (`createdAt`, then `id`, so every
+ * replica agrees). Linear in the number of commands and dependencies.
  */
-export function planQueue(
-  doc: Pick<DeviceDoc, "commands">,
-  now: number,
-  options: PlanOptions = {},
-): QueuePlan {
+export function planQueue(doc: WithCommands, now: number, options: PlanOptions = {}): QueuePlan {
   const stateOf = options.stateOf ?? foldCommand;
   // Key order of an Automerge map differs between replicas; decisions must not.
   const ids = (Object.keys(doc.commands) as CommandId[]).sort(compareCodeUnits);
@@ -154,7 +149,7 @@ export function planQueue(
 
 /** The agent's queue order at `now`: {@link planQueue}'s runnable commands. */
 export function nextRunnable(
-  doc: Pick<DeviceDoc, "commands">,
+  doc: WithCommands,
   now: number,
   options: PlanOptions = {},
 ): RunnableCommand[] {

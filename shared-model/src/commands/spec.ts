@@ -12,7 +12,10 @@ export interface RetryPolicy {
   maxDelayS: number;
 }
 
-/** DESIGN §3 defaults: base 30 s, factor 2, cap 1 h, 5 attempts. */
+/**
+ * The default retry policy (ARCHITECTURE.md, "Gates and defaults"): base 30 s, factor 2, cap 1 h, 5
+ * attempts.
+ */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   maxAttempts: 5,
   baseDelayS: 30,

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { parse as parseToml, TomlError } from "smol-toml";
 import type { z } from "zod";
+import { messageOf } from "../util/message-of.js";
 
 /** A config file that cannot be used; the message names the file, the key and what was expected. */
 export class ConfigFileError extends Error {
@@ -22,7 +23,7 @@ export async function loadTomlConfig<Schema extends z.ZodType>(
   try {
     text = await readFile(path, "utf8");
   } catch (cause) {
-    throw new ConfigFileError(`cannot read config file ${path}: ${(cause as Error).message}`, {
+    throw new ConfigFileError(`cannot read config file ${path}: ${messageOf(cause)}`, {
       cause,
     });
   }
@@ -31,10 +32,9 @@ export async function loadTomlConfig<Schema extends z.ZodType>(
     raw = parseToml(text);
   } catch (cause) {
     const where = cause instanceof TomlError ? `${path}:${cause.line}:${cause.column}` : path;
-    throw new ConfigFileError(
-      `${where}: not valid TOML: ${(cause as Error).message.split("\n")[0]}`,
-      { cause },
-    );
+    throw new ConfigFileError(`${where}: not valid TOML: ${messageOf(cause).split("\n")[0]}`, {
+      cause,
+    });
   }
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;

@@ -1,7 +1,7 @@
 import type { Doc } from "@automerge/automerge";
 import { getConflicts } from "@automerge/automerge";
 import type { z } from "zod";
-import type { Actor } from "../commands/mutators.js";
+import type { Actor } from "../actors/actor.js";
 import { compareCodeUnits } from "../util/compare-code-units.js";
 import { assetShape } from "../validation/device-doc-schemas.js";
 import { type InvalidField, ValidationFailed } from "../validation/invalid-field.js";

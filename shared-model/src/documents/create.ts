@@ -4,7 +4,7 @@ import { DEVICE_DOC_SCHEMA } from "./device-doc.js";
 import type { FleetDoc } from "./fleet-doc.js";
 import { FLEET_DOC_SCHEMA } from "./fleet-doc.js";
 
-/** The policy a device runs under until an admin edits it (DESIGN §4 defaults). */
+/** The policy a device runs under until an admin edits it (ARCHITECTURE.md, "Policy"). */
 export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   samplingIntervalS: 10,
   maintenanceWindow: { start: "02:00", end: "04:00" },

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { Actor } from "../commands/mutators.js";
+import type { Actor } from "../actors/actor.js";
 import { policyShape } from "../validation/device-doc-schemas.js";
 import { type InvalidField, ValidationFailed } from "../validation/invalid-field.js";
 import { fieldsWithDefaults } from "../validation/validated.js";

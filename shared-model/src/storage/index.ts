@@ -1,6 +1,6 @@
 /**
  * `@outpost/shared-model/storage`: the crash-safe file-system storage adapter that the agent and
- * the relay give their automerge-repo `Repo` (DESIGN.md §5, "Storage").
+ * the relay give their automerge-repo `Repo` (ARCHITECTURE.md, "The relay", "State").
  */
 export {
   type DecodedChunkFile,

@@ -3,10 +3,11 @@ import { InvalidDayDocSetting } from "./errors.js";
 
 /**
  * A coarser copy of a day document's samples, for a device that must stay within its disk budget
- * while offline (DESIGN §4: downsampled, never silently dropped). Each hour's rows are grouped
- * into windows of `intervalS * factor` seconds; a window keeps one row at its start, each metric
- * the rounded mean of the values it had there (`null` when it had none). Windows without a row
- * stay absent. The result is plain data for `repo.create`; the audit list is copied.
+ * while offline (ARCHITECTURE.md, "Gates and defaults": downsampled, never silently dropped). Each
+ * hour's rows are grouped into windows of `intervalS * factor` seconds; a window keeps one row at
+ * its start, each metric the rounded mean of the values it had there (`null` when it had none).
+ * Windows without a row stay absent. The result is plain data for `repo.create`; the audit list is
+ * copied.
  *
  * @throws {InvalidDayDocSetting} for a factor that is not an integer of 2 or more.
  */

@@ -2,7 +2,7 @@
  * Test support: real Automerge replicas of one DeviceDoc. Not part of the public surface.
  */
 import * as A from "@automerge/automerge";
-import type { Actor } from "../commands/mutators.js";
+import type { Actor } from "../actors/actor.js";
 import { createDeviceDoc } from "../documents/create.js";
 import type { DeviceDoc } from "../documents/device-doc.js";
 import { parseDeviceId } from "../ids/ids.js";

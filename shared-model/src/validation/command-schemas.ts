@@ -1,6 +1,5 @@
 /** Runtime schemas of the command queue: the spec, the priority register and every event. */
 import { z } from "zod";
-import type { Command } from "../commands/command.js";
 import type { CommandEvent } from "../commands/events.js";
 import { DEFERRAL_REASONS } from "../commands/events.js";
 import type { CommandSpec, PriorityRegister } from "../commands/spec.js";
@@ -107,13 +106,6 @@ export const commandEventSchema = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("cancel-too-late"), answers: eventId }),
   z.object({ ...base, type: z.literal("retry-declined"), answers: eventId, reason: z.string() }),
 ]) satisfies z.ZodType<CommandEvent>;
-
-/** Schema of a whole {@link Command} with every event checked (see the device validator for the lenient read). */
-export const commandSchema = z.object({
-  spec: commandSpecSchema,
-  priority: priorityRegisterSchema,
-  events: z.array(commandEventSchema),
-}) satisfies z.ZodType<Command>;
 
 /** Throws {@link ValidationFailed} listing every problem of a spec about to be written. */
 export function checkCommandSpec(spec: CommandSpec): void {

@@ -1,4 +1,4 @@
-import { STANDARD_METRICS, toFixedPoint } from "@outpost/shared-model";
+import { messageOf, STANDARD_METRICS, toFixedPoint } from "@outpost/shared-model";
 import { expect, it } from "vitest";
 import type { Collector, CollectorContext } from "../collector.js";
 import { CollectorFailed } from "../collector.js";
@@ -49,7 +49,7 @@ export function runCollectorContract(collector: Collector, makeContext: () => Co
       );
       if ("error" in outcome) {
         expect(outcome.error).toBeInstanceOf(CollectorFailed);
-        expect((outcome.error as Error).message).toContain(collector.name);
+        expect(messageOf(outcome.error)).toContain(collector.name);
       } else {
         // A collector that needs no system call (connectivity) still reports normally.
         for (const name of Object.keys(outcome.readings))

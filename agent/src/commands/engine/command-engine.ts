@@ -59,10 +59,10 @@ export interface CommandEngineOptions {
 }
 
 /**
- * The non-intrusive command engine (DESIGN §3, §4): the queue is the DeviceDoc's `commands`,
- * planned by shared-model's `planQueue`; the engine records the planner's decisions, validates
- * each new command against its kind, asks the device gates, and runs what passes, recording every
- * step as a fact. `started` is flushed to disk before anything is spawned.
+ * The non-intrusive command engine (ARCHITECTURE.md, "Commands"): the queue is the DeviceDoc's
+ * `commands`, planned by shared-model's `planQueue`; the engine records the planner's decisions,
+ * validates each new command against its kind, asks the device gates, and runs what passes,
+ * recording every step as a fact. `started` is flushed to disk before anything is spawned.
  */
 export class CommandEngine {
   readonly #options: CommandEngineOptions;

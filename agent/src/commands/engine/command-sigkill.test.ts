@@ -1,5 +1,5 @@
 /**
- * SIGKILL during a running command (issue 5): the restarted agent stops the command's leftover
+ * SIGKILL during a running command: the restarted agent stops the command's leftover
  * process group, records `interrupted`, and a command of a kind that is not idempotent is never
  * run a second time.
  */
@@ -9,8 +9,8 @@ import type { AutomergeUrl } from "@automerge/automerge-repo";
 import { type CommandId, type DeviceDoc, enqueueCommand, fold } from "@outpost/shared-model";
 import { describe, expect, it } from "vitest";
 import { AgentStateStore } from "../../state/agent-state.js";
+import { spawnAgent } from "../../testing/agent-child.js";
 import { adminReplica, eventually, prepareFleet } from "../../testing/agent-harness.js";
-import { spawnAgent } from "../../testing/agent-process.js";
 import { cleanupsAfterEach } from "../../testing/cleanups.js";
 import { groupExists } from "../execution/leftover-processes.js";
 

@@ -1,7 +1,7 @@
 import type { AuditEntry, Command, FactInput, RunOutcome } from "@outpost/shared-model";
 
 /**
- * The audit entry for a fact the agent recorded on `command` at `at` (DESIGN §2: the day
+ * The audit entry for a fact the agent recorded on `command` at `at` (the day
  * document keeps the device's audit trail). `actor` is who asked: the admin whose intent the
  * fact answers (a cancel, a retry), else the admin who enqueued the command.
  */

@@ -2,7 +2,10 @@ import type { CommandId, CommandState, FactInput, RunnableCommand } from "@outpo
 import type { CommandKind } from "../kinds/command-kind.js";
 import type { GateResult } from "./gate-result.js";
 
-/** The device gates, in DESIGN §4 order after the queue's own (validation, time, dependencies). */
+/**
+ * The device gates, in the order of ARCHITECTURE.md, "Gates and defaults" after the queue's own
+ * (validation, time, dependencies).
+ */
 export interface DeviceGates {
   maintenanceWindow(candidate: RunnableCommand, kind: CommandKind): GateResult;
   load(): GateResult;
@@ -33,7 +36,7 @@ export function firstClosedGate(
 
 /**
  * The `deferred` fact to record for a closed gate, or `undefined` when the command already
- * stands deferred for the same reason (DESIGN §3: only when the reason changes, so a command
+ * stands deferred for the same reason (only when the reason changes, so a command
  * waiting all day for its window adds one event, not 8,640).
  */
 export function deferralFact(

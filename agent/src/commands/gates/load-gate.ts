@@ -22,7 +22,8 @@ function wellUnder(value: number, threshold: number): boolean {
 }
 
 /**
- * The load gate with hysteresis (DESIGN §4). The device counts as calm once every reading for
+ * The load gate with hysteresis (ARCHITECTURE.md, "Gates and defaults"). The device counts as calm
+ * once every reading for
  * `sustainedS` has been at least {@link HYSTERESIS_POINTS} under each threshold; it counts as
  * busy again only after two readings in a row above a threshold. Readings in between keep the
  * current state, so a load hovering at the threshold does not flap, one spike does not stop a

@@ -35,8 +35,9 @@ export function isInWindow(window: TimeWindow, at: number, timeZone: string): bo
 }
 
 /**
- * The maintenance-window gate (DESIGN §4): a command marked `window: maintenance`, or of a
- * disruptive kind, starts only inside the device's window (policy, device local time).
+ * The maintenance-window gate (ARCHITECTURE.md, "Gates and defaults"): a command marked `window:
+ * maintenance`, or of a disruptive kind, starts only inside the device's window (policy, device
+ * local time).
  */
 export function maintenanceWindowGate(options: {
   needsWindow: boolean;

@@ -18,13 +18,16 @@ export interface KindContext {
   refreshInventory(): Promise<{ changed: boolean }>;
 }
 
-/** A command kind plugin (DESIGN §4): one folder under `kinds/`, listed in `kinds/all.ts`. */
+/**
+ * A command kind plugin (ARCHITECTURE.md, "Commands"): one folder under `kinds/`, listed in
+ * `kinds/all.ts`.
+ */
 export interface CommandKind {
   /** Dotted name as admins enqueue it, e.g. `script.run`. */
   readonly name: string;
   readonly defaults: {
     timeoutS: number;
-    /** Safe to run again after an interrupted attempt (DESIGN §3 retry rule). */
+    /** Safe to run again after an interrupted attempt (ARCHITECTURE.md, "Gates and defaults"). */
     idempotent: boolean;
     /** A cancel while it runs stops it; otherwise the cancel is answered `cancel-too-late`. */
     interruptible: boolean;

@@ -1,3 +1,4 @@
+import { messageOf } from "@outpost/shared-model";
 import type { CommandKind } from "../command-kind.js";
 
 /** `inventory.collect`: read the inventory now (instead of at the next hourly check). */
@@ -21,7 +22,7 @@ export const inventoryCollectKind: CommandKind = {
       return {
         exitCode: 1,
         durationMs: Math.round(performance.now() - started),
-        error: (error as Error).message,
+        error: messageOf(error),
       };
     }
   },

@@ -1,9 +1,4 @@
-/** A mistake in how the CLI was called; it prints the usage after the message. */
-export class CliError extends Error {
-  override name = "CliError";
-}
-
-/** The CLI's help text. */
+/** The CLI's help text, printed after the message of a `UsageError`. */
 export const usage = `usage: outpost-relay <command> [options]
 
 commands:
