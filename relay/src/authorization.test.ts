@@ -188,9 +188,10 @@ describe("document access", () => {
     const { relay, dataDirectory } = await started({ limits: { maxDocumentsPerDevice: 2 } });
     const a = await enrollDevice(relay, "laptop-a"); // owns its DeviceDoc: 1 of 2
     const second = a.repo.create({ day: "2026-11-20" });
+    // Owned, not just loaded: the relay loads a new document at its first, content-less sync.
     await eventually(
-      () => relay.loadedDocumentIds().includes(second.documentId),
-      "the second document on the relay",
+      async () => (await fetchHealth(relay.url)).ownedDocuments === 2,
+      "the second document claimed",
     );
     const third = a.repo.create({ day: "2026-11-21" });
     const metricsHas = async () =>

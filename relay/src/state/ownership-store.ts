@@ -52,6 +52,7 @@ export class OwnershipStore {
   readonly #owners = new Map<string, DeviceId>();
   readonly #countByDevice = new Map<DeviceId, number>();
   readonly #documentsByDevice = new Map<DeviceId, Set<string>>();
+  readonly #writingByDevice = new Map<DeviceId, number>();
   // Claims since the last `checked` mark, oldest first: the candidates for release.
   #unchecked: UncheckedClaim[] = [];
   // Concurrent first messages for one document must not both claim it.
@@ -104,9 +105,18 @@ export class OwnershipStore {
     const owner = this.ownerOf(documentId);
     if (owner === deviceId) return "already-owned";
     if (owner !== undefined) return "owned-by-another";
-    if (this.countOwnedBy(deviceId) >= limit) return "limit-reached";
+    // Claims of other documents still being written count too: two at once must not both fit.
+    const writing = this.#writingByDevice.get(deviceId) ?? 0;
+    if (this.countOwnedBy(deviceId) + writing >= limit) return "limit-reached";
     if (this.#journal === undefined) throw new Error("ownership store is not open");
-    await this.#journal.append({ op: "owned", at: Date.now(), documentId, deviceId });
+    this.#writingByDevice.set(deviceId, writing + 1);
+    try {
+      await this.#journal.append({ op: "owned", at: Date.now(), documentId, deviceId });
+    } finally {
+      const left = (this.#writingByDevice.get(deviceId) ?? 1) - 1;
+      if (left > 0) this.#writingByDevice.set(deviceId, left);
+      else this.#writingByDevice.delete(deviceId);
+    }
     return "claimed";
   }
 
