@@ -73,14 +73,24 @@ export class AgentGates {
         return value.read;
       };
     };
-    const outsideWindow = once(() =>
-      maintenanceWindowGate({
-        needsWindow: true,
-        window: policy.maintenanceWindow,
-        at,
-        timeZone: this.#timeZone,
-      }),
-    );
+    // The window is judged at the time of the check, not of this evaluation's start: validating
+    // and starting earlier candidates takes time, and a command must not start after its window
+    // closed. Kept per minute of the clock, so a long queue still costs one conversion.
+    let window: { minute: number; result: GateResult } | undefined;
+    const outsideWindow = (): GateResult => {
+      const now = this.#now();
+      const minute = Math.floor(now / 60_000);
+      if (window?.minute !== minute) {
+        const result = maintenanceWindowGate({
+          needsWindow: true,
+          window: policy.maintenanceWindow,
+          at: now,
+          timeZone: this.#timeZone,
+        });
+        window = { minute, result };
+      }
+      return window.result;
+    };
     const load = once(() => this.#load.check(at));
     const criticalOperations = once(() => criticalOperationsGate(processes, matchers));
     const gates: DeviceGates = {
