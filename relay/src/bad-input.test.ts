@@ -13,7 +13,7 @@
 import { next as A } from "@automerge/automerge";
 import type { DocHandle } from "@automerge/automerge-repo";
 import { cbor } from "@automerge/automerge-repo/slim";
-import { seededRandom } from "@outpost/shared-model/testing";
+import { seededRandom } from "@outpost/shared-model";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RejectionReason } from "./metrics/relay-metrics.js";
 import { Cleanup } from "./testing/cleanup.js";

@@ -17,9 +17,8 @@
  */
 import type { DocHandle, UrlHeads } from "@automerge/automerge-repo";
 import type { DeviceId } from "@outpost/shared-model";
-import { silentLogger } from "@outpost/shared-model";
+import { seededRandom, silentLogger } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
-import { seededRandom } from "@outpost/shared-model/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { Cleanup } from "./testing/cleanup.js";
 import { connectedTo, eventually } from "./testing/clients.js";

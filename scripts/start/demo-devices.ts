@@ -1,6 +1,6 @@
 import { generateAutomergeUrl } from "@automerge/automerge-repo";
 import type { Relay } from "@outpost/relay";
-import { seededRandom } from "@outpost/shared-model/testing";
+import { seededRandom } from "@outpost/shared-model";
 import {
   buildDemoTelemetry,
   drawOfflinePattern,

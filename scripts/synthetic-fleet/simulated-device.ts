@@ -2,8 +2,8 @@ import {
   type MetricDescriptor,
   STANDARD_METRICS,
   type StandardMetricName,
+  seededRandom,
 } from "@outpost/shared-model";
-import { seededRandom } from "@outpost/shared-model/testing";
 
 /** The metrics a simulated laptop reports every tick (the ones that vary sample to sample). */
 type SimulatedMetric = Extract<

@@ -6,10 +6,10 @@ import {
   dayOf,
   type MetricRollup,
   parseDeviceId,
+  seededRandom,
   startOfDay,
   updateAsset,
 } from "@outpost/shared-model";
-import { seededRandom } from "@outpost/shared-model/testing";
 import { ADMINS, type DeviceHistory, type Write } from "./device-history.js";
 import { drawCommandWrites } from "./synthetic-commands.js";
 import { type Draw, drawAsset, drawInventory, integer, pick } from "./synthetic-inventory.js";

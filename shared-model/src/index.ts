@@ -104,6 +104,7 @@ export { makeLogger, silentLogger } from "./log/logger.js";
 export * from "./sync/index.js";
 export * from "./telemetry/index.js";
 export { messageOf } from "./util/message-of.js";
+export { seededRandom } from "./util/seeded-random.js";
 export { validateDeviceDoc } from "./validation/device-doc.js";
 export { validateFleetDoc } from "./validation/fleet-doc.js";
 export { InvalidField, ValidationFailed } from "./validation/invalid-field.js";

@@ -5,7 +5,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { seededRandom } from "@outpost/shared-model/testing";
+import { seededRandom } from "@outpost/shared-model";
 import { describe, expect, it } from "vitest";
 import { spawnAgent } from "../testing/agent-child.js";
 import { tempFolder } from "../testing/agent-harness.js";

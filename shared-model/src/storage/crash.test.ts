@@ -16,7 +16,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { type AutomergeUrl, isValidAutomergeUrl, Repo } from "@automerge/automerge-repo";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { seededRandom } from "../testing/seeded-random.js";
+import { seededRandom } from "../util/seeded-random.js";
 import { CrashSafeFileStorageAdapter } from "./crash-safe-file-storage-adapter.js";
 import { listFiles, makeRecordingLogger, makeTempDirectory } from "./testdata/helpers.js";
 

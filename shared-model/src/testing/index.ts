@@ -12,4 +12,3 @@ export {
   T0,
   TEST_DEVICE,
 } from "./replicas.js";
-export { seededRandom } from "./seeded-random.js";

@@ -1,6 +1,7 @@
 /**
- * mulberry32: a tiny seeded PRNG returning uniform draws in [0, 1). Tests and benchmarks use it so
- * a run can be replayed from its seed and figures compare between runs and machines.
+ * mulberry32: a tiny seeded PRNG returning uniform draws in [0, 1). Tests, benchmarks and the
+ * synthetic fleet of `npm start` use it so a run can be replayed from its seed and figures compare
+ * between runs and machines.
  */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
