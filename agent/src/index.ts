@@ -26,6 +26,7 @@ export {
   LOG_LEVELS,
   loadAgentConfig,
 } from "./config/agent-config.js";
+export { writeAgentConfig } from "./config/write-agent-config.js";
 export type { DeviceCredentials } from "./enrollment/credentials.js";
 export {
   CREDENTIALS_FILE,

@@ -7,10 +7,11 @@
  * after one simulated day. Last line: one JSON object.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { writeAgentConfig } from "@outpost/agent";
 import { Relay } from "@outpost/relay";
 import { silentLogger } from "@outpost/shared-model";
 import { AGENT_NODE_FLAGS, buildAgentBundle } from "../../agent/scripts/build-bundle.js";
@@ -46,10 +47,13 @@ try {
     logger: silentLogger,
   });
   const config = join(work, "agent.toml");
-  await writeFile(
-    config,
-    `relay_url = "${relay.url}"\nenrollment_secret = "${await relay.principals.enrollmentSecret()}"\ndata = "agent"\nsample_interval_seconds = ${INTERVAL_S}\nlog_level = "warn"\n`,
-  );
+  await writeAgentConfig(config, {
+    relay_url: relay.url,
+    enrollment_secret: await relay.principals.enrollmentSecret(),
+    data: "agent",
+    sample_interval_seconds: INTERVAL_S,
+    log_level: "warn",
+  });
   // The agent as it is installed: the bundle, run by node with the agent's V8 flags.
   const bundle = await buildAgentBundle(join(work, "agent-bundle"));
   const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, bundle, "run", "--config", config], {

@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { writeAgentConfig } from "@outpost/agent";
 
 /** Where `npm start` keeps everything: a relay, an agent, and the admin's token. */
 export interface StartData {
@@ -41,19 +42,17 @@ export async function saveAdminToken(data: StartData, token: string): Promise<vo
 }
 
 /** Writes the local agent's config (its data folder next to it; the secret until it enrolls). */
-export async function writeAgentConfig(
+export function writeLocalAgentConfig(
   data: StartData,
   options: { relayUrl: string; enrollmentSecret: string },
 ): Promise<void> {
-  await writeFile(
+  return writeAgentConfig(
     data.agentConfig,
-    [
-      "# Written by `npm start` on each run; see agent/agent.example.toml for every setting.",
-      `relay_url = "${options.relayUrl}"`,
-      `enrollment_secret = "${options.enrollmentSecret}"`,
-      'data = "data"',
-      "",
-    ].join("\n"),
-    { mode: 0o600 },
+    { relay_url: options.relayUrl, enrollment_secret: options.enrollmentSecret, data: "data" },
+    {
+      header: [
+        "Written by `npm start` on each run; see agent/agent.example.toml for every setting.",
+      ],
+    },
   );
 }

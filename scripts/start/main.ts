@@ -19,7 +19,7 @@ import {
   saveAdminToken,
   savedAdminToken,
   startData,
-  writeAgentConfig,
+  writeLocalAgentConfig,
 } from "./data-folder.js";
 import { addDemoDevices } from "./demo-devices.js";
 
@@ -101,7 +101,7 @@ if (token === undefined || relay.principals.authenticate(token) === undefined) {
   token = await relay.principals.addAdmin(ADMIN);
   await saveAdminToken(data, token);
 }
-await writeAgentConfig(data, {
+await writeLocalAgentConfig(data, {
   relayUrl: relay.url,
   enrollmentSecret: await relay.principals.enrollmentSecret(),
 });

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { ConfigFileError } from "@outpost/shared-model/config";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadAgentConfig } from "./agent-config.js";
+import { writeAgentConfig } from "./write-agent-config.js";
 
 const EXAMPLE = fileURLToPath(new URL("../../agent.example.toml", import.meta.url));
 const CLI = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
@@ -149,5 +150,39 @@ describe("outpost-agent config check", () => {
     const result = await run("config", "check", join(directory, "missing.toml"));
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/cannot read config file .*missing\.toml: ENOENT/);
+  });
+});
+
+describe("writing an agent config file", () => {
+  it("writes what the agent reads back, the header as comments, readable by its owner only", async () => {
+    const path = join(directory, "written.toml");
+    await writeAgentConfig(
+      path,
+      {
+        relay_url: "http://127.0.0.1:8080",
+        enrollment_secret: 'ops_"quoted"\\secret',
+        data: "data",
+        sample_interval_seconds: 1,
+        log_level: "warn",
+      },
+      { header: ["Written by a test."] },
+    );
+    expect((await readFile(path, "utf8")).split("\n")[0]).toBe("# Written by a test.");
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect(await loadAgentConfig(path)).toMatchObject({
+      relayUrl: "http://127.0.0.1:8080",
+      enrollmentSecret: 'ops_"quoted"\\secret',
+      dataDirectory: join(directory, "data"),
+      sampleIntervalSeconds: 1,
+      logLevel: "warn",
+    });
+  });
+
+  it("refuses settings the agent would refuse, naming the key, and writes nothing", async () => {
+    const path = join(directory, "refused.toml");
+    await expect(
+      writeAgentConfig(path, { relay_url: "http://127.0.0.1:8080", data: "" }),
+    ).rejects.toThrow(/refusing to write .*refused\.toml: data: expected a folder/);
+    await expect(stat(path)).rejects.toThrow("ENOENT");
   });
 });

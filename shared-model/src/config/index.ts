@@ -1,4 +1,4 @@
 /**
  * `@outpost/shared-model/config`: TOML config files for the Node processes (relay, agent).
  */
-export { ConfigFileError, loadTomlConfig } from "./toml-config.js";
+export { ConfigFileError, loadTomlConfig, writeTomlConfig } from "./toml-config.js";

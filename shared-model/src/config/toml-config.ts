@@ -1,5 +1,5 @@
-import { readFile } from "node:fs/promises";
-import { parse as parseToml, TomlError } from "smol-toml";
+import { readFile, writeFile } from "node:fs/promises";
+import { parse as parseToml, stringify as stringifyToml, TomlError } from "smol-toml";
 import type { z } from "zod";
 import { messageOf } from "../util/message-of.js";
 
@@ -38,12 +38,40 @@ export async function loadTomlConfig<Schema extends z.ZodType>(
   }
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
+  throw new ConfigFileError(`${path}: ${describeIssues(parsed.error)}`);
+}
+
+/**
+ * Writes `values` as the TOML config file `path`, after checking them against the `schema` its
+ * reader uses, so a program never writes a config the agent or relay would then refuse. Keys are
+ * written in the order given, after `header` as comment lines. The file is readable by its owner
+ * only unless `mode` says otherwise: configs hold enrollment secrets.
+ *
+ * @throws ConfigFileError naming the file and the keys that are wrong
+ */
+export async function writeTomlConfig<Schema extends z.ZodType>(
+  path: string,
+  schema: Schema,
+  values: z.input<Schema>,
+  options: { header?: readonly string[]; mode?: number } = {},
+): Promise<void> {
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) {
+    throw new ConfigFileError(`refusing to write ${path}: ${describeIssues(parsed.error)}`);
+  }
+  const header = (options.header ?? []).map((line) => `# ${line}\n`).join("");
+  const body = stringifyToml(values as Record<string, unknown>);
+  await writeFile(path, `${header}${body}\n`, { mode: options.mode ?? 0o600 });
+}
+
+/** One line naming every key that is unknown or holds the wrong kind of value. */
+function describeIssues(error: z.ZodError): string {
+  const problems = error.issues.map((issue) => {
     const key = issue.path.join(".");
     if (issue.code === "unrecognized_keys") {
       return `unknown key ${issue.keys.map((k) => [key, k].filter(Boolean).join(".")).join(", ")}`;
     }
     return `${key}: ${issue.message}`;
   });
-  throw new ConfigFileError(`${path}: ${problems.join("; ")}`);
+  return problems.join("; ");
 }
