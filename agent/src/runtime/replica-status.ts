@@ -1,15 +1,14 @@
 import { join } from "node:path";
 import { next as A } from "@automerge/automerge";
-import { type AutomergeUrl, decodeHeads, Repo, type UrlHeads } from "@automerge/automerge-repo";
+import { type AutomergeUrl, decodeHeads, type UrlHeads } from "@automerge/automerge-repo";
 import {
   countSamples,
   type Day,
   type DeviceDoc,
   fold,
-  silentLogger,
   type TelemetryDayDoc,
 } from "@outpost/shared-model";
-import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
+import { openReadOnlyReplica } from "@outpost/shared-model/storage";
 import { loadCredentials } from "../enrollment/credentials.js";
 import { AgentStateStore } from "../state/agent-state.js";
 import { folderBytes } from "../telemetry/folder-bytes.js";
@@ -56,11 +55,7 @@ export async function readReplicaStatus(dataDirectory: string): Promise<ReplicaS
   const state = await AgentStateStore.read(dataDirectory);
   if (state === undefined) return undefined;
   const credentials = await loadCredentials(dataDirectory).catch(() => undefined);
-  const storage = await CrashSafeFileStorageAdapter.create(join(dataDirectory, DOCUMENTS_FOLDER), {
-    readOnly: true,
-    logger: silentLogger,
-  });
-  const repo = new Repo({ storage, network: [] });
+  const repo = await openReadOnlyReplica(join(dataDirectory, DOCUMENTS_FOLDER));
   try {
     const device = (await repo.find<DeviceDoc>(state.deviceDocUrl as AutomergeUrl)).doc();
     const days: DayStatus[] = [];

@@ -17,3 +17,4 @@ export {
   lockDataFolder,
 } from "./data-folder-lock.js";
 export { writeFileDurably } from "./durable-fs.js";
+export { openReadOnlyReplica, readReplica } from "./read-only-replica.js";
