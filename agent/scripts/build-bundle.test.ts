@@ -6,21 +6,19 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { promisify } from "node:util";
+import { cleanupAfterEach } from "@outpost/shared-model/testing";
 import { describe, expect, it } from "vitest";
-import { tempFolder } from "../src/testing/agent-harness.js";
-import { cleanupsAfterEach } from "../src/testing/cleanups.js";
 import { AGENT_NODE_FLAGS, BUNDLE_FILE, buildAgentBundle } from "./build-bundle.js";
 
-const cleanups = cleanupsAfterEach();
+const cleanup = cleanupAfterEach();
 
 describe("the agent bundle", () => {
   it("is two files that run the CLI with only node, the agent's V8 flags in its #! line", {
     timeout: 60_000,
   }, async () => {
-    const out = await tempFolder("bundle");
-    cleanups.push(out.remove);
-    const bundle = await buildAgentBundle(out.path);
-    expect((await readdir(out.path)).sort()).toEqual(["automerge_wasm_bg.wasm", BUNDLE_FILE]);
+    const out = await cleanup.tempFolder("bundle");
+    const bundle = await buildAgentBundle(out);
+    expect((await readdir(out)).sort()).toEqual(["automerge_wasm_bg.wasm", BUNDLE_FILE]);
     const firstLine = (await readFile(bundle, "utf8")).split("\n", 1)[0];
     expect(firstLine).toBe(`#!/usr/bin/env -S node ${AGENT_NODE_FLAGS.join(" ")}`);
 
@@ -30,13 +28,13 @@ describe("the agent bundle", () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       [...AGENT_NODE_FLAGS, bundle, "config", "check", example],
-      { cwd: out.path, env: { PATH: process.env.PATH ?? "" } },
+      { cwd: out, env: { PATH: process.env.PATH ?? "" } },
     );
     expect(stdout).toContain(`${example}: ok`);
     const status = await promisify(execFile)(
       process.execPath,
       [bundle, "status", "--config", example],
-      { cwd: out.path },
+      { cwd: out },
     ).catch((error: { code: number; stderr: string }) => error);
     expect(status).toMatchObject({ code: 1, stderr: expect.stringContaining("no agent data in") });
 
@@ -46,7 +44,7 @@ describe("the agent bundle", () => {
       process.execPath,
       [bundle, "service", "status"],
       {
-        cwd: out.path,
+        cwd: out,
       },
     );
     expect(serviceStatus.stdout).toMatch(/^outpost-agent: /);
@@ -54,7 +52,7 @@ describe("the agent bundle", () => {
       const install = await promisify(execFile)(
         process.execPath,
         [bundle, "service", "install", "--config", example],
-        { cwd: out.path },
+        { cwd: out },
       ).catch((error: { code: number; stderr: string }) => error);
       expect(install).toMatchObject({
         code: 2,

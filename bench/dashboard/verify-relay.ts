@@ -2,7 +2,8 @@ import type { AutomergeUrl } from "@automerge/automerge-repo";
 import type { Relay } from "@outpost/relay";
 import type { DeviceDoc, FleetDoc, TelemetryDayDoc } from "@outpost/shared-model";
 import { countSamples } from "@outpost/shared-model";
-import { adminReplica } from "../../agent/src/testing/agent-harness.js";
+import { Cleanup } from "@outpost/shared-model/testing";
+import { adminReplica } from "@outpost/test-support";
 
 /**
  * Checks, as an admin replica over the websocket, that the relay serves what was seeded: the
@@ -13,9 +14,9 @@ export async function verifyRelay(
   relay: Relay,
   options: { adminToken: string; devices: number; telemetryDeviceId: string },
 ): Promise<number> {
-  const cleanups: (() => Promise<unknown>)[] = [];
+  const cleanup = new Cleanup();
   try {
-    const admin = adminReplica(Number(new URL(relay.url).port), options.adminToken, cleanups);
+    const admin = adminReplica(Number(new URL(relay.url).port), options.adminToken, cleanup);
     const fleet = (await admin.find<FleetDoc>(relay.fleetDocUrl as AutomergeUrl)).doc();
     const listed = Object.keys(fleet.devices).length;
     if (listed !== options.devices) {
@@ -36,6 +37,6 @@ export async function verifyRelay(
     }
     return samples;
   } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+    await cleanup.release({ ignoreFailures: true });
   }
 }

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { access, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
+import { access } from "node:fs/promises";
 import { join } from "node:path";
+import { writeAgentConfig } from "@outpost/agent";
+import { freePort } from "@outpost/shared-model/testing";
 import { AGENT_NODE_FLAGS } from "../../agent/scripts/build-bundle.js";
 
 /** The agent's sample interval, as installed (and the tick that re-plans the queue). */
@@ -14,10 +15,13 @@ export const INTERVAL_S = 10;
  */
 export async function writeOfflineAgentConfig(work: string): Promise<string> {
   const config = join(work, "agent.toml");
-  await writeFile(
-    config,
-    `relay_url = "http://127.0.0.1:${await closedLoopbackPort()}"\nenrollment_secret = "bench-queue-no-relay"\ndata = "agent"\nsample_interval_seconds = ${INTERVAL_S}\nlog_level = "error"\n`,
-  );
+  await writeAgentConfig(config, {
+    relay_url: `http://127.0.0.1:${await freePort()}`,
+    enrollment_secret: "bench-queue-no-relay",
+    data: "agent",
+    sample_interval_seconds: INTERVAL_S,
+    log_level: "error",
+  });
   return config;
 }
 
@@ -84,14 +88,4 @@ function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-/** A loopback port that was free a moment ago and is closed now. */
-async function closedLoopbackPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no loopback port");
-  return address.port;
 }

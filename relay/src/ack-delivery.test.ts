@@ -2,8 +2,9 @@
  * Every sync gets its durable acknowledgement (ARCHITECTURE.md, "Durable acknowledgement"), even
  * when the relay is slow to load the document.
  */
+
+import { Cleanup } from "@outpost/shared-model/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { Cleanup } from "./testing/cleanup.js";
 import { connectedTo } from "./testing/clients.js";
 import { DurableAckLog } from "./testing/durable-ack-log.js";
 import { startRelayProcess, TEST_ADMIN } from "./testing/relay-child.js";
@@ -22,7 +23,7 @@ describe("durable acknowledgement delivery", () => {
     // Starting a relay child through tsx takes seconds on a loaded machine.
     timeout: 60_000,
   }, async () => {
-    const dataDirectory = await cleanup.tempDirectory("outpost-ack-delivery-");
+    const dataDirectory = await cleanup.tempFolder("ack-delivery");
     const relay = cleanup.add(
       await startRelayProcess({ dataDirectory, port: 0, ackDelayMs: 1 }),
       (child) => child.stop(),

@@ -9,13 +9,13 @@ import { cbor } from "@automerge/automerge-repo/slim";
 import type { DeviceDoc, FleetDoc } from "@outpost/shared-model";
 import { enqueueCommand, silentLogger } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
+import { eventually } from "@outpost/shared-model/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { PrincipalStore } from "./state/principal-store.js";
 import {
   closeOf,
   connectedTo,
   enrollDevice,
-  eventually,
   openRawSocket,
   postEnroll,
 } from "./testing/clients.js";

@@ -14,10 +14,10 @@ import { next as A } from "@automerge/automerge";
 import type { DocHandle } from "@automerge/automerge-repo";
 import { cbor } from "@automerge/automerge-repo/slim";
 import { seededRandom } from "@outpost/shared-model";
+import { Cleanup, eventually } from "@outpost/shared-model/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RejectionReason } from "./metrics/relay-metrics.js";
-import { Cleanup } from "./testing/cleanup.js";
-import { connectedTo, eventually } from "./testing/clients.js";
+import { connectedTo } from "./testing/clients.js";
 import { acknowledges, DurableAckLog } from "./testing/durable-ack-log.js";
 import { freshDocumentId, joinMessage, RawPeer, randomBytesFrom } from "./testing/raw-peer.js";
 import type { RelayProcess } from "./testing/relay-child.js";
@@ -53,7 +53,7 @@ const shared = new Cleanup();
 let world: World;
 
 beforeAll(async () => {
-  const dataDirectory = await shared.tempDirectory("outpost-bad-input-");
+  const dataDirectory = await shared.tempFolder("bad-input");
   const relay = shared.add(
     await startRelayProcess({
       dataDirectory,
@@ -503,7 +503,7 @@ describe("known relay bugs", () => {
   afterEach(() => cleanup.release());
 
   async function startRelay(options: { idleUnloadMs?: number; idleSweepIntervalMs?: number } = {}) {
-    const dataDirectory = await cleanup.tempDirectory("outpost-bad-input-bug-");
+    const dataDirectory = await cleanup.tempFolder("bad-input-bug");
     const relay = await startRelayProcess({ dataDirectory, port: 0, ...options });
     return cleanup.add(relay, (child) => child.stop());
   }

@@ -13,9 +13,8 @@ import { join } from "node:path";
 import { next as A } from "@automerge/automerge";
 import { generateAutomergeUrl } from "@automerge/automerge-repo";
 import { peerIdFor } from "@outpost/shared-model";
+import { Cleanup, eventually } from "@outpost/shared-model/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { Cleanup } from "./testing/cleanup.js";
-import { eventually } from "./testing/clients.js";
 import { freshDocumentId, RawPeer } from "./testing/raw-peer.js";
 import type { RelayProcess } from "./testing/relay-child.js";
 import { startRelayProcess } from "./testing/relay-child.js";
@@ -44,7 +43,7 @@ describe("a document that crashes the relay", () => {
   it("is quarantined after the second crash, and the relay stays up", {
     timeout: 120_000,
   }, async () => {
-    const dataDirectory = await cleanup.tempDirectory("outpost-crash-loop-");
+    const dataDirectory = await cleanup.tempFolder("crash-loop");
     const first = cleanup.add(await startRelayProcess({ dataDirectory, port: 0 }), (relay) =>
       relay.stop(),
     );

@@ -19,9 +19,9 @@ import type { DocHandle, UrlHeads } from "@automerge/automerge-repo";
 import type { DeviceId } from "@outpost/shared-model";
 import { seededRandom, silentLogger } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
+import { Cleanup, eventually } from "@outpost/shared-model/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { Cleanup } from "./testing/cleanup.js";
-import { connectedTo, eventually } from "./testing/clients.js";
+import { connectedTo } from "./testing/clients.js";
 import { ClosableStorage } from "./testing/closable-storage.js";
 import { containsHeads, DurableAckLog } from "./testing/durable-ack-log.js";
 import type { RelayProcess, RelayProcessOptions } from "./testing/relay-child.js";
@@ -199,8 +199,8 @@ describe(`relay crash safety (seed ${SEED})`, () => {
   }, async () => {
     const random = seededRandom(SEED);
     const started = performance.now();
-    const dataDirectory = await cleanup.tempDirectory("outpost-relay-crash-");
-    const storageRoot = await cleanup.tempDirectory("outpost-relay-crash-agents-");
+    const dataDirectory = await cleanup.tempFolder("relay-crash");
+    const storageRoot = await cleanup.tempFolder("relay-crash-agents");
     let relay = await startRelay({ dataDirectory, port: 0 });
     const port = relay.port;
     const adminToken = relay.info.adminToken ?? "";
@@ -266,7 +266,7 @@ describe(`relay crash safety (seed ${SEED})`, () => {
     // loaded machine.
     timeout: 60_000,
   }, async () => {
-    const dataDirectory = await cleanup.tempDirectory("outpost-relay-ack-on-disk-");
+    const dataDirectory = await cleanup.tempFolder("relay-ack-on-disk");
     const relay = await startRelay({ dataDirectory, port: 0 });
     const client = cleanup.add(
       connectClient({

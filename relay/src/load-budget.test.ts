@@ -4,8 +4,8 @@
  * unloaded to make room still takes its peer's later changes.
  */
 import type { DocHandle } from "@automerge/automerge-repo";
+import { Cleanup } from "@outpost/shared-model/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { Cleanup } from "./testing/cleanup.js";
 import { DurableAckLog } from "./testing/durable-ack-log.js";
 import type { TestRelay } from "./testing/relay-fixture.js";
 import { startTestRelay } from "./testing/relay-fixture.js";
@@ -36,7 +36,7 @@ describe("the load budget", () => {
   it("stores and acknowledges 16 documents synced at once with room for 4, never holding more", {
     timeout: 60_000,
   }, async () => {
-    const dataDirectory = await cleanup.tempDirectory("outpost-load-budget-");
+    const dataDirectory = await cleanup.tempFolder("load-budget");
     const test: TestRelay = cleanup.add(
       await startTestRelay({ dataDirectory, limits: { maxLoadedDocuments: MAX_LOADED } }),
       (started) => started.close({ keepData: true }),

@@ -12,9 +12,9 @@
  */
 import { next as A } from "@automerge/automerge";
 import { generateAutomergeUrl, parseAutomergeUrl } from "@automerge/automerge-repo";
+import { Cleanup, eventually } from "@outpost/shared-model/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { Cleanup } from "./testing/cleanup.js";
-import { connectedTo, eventually } from "./testing/clients.js";
+import { connectedTo } from "./testing/clients.js";
 import { DurableAckLog } from "./testing/durable-ack-log.js";
 import type { RelayProcess } from "./testing/relay-child.js";
 import { startRelayProcess, TEST_ADMIN } from "./testing/relay-child.js";
@@ -26,7 +26,7 @@ const cleanup = new Cleanup();
 afterEach(() => cleanup.release());
 
 async function startRelay(): Promise<RelayProcess> {
-  const dataDirectory = await cleanup.tempDirectory("outpost-ownership-");
+  const dataDirectory = await cleanup.tempFolder("ownership");
   const relay = await startRelayProcess({ dataDirectory, port: 0 });
   return cleanup.add(relay, (child) => child.stop());
 }

@@ -6,8 +6,9 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
+import { eventually } from "@outpost/shared-model/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { enrollDevice, eventually } from "./testing/clients.js";
+import { enrollDevice } from "./testing/clients.js";
 import { acknowledges, DurableAckLog } from "./testing/durable-ack-log.js";
 import type { TestRelay } from "./testing/relay-fixture.js";
 import { startTestRelay } from "./testing/relay-fixture.js";

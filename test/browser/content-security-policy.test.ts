@@ -5,12 +5,18 @@
  * policy does block what an injected script would try (inline scripts and styles), and no other
  * site can frame the dashboard.
  */
+
+import { type OutpostSystem, startOutpostSystem } from "@outpost/test-support";
+import {
+  type BrowserProfile,
+  buildDashboard,
+  launchProfile,
+  openDevice,
+  signIn,
+  untilServiceWorkerControls,
+} from "@outpost/test-support/browser";
 import type { ConsoleMessage, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BrowserProfile, launchProfile } from "../support/browser.js";
-import { buildDashboard } from "../support/dashboard-build.js";
-import { openDevice, signIn, untilServiceWorkerControls } from "../support/dashboard-page.js";
-import { type OutpostSystem, startOutpostSystem } from "../support/outpost-system.js";
 
 /** A `securitypolicyviolation` event, as the page saw it. */
 interface Violation {

@@ -6,35 +6,35 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type AutomergeUrl, Repo } from "@automerge/automerge-repo";
+import type { AutomergeUrl } from "@automerge/automerge-repo";
 import {
   type CommandId,
   type DeviceDoc,
   fold,
   readRange,
-  silentLogger,
   type TelemetryDayDoc,
   type TelemetryRange,
 } from "@outpost/shared-model";
-import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
-import Papa from "papaparse";
-import type { Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BrowserProfile, launchProfile } from "../support/browser.js";
-import { buildDashboard } from "../support/dashboard-build.js";
+import { readReplica } from "@outpost/shared-model/storage";
+import { type OutpostSystem, startOutpostSystem } from "@outpost/test-support";
 import {
+  type BrowserProfile,
+  buildDashboard,
   commandItem,
   commandStatus,
   connectionLabel,
   enqueueFromDevicePage,
+  launchProfile,
   localDateTime,
   networkBack,
   openDevice,
   pendingLabel,
   signIn as signInAt,
   untilServiceWorkerControls,
-} from "../support/dashboard-page.js";
-import { type OutpostSystem, startOutpostSystem } from "../support/outpost-system.js";
+} from "@outpost/test-support/browser";
+import Papa from "papaparse";
+import type { Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ARTIFACTS = fileURLToPath(new URL("../artifacts", import.meta.url));
 /**
@@ -335,12 +335,7 @@ async function documentsOnRelayDisk(
   relayData: string,
   deviceDocUrl: AutomergeUrl,
 ): Promise<FinalDocuments> {
-  const storage = await CrashSafeFileStorageAdapter.create(join(relayData, "documents"), {
-    readOnly: true,
-    logger: silentLogger,
-  });
-  const repo = new Repo({ storage, network: [] });
-  try {
+  return readReplica(join(relayData, "documents"), async (repo) => {
     const device = (await repo.find<DeviceDoc>(deviceDocUrl)).doc();
     const days = await Promise.all(
       Object.values(device.telemetry).map(async (entry) =>
@@ -354,9 +349,7 @@ async function documentsOnRelayDisk(
         .sort(),
       auditDetails: days.flatMap((day) => day.audit.map((entry) => entry.detail)).sort(),
     };
-  } finally {
-    await repo.shutdown();
-  }
+  });
 }
 
 /**

@@ -13,39 +13,35 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { AutomergeUrl, DocHandle } from "@automerge/automerge-repo";
-import { Relay } from "@outpost/relay";
+import type { AutomergeUrl, DocHandle, Repo } from "@automerge/automerge-repo";
+import type { AgentProcess } from "@outpost/agent/testing";
 import {
   type DeviceDoc,
   type DeviceId,
   type FleetDoc,
   fold,
   readRange,
-  silentLogger,
   type TelemetryDayDoc,
   type TelemetryRange,
   updatePolicy,
 } from "@outpost/shared-model";
-import Papa from "papaparse";
-import type { Page } from "playwright-core";
-import { afterAll, describe, expect, it } from "vitest";
-import { AgentStateStore } from "../../agent/src/state/agent-state.js";
-import { type AgentProcess, spawnAgent } from "../../agent/src/testing/agent-child.js";
-import { adminReplica, eventually, tempFolder } from "../../agent/src/testing/agent-harness.js";
-import { freePort } from "../../agent/src/testing/free-port.js";
-import { launchProfile } from "../support/browser.js";
-import { buildDashboard } from "../support/dashboard-build.js";
+import { cleanupAfterAll, eventually } from "@outpost/shared-model/testing";
+import { AgentCli, startFleet, TcpProxy } from "@outpost/test-support";
 import {
+  buildDashboard,
   commandItem,
   commandStatus,
   connectionLabel,
   enqueueFromDevicePage,
+  launchProfile,
   networkBack,
   openDevice,
   pendingLabel,
   signIn,
-} from "../support/dashboard-page.js";
-import { TcpProxy } from "../support/tcp-proxy.js";
+} from "@outpost/test-support/browser";
+import Papa from "papaparse";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 
 const ARTIFACTS = fileURLToPath(new URL("../artifacts", import.meta.url));
 const DAY_MS = 86_400_000;
@@ -58,10 +54,8 @@ const B_START_AGO_MS = 14 * DAY_MS;
 /** A sample every 30 simulated minutes (half a real second) when B keeps up, which it may not. */
 const B_SAMPLE_INTERVAL_S = 1_800;
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
-}, 60_000);
+// A failed story's own failure is what matters: stopping a part that already died must not hide it.
+const cleanup = cleanupAfterAll({ ignoreFailures: true });
 
 describe("the Outpost story", () => {
   it("offline agent, offline admin, concurrent admins; everything converges and runs in its window", {
@@ -69,28 +63,21 @@ describe("the Outpost story", () => {
   }, async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     const dashboard = await buildDashboard();
-    const relayData = await tempFolder("story-relay");
-    cleanups.push(relayData.remove);
-    const port = await freePort();
-    const relay = await Relay.start({
-      dataDirectory: relayData.path,
-      host: "127.0.0.1",
-      port,
-      logger: silentLogger,
+    const outpost = await startFleet(cleanup, {
+      admins: ["admin1", "admin2"],
       dashboardDirectory: dashboard,
     });
-    cleanups.push(() => relay.stop());
+    const { port, enrollmentSecret: secret } = outpost;
     const tokens = {
-      admin1: await relay.principals.addAdmin("admin1"),
-      admin2: await relay.principals.addAdmin("admin2"),
+      admin1: outpost.adminTokens.admin1 as string,
+      admin2: outpost.adminTokens.admin2 as string,
     };
-    const secret = await relay.principals.enrollmentSecret();
 
     // Agents A (wall clock, directly) and B (fast clock, behind its own proxy).
     const bLink = await TcpProxy.start(port);
-    cleanups.push(() => bLink.cut());
+    cleanup.defer(() => bLink.cut());
     const origin = Date.now();
-    const agentA = await startAgent("a", relay.url, secret, {});
+    const agentA = await startAgent("a", outpost.relayUrl, secret, {});
     const agentB = await startAgent(
       "b",
       bLink.url,
@@ -107,10 +94,10 @@ describe("the Outpost story", () => {
     const bTime = () => origin - B_START_AGO_MS + (Date.now() - origin) * SPEED;
 
     // A Node admin replica reads the documents the browsers are checked against.
-    const checker = adminReplica(port, tokens.admin2, cleanups, "admin2");
+    const checker = outpost.adminReplica("admin2");
     await eventually(() => checker.peers.length > 0, "the checking replica connected", 30_000);
     const session = (await (
-      await fetch(`${relay.url}/v1/session`, {
+      await fetch(`${outpost.relayUrl}/v1/session`, {
         headers: { authorization: `Bearer ${tokens.admin2}` },
       })
     ).json()) as { fleetDocUrl: string };
@@ -142,13 +129,11 @@ describe("the Outpost story", () => {
 
     // Two admins in their own browsers; admin 1 reaches the relay through a proxy of its own.
     const admin1Link = await TcpProxy.start(port);
-    cleanups.push(() => admin1Link.cut());
+    cleanup.defer(() => admin1Link.cut());
     const admin1 = await launchProfile();
     const admin2 = await launchProfile();
-    cleanups.push(
-      () => admin1.close(),
-      () => admin2.close(),
-    );
+    cleanup.defer(() => admin1.close());
+    cleanup.defer(() => admin2.close());
     const page1 = await admin1.context.newPage();
     const page2 = await admin2.context.newPage();
     // What each page logs (the dashboard's relay link says when it drops and why), for failures.
@@ -159,7 +144,7 @@ describe("the Outpost story", () => {
       page.on("console", (message) => lines.push(`${message.type()}: ${message.text()}`));
     }
     await signIn(page1, admin1Link.url, tokens.admin1);
-    await signIn(page2, relay.url, tokens.admin2);
+    await signIn(page2, outpost.relayUrl, tokens.admin2);
     await openDevice(page1, bId);
     await openDevice(page2, bId);
 
@@ -312,28 +297,15 @@ async function startAgent(
   env: Record<string, string>,
   sampleIntervalS = 10,
 ): Promise<{ process: AgentProcess; deviceId: string; stop: () => Promise<void> }> {
-  const folder = await tempFolder(`story-agent-${name}`);
-  cleanups.push(folder.remove);
-  const config = join(folder.path, "agent.toml");
-  await writeFile(
-    config,
-    `relay_url = "${relayUrl}"\nenrollment_secret = "${secret}"\ndata = "data"\nsample_interval_seconds = ${sampleIntervalS}\n`,
-  );
-  const agent = spawnAgent(["run", "--config", config], env);
-  const stop = async () => {
-    if (agent.child.exitCode !== null || agent.child.signalCode !== null) return;
-    agent.child.kill("SIGTERM");
-    await agent.exited;
-  };
-  cleanups.push(stop);
-  await agent.waitForLine(
-    (line) => line.msg === "connected to the relay",
-    `agent ${name} connecting`,
-    60_000,
-  );
-  const state = await AgentStateStore.read(join(folder.path, "data"));
-  if (state === undefined) throw new Error(`agent ${name} wrote no state`);
-  return { process: agent, deviceId: state.deviceId, stop };
+  const agent = await AgentCli.create(cleanup, {
+    name: `story-${name}`,
+    relayUrl,
+    enrollmentSecret: secret,
+    sampleIntervalS,
+    env,
+  });
+  const process = await agent.startConnected();
+  return { process, deviceId: (await agent.state()).deviceId, stop: () => agent.stop() };
 }
 
 async function setAssignee(page: Page, assignee: string): Promise<void> {
@@ -343,7 +315,7 @@ async function setAssignee(page: Page, assignee: string): Promise<void> {
 
 /** B's samples as the relay holds them, once two reads a few seconds apart agree. */
 async function settledSamples(
-  checker: ReturnType<typeof adminReplica>,
+  checker: Repo,
   device: DocHandle<DeviceDoc>,
 ): Promise<TelemetryRange> {
   let previous = -1;
@@ -356,10 +328,7 @@ async function settledSamples(
   throw new Error(`B's samples on the relay never settled (last count ${previous})`);
 }
 
-async function bDays(
-  checker: ReturnType<typeof adminReplica>,
-  device: DocHandle<DeviceDoc>,
-): Promise<TelemetryDayDoc[]> {
+async function bDays(checker: Repo, device: DocHandle<DeviceDoc>): Promise<TelemetryDayDoc[]> {
   return Promise.all(
     Object.values(device.doc().telemetry).map(async (entry) =>
       (await checker.find<TelemetryDayDoc>(entry.url as AutomergeUrl)).doc(),

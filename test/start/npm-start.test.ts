@@ -13,27 +13,24 @@ import {
   readRange,
   type TelemetryDayDoc,
 } from "@outpost/shared-model";
-import { afterAll, describe, expect, it } from "vitest";
-import { adminReplica, eventually, tempFolder } from "../../agent/src/testing/agent-harness.js";
-import { freePort } from "../../agent/src/testing/free-port.js";
+import { cleanupAfterAll, eventually, freePort } from "@outpost/shared-model/testing";
+import { adminReplica } from "@outpost/test-support";
+import { describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const MAIN = fileURLToPath(new URL("../../scripts/start/main.ts", import.meta.url));
 const DEMO_DEVICES = 3;
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
-}, 60_000);
+// The test's own failure is what matters: stopping a part that already died must not hide it.
+const cleanup = cleanupAfterAll({ ignoreFailures: true });
 
 describe("npm start", () => {
   it("runs a relay, this machine's agent and demo devices, stops on Ctrl-C and resumes", {
     timeout: 300_000,
   }, async () => {
-    const data = await tempFolder("npm-start");
-    cleanups.push(data.remove);
+    const data = await cleanup.tempFolder("npm-start");
     const port = await freePort();
-    const args = ["--port", String(port), "--data", data.path];
+    const args = ["--port", String(port), "--data", data];
 
     const first = startOutpost([...args, "--demo-devices", String(DEMO_DEVICES)]);
     const running = await first.waitFor(/^Outpost is running\. Dashboard: (\S+)$/);
@@ -52,7 +49,7 @@ describe("npm start", () => {
 
     // The fleet: this machine's agent, enrolled, and the demo devices with days of telemetry.
     // The peer ID must name the token's admin (`npm start` signs in as admin:admin).
-    const admin = adminReplica(port, token, cleanups, "admin");
+    const admin = adminReplica(port, token, cleanup, "admin");
     await eventually(() => admin.peers.length > 0, "the admin replica connected", 30_000);
     const fleet = await admin.find<FleetDoc>(fleetDocUrl as AutomergeUrl);
     await eventually(
@@ -113,7 +110,7 @@ function startOutpost(args: string[]): {
     );
   }
   const exited = new Promise<number | null>((resolve) => child.once("close", resolve));
-  cleanups.push(async () => {
+  cleanup.defer(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     await exited;
   });

@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from "node:net";
-import { freePort } from "../../agent/src/testing/free-port.js";
+import { freePort } from "@outpost/shared-model/testing";
 
 /**
  * A TCP forwarder on a loopback port to the relay, for one party's partition: `cut()` drops its

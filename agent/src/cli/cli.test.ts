@@ -6,15 +6,13 @@ import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { cleanupAfterEach, freePort } from "@outpost/shared-model/testing";
 import { describe, expect, it } from "vitest";
 import { spawnAgent } from "../testing/agent-child.js";
-import { tempFolder } from "../testing/agent-harness.js";
-import { cleanupsAfterEach } from "../testing/cleanups.js";
-import { freePort } from "../testing/free-port.js";
 
 const CLI = new URL("main.ts", import.meta.url).pathname;
 
-const cleanups = cleanupsAfterEach();
+const cleanup = cleanupAfterEach();
 
 function run(...args: string[]) {
   return promisify(execFile)(process.execPath, ["--import", "tsx", CLI, ...args], {
@@ -36,18 +34,16 @@ async function configIn(folder: string, extra = ""): Promise<string> {
 
 describe("outpost-agent", () => {
   it("run: a bad config is exit 2 with the file, key and what was expected", async () => {
-    const folder = await tempFolder("cli-bad");
-    cleanups.push(folder.remove);
-    const path = await configIn(folder.path, "retain_dayz = 3\n");
+    const folder = await cleanup.tempFolder("cli-bad");
+    const path = await configIn(folder, "retain_dayz = 3\n");
     const result = await run("run", "--config", path);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`outpost-agent: ${path}: unknown key retain_dayz\n`);
   });
 
   it("run: an unknown collector is exit 2 naming the file, the key and the known ones", async () => {
-    const folder = await tempFolder("cli-collectors");
-    cleanups.push(folder.remove);
-    const path = await configIn(folder.path, 'collectors = ["cpu", "gpu"]\n');
+    const folder = await cleanup.tempFolder("cli-collectors");
+    const path = await configIn(folder, 'collectors = ["cpu", "gpu"]\n');
     const result = await run("run", "--config", path);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
@@ -80,15 +76,14 @@ describe("outpost-agent", () => {
   it("status says there is nothing yet before the first run, then what the replica holds", {
     timeout: 60_000,
   }, async () => {
-    const folder = await tempFolder("cli-status");
-    cleanups.push(folder.remove);
-    const config = await configIn(folder.path);
+    const folder = await cleanup.tempFolder("cli-status");
+    const config = await configIn(folder);
     const before = await run("status", "--config", config);
     expect(before.code).toBe(1);
-    expect(before.stderr).toContain(`no agent data in ${join(folder.path, "data")} yet`);
+    expect(before.stderr).toContain(`no agent data in ${join(folder, "data")} yet`);
 
     const agent = spawnAgent(["run", "--config", config], { OUTPOST_LOG_LEVEL: "debug" });
-    cleanups.push(async () => {
+    cleanup.defer(async () => {
       agent.child.kill("SIGKILL");
       await agent.exited;
     });

@@ -1,16 +1,14 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { ConfigFileError } from "@outpost/shared-model/config";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runAgentCli } from "../testing/agent-child.js";
 import { loadAgentConfig } from "./agent-config.js";
 import { writeAgentConfig } from "./write-agent-config.js";
 
 const EXAMPLE = fileURLToPath(new URL("../../agent.example.toml", import.meta.url));
-const CLI = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
 const MINIMAL = 'relay_url = "https://relay.example.com"\ndata = "state"\n';
 
 let directory: string;
@@ -121,13 +119,7 @@ describe("agent config file", () => {
 });
 
 describe("outpost-agent config check", () => {
-  const run = (...args: string[]) =>
-    promisify(execFile)(process.execPath, ["--import", "tsx", CLI, ...args], {
-      env: { ...process.env, INIT_CWD: "" },
-    }).then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (error: { code: number; stdout: string; stderr: string }) => error,
-    );
+  const run = runAgentCli;
 
   it("prints the settings of a good file, secret hidden, and exits 0", async () => {
     const result = await run("config", "check", EXAMPLE);

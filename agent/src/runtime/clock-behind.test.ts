@@ -3,13 +3,12 @@
  * day: its heads are final and the relay may have acknowledged them.
  */
 import { DAY_MS, type Day } from "@outpost/shared-model";
+import { cleanupAfterEach, LEVEL, recordingLogger } from "@outpost/shared-model/testing";
 import { describe, expect, it } from "vitest";
-import { startTestAgent, tempFolder } from "../testing/agent-harness.js";
-import { cleanupsAfterEach } from "../testing/cleanups.js";
-import { LEVEL, recordingLogger } from "../testing/recording-logger.js";
+import { startTestAgent } from "../testing/test-agent.js";
 import { SimulatedClock } from "./simulated-clock.js";
 
-const cleanups = cleanupsAfterEach();
+const cleanup = cleanupAfterEach();
 const DAY_ONE = "2026-11-01" as Day;
 const START = Date.parse(`${DAY_ONE}T00:00:00Z`);
 
@@ -17,12 +16,11 @@ describe("a clock that goes back past midnight", () => {
   it("leaves the closed day untouched, says so once, and samples again once time catches up", {
     timeout: 60_000,
   }, async () => {
-    const folder = await tempFolder("clock-behind");
-    cleanups.push(folder.remove);
+    const folder = await cleanup.tempFolder("clock-behind");
     const first = new SimulatedClock(START);
     first.holdAt(START + DAY_MS); // day one closes with the first tick of day two
     const before = await startTestAgent({
-      dataDirectory: folder.path,
+      dataDirectory: folder,
       relayUrl: "http://127.0.0.1:9",
       clock: first,
     });
@@ -36,12 +34,12 @@ describe("a clock that goes back past midnight", () => {
     const behind = new SimulatedClock(START + DAY_MS / 2);
     behind.holdAt(START + DAY_MS / 2 + 2 * 3_600_000);
     const agent = await startTestAgent({
-      dataDirectory: folder.path,
+      dataDirectory: folder,
       relayUrl: "http://127.0.0.1:9",
       clock: behind,
       logger,
     });
-    cleanups.push(() => agent.stop());
+    cleanup.defer(() => agent.stop());
     await behind.whenHeld();
     expect((await agent.days.handle(DAY_ONE))?.heads()).toEqual(finalHeads);
     expect(agent.store.state.days[DAY_ONE]?.finalHeads).toEqual(finalHeads);

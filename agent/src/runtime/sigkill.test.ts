@@ -6,26 +6,22 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { seededRandom } from "@outpost/shared-model";
+import { cleanupAfterEach, freePort, LEVEL } from "@outpost/shared-model/testing";
 import { describe, expect, it } from "vitest";
 import { spawnAgent } from "../testing/agent-child.js";
-import { tempFolder } from "../testing/agent-harness.js";
-import { cleanupsAfterEach } from "../testing/cleanups.js";
-import { freePort } from "../testing/free-port.js";
-import { LEVEL } from "../testing/recording-logger.js";
-import { readStoredSampleTimes } from "../testing/stored-samples.js";
+import { readStoredSampleTimes } from "../testing/agent-disk.js";
 
 const KILLS = 20;
 
-const cleanups = cleanupsAfterEach();
+const cleanup = cleanupAfterEach();
 
 describe("an agent killed with SIGKILL", () => {
   // 20 starts from source: 60-90 s here, more on a loaded CI machine.
   it(`loses no flushed sample over ${KILLS} kills at random moments`, {
     timeout: 360_000,
   }, async () => {
-    const data = await tempFolder("sigkill");
-    cleanups.push(data.remove);
-    const config = join(data.path, "agent.toml");
+    const data = await cleanup.tempFolder("sigkill");
+    const config = join(data, "agent.toml");
     // No relay listens there: the agent samples offline, as a field device would.
     await writeFile(
       config,
@@ -39,7 +35,7 @@ describe("an agent killed with SIGKILL", () => {
 
     for (let run = 0; run < KILLS; run += 1) {
       const agent = spawnAgent(["run", "--config", config], env);
-      cleanups.push(async () => {
+      cleanup.defer(async () => {
         agent.child.kill("SIGKILL");
         await agent.exited;
       });
@@ -60,7 +56,7 @@ describe("an agent killed with SIGKILL", () => {
     }
 
     expect(deviceIds.size).toBe(1);
-    const stored = new Set(await readStoredSampleTimes(join(data.path, "data")));
+    const stored = new Set(await readStoredSampleTimes(join(data, "data")));
     const lost = flushed.filter((at) => !stored.has(at));
     expect(lost).toEqual([]);
     expect(flushed.length).toBeGreaterThan(KILLS);

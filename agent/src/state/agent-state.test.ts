@@ -1,22 +1,21 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { cleanupAfterEach } from "@outpost/shared-model/testing";
 import { describe, expect, it } from "vitest";
-import { startTestAgent, tempFolder } from "../testing/agent-harness.js";
-import { cleanupsAfterEach } from "../testing/cleanups.js";
+import { startTestAgent } from "../testing/test-agent.js";
 import { AgentStateStore, STATE_FILE, StateFileError } from "./agent-state.js";
 
-const cleanups = cleanupsAfterEach();
+const cleanup = cleanupAfterEach();
 
 describe("the agent's state file", () => {
   it("is created on first run and read back unchanged", async () => {
-    const folder = await tempFolder("state");
-    cleanups.push(folder.remove);
+    const folder = await cleanup.tempFolder("state");
     const agent = await startTestAgent({
-      dataDirectory: folder.path,
+      dataDirectory: folder,
       relayUrl: "http://127.0.0.1:9",
     });
     await agent.stop();
-    const state = await AgentStateStore.read(folder.path);
+    const state = await AgentStateStore.read(folder);
     expect(state).toMatchObject({
       version: 1,
       deviceId: agent.deviceId,
@@ -25,9 +24,8 @@ describe("the agent's state file", () => {
   });
 
   it("a damaged file stops the start with the file and field, and is left as it was", async () => {
-    const folder = await tempFolder("state-bad");
-    cleanups.push(folder.remove);
-    const path = join(folder.path, STATE_FILE);
+    const folder = await cleanup.tempFolder("state-bad");
+    const path = join(folder, STATE_FILE);
     const damaged = JSON.stringify({
       version: 1,
       deviceId: "../etc",
@@ -36,12 +34,12 @@ describe("the agent's state file", () => {
       days: {},
     });
     await writeFile(path, damaged);
-    const start = startTestAgent({ dataDirectory: folder.path, relayUrl: "http://127.0.0.1:9" });
+    const start = startTestAgent({ dataDirectory: folder, relayUrl: "http://127.0.0.1:9" });
     await expect(start).rejects.toThrow(StateFileError);
     await expect(start).rejects.toThrow(`${path}: deviceId: expected a device ID; deviceDocUrl:`);
     expect(await readFile(path, "utf8")).toBe(damaged);
 
     await writeFile(path, "{ torn");
-    await expect(AgentStateStore.read(folder.path)).rejects.toThrow(`${path}: not JSON`);
+    await expect(AgentStateStore.read(folder)).rejects.toThrow(`${path}: not JSON`);
   });
 });

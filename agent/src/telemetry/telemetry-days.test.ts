@@ -8,24 +8,22 @@ import {
   STANDARD_METRICS,
   silentLogger,
 } from "@outpost/shared-model";
+import { cleanupAfterEach } from "@outpost/shared-model/testing";
 import { describe, expect, it } from "vitest";
 import { AgentStateStore } from "../state/agent-state.js";
-import { tempFolder } from "../testing/agent-harness.js";
-import { cleanupsAfterEach } from "../testing/cleanups.js";
 import { TelemetryDays } from "./telemetry-days.js";
 
-const cleanups = cleanupsAfterEach();
+const cleanup = cleanupAfterEach();
 const DAY_1 = Date.parse("2026-11-20T23:59:50Z");
 const DAY_2 = Date.parse("2026-11-21T00:00:00Z");
 
 async function setUp() {
-  const folder = await tempFolder("days");
-  cleanups.push(folder.remove);
+  const folder = await cleanup.tempFolder("days");
   const repo = new Repo({ network: [] });
-  cleanups.push(() => repo.shutdown());
+  cleanup.defer(() => repo.shutdown());
   const deviceId = parseDeviceId("laptop-1");
   const device = repo.create<DeviceDoc>(createDeviceDoc(deviceId));
-  const store = await AgentStateStore.open(folder.path, () => ({
+  const store = await AgentStateStore.open(folder, () => ({
     version: 1,
     deviceId,
     deviceDocUrl: device.url,

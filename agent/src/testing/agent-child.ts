@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import type { LogLine } from "./recording-logger.js";
+import { promisify } from "node:util";
+import type { LogLine } from "@outpost/shared-model/testing";
 
 const AGENT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CLI = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
@@ -79,6 +80,24 @@ export function spawnAgent(args: string[], env: Record<string, string> = {}): Ag
       });
     },
   };
+}
+
+/** How an `outpost-agent` command that ran to its end went. */
+export interface AgentCliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `outpost-agent <args>` from source to its end and returns its exit code and output. */
+export function runAgentCli(...args: string[]): Promise<AgentCliResult> {
+  return promisify(execFile)(process.execPath, ["--import", "tsx", CLI, ...args], {
+    cwd: AGENT_ROOT,
+    env: { ...process.env, INIT_CWD: "" },
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: AgentCliResult) => error,
+  );
 }
 
 function tail(lines: readonly LogLine[]): string {

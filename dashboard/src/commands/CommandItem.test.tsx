@@ -9,11 +9,11 @@ import {
   recordFact,
   setPriority,
 } from "@outpost/shared-model";
+import { eventually } from "@outpost/shared-model/testing";
 import { cleanup, fireEvent, render, screen, within } from "@solidjs/testing-library";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ProvideReplica } from "../app/replica-context.js";
 import { createDocumentStore } from "../primitives/create-document-store.js";
-import { eventually } from "../testing/eventually.js";
 import { makeTestReplica } from "../testing/test-replica.js";
 import { CommandQueue } from "./CommandQueue.js";
 

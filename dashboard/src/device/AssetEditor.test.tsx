@@ -1,11 +1,11 @@
 import * as A from "@automerge/automerge";
 import type { DocHandle } from "@automerge/automerge-repo/slim";
 import { createDeviceDoc, type DeviceDoc, parseDeviceId, updateAsset } from "@outpost/shared-model";
+import { eventually } from "@outpost/shared-model/testing";
 import { cleanup, fireEvent, render, screen, within } from "@solidjs/testing-library";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ProvideReplica } from "../app/replica-context.js";
 import { createDocumentStore } from "../primitives/create-document-store.js";
-import { eventually } from "../testing/eventually.js";
 import { makeTestReplica } from "../testing/test-replica.js";
 import { AssetEditor } from "./AssetEditor.js";
 

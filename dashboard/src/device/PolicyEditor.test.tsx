@@ -1,10 +1,10 @@
 import type { DocHandle } from "@automerge/automerge-repo/slim";
 import { createDeviceDoc, type DeviceDoc, parseDeviceId } from "@outpost/shared-model";
+import { eventually } from "@outpost/shared-model/testing";
 import { cleanup, fireEvent, render, screen } from "@solidjs/testing-library";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ProvideReplica } from "../app/replica-context.js";
 import { createDocumentStore } from "../primitives/create-document-store.js";
-import { eventually } from "../testing/eventually.js";
 import { makeTestReplica } from "../testing/test-replica.js";
 import { PolicyEditor } from "./PolicyEditor.js";
 

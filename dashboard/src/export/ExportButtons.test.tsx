@@ -1,6 +1,6 @@
+import { eventually } from "@outpost/shared-model/testing";
 import { cleanup, fireEvent, render, screen } from "@solidjs/testing-library";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { eventually } from "../testing/eventually.js";
 import { ExportButtons } from "./ExportButtons.js";
 import type { TableExport } from "./table-export.js";
 

@@ -7,10 +7,10 @@ import "fake-indexeddb/auto";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { initializeWasm } from "@automerge/automerge/slim";
+import { EVENTUALLY_TIMEOUT_MS } from "@outpost/shared-model/testing";
 import { configure } from "@solidjs/testing-library";
-import { ASYNC_TIMEOUT_MS } from "./eventually.js";
 
-configure({ asyncUtilTimeout: ASYNC_TIMEOUT_MS });
+configure({ asyncUtilTimeout: EVENTUALLY_TIMEOUT_MS });
 
 const wasmPath = createRequire(import.meta.url).resolve("@automerge/automerge/automerge.wasm");
 await initializeWasm(await readFile(wasmPath));

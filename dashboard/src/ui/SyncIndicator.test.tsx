@@ -1,4 +1,5 @@
 import { createDeviceDoc, parseDeviceId } from "@outpost/shared-model";
+import { eventually } from "@outpost/shared-model/testing";
 import { cleanup, render, screen } from "@solidjs/testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import { ProvideReplica, useReplica } from "../app/replica-context.js";
@@ -7,7 +8,6 @@ import {
   createConnectionStatus,
 } from "../primitives/create-connection-status.js";
 import { createPending, createSaving } from "../primitives/create-pending.js";
-import { eventually } from "../testing/eventually.js";
 import { makeTestReplica } from "../testing/test-replica.js";
 import { SyncIndicator } from "./SyncIndicator.js";
 

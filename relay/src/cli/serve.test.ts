@@ -11,9 +11,9 @@ import { Repo } from "@automerge/automerge-repo";
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import { peerIdFor, silentLogger } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
+import { eventually } from "@outpost/shared-model/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { PrincipalStore } from "../state/principal-store.js";
-import { eventually } from "../testing/clients.js";
 import { DurableAckLog } from "../testing/durable-ack-log.js";
 
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));

@@ -6,9 +6,9 @@
  */
 import { connect, type Socket } from "node:net";
 import type { AutomergeUrl } from "@automerge/automerge-repo";
+import { Cleanup, eventually } from "@outpost/shared-model/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { Cleanup } from "../testing/cleanup.js";
-import { connectedTo, eventually } from "../testing/clients.js";
+import { connectedTo } from "../testing/clients.js";
 import { RawPeer } from "../testing/raw-peer.js";
 import { startTestRelay } from "../testing/relay-fixture.js";
 import { fetchHealth, fetchMetrics, metricValue, rejectionCount } from "../testing/relay-http.js";

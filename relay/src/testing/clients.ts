@@ -7,6 +7,7 @@ import { Repo } from "@automerge/automerge-repo";
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import type { DeviceDoc, DeviceId, EnrollResponse, RelayErrorBody } from "@outpost/shared-model";
 import { createDeviceDoc, parseDeviceId, peerIdFor } from "@outpost/shared-model";
+import { eventually } from "@outpost/shared-model/testing";
 import WebSocket from "ws";
 import type { Relay } from "../relay.js";
 
@@ -103,23 +104,14 @@ export async function enrollDevice(relay: Relay, name: string): Promise<TestDevi
  * anyone. A loaded machine can take longer than that second to connect, so a test that asks the
  * relay for a document waits here first.
  */
-export function connectedTo(repo: Repo, relayPeerId: string, timeoutMs = 20_000): Promise<void> {
-  return eventually(
+export async function connectedTo(
+  repo: Repo,
+  relayPeerId: string,
+  timeoutMs = 20_000,
+): Promise<void> {
+  await eventually(
     () => repo.peers.includes(relayPeerId as PeerId),
     `a connection to the relay ${relayPeerId}`,
     timeoutMs,
   );
-}
-
-/** Waits until `predicate` holds, polling; fails with `what` after `timeoutMs`. */
-export async function eventually(
-  predicate: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

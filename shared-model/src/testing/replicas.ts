@@ -1,5 +1,5 @@
 /**
- * Test support: real Automerge replicas of one DeviceDoc. Not part of the public surface.
+ * Test support: real Automerge replicas of one DeviceDoc.
  */
 import * as A from "@automerge/automerge";
 import type { Actor } from "../actors/actor.js";

@@ -13,9 +13,8 @@ import {
   silentLogger,
 } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
+import { cleanupAfterEach } from "@outpost/shared-model/testing";
 import { describe, expect, it } from "vitest";
-import { tempFolder } from "../../testing/agent-harness.js";
-import { cleanupsAfterEach } from "../../testing/cleanups.js";
 import { LoadWatch } from "../execution/load-watch.js";
 import { OPEN } from "../gates/gate-result.js";
 import { lockGate } from "../gates/locks.js";
@@ -26,17 +25,16 @@ import { inventoryCollectKind } from "../kinds/inventory-collect/inventory-colle
 import { fakeKindContext } from "../kinds/testing/kind-contract.js";
 import { CommandEngine } from "./command-engine.js";
 
-const cleanups = cleanupsAfterEach();
+const cleanup = cleanupAfterEach();
 const NOON = Date.parse("2026-11-21T12:00:00Z");
 const admin = { by: "admin:alice", at: NOON - 60_000 };
 
 async function setUp(options: { kinds?: readonly CommandKind[] } = {}) {
-  const folder = await tempFolder("engine");
-  cleanups.push(folder.remove);
-  const storage = await CrashSafeFileStorageAdapter.create(folder.path);
+  const folder = await cleanup.tempFolder("engine");
+  const storage = await CrashSafeFileStorageAdapter.create(folder);
   const repo = new Repo({ storage, network: [] });
   // shutdown() does not wait for a save already under way; the folder goes only after it.
-  cleanups.push(async () => {
+  cleanup.defer(async () => {
     await repo.shutdown();
     await storage.whenIdle();
   });

@@ -18,16 +18,19 @@ import {
   fold,
   updatePolicy,
 } from "@outpost/shared-model";
+import {
+  cleanupAfterEach,
+  eventually,
+  freePort,
+  recordingLogger,
+} from "@outpost/shared-model/testing";
 import { describe, expect, it } from "vitest";
 import type { Agent, AgentCommandOptions } from "../../runtime/agent.js";
-import { eventually, startTestAgent, tempFolder } from "../../testing/agent-harness.js";
-import { cleanupsAfterEach } from "../../testing/cleanups.js";
-import { freePort } from "../../testing/free-port.js";
-import { recordingLogger } from "../../testing/recording-logger.js";
+import { startTestAgent } from "../../testing/test-agent.js";
 import { ALL_KINDS } from "../kinds/all.js";
 import { FakeSystem } from "../kinds/testing/kind-contract.js";
 
-const cleanups = cleanupsAfterEach();
+const cleanup = cleanupAfterEach();
 const alice = () => ({ by: "admin:alice", at: Date.now() });
 
 /**
@@ -38,17 +41,16 @@ const alice = () => ({ by: "admin:alice", at: Date.now() });
 async function startAgent(
   commands: Partial<AgentCommandOptions> = {},
 ): Promise<{ agent: Agent; ticks: () => number }> {
-  const data = await tempFolder("real-gates");
-  cleanups.push(data.remove);
+  const data = await cleanup.tempFolder("real-gates");
   const { logger, lines } = recordingLogger();
   const agent = await startTestAgent({
-    dataDirectory: data.path,
+    dataDirectory: data,
     relayUrl: `http://127.0.0.1:${await freePort()}`,
     sampleIntervalS: 1,
     logger,
-    commands: { kinds: ALL_KINDS, system: new FakeSystem(), scriptsFolder: data.path, ...commands },
+    commands: { kinds: ALL_KINDS, system: new FakeSystem(), scriptsFolder: data, ...commands },
   });
-  cleanups.push(() => agent.stop());
+  cleanup.defer(() => agent.stop());
   agent.device.change((doc) =>
     updatePolicy(
       doc,
@@ -65,9 +67,9 @@ async function startAgent(
 }
 
 /** Resolves once the agent has sampled (and evaluated its queue) `count` more times. */
-function moreTicks(ticks: () => number, count: number): Promise<void> {
+async function moreTicks(ticks: () => number, count: number): Promise<void> {
   const target = ticks() + count;
-  return eventually(() => ticks() >= target, `${count} more ticks`, 20_000);
+  await eventually(() => ticks() >= target, `${count} more ticks`, 20_000);
 }
 
 function enqueue(agent: Agent, input: EnqueueInput): CommandId {
@@ -100,7 +102,7 @@ describe.runIf(process.platform === "linux")("the agent's gates on this machine"
     const spinners = Array.from({ length: availableParallelism() }, () =>
       spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }),
     );
-    cleanups.push(() => Promise.all(spinners.map(stopped)));
+    cleanup.defer(() => Promise.all(spinners.map(stopped)));
     const id = enqueue(agent, { kind: "shell.run", args: { command: "echo ran" } });
     await eventually(
       () => stateOf(agent, id).status === "deferred",
@@ -145,12 +147,11 @@ describe.runIf(process.platform === "linux")("the agent's gates on this machine"
         }),
       }),
     });
-    const folder = await tempFolder("rsync");
-    cleanups.push(folder.remove);
-    const rsync = join(folder.path, "rsync");
+    const folder = await cleanup.tempFolder("rsync");
+    const rsync = join(folder, "rsync");
     await copyFile("/bin/sleep", rsync);
     const backup = spawn(rsync, ["60"], { stdio: "ignore" });
-    cleanups.push(() => stopped(backup));
+    cleanup.defer(() => stopped(backup));
     await new Promise((resolve) => backup.once("spawn", resolve));
 
     const id = enqueue(agent, {

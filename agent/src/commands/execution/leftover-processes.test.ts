@@ -1,19 +1,18 @@
 import { spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { cleanupAfterEach } from "@outpost/shared-model/testing";
 import { describe, expect, it } from "vitest";
-import { tempFolder } from "../../testing/agent-harness.js";
-import { cleanupsAfterEach } from "../../testing/cleanups.js";
 import { groupExists, processStartTime, stopLeftoverGroup } from "./leftover-processes.js";
 
-const cleanups = cleanupsAfterEach();
+const cleanup = cleanupAfterEach();
 
 /** A command's process group as the agent spawns it: its own group, a child inside it. */
 async function spawnGroup(): Promise<number> {
   const child = spawn("/bin/sh", ["-c", "sleep 60 & wait"], { detached: true, stdio: "ignore" });
   await new Promise((resolve) => child.once("spawn", resolve));
   const pid = child.pid as number;
-  cleanups.push(async () => {
+  cleanup.defer(async () => {
     try {
       process.kill(-pid, "SIGKILL");
     } catch {
@@ -25,13 +24,12 @@ async function spawnGroup(): Promise<number> {
 
 describe("processStartTime", () => {
   it("reads field 22, counting from the end of a command name with spaces and parentheses", async () => {
-    const proc = await tempFolder("proc");
-    cleanups.push(proc.remove);
-    await mkdir(join(proc.path, "42"));
+    const proc = await cleanup.tempFolder("proc");
+    await mkdir(join(proc, "42"));
     const fields = Array.from({ length: 50 }, (_, i) => String(i + 3)); // fields 3..52
-    await writeFile(join(proc.path, "42", "stat"), `42 (my (odd) name) ${fields.join(" ")}\n`);
-    expect(await processStartTime(42, proc.path)).toBe("22");
-    expect(await processStartTime(43, proc.path)).toBeUndefined();
+    await writeFile(join(proc, "42", "stat"), `42 (my (odd) name) ${fields.join(" ")}\n`);
+    expect(await processStartTime(42, proc)).toBe("22");
+    expect(await processStartTime(43, proc)).toBeUndefined();
   });
 });
 

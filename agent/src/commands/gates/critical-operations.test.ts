@@ -2,9 +2,8 @@ import { spawn } from "node:child_process";
 import { copyFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { CommandId } from "@outpost/shared-model";
+import { cleanupAfterEach } from "@outpost/shared-model/testing";
 import { describe, expect, it } from "vitest";
-import { tempFolder } from "../../testing/agent-harness.js";
-import { cleanupsAfterEach } from "../../testing/cleanups.js";
 import {
   compilePatterns,
   criticalOperationsGate,
@@ -14,7 +13,7 @@ import {
 } from "./critical-operations.js";
 import { lockGate } from "./locks.js";
 
-const cleanups = cleanupsAfterEach();
+const cleanup = cleanupAfterEach();
 const linux = compilePatterns(DEFAULT_CRITICAL_PATTERNS.linux ?? []);
 
 describe("criticalOperationsGate", () => {
@@ -49,12 +48,11 @@ describe("linuxProcesses", () => {
   });
 
   it("sees a real process named like a backup tool, and no longer once it exits", async () => {
-    const folder = await tempFolder("critical");
-    cleanups.push(folder.remove);
-    const rsync = join(folder.path, "rsync");
+    const folder = await cleanup.tempFolder("critical");
+    const rsync = join(folder, "rsync");
     await copyFile("/bin/sleep", rsync);
     const child = spawn(rsync, ["30"], { stdio: "ignore" });
-    cleanups.push(async () => void child.kill("SIGKILL"));
+    cleanup.defer(async () => void child.kill("SIGKILL"));
     await new Promise((resolve) => child.once("spawn", resolve));
     const running = await linuxProcesses();
     expect(running).toContainEqual({ pid: child.pid, name: "rsync" });
@@ -72,12 +70,11 @@ describe("linuxProcesses", () => {
 
 describe("systemProcessNames (macOS and Windows; run here through ps)", () => {
   it("lists a running process by name", async () => {
-    const folder = await tempFolder("critical-si");
-    cleanups.push(folder.remove);
-    const borg = join(folder.path, "borg");
+    const folder = await cleanup.tempFolder("critical-si");
+    const borg = join(folder, "borg");
     await copyFile("/bin/sleep", borg);
     const child = spawn(borg, ["30"], { stdio: "ignore" });
-    cleanups.push(async () => void child.kill("SIGKILL"));
+    cleanup.defer(async () => void child.kill("SIGKILL"));
     await new Promise((resolve) => child.once("spawn", resolve));
     expect(await systemProcessNames()).toContain("borg");
   });

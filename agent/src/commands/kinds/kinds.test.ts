@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import { chmod, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { cleanupAfterEach } from "@outpost/shared-model/testing";
 import { describe, expect, it } from "vitest";
-import { tempFolder } from "../../testing/agent-harness.js";
-import { cleanupsAfterEach } from "../../testing/cleanups.js";
 import { ALL_KINDS } from "./all.js";
 import { inventoryCollectKind } from "./inventory-collect/inventory-collect.js";
 import { scriptRunKind } from "./script-run/script-run.js";
@@ -12,7 +11,7 @@ import { shellRunKind } from "./shell-run/shell-run.js";
 import { systemRebootKind } from "./system-reboot/system-reboot.js";
 import { FakeSystem, fakeKindContext, runCommandKindContract } from "./testing/kind-contract.js";
 
-const cleanups = cleanupsAfterEach();
+const cleanup = cleanupAfterEach();
 const never = new AbortController().signal;
 
 for (const kind of ALL_KINDS) {
@@ -21,16 +20,15 @@ for (const kind of ALL_KINDS) {
 
 describe("script.run", () => {
   async function scripts() {
-    const folder = await tempFolder("scripts");
-    cleanups.push(folder.remove);
+    const folder = await cleanup.tempFolder("scripts");
     const body = '#!/bin/sh\necho "hello $1"\n';
-    await writeFile(join(folder.path, "hello.sh"), body);
-    await chmod(join(folder.path, "hello.sh"), 0o755);
+    await writeFile(join(folder, "hello.sh"), body);
+    await chmod(join(folder, "hello.sh"), 0o755);
     const sha256 = createHash("sha256").update(body).digest("hex");
     return {
-      folder: folder.path,
+      folder: folder,
       sha256,
-      context: fakeKindContext({ scriptsFolder: folder.path }),
+      context: fakeKindContext({ scriptsFolder: folder }),
     };
   }
 

@@ -6,30 +6,30 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { AutomergeUrl } from "@automerge/automerge-repo";
+import { AgentStateStore, groupExists } from "@outpost/agent";
+import { spawnAgent } from "@outpost/agent/testing";
 import { type CommandId, type DeviceDoc, enqueueCommand, fold } from "@outpost/shared-model";
+import { cleanupAfterEach, eventually } from "@outpost/shared-model/testing";
+import { adminReplica, startFleet } from "@outpost/test-support";
 import { describe, expect, it } from "vitest";
-import { AgentStateStore } from "../../state/agent-state.js";
-import { spawnAgent } from "../../testing/agent-child.js";
-import { adminReplica, eventually, prepareFleet } from "../../testing/agent-harness.js";
-import { cleanupsAfterEach } from "../../testing/cleanups.js";
-import { groupExists } from "../execution/leftover-processes.js";
 
-const cleanups = cleanupsAfterEach();
+const cleanup = cleanupAfterEach();
 
 describe("an agent killed while a command runs", () => {
   it("records interrupted after the restart and never runs the non-idempotent command again", {
     timeout: 90_000,
   }, async () => {
-    const fleet = await prepareFleet(cleanups);
+    const fleet = await startFleet(cleanup, { stopped: true });
+    const agentData = await cleanup.tempFolder("agent");
     await fleet.startRelay();
-    const config = join(fleet.agentData, "agent.toml");
+    const config = join(agentData, "agent.toml");
     await writeFile(
       config,
       `relay_url = "${fleet.relayUrl}"\nenrollment_secret = "${fleet.enrollmentSecret}"\ndata = "data"\nsample_interval_seconds = 1\nlog_level = "debug"\n`,
     );
     const start = () => {
       const agent = spawnAgent(["run", "--config", config]);
-      cleanups.push(async () => {
+      cleanup.defer(async () => {
         agent.child.kill("SIGKILL");
         await agent.exited;
       });
@@ -37,12 +37,12 @@ describe("an agent killed while a command runs", () => {
     };
     const first = start();
     await first.waitForLine((l) => l.msg === "connected to the relay", "the connection");
-    const state = await AgentStateStore.read(join(fleet.agentData, "data"));
+    const state = await AgentStateStore.read(join(agentData, "data"));
 
-    const admin = adminReplica(fleet.port, fleet.adminToken, cleanups);
+    const admin = adminReplica(fleet.port, fleet.adminToken, cleanup);
     const device = await admin.find<DeviceDoc>(state?.deviceDocUrl as AutomergeUrl);
     // Each run appends a line with its process group, so the test can count runs and clean up.
-    const runs = join(fleet.agentData, "runs.txt");
+    const runs = join(agentData, "runs.txt");
     let id: CommandId | undefined;
     device.change((doc) => {
       doc.policy.allowShell = true;
@@ -69,7 +69,7 @@ describe("an agent killed while a command runs", () => {
       30_000,
     );
     await eventually(() => status() === "running", "the admin seeing it running");
-    cleanups.push(async () => {
+    cleanup.defer(async () => {
       // The killed agent's command lives on in its own process group: end it.
       for (const pgid of (await readFile(runs, "utf8").catch(() => ""))
         .split("\n")

@@ -8,6 +8,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DocHandle, Repo } from "@automerge/automerge-repo";
+import type { Agent } from "@outpost/agent";
+import { quietMachineCommands } from "@outpost/agent/testing";
 import {
   type Actor,
   type CommandId,
@@ -19,18 +21,11 @@ import {
   setPriority,
   updatePolicy,
 } from "@outpost/shared-model";
+import { cleanupAfterEach, eventually } from "@outpost/shared-model/testing";
+import { adminReplica, startFleet } from "@outpost/test-support";
 import { describe, expect, it } from "vitest";
-import type { Agent } from "../runtime/agent.js";
-import {
-  adminReplica,
-  eventually,
-  prepareFleet,
-  quietMachineCommands,
-  startTestAgent,
-} from "../testing/agent-harness.js";
-import { cleanupsAfterEach } from "../testing/cleanups.js";
 
-const cleanups = cleanupsAfterEach();
+const cleanup = cleanupAfterEach();
 const alice = (): Actor => ({ by: "admin:alice", at: Date.now() });
 const bob = (): Actor => ({ by: "admin:bob", at: Date.now() });
 
@@ -49,25 +44,23 @@ describe("the command queue, offline everywhere, through a real relay", () => {
   it("runs exactly the right commands in the right order, and every replica agrees", {
     timeout: 90_000,
   }, async () => {
-    const fleet = await prepareFleet(cleanups);
+    const fleet = await startFleet(cleanup, { stopped: true });
+    const agentData = await cleanup.tempFolder("agent");
     let relay = await fleet.startRelay();
     const bobToken = await relay.principals.addAdmin("bob");
-    const ranLog = join(fleet.agentData, "ran.log");
+    const ranLog = join(agentData, "ran.log");
     const startAgent = () =>
-      startTestAgent({
-        dataDirectory: fleet.agentData,
-        relayUrl: fleet.relayUrl,
-        enrollmentSecret: fleet.enrollmentSecret,
+      fleet.startAgent({
+        dataDirectory: agentData,
         sampleIntervalS: 1,
-        commands: quietMachineCommands(join(fleet.agentData, "scripts")),
+        commands: quietMachineCommands(join(agentData, "scripts")),
       });
 
     // The device enrolls and its document reaches the relay; then it goes offline.
     let agent: Agent = await startAgent();
-    cleanups.push(() => agent.stop());
     await eventually(() => agent.link.isOnline(), "the agent connecting");
-    const aliceRepo: Repo = adminReplica(fleet.port, fleet.adminToken, cleanups, "alice");
-    const bobRepo: Repo = adminReplica(fleet.port, bobToken, cleanups, "bob");
+    const aliceRepo: Repo = adminReplica(fleet.port, fleet.adminToken, cleanup, "alice");
+    const bobRepo: Repo = adminReplica(fleet.port, bobToken, cleanup, "bob");
     const atAlice: DocHandle<DeviceDoc> = await aliceRepo.find<DeviceDoc>(agent.device.url);
     const atBob: DocHandle<DeviceDoc> = await bobRepo.find<DeviceDoc>(agent.device.url);
     await agent.stop();

@@ -4,6 +4,8 @@
  * who changed what, refuses a bad setting while keeping the one in force, and keeps an admin's
  * values over its config file across a restart.
  */
+
+import { type Agent, SimulatedClock } from "@outpost/agent";
 import {
   type AuditEntry,
   type Day,
@@ -13,19 +15,16 @@ import {
   type TelemetryDayDoc,
   updatePolicy,
 } from "@outpost/shared-model";
-import { describe, expect, it } from "vitest";
 import {
-  adminReplica,
+  cleanupAfterEach,
   eventually,
-  prepareFleet,
-  startTestAgent,
-} from "../testing/agent-harness.js";
-import { cleanupsAfterEach } from "../testing/cleanups.js";
-import { LEVEL, recordingLogger } from "../testing/recording-logger.js";
-import type { Agent } from "./agent.js";
-import { SimulatedClock } from "./simulated-clock.js";
+  LEVEL,
+  recordingLogger,
+} from "@outpost/shared-model/testing";
+import { adminReplica, startFleet } from "@outpost/test-support";
+import { describe, expect, it } from "vitest";
 
-const cleanups = cleanupsAfterEach();
+const cleanup = cleanupAfterEach();
 const START = Date.parse("2026-11-21T08:00:00Z");
 const MINUTE = 60_000;
 
@@ -44,22 +43,20 @@ describe("the device policy", () => {
   it("is seeded from the config, follows an admin's edits through the relay, and audits them", {
     timeout: 60_000,
   }, async () => {
-    const fleet = await prepareFleet(cleanups);
+    const fleet = await startFleet(cleanup, { stopped: true });
+    const agentData = await cleanup.tempFolder("agent");
     await fleet.startRelay();
     const clock = new SimulatedClock(START);
     clock.holdAt(START + 10 * MINUTE);
     const { logger, at } = recordingLogger();
     const start = () =>
-      startTestAgent({
-        dataDirectory: fleet.agentData,
-        relayUrl: fleet.relayUrl,
-        enrollmentSecret: fleet.enrollmentSecret,
+      fleet.startAgent({
+        dataDirectory: agentData,
         clock,
         logger,
         sampleIntervalS: 60,
       });
     let agent = await start();
-    cleanups.push(() => agent.stop());
     await clock.whenHeld();
     const today = dayOf(START);
 
@@ -78,7 +75,7 @@ describe("the device policy", () => {
 
     // An admin sets 5 min sampling and 5 days of retention.
     await eventually(() => agent.link.isOnline(), "the agent connecting");
-    const admin = adminReplica(fleet.port, fleet.adminToken, cleanups);
+    const admin = adminReplica(fleet.port, fleet.adminToken, cleanup);
     const device = await admin.find<DeviceDoc>(agent.device.url);
     device.change((doc) =>
       updatePolicy(

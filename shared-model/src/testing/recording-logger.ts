@@ -1,5 +1,5 @@
-import type { Logger } from "@outpost/shared-model";
 import { pino } from "pino";
+import type { Logger } from "../log/logger.js";
 
 /** One pino line as a test reads it. */
 export interface LogLine {

@@ -6,14 +6,13 @@
 import type { NetworkInterfaceInfo } from "node:os";
 import type { PeerId } from "@automerge/automerge-repo";
 import { Repo } from "@automerge/automerge-repo";
+import { RelayLink } from "@outpost/agent";
 import { createDeviceDoc, type DeviceDoc, parseDeviceId, peerIdFor } from "@outpost/shared-model";
+import { cleanupAfterEach, eventually, recordingLogger } from "@outpost/shared-model/testing";
+import { startFleet } from "@outpost/test-support";
 import { describe, expect, it } from "vitest";
-import { eventually, prepareFleet } from "../testing/agent-harness.js";
-import { cleanupsAfterEach } from "../testing/cleanups.js";
-import { recordingLogger } from "../testing/recording-logger.js";
-import { RelayLink } from "./relay-link.js";
 
-const cleanups = cleanupsAfterEach();
+const cleanup = cleanupAfterEach();
 
 /** Waits of almost a minute, whatever the outage: only the network change can be quicker. */
 const MINUTE_WAITS = { baseMs: 60_000, capMs: 60_000, outageShare: 1, random: () => 0.99 };
@@ -62,13 +61,14 @@ describe("RelayLink", () => {
  * changes the network with `join()` (a Wi-Fi address appears).
  */
 async function linkWithMinuteWaits() {
-  const fleet = await prepareFleet(cleanups);
+  const fleet = await startFleet(cleanup, { stopped: true });
+  const agentData = await cleanup.tempFolder("agent");
   const deviceId = parseDeviceId("laptop-net");
   const repo = new Repo({
     network: [],
     peerId: peerIdFor({ kind: "device", deviceId }, "agent") as PeerId,
   });
-  cleanups.push(() => repo.shutdown());
+  cleanup.defer(() => repo.shutdown());
   const device = repo.create<DeviceDoc>(createDeviceDoc(deviceId));
   let interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = {};
   const { logger, lines } = recordingLogger();
@@ -76,13 +76,13 @@ async function linkWithMinuteWaits() {
     repo,
     relayUrl: fleet.relayUrl,
     enrollmentSecret: fleet.enrollmentSecret,
-    dataDirectory: fleet.agentData,
+    dataDirectory: agentData,
     device: { deviceId, hostname: "laptop-net.example", deviceDocUrl: device.url },
     logger,
     backoff: MINUTE_WAITS,
     networkWatch: { sources: { interfaces: () => interfaces }, intervalMs: 50 },
   });
-  cleanups.push(() => link.stop());
+  cleanup.defer(() => link.stop());
   const join = () => {
     interfaces = {
       wlan0: [

@@ -3,20 +3,19 @@
  * days, never drops one, says so in the audit trail, and once the relay has stored days, deletes
  * those first.
  */
-import { DAY_MS, type Day } from "@outpost/shared-model";
-import { describe, expect, it } from "vitest";
-import { SimulatedClock } from "../runtime/simulated-clock.js";
-import {
-  eventually,
-  prepareFleet,
-  samplesOnRelayDisk,
-  startTestAgent,
-  untilAcknowledged,
-} from "../testing/agent-harness.js";
-import { cleanupsAfterEach } from "../testing/cleanups.js";
-import { LEVEL, recordingLogger } from "../testing/recording-logger.js";
 
-const cleanups = cleanupsAfterEach();
+import { SimulatedClock } from "@outpost/agent";
+import { DAY_MS, type Day } from "@outpost/shared-model";
+import {
+  cleanupAfterEach,
+  eventually,
+  LEVEL,
+  recordingLogger,
+} from "@outpost/shared-model/testing";
+import { samplesOnRelayDisk, startFleet, untilAcknowledged } from "@outpost/test-support";
+import { describe, expect, it } from "vitest";
+
+const cleanup = cleanupAfterEach();
 
 const START = Date.parse("2026-11-10T00:00:00Z");
 const CLOSED = ["2026-11-10", "2026-11-11", "2026-11-12"] as Day[];
@@ -25,21 +24,19 @@ describe("the disk budget", () => {
   it("downsamples unsynced days (never drops them), audits it, and evicts synced days first", {
     timeout: 120_000,
   }, async () => {
-    const fleet = await prepareFleet(cleanups);
+    const fleet = await startFleet(cleanup, { stopped: true });
+    const agentData = await cleanup.tempFolder("agent");
     const { logger, at } = recordingLogger();
     const clock = new SimulatedClock(START);
     clock.holdAt(START + 3 * DAY_MS);
-    const agent = await startTestAgent({
-      dataDirectory: fleet.agentData,
-      relayUrl: fleet.relayUrl,
-      enrollmentSecret: fleet.enrollmentSecret,
+    const agent = await fleet.startAgent({
+      dataDirectory: agentData,
       clock,
       logger,
       // Far below what three days take: everything that can be downsampled will be.
       diskBudgetBytes: 1024,
       retainDays: 30,
     });
-    cleanups.push(() => agent.stop());
     await clock.whenHeld();
 
     // Each closed day went 60 s → 5 min → 15 min → 1 h, the coarsest step: 24 rows a day.

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DocHandle, PeerId } from "@automerge/automerge-repo";
 import { Repo } from "@automerge/automerge-repo";
+import { type ConnectionState, enrollDevice, RelayConnection } from "@outpost/agent";
 import { Relay } from "@outpost/relay";
 import type { DeviceDoc } from "@outpost/shared-model";
 import {
@@ -17,20 +18,16 @@ import {
   peerIdFor,
   silentLogger,
 } from "@outpost/shared-model";
+import { cleanupAfterEach, freePort, recordingLogger } from "@outpost/shared-model/testing";
 import { describe, expect, it } from "vitest";
-import { enrollDevice } from "../enrollment/enroll.js";
-import { cleanupsAfterEach } from "../testing/cleanups.js";
-import { freePort } from "../testing/free-port.js";
-import { recordingLogger } from "../testing/recording-logger.js";
-import { type ConnectionState, RelayConnection } from "./relay-connection.js";
 
 const FAST = { baseMs: 20, capMs: 100, outageShare: 0.25, random: () => 0.99 };
 
-const cleanups = cleanupsAfterEach();
+const cleanup = cleanupAfterEach();
 
 async function startRelay(dataDirectory: string, port: number): Promise<Relay> {
   const relay = await Relay.start({ dataDirectory, host: "127.0.0.1", port, logger: silentLogger });
-  cleanups.push(() => relay.stop());
+  cleanup.defer(() => relay.stop());
   return relay;
 }
 
@@ -80,7 +77,7 @@ function deviceRepo(deviceId: string, connection?: RelayConnection): Repo {
     peerId: peerIdFor({ kind: "device", deviceId: parseDeviceId(deviceId) }, "agent") as PeerId,
     shareConfig: { announce: async () => true, access: async () => true },
   });
-  cleanups.push(() => repo.shutdown());
+  cleanup.defer(() => repo.shutdown());
   return repo;
 }
 
@@ -89,7 +86,7 @@ describe("RelayConnection", () => {
     timeout: 60_000,
   }, async () => {
     const dataDirectory = await mkdtemp(join(tmpdir(), "outpost-agent-connection-"));
-    cleanups.push(() => rm(dataDirectory, { recursive: true, force: true }));
+    cleanup.defer(() => rm(dataDirectory, { recursive: true, force: true }));
     const port = await freePort();
 
     // Enrolled once (a first relay run), then the relay is down when the agent starts.
@@ -145,7 +142,7 @@ describe("RelayConnection", () => {
     timeout: 60_000,
   }, async () => {
     const dataDirectory = await mkdtemp(join(tmpdir(), "outpost-agent-connection-"));
-    cleanups.push(() => rm(dataDirectory, { recursive: true, force: true }));
+    cleanup.defer(() => rm(dataDirectory, { recursive: true, force: true }));
     const relay = await startRelay(dataDirectory, 0);
     const { logger, at } = recordingLogger();
     const connection = new RelayConnection(`${relay.syncUrl}?token=opd_revoked`, {

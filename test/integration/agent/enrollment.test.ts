@@ -1,17 +1,19 @@
 import { chmod, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Relay } from "@outpost/relay";
-import { parseDeviceId, silentLogger } from "@outpost/shared-model";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { freePort } from "../testing/free-port.js";
 import {
   CREDENTIALS_FILE,
   CredentialsFileError,
+  EnrollmentRefused,
+  enrollDevice,
   loadCredentials,
+  RelayUnreachable,
   saveCredentials,
-} from "./credentials.js";
-import { EnrollmentRefused, enrollDevice, RelayUnreachable } from "./enroll.js";
+} from "@outpost/agent";
+import { Relay } from "@outpost/relay";
+import { parseDeviceId, silentLogger } from "@outpost/shared-model";
+import { freePort } from "@outpost/shared-model/testing";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 const DEVICE_DOC_URL = "automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu";
 const LAPTOP = parseDeviceId("laptop-7");

@@ -1,5 +1,9 @@
+/**
+ * What an agent's data folder holds, read as the agent's next start would load it (the agent
+ * stopped or killed).
+ */
 import { join } from "node:path";
-import { type AutomergeUrl, Repo } from "@automerge/automerge-repo";
+import { type AutomergeUrl, parseAutomergeUrl } from "@automerge/automerge-repo";
 import {
   type Day,
   type DeviceDoc,
@@ -8,23 +12,15 @@ import {
   startOfDay,
   type TelemetryDayDoc,
 } from "@outpost/shared-model";
-import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
+import { CrashSafeFileStorageAdapter, readReplica } from "@outpost/shared-model/storage";
 import { DOCUMENTS_FOLDER } from "../runtime/agent.js";
 import { AgentStateStore } from "../state/agent-state.js";
 
-/**
- * The timestamp (epoch ms) of every sample in a stopped or killed agent's replica, read through a
- * fresh read-only store as the next start would load it.
- */
+/** The timestamp (epoch ms) of every sample in a stopped or killed agent's replica, in order. */
 export async function readStoredSampleTimes(agentDataDirectory: string): Promise<number[]> {
   const state = await AgentStateStore.read(agentDataDirectory);
   if (state === undefined) throw new Error(`no agent state in ${agentDataDirectory}`);
-  const storage = await CrashSafeFileStorageAdapter.create(
-    join(agentDataDirectory, DOCUMENTS_FOLDER),
-    { readOnly: true, logger: silentLogger },
-  );
-  const repo = new Repo({ storage, network: [] });
-  try {
+  return readReplica(join(agentDataDirectory, DOCUMENTS_FOLDER), async (repo) => {
     const device = (await repo.find<DeviceDoc>(state.deviceDocUrl as AutomergeUrl)).doc();
     const times: number[] = [];
     for (const [day, entry] of Object.entries(device.telemetry)) {
@@ -35,7 +31,15 @@ export async function readStoredSampleTimes(agentDataDirectory: string): Promise
       }
     }
     return times.sort((a, b) => a - b);
-  } finally {
-    await repo.shutdown();
-  }
+  });
+}
+
+/** True when the agent's store in `agentDataDirectory` holds any chunk of the document. */
+export async function documentOnDisk(agentDataDirectory: string, url: string): Promise<boolean> {
+  const storage = await CrashSafeFileStorageAdapter.create(
+    join(agentDataDirectory, DOCUMENTS_FOLDER),
+    { readOnly: true, logger: silentLogger },
+  );
+  const { documentId } = parseAutomergeUrl(url as AutomergeUrl);
+  return (await storage.loadRange([documentId])).length > 0;
 }

@@ -5,6 +5,8 @@
  */
 
 import { join } from "node:path";
+import { type Agent, enrollDevice, SimulatedClock } from "@outpost/agent";
+import { quietMachineCommands } from "@outpost/agent/testing";
 import {
   type CommandId,
   DAY_MS,
@@ -16,23 +18,21 @@ import {
   type PresenceMessage,
   updatePolicy,
 } from "@outpost/shared-model";
-import { describe, expect, it } from "vitest";
-import { enrollDevice } from "../enrollment/enroll.js";
+import {
+  cleanupAfterEach,
+  eventually,
+  LEVEL,
+  recordingLogger,
+} from "@outpost/shared-model/testing";
 import {
   adminReplica,
-  eventually,
-  prepareFleet,
-  quietMachineCommands,
   samplesOnRelayDisk,
-  startTestAgent,
+  startFleet,
   untilAcknowledged,
-} from "../testing/agent-harness.js";
-import { cleanupsAfterEach } from "../testing/cleanups.js";
-import { LEVEL, recordingLogger } from "../testing/recording-logger.js";
-import type { Agent } from "./agent.js";
-import { SimulatedClock } from "./simulated-clock.js";
+} from "@outpost/test-support";
+import { describe, expect, it } from "vitest";
 
-const cleanups = cleanupsAfterEach();
+const cleanup = cleanupAfterEach();
 
 const START = Date.parse("2026-11-20T00:00:00Z");
 
@@ -43,23 +43,21 @@ async function setUp(options: {
   /** Simulated time the agent runs through before the test goes on; a day and a tick by default. */
   holdAfterMs?: number;
 }) {
-  const fleet = await prepareFleet(cleanups);
+  const fleet = await startFleet(cleanup, { stopped: true });
+  const agentData = await cleanup.tempFolder("agent");
   let relay = options.relayUp ? await fleet.startRelay() : undefined;
   const { logger, at, lines } = recordingLogger();
   const clock = new SimulatedClock(START);
   clock.holdAt(START + (options.holdAfterMs ?? DAY_MS)); // by default a full day, then a tick
-  const agent: Agent = await startTestAgent({
-    dataDirectory: fleet.agentData,
-    relayUrl: fleet.relayUrl,
-    enrollmentSecret: fleet.enrollmentSecret,
+  const agent: Agent = await fleet.startAgent({
+    dataDirectory: agentData,
     clock,
     logger,
     presenceIntervalMs: options.presenceIntervalMs,
     commands: options.commands
-      ? quietMachineCommands(join(fleet.agentData, "scripts"), () => clock.now())
+      ? quietMachineCommands(join(agentData, "scripts"), () => clock.now())
       : undefined,
   });
-  cleanups.push(() => agent.stop());
   return {
     fleet,
     agent,
@@ -86,7 +84,7 @@ describe("the agent with a real relay", () => {
     const setup = await setUp({ relayUp: true, commands: true, holdAfterMs: 600_000 });
     await setup.clock.whenHeld();
     await eventually(() => setup.agent.link.isOnline(), "the agent connecting");
-    const admin = adminReplica(setup.fleet.port, setup.fleet.adminToken, cleanups);
+    const admin = adminReplica(setup.fleet.port, setup.fleet.adminToken, cleanup);
     const device = await admin.find<DeviceDoc>(setup.agent.device.url);
     let id: CommandId | undefined;
     device.change((doc) => {
@@ -122,7 +120,7 @@ describe("the agent with a real relay", () => {
     const setup = await setUp({ relayUp: true, presenceIntervalMs: 100, holdAfterMs: 600_000 });
     await setup.clock.whenHeld();
     await eventually(() => setup.agent.link.isOnline(), "the agent connecting");
-    const admin = adminReplica(setup.fleet.port, setup.fleet.adminToken, cleanups);
+    const admin = adminReplica(setup.fleet.port, setup.fleet.adminToken, cleanup);
     const handle = await admin.find<DeviceDoc>(setup.agent.device.url);
     const headsBefore = setup.agent.device.heads();
     const beats: PresenceMessage[] = [];

@@ -3,21 +3,15 @@
  * its relay is down, then the relay comes up. The relay ends up with every sample; the agent gets
  * the durable acknowledgements and deletes what retention allows, and nothing else.
  */
-import { DAY_MS, type Day } from "@outpost/shared-model";
-import { describe, expect, it } from "vitest";
-import {
-  documentOnDisk,
-  eventually,
-  prepareFleet,
-  samplesOnRelayDisk,
-  startTestAgent,
-  untilAcknowledged,
-} from "../testing/agent-harness.js";
-import { cleanupsAfterEach } from "../testing/cleanups.js";
-import { readReplicaStatus } from "./replica-status.js";
-import { SimulatedClock } from "./simulated-clock.js";
 
-const cleanups = cleanupsAfterEach();
+import { readReplicaStatus, SimulatedClock } from "@outpost/agent";
+import { documentOnDisk } from "@outpost/agent/testing";
+import { DAY_MS, type Day } from "@outpost/shared-model";
+import { cleanupAfterEach, eventually } from "@outpost/shared-model/testing";
+import { samplesOnRelayDisk, startFleet, untilAcknowledged } from "@outpost/test-support";
+import { describe, expect, it } from "vitest";
+
+const cleanup = cleanupAfterEach();
 
 const START = Date.parse("2026-11-16T00:00:00Z");
 const DAYS = ["2026-11-16", "2026-11-17", "2026-11-18"] as Day[];
@@ -27,20 +21,18 @@ describe("an agent offline for three days", () => {
   it("keeps every sample, delivers them all when the relay returns, and evicts only what retention allows", {
     timeout: 120_000,
   }, async () => {
-    const fleet = await prepareFleet(cleanups);
+    const fleet = await startFleet(cleanup, { stopped: true });
+    const agentData = await cleanup.tempFolder("agent");
     const clock = new SimulatedClock(START);
     clock.holdAt(START + 3 * DAY_MS);
-    const agent = await startTestAgent({
-      dataDirectory: fleet.agentData,
-      relayUrl: fleet.relayUrl,
-      enrollmentSecret: fleet.enrollmentSecret,
+    const agent = await fleet.startAgent({
+      dataDirectory: agentData,
       clock,
     });
-    cleanups.push(() => agent.stop());
     await clock.whenHeld();
 
     // Three closed days plus the first tick of the fourth, all on this disk, none acknowledged.
-    const offline = await readReplicaStatus(fleet.agentData);
+    const offline = await readReplicaStatus(agentData);
     expect(offline?.enrolledWith).toBeNull();
     expect(offline?.days.map((d) => [d.day, d.closed, d.samples])).toEqual([
       ["2026-11-16", true, TICKS_PER_DAY],
@@ -60,7 +52,7 @@ describe("an agent offline for three days", () => {
     const urls = DAYS.map((day) => agent.days.urlOf(day) as string);
     await untilAcknowledged(agent, DAYS);
     // Retention (2 days) allows only the first day to go: it ended two days before "now".
-    const onDisk = (url: string) => documentOnDisk(fleet.agentData, url);
+    const onDisk = (url: string) => documentOnDisk(agentData, url);
     await eventually(async () => !(await onDisk(urls[0] as string)), "eviction of 2026-11-16");
     expect(agent.store.state.days["2026-11-16" as Day]?.evictedAt).toBe(START + 3 * DAY_MS);
     expect(await Promise.all(urls.map(onDisk))).toEqual([false, true, true]);

@@ -1,0 +1,122 @@
+import type { Repo } from "@automerge/automerge-repo";
+import type { Agent, AgentOptions } from "@outpost/agent";
+import { startTestAgent } from "@outpost/agent/testing";
+import { Relay, type RelayOptions } from "@outpost/relay";
+import { makeLogger, silentLogger } from "@outpost/shared-model";
+import { type Cleanup, freePort } from "@outpost/shared-model/testing";
+import { adminReplica } from "./admin-replica.js";
+
+/**
+ * A relay for a test's fleet: a data folder and a loopback port of its own, admins and the
+ * enrollment secret, the relay stopped and started again on the same port and folder as the test
+ * needs (a relay that is down is how a test puts agents and admins offline).
+ */
+export interface TestFleet {
+  relayData: string;
+  port: number;
+  /** `http://127.0.0.1:<port>` */
+  relayUrl: string;
+  enrollmentSecret: string;
+  /** Tokens by admin name, in the order the admins were named. */
+  adminTokens: Readonly<Record<string, string>>;
+  /** The first admin's token (`alice` unless `admins` said otherwise). */
+  adminToken: string;
+  /** The relay last started, unless {@link stopRelay} stopped it. */
+  relay(): Relay | undefined;
+  /** Starts a relay on the fleet's port and folder; the one before must have stopped. */
+  startRelay(): Promise<Relay>;
+  /** Stops the relay last started; its data stays for the next start. */
+  stopRelay(): Promise<void>;
+  /** An admin's replica over the websocket, as the dashboard's ({@link adminReplica}). */
+  adminReplica(name?: string): Repo;
+  /**
+   * An in-process agent of this fleet (`startTestAgent`'s defaults, the fleet's relay and
+   * enrollment secret) in `dataDirectory`, stopped at clean-up.
+   */
+  startAgent(options: Pick<AgentOptions, "dataDirectory"> & Partial<AgentOptions>): Promise<Agent>;
+}
+
+/** What a test fleet starts with. */
+export interface TestFleetOptions {
+  /** Admins to create; the first is {@link TestFleet.adminToken}. Default `["alice"]`. */
+  admins?: readonly string[];
+  /** Leave the relay stopped once the admins and the secret exist. Default false. */
+  stopped?: boolean;
+  /** The built dashboard the relay serves, for browser tests. */
+  dashboardDirectory?: string;
+  /** Other relay settings (limits, say). */
+  relay?: Partial<Omit<RelayOptions, "dataDirectory" | "host" | "port">>;
+}
+
+/**
+ * Starts a test fleet's relay on loopback. Everything it makes is released by `cleanup`: the relay
+ * is stopped, then its folder removed. `RELAY_TEST_LOG=1` prints the relay's debug log, for
+ * finding out why a test failed.
+ */
+export async function startFleet(
+  cleanup: Cleanup,
+  options: TestFleetOptions = {},
+): Promise<TestFleet> {
+  const relayData = await cleanup.tempFolder("relay");
+  const port = await freePort();
+  const logger = process.env.RELAY_TEST_LOG ? makeLogger("test-relay", "debug") : silentLogger;
+  let latest: Relay | undefined;
+  const startRelay = async (): Promise<Relay> => {
+    const relay = await Relay.start({
+      logger,
+      ...(options.dashboardDirectory === undefined
+        ? {}
+        : { dashboardDirectory: options.dashboardDirectory }),
+      ...options.relay,
+      dataDirectory: relayData,
+      host: "127.0.0.1",
+      port,
+    });
+    latest = relay;
+    // Stopping twice is harmless: a test may stop the relay itself (`relay.stop()`).
+    cleanup.defer(() => relay.stop());
+    return relay;
+  };
+  const stopRelay = async (): Promise<void> => {
+    const relay = latest;
+    latest = undefined;
+    await relay?.stop();
+  };
+
+  const first = await startRelay();
+  const adminTokens: Record<string, string> = {};
+  for (const name of options.admins ?? ["alice"]) {
+    adminTokens[name] = await first.principals.addAdmin(name);
+  }
+  const enrollmentSecret = await first.principals.enrollmentSecret();
+  if (options.stopped) await stopRelay();
+  const [firstAdmin, adminToken] = Object.entries(adminTokens)[0] ?? [];
+  if (firstAdmin === undefined || adminToken === undefined) {
+    throw new Error("a test fleet needs at least one admin");
+  }
+  return {
+    relayData,
+    port,
+    relayUrl: `http://127.0.0.1:${port}`,
+    enrollmentSecret,
+    adminTokens,
+    adminToken,
+    relay: () => latest,
+    startRelay,
+    stopRelay,
+    adminReplica(name = firstAdmin) {
+      const token = adminTokens[name];
+      if (token === undefined) throw new Error(`the test fleet has no admin named ${name}`);
+      return adminReplica(port, token, cleanup, name);
+    },
+    async startAgent(agentOptions) {
+      const agent = await startTestAgent({
+        relayUrl: `http://127.0.0.1:${port}`,
+        enrollmentSecret,
+        ...agentOptions,
+      });
+      cleanup.defer(() => agent.stop());
+      return agent;
+    },
+  };
+}
