@@ -8,12 +8,13 @@
 import { appendFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { FleetDoc } from "@outpost/shared-model";
+import { eventually } from "@outpost/shared-model/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { connectedTo, enrollDevice, postEnroll } from "./testing/clients.js";
 import { DurableAckLog } from "./testing/durable-ack-log.js";
 import type { TestRelay } from "./testing/relay-fixture.js";
 import { startTestRelay } from "./testing/relay-fixture.js";
-import { rejectionCount } from "./testing/relay-http.js";
+import { fetchHealth, rejectionCount } from "./testing/relay-http.js";
 
 const fixtures: TestRelay[] = [];
 afterEach(async () => {
@@ -66,6 +67,15 @@ describe("the FleetDoc at enrollment", () => {
   it("still lets a device enroll again with its own DeviceDoc", async () => {
     const { relay } = await started();
     const device = await enrollDevice(relay, "laptop-a");
+    // Its DeviceDoc is on the relay and owned by it, which is what a stranger's enrollment with
+    // that URL is refused for.
+    await eventually(
+      async () => (await fetchHealth(relay.url)).ownedDocuments === 1,
+      "the relay owning the device's DeviceDoc",
+    );
+    // Enrolling again revokes the old token: the stock client would retry with it and throw on
+    // the relay's 401 outside any test (it rethrows from a socket event), so it goes first.
+    await device.repo.shutdown();
     const again = await postEnroll(relay, {
       enrollmentSecret: await relay.principals.enrollmentSecret(),
       deviceId: "laptop-a",
@@ -74,7 +84,6 @@ describe("the FleetDoc at enrollment", () => {
     });
     expect(again.status).toBe(200);
     expect(again.body.rotated).toBe(true);
-    await device.repo.shutdown();
   });
 });
 
