@@ -33,6 +33,7 @@ export class RelayLink implements ConnectivityProbe {
   readonly #device: { deviceId: DeviceId; hostname: string; deviceDocUrl: string };
   readonly #logger: Logger;
   readonly #backoff: BackoffPolicy;
+  readonly #now: (() => number) | undefined;
   readonly #stopping = new AbortController();
   readonly #connectedListeners = new Set<() => void>();
   readonly #networkWatch: NetworkChangeWatch;
@@ -50,6 +51,8 @@ export class RelayLink implements ConnectivityProbe {
     device: { deviceId: DeviceId; hostname: string; deviceDocUrl: string };
     logger: Logger;
     backoff?: BackoffPolicy;
+    /** The wall clock for the connection state's `retryAt`; `Date.now` by default. */
+    now?: () => number;
     /** The network change watch's sources and interval; the system's by default. */
     networkWatch?: { sources?: Partial<NetworkChangeSources>; intervalMs?: number };
   }) {
@@ -60,6 +63,7 @@ export class RelayLink implements ConnectivityProbe {
     this.#device = options.device;
     this.#logger = options.logger;
     this.#backoff = options.backoff ?? RECONNECT_BACKOFF;
+    this.#now = options.now;
     this.#networkWatch = new NetworkChangeWatch(
       (reason) => this.#networkChanged(reason),
       options.networkWatch,
@@ -127,6 +131,7 @@ export class RelayLink implements ConnectivityProbe {
     const connection = new RelayConnection(syncUrl.toString(), {
       logger: this.#logger,
       backoff: this.#backoff,
+      now: this.#now,
     });
     connection.onStateChange((state) => {
       if (state.kind === "connected") for (const listener of this.#connectedListeners) listener();

@@ -20,6 +20,15 @@ export {
   PRESENCE_TTL_MS,
 } from "./presence.js";
 export { ReconnectSchedule, STABLE_CONNECTION_MS } from "./reconnect-schedule.js";
+export type { ConnectionState, RelayFailure } from "./relay-client/connection-state.js";
+export { CLOSE_REVOKED } from "./relay-client/connection-state.js";
+export { RelayClient } from "./relay-client/relay-client.js";
+export type {
+  RelayClientLog,
+  RelayClientOptions,
+  StartTimer,
+} from "./relay-client/relay-client-options.js";
+export type { RelaySocket, RelayTransport, SocketEnd } from "./relay-client/relay-transport.js";
 export { headsIncludeChanges } from "./stored-changes.js";
 export type { StoredHeadsMessage } from "./stored-heads.js";
 export { isStoredHeadsMessage, STORED_HEADS_MESSAGE_TYPE } from "./stored-heads.js";

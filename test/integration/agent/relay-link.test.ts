@@ -16,6 +16,8 @@ const cleanup = cleanupAfterEach();
 
 /** Waits of almost a minute, whatever the outage: only the network change can be quicker. */
 const MINUTE_WAITS = { baseMs: 60_000, capMs: 60_000, outageShare: 1, random: () => 0.99 };
+/** The link's wall clock, stopped, so that the next attempt's time is exact. */
+const NOW = Date.UTC(2026, 10, 21, 10, 0, 0);
 
 describe("RelayLink", () => {
   it("tries the relay at once when the network changes instead of waiting out its backoff", {
@@ -29,7 +31,7 @@ describe("RelayLink", () => {
     // The relay goes away: the next attempt is most of a minute off.
     await relay.stop();
     await eventually(() => link.state?.kind === "offline", "the link noticing");
-    expect(link.state).toMatchObject({ kind: "offline", retryInMs: 59_400 });
+    expect(link.state).toMatchObject({ kind: "offline", retryAt: NOW + 59_400 });
     relay = await fleet.startRelay();
     // The relay is back, but nothing tells the link so until its network changes (a Wi-Fi joined).
     network.join();
@@ -80,6 +82,7 @@ async function linkWithMinuteWaits() {
     device: { deviceId, hostname: "laptop-net.example", deviceDocUrl: device.url },
     logger,
     backoff: MINUTE_WAITS,
+    now: () => NOW,
     networkWatch: { sources: { interfaces: () => interfaces }, intervalMs: 50 },
   });
   cleanup.defer(() => link.stop());
