@@ -57,7 +57,7 @@ describe("createFleet", () => {
     });
     await vi.advanceTimersByTimeAsync(100);
     expect(loaded()).toBeUndefined();
-    // 2 s, then 4 s later: the third try finds it.
+    // Tried 2 s later, then as long after as it has been missing: the third try finds it.
     await vi.advanceTimersByTimeAsync(2_000);
     expect(loaded()).toBeUndefined();
     await vi.advanceTimersByTimeAsync(4_000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type BackoffPolicy, backoffDelayMs } from "./backoff.js";
+import { type BackoffPolicy, backoffCeilingMs, backoffDelayMs } from "./backoff.js";
 import { ReconnectSchedule, STABLE_CONNECTION_MS } from "./reconnect-schedule.js";
 
 const SECOND = 1_000;
@@ -40,6 +40,24 @@ describe("backoffDelayMs", () => {
   it("is anywhere from 0 up to the ceiling (full jitter)", () => {
     expect(backoffDelayMs(MINUTE, policy(0))).toBe(0);
     expect(backoffDelayMs(MINUTE, policy(0.5))).toBe(7_500);
+  });
+});
+
+describe("backoffCeilingMs", () => {
+  it("is the outage's share, from the base up to the cap", () => {
+    const limits = { baseMs: 2 * SECOND, capMs: MINUTE, outageShare: 1 };
+    const ceilings = [-1, 0, 1, 2, 4, 8, 59, 64, 3_600].map((s) =>
+      backoffCeilingMs(s * SECOND, limits),
+    );
+    expect(ceilings.map((ms) => ms / SECOND)).toEqual([2, 2, 2, 2, 4, 8, 59, 60, 60]);
+  });
+
+  it("bounds every wait backoffDelayMs draws", () => {
+    for (const outageS of [0, 2, 72, 600, 86_400]) {
+      expect(backoffDelayMs(outageS * SECOND, WORST)).toBeLessThan(
+        backoffCeilingMs(outageS * SECOND, WORST),
+      );
+    }
   });
 });
 

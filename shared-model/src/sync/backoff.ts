@@ -9,13 +9,17 @@
  * Attempts still thin out geometrically, so a device offline for days knocks every 2.5 min on
  * average, as before.
  */
-export interface BackoffPolicy {
+export interface BackoffPolicy extends BackoffLimits {
+  /** A number in [0, 1); `Math.random` unless a test injects one. */
+  random: () => number;
+}
+
+/** The bounds of a wait: a share of the outage so far, never under `baseMs` or over `capMs`. */
+export interface BackoffLimits {
   baseMs: number;
   capMs: number;
   /** The ceiling of a wait as a share of the outage so far, in (0, 1]. */
   outageShare: number;
-  /** A number in [0, 1); `Math.random` unless a test injects one. */
-  random: () => number;
 }
 
 /** The agent's policy: 1 s to 5 min, a quarter of the outage; a device offline for days need not knock often. */
@@ -35,9 +39,17 @@ export function backoffDelayMs(
   outageMs: number,
   policy: BackoffPolicy = RECONNECT_BACKOFF,
 ): number {
-  const ceiling = Math.min(
-    policy.capMs,
-    Math.max(policy.baseMs, policy.outageShare * Math.max(0, outageMs)),
+  return Math.floor(policy.random() * backoffCeilingMs(outageMs, policy));
+}
+
+/**
+ * The longest wait `outageMs` into an outage: min(cap, max(base, share × outage)). Used as the
+ * wait itself where nothing needs spreading out, as when one client retries its own requests
+ * a few at a time (the dashboard's DeviceDoc loads).
+ */
+export function backoffCeilingMs(outageMs: number, limits: BackoffLimits): number {
+  return Math.min(
+    limits.capMs,
+    Math.max(limits.baseMs, limits.outageShare * Math.max(0, outageMs)),
   );
-  return Math.floor(policy.random() * ceiling);
 }

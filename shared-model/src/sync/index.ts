@@ -1,7 +1,7 @@
 /** Wire shapes and identities shared by the relay and its clients. */
 
-export type { BackoffPolicy } from "./backoff.js";
-export { backoffDelayMs, RECONNECT_BACKOFF } from "./backoff.js";
+export type { BackoffLimits, BackoffPolicy } from "./backoff.js";
+export { backoffCeilingMs, backoffDelayMs, RECONNECT_BACKOFF } from "./backoff.js";
 export type { EnrollRequest, EnrollResponse, RelayErrorBody } from "./enrollment.js";
 export { enrollRequestSchema } from "./enrollment.js";
 export type { Principal } from "./peer-ids.js";
