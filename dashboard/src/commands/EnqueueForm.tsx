@@ -11,7 +11,8 @@ import {
 } from "@outpost/shared-model";
 import { createMemo, createSignal, For, type JSX, Show } from "solid-js";
 import { useReplica } from "../app/replica-context.js";
-import { argsFromForm, KIND_FORMS } from "./command-kinds.js";
+import { KIND_FORMS } from "./command-kinds.js";
+import { enqueueInputOf } from "./enqueue-input.js";
 
 /** A command a form may name as a dependency. */
 export interface DependencyChoice {
@@ -46,32 +47,22 @@ export function EnqueueForm(props: {
     setMessage(undefined);
     const current = form();
     if (current === undefined) return;
-    const parsed = argsFromForm(current, values());
+    const parsed = enqueueInputOf({
+      kind: current.kind,
+      values: values(),
+      priority: priority(),
+      maintenance: maintenance(),
+      notBefore: notBefore(),
+      expiresAt: expiresAt(),
+      dedupeKey: dedupeKey(),
+      dependsOn: dependsOn(),
+    });
     if ("problem" in parsed) {
       setMessage({ kind: "error", text: parsed.problem });
       return;
     }
-    const times = { notBefore: parseLocal(notBefore()), expiresAt: parseLocal(expiresAt()) };
-    if (
-      times.notBefore !== undefined &&
-      times.expiresAt !== undefined &&
-      times.expiresAt <= times.notBefore
-    ) {
-      setMessage({ kind: "error", text: "Expires must be after Not before" });
-      return;
-    }
     const id = newCommandId();
-    const input: EnqueueInput = {
-      id,
-      kind: current.kind,
-      args: parsed.args,
-      priority: priority(),
-      window: maintenance() ? "maintenance" : "any",
-      ...(times.notBefore !== undefined ? { notBefore: times.notBefore } : {}),
-      ...(times.expiresAt !== undefined ? { expiresAt: times.expiresAt } : {}),
-      ...(dedupeKey().trim() ? { dedupeKey: dedupeKey().trim() } : {}),
-      ...(dependsOn().length > 0 ? { dependsOn: dependsOn() } : {}),
-    };
+    const input: EnqueueInput = { ...parsed.input, id };
     try {
       for (const handle of props.targets) {
         replica.change(handle, (doc) =>
@@ -219,11 +210,4 @@ export function EnqueueForm(props: {
       </div>
     </form>
   );
-}
-
-/** Epoch ms of a `datetime-local` value (the admin's local time), or `undefined` when empty. */
-function parseLocal(value: string): number | undefined {
-  if (value === "") return undefined;
-  const at = new Date(value).getTime();
-  return Number.isFinite(at) ? at : undefined;
 }
