@@ -11,13 +11,20 @@ import { createPending } from "../primitives/create-pending.js";
 import { AssetEditor } from "./AssetEditor.js";
 import { AuditTrail } from "./AuditTrail.js";
 import { DeviceExports } from "./DeviceExports.js";
+import { type DeviceActions, makeDeviceActions } from "./device-actions.js";
 import { InventoryPanel } from "./InventoryPanel.js";
+import { createOneDeviceActions } from "./one-device-actions.js";
 import { PolicyEditor } from "./PolicyEditor.js";
 import { TelemetrySection } from "./TelemetrySection.js";
 
-/** One device: inventory, asset record, charts, command queue, policy and audit trail. */
+/**
+ * One device: inventory, asset record, charts, command queue, policy and audit trail. The
+ * container of the device's views: every document they write or load goes through its
+ * {@link makeDeviceActions}.
+ */
 export function DevicePage(props: { deviceId: string; fleet: Fleet }): JSX.Element {
   const replica = useReplica();
+  const actions = makeDeviceActions(replica);
   const device = createDeviceHandle(replica, props.fleet, props.deviceId);
   return (
     <section class="device" aria-labelledby="device-title">
@@ -27,7 +34,14 @@ export function DevicePage(props: { deviceId: string; fleet: Fleet }): JSX.Eleme
       </p>
       <Switch>
         <Match when={device.handle()} keyed>
-          {(handle) => <DeviceView handle={handle} deviceId={props.deviceId} fleet={props.fleet} />}
+          {(handle) => (
+            <DeviceView
+              handle={handle}
+              deviceId={props.deviceId}
+              fleet={props.fleet}
+              actions={actions}
+            />
+          )}
         </Match>
         <Match when={device.error()}>
           <p class="empty" role="alert">
@@ -54,9 +68,11 @@ function DeviceView(props: {
   handle: DocHandle<DeviceDoc>;
   deviceId: string;
   fleet: Fleet;
+  actions: DeviceActions;
 }): JSX.Element {
   const replica = useReplica();
   const doc = createDocumentStore(props.handle);
+  const actions = createOneDeviceActions(props.actions, props.deviceId, props.handle);
   const pending = createPending(replica.pending);
   const stored = () => !pending().includes(props.handle.documentId);
   const row = () => props.fleet.row(props.deviceId);
@@ -90,7 +106,7 @@ function DeviceView(props: {
         <AssetEditor handle={props.handle} asset={doc.asset} />
       </div>
       <TelemetrySection deviceId={props.deviceId} telemetry={() => doc.telemetry} />
-      <CommandQueue handle={props.handle} doc={doc} />
+      <CommandQueue doc={doc} actions={actions} />
       <div class="device-grid">
         <PolicyEditor handle={props.handle} policy={doc.policy} />
         <DeviceExports handle={props.handle} doc={doc} />

@@ -1,7 +1,7 @@
-import type { DocHandle } from "@automerge/automerge-repo/slim";
-import type { DeviceDoc } from "@outpost/shared-model";
+import type { EnqueueInput } from "@outpost/shared-model";
 import { createSignal, For, type JSX, Show } from "solid-js";
 import { EnqueueForm } from "../commands/EnqueueForm.js";
+import type { EnqueueReport } from "../commands/enqueue-report.js";
 import { ExportButtons } from "../export/ExportButtons.js";
 import { fleetExport } from "../export/fleet-export.js";
 import type { Fleet } from "../primitives/create-fleet.js";
@@ -23,13 +23,13 @@ export function FleetToolbar(props: {
   columns: readonly FleetColumn[];
   context: RowContext;
   fleet: Fleet;
+  /** Enqueues on the selected devices (the ones not in this browser yet are reported). */
+  onEnqueue: (deviceIds: readonly string[], input: Omit<EnqueueInput, "id">) => EnqueueReport;
 }): JSX.Element {
   const update = (change: Partial<FleetQuery>) => props.onQuery({ ...props.query, ...change });
   const [enqueueing, setEnqueueing] = createSignal(false);
-  const targets = () =>
-    [...props.selected]
-      .map((deviceId) => props.fleet.handleOf(deviceId))
-      .filter((handle): handle is DocHandle<DeviceDoc> => handle !== undefined);
+  const loadedCount = () =>
+    [...props.selected].filter((deviceId) => props.fleet.handleOf(deviceId) !== undefined).length;
   return (
     <div class="toolbar">
       <search class="filters">
@@ -138,13 +138,16 @@ export function FleetToolbar(props: {
             class="dialog wide"
           >
             <h2 id="bulk-enqueue-title">Enqueue a command on {props.selected.size} device(s)</h2>
-            <Show when={targets().length < props.selected.size}>
+            <Show when={loadedCount() < props.selected.size}>
               <p class="conflict" role="note">
-                {props.selected.size - targets().length} of them have not reached this browser yet
-                and are left out.
+                {props.selected.size - loadedCount()} of them have not reached this browser yet and
+                are left out.
               </p>
             </Show>
-            <EnqueueForm targets={targets()} />
+            <EnqueueForm
+              targetCount={loadedCount()}
+              onEnqueue={(input) => props.onEnqueue([...props.selected], input)}
+            />
             <div class="actions">
               <button type="button" class="secondary" onClick={() => setEnqueueing(false)}>
                 Close
