@@ -103,12 +103,16 @@ function DeviceView(props: {
       </div>
       <div class="device-grid">
         <InventoryPanel inventory={doc.inventory} />
-        <AssetEditor handle={props.handle} asset={doc.asset} />
+        <AssetEditor
+          asset={doc.asset}
+          conflicts={actions.assetConflicts}
+          onSave={actions.editAsset}
+        />
       </div>
       <TelemetrySection deviceId={props.deviceId} telemetry={() => doc.telemetry} />
       <CommandQueue doc={doc} actions={actions} />
       <div class="device-grid">
-        <PolicyEditor handle={props.handle} policy={doc.policy} />
+        <PolicyEditor policy={doc.policy} onSave={actions.editPolicy} />
         <DeviceExports handle={props.handle} doc={doc} />
       </div>
       <AuditTrail deviceId={props.deviceId} telemetry={() => doc.telemetry} />
