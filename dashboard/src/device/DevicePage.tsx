@@ -1,6 +1,6 @@
 import type { DocHandle } from "@automerge/automerge-repo/slim";
 import type { DeviceDoc } from "@outpost/shared-model";
-import { type JSX, Match, Show, Switch } from "solid-js";
+import { createSignal, type JSX, Match, Show, Switch } from "solid-js";
 import { useReplica } from "../app/replica-context.js";
 import { hrefOf } from "../app/route.js";
 import { CommandQueue } from "../commands/CommandQueue.js";
@@ -10,12 +10,14 @@ import type { Fleet } from "../primitives/create-fleet.js";
 import { createPending } from "../primitives/create-pending.js";
 import { AssetEditor } from "./AssetEditor.js";
 import { AuditTrail } from "./AuditTrail.js";
+import { createAuditEntries } from "./audit-entries.js";
 import { DeviceExports } from "./DeviceExports.js";
 import { type DeviceActions, makeDeviceActions } from "./device-actions.js";
 import { InventoryPanel } from "./InventoryPanel.js";
 import { createOneDeviceActions } from "./one-device-actions.js";
 import { PolicyEditor } from "./PolicyEditor.js";
 import { TelemetrySection } from "./TelemetrySection.js";
+import { createTelemetryRange, type RangeId } from "./telemetry-range.js";
 
 /**
  * One device: inventory, asset record, charts, command queue, policy and audit trail. The
@@ -64,6 +66,7 @@ export function DevicePage(props: { deviceId: string; fleet: Fleet }): JSX.Eleme
   );
 }
 
+/** The device once its document is here: its store, and the actions bound to it. */
 function DeviceView(props: {
   handle: DocHandle<DeviceDoc>;
   deviceId: string;
@@ -72,7 +75,10 @@ function DeviceView(props: {
 }): JSX.Element {
   const replica = useReplica();
   const doc = createDocumentStore(props.handle);
-  const actions = createOneDeviceActions(props.actions, props.deviceId, props.handle);
+  const thisDevice = createOneDeviceActions(props.actions, props.deviceId, props.handle);
+  const [rangeId, setRangeId] = createSignal<RangeId>("1h");
+  const telemetry = createTelemetryRange(props.actions.findDay, () => doc.telemetry, rangeId);
+  const audit = createAuditEntries(() => doc.telemetry, props.actions.auditOf);
   const pending = createPending(replica.pending);
   const stored = () => !pending().includes(props.handle.documentId);
   const row = () => props.fleet.row(props.deviceId);
@@ -105,17 +111,28 @@ function DeviceView(props: {
         <InventoryPanel inventory={doc.inventory} />
         <AssetEditor
           asset={doc.asset}
-          conflicts={actions.assetConflicts}
-          onSave={actions.editAsset}
+          conflicts={thisDevice.assetConflicts}
+          onSave={thisDevice.editAsset}
         />
       </div>
-      <TelemetrySection deviceId={props.deviceId} telemetry={() => doc.telemetry} />
-      <CommandQueue doc={doc} actions={actions} />
+      <TelemetrySection
+        deviceId={props.deviceId}
+        rangeId={rangeId()}
+        onRangeId={setRangeId}
+        state={telemetry()}
+      />
+      <CommandQueue doc={doc} actions={thisDevice} />
       <div class="device-grid">
-        <PolicyEditor policy={doc.policy} onSave={actions.editPolicy} />
+        <PolicyEditor policy={doc.policy} onSave={thisDevice.editPolicy} />
         <DeviceExports handle={props.handle} doc={doc} />
       </div>
-      <AuditTrail deviceId={props.deviceId} telemetry={() => doc.telemetry} />
+      <AuditTrail
+        deviceId={props.deviceId}
+        entries={audit.entries()}
+        loading={audit.loading()}
+        hasOlder={audit.hasOlder()}
+        onOlder={audit.showOlder}
+      />
     </>
   );
 }
