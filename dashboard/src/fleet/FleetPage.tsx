@@ -84,12 +84,7 @@ export function FleetPage(props: { fleet: Fleet }): JSX.Element {
         columns={columns()}
         context={context()}
         fleet={props.fleet}
-        onEnqueue={(deviceIds, input) =>
-          actions.enqueue(
-            deviceIds.map((deviceId) => ({ deviceId, handle: props.fleet.handleOf(deviceId) })),
-            input,
-          )
-        }
+        onEnqueue={actions.enqueue}
       />
       <Switch>
         <Match when={props.fleet.status() === "loading" && props.fleet.rows().length === 0}>

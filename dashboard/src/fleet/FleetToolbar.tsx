@@ -2,6 +2,7 @@ import type { EnqueueInput } from "@outpost/shared-model";
 import { createSignal, For, type JSX, Show } from "solid-js";
 import { EnqueueForm } from "../commands/EnqueueForm.js";
 import type { EnqueueReport } from "../commands/enqueue-report.js";
+import type { EnqueueTarget } from "../device/device-actions.js";
 import { ExportButtons } from "../export/ExportButtons.js";
 import { fleetExport } from "../export/fleet-export.js";
 import type { Fleet } from "../primitives/create-fleet.js";
@@ -22,14 +23,17 @@ export function FleetToolbar(props: {
   shown: readonly FleetRow[];
   columns: readonly FleetColumn[];
   context: RowContext;
-  fleet: Fleet;
-  /** Enqueues on the selected devices (the ones not in this browser yet are reported). */
-  onEnqueue: (deviceIds: readonly string[], input: Omit<EnqueueInput, "id">) => EnqueueReport;
+  /** Where the selected devices' documents are, once this browser has loaded them. */
+  fleet: Pick<Fleet, "handleOf">;
+  /** Enqueues on the selected devices, those whose documents are not loaded included. */
+  onEnqueue: (targets: readonly EnqueueTarget[], input: Omit<EnqueueInput, "id">) => EnqueueReport;
 }): JSX.Element {
   const update = (change: Partial<FleetQuery>) => props.onQuery({ ...props.query, ...change });
   const [enqueueing, setEnqueueing] = createSignal(false);
-  const loadedCount = () =>
-    [...props.selected].filter((deviceId) => props.fleet.handleOf(deviceId) !== undefined).length;
+  // Every selected device is a target: the enqueue names the ones it could not write.
+  const targets = (): EnqueueTarget[] =>
+    [...props.selected].map((deviceId) => ({ deviceId, handle: props.fleet.handleOf(deviceId) }));
+  const loadedCount = () => targets().filter((target) => target.handle !== undefined).length;
   return (
     <div class="toolbar">
       <search class="filters">
@@ -146,7 +150,7 @@ export function FleetToolbar(props: {
             </Show>
             <EnqueueForm
               targetCount={loadedCount()}
-              onEnqueue={(input) => props.onEnqueue([...props.selected], input)}
+              onEnqueue={(input) => props.onEnqueue(targets(), input)}
             />
             <div class="actions">
               <button type="button" class="secondary" onClick={() => setEnqueueing(false)}>
