@@ -12,7 +12,8 @@ import {
 import { eventually } from "@outpost/shared-model/testing";
 import { cleanup, fireEvent, render, screen, within } from "@solidjs/testing-library";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ProvideReplica } from "../app/replica-context.js";
+import { makeDeviceActions } from "../device/device-actions.js";
+import { createOneDeviceActions } from "../device/one-device-actions.js";
 import { createDocumentStore } from "../primitives/create-document-store.js";
 import { makeTestReplica } from "../testing/test-replica.js";
 import { CommandQueue } from "./CommandQueue.js";
@@ -41,15 +42,15 @@ afterEach(async () => {
   await replica.close();
 });
 
-/** The queue (each command a CommandItem) over a live store of the document. */
+/**
+ * The queue (each command a CommandItem) over a live store of the document, with the device
+ * page's actions over the test replica.
+ */
 function renderQueue(): HTMLElement {
   render(() => {
     const doc = createDocumentStore(handle);
-    return (
-      <ProvideReplica replica={replica}>
-        <CommandQueue handle={handle} doc={doc} />
-      </ProvideReplica>
-    );
+    const actions = createOneDeviceActions(makeDeviceActions(replica), DEVICE, handle);
+    return <CommandQueue doc={doc} actions={actions} />;
   });
   return screen.getByRole("listitem");
 }

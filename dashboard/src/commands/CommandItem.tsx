@@ -1,59 +1,39 @@
-import type { DocHandle } from "@automerge/automerge-repo/slim";
 import {
-  actorOf,
   type Command,
   type CommandEvent,
-  type CommandId,
   type CommandState,
-  type DeviceDoc,
   isIntent,
   isTerminal,
   PRIORITY,
-  priorityConflicts,
-  requestCancel,
-  requestRetry,
-  setPriority,
+  type PriorityRegister,
 } from "@outpost/shared-model";
 import { createSignal, For, type JSX, Show } from "solid-js";
-import { useReplica } from "../app/replica-context.js";
-import { createPathVersion } from "../primitives/create-path-version.js";
 import { formatTime } from "../ui/format.js";
 import { describeEvent } from "./describe-event.js";
 
-/** One command: spec, state, priority (with any conflict), events, and the admin's actions. */
+/**
+ * One command: spec, state, priority (with any conflict), events, and the admin's actions. A view:
+ * the page writes what the buttons ask for.
+ */
 export function CommandItem(props: {
-  handle: DocHandle<DeviceDoc>;
   command: Command;
   state: CommandState;
+  /** Every priority concurrent admins left on the command; more than one is a conflict. */
+  priorities: readonly PriorityRegister[];
+  onCancel: () => void;
+  onRetry: () => void;
+  onReprioritize: (value: number) => void;
 }): JSX.Element {
-  const replica = useReplica();
   const [open, setOpen] = createSignal(false);
-  const id = () => props.command.spec.id as CommandId;
-  const actor = () => ({
-    by: actorOf({ kind: "admin", name: replica.session.admin }),
-    at: Date.now(),
-  });
-  // A concurrent priority that loses to the shown one changes nothing in the store.
-  const priorityPatched = createPathVersion(props.handle as DocHandle<unknown>, () => [
-    "commands",
-    id(),
-    "priority",
-  ]);
-  const conflicts = () => {
-    void props.command.priority.value; // follow the store
-    void priorityPatched();
-    const values = priorityConflicts(props.handle.doc(), id());
-    return values.length > 1 ? values : [];
-  };
+  const id = () => props.command.spec.id;
+  const conflicts = () => (props.priorities.length > 1 ? props.priorities : []);
   const cancelPending = () =>
     props.state.requests.some(
       (r) => r.intent.type === "cancel-requested" && r.answer === undefined,
     );
-  const cancel = () =>
-    replica.change(props.handle, (doc) => void requestCancel(doc, id(), actor()));
-  const retry = () => replica.change(props.handle, (doc) => void requestRetry(doc, id(), actor()));
-  const reprioritize = (value: number) =>
-    replica.change(props.handle, (doc) => setPriority(doc, id(), value, actor()));
+  const cancel = () => props.onCancel();
+  const retry = () => props.onRetry();
+  const reprioritize = (value: number) => props.onReprioritize(value);
   return (
     <li
       class={`command status-${props.state.status}`}

@@ -1,28 +1,42 @@
-import type { DocHandle } from "@automerge/automerge-repo/slim";
 import {
   type Command,
   type CommandId,
+  type CommandState,
   type DeviceDoc,
-  FoldCache,
+  type EnqueueInput,
   isTerminal,
+  type PriorityRegister,
 } from "@outpost/shared-model";
 import { createMemo, createSignal, For, type JSX, Show } from "solid-js";
 import { Segmented } from "../ui/Segmented.js";
 import { CommandItem } from "./CommandItem.js";
 import { EnqueueForm } from "./EnqueueForm.js";
+import type { EnqueueReport } from "./enqueue-report.js";
 
 /** Statuses shown in the "open" filter: what may still happen. */
 const isOpen = (status: string) => !isTerminal({ status } as { status: never });
+
+/** What the queue asks of its page: reads the store cannot give, and every write. */
+export interface QueueActions {
+  /** The command's state, folded from the document; the store only says when to ask again. */
+  stateOf(command: Command): CommandState;
+  /** Every priority concurrent admins left on the command; follows the document's changes. */
+  priorityConflicts(id: CommandId): readonly PriorityRegister[];
+  /** Enqueues a new command on this device. */
+  enqueue(input: Omit<EnqueueInput, "id">): EnqueueReport;
+  cancel(id: CommandId): void;
+  retry(id: CommandId): void;
+  reprioritize(id: CommandId, value: number): void;
+}
 
 /**
  * A device's command queue: every command with its state, its events (who asked what, and the
  * fact that answered), priority conflicts, and the actions an admin has (cancel, retry,
  * reprioritize), plus the form to enqueue a new one.
  */
-export function CommandQueue(props: { handle: DocHandle<DeviceDoc>; doc: DeviceDoc }): JSX.Element {
+export function CommandQueue(props: { doc: DeviceDoc; actions: QueueActions }): JSX.Element {
   const [filter, setFilter] = createSignal<"open" | "all">("all");
   const [showForm, setShowForm] = createSignal(false);
-  const folds = new FoldCache();
   const commands = createMemo(() => {
     // Reading each command's events and priority through the store subscribes this memo to
     // exactly what a state depends on; the state itself is folded from Automerge's own object.
@@ -30,10 +44,7 @@ export function CommandQueue(props: { handle: DocHandle<DeviceDoc>; doc: DeviceD
     const withState = list.map((command) => {
       void command.events.length;
       void command.priority.value;
-      return {
-        command,
-        state: folds.stateOf(props.handle.doc().commands[command.spec.id as CommandId] ?? command),
-      };
+      return { command, state: props.actions.stateOf(command) };
     });
     return withState
       .filter((entry) => filter() === "all" || isOpen(entry.state.status))
@@ -68,14 +79,28 @@ export function CommandQueue(props: { handle: DocHandle<DeviceDoc>; doc: DeviceD
         </button>
       </div>
       <Show when={showForm()}>
-        <EnqueueForm targets={[props.handle]} dependencyChoices={dependencyChoices()} />
+        <EnqueueForm
+          targetCount={1}
+          dependencyChoices={dependencyChoices()}
+          onEnqueue={(input) => props.actions.enqueue(input)}
+        />
       </Show>
       <Show when={commands().length > 0} fallback={<p class="muted">No commands.</p>}>
         <ol class="commands">
           <For each={commands()}>
-            {(entry) => (
-              <CommandItem handle={props.handle} command={entry.command} state={entry.state} />
-            )}
+            {(entry) => {
+              const id = entry.command.spec.id as CommandId;
+              return (
+                <CommandItem
+                  command={entry.command}
+                  state={entry.state}
+                  priorities={props.actions.priorityConflicts(id)}
+                  onCancel={() => props.actions.cancel(id)}
+                  onRetry={() => props.actions.retry(id)}
+                  onReprioritize={(value) => props.actions.reprioritize(id, value)}
+                />
+              );
+            }}
           </For>
         </ol>
       </Show>

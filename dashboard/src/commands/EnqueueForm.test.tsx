@@ -7,13 +7,15 @@ import {
 } from "@outpost/shared-model";
 import { cleanup, fireEvent, render, screen } from "@solidjs/testing-library";
 import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from "vitest";
-import { ProvideReplica } from "../app/replica-context.js";
+import { type EnqueueTarget, makeDeviceActions } from "../device/device-actions.js";
 import { makeTestReplica } from "../testing/test-replica.js";
 import { EnqueueForm } from "./EnqueueForm.js";
 
 let replica: ReturnType<typeof makeTestReplica>;
 let targets: DocHandle<DeviceDoc>[];
 let onDone: Mock<(id: CommandId) => void>;
+/** Devices chosen besides `targets` whose documents this browser has not loaded. */
+let notLoaded: EnqueueTarget[];
 
 beforeEach(() => {
   replica = makeTestReplica({ admin: "alice" });
@@ -21,10 +23,19 @@ beforeEach(() => {
     replica.repo.create(createDeviceDoc(parseDeviceId(id))),
   );
   onDone = vi.fn<(id: CommandId) => void>();
+  notLoaded = [];
+  const actions = makeDeviceActions(replica);
   render(() => (
-    <ProvideReplica replica={replica}>
-      <EnqueueForm targets={targets} onDone={onDone} />
-    </ProvideReplica>
+    <EnqueueForm
+      targetCount={targets.length}
+      onEnqueue={(input) =>
+        actions.enqueue(
+          [...targets.map((handle) => ({ deviceId: handle.doc().deviceId, handle })), ...notLoaded],
+          input,
+        )
+      }
+      onDone={onDone}
+    />
   ));
 });
 
@@ -110,5 +121,44 @@ describe("EnqueueForm", () => {
 
     expect(screen.getByRole("alert").textContent).toBe("Expires must be after Not before");
     expect(targets.flatMap(commandsOn)).toEqual([]);
+  });
+
+  it("says which devices got the command, and names the others with why", () => {
+    notLoaded.push({ deviceId: "printer-3", handle: undefined });
+    chooseKind("Restart a service");
+    type("Service *", "cups");
+    fireEvent.click(screen.getByRole("button", { name: "Enqueue on 2 devices" }));
+
+    expect(screen.getByRole("status").textContent).toBe(
+      "Enqueued restart a service on 2 of 3 devices.",
+    );
+    expect(screen.getByRole("alert").textContent).toBe(
+      "Not enqueued on printer-3: its document is not in this browser yet",
+    );
+    const [first, second] = targets.map(commandsOn);
+    expect(first).toMatchObject([{ spec: { kind: "service.restart", args: { name: "cups" } } }]);
+    expect(second?.[0]?.spec.id).toBe(first?.[0]?.spec.id);
+    expect(onDone).toHaveBeenCalledWith(first?.[0]?.spec.id);
+    // Two devices have it now: the same fields again would enqueue it there a second time.
+    expect((screen.getByLabelText("Service *") as HTMLInputElement).value).toBe("");
+  });
+
+  it("writes nothing, says why and keeps the fields when no device can take the command", () => {
+    for (const handle of targets) {
+      handle.change((doc) => {
+        delete (doc as Partial<DeviceDoc>).commands;
+      });
+    }
+    chooseKind("Restart a service");
+    type("Service *", "cups");
+    fireEvent.click(screen.getByRole("button", { name: "Enqueue on 2 devices" }));
+
+    expect(screen.queryByRole("status")).toBeNull();
+    expect(screen.getByRole("alert").textContent).toMatch(
+      /^Not enqueued on laptop-042, kiosk-7: writing its document failed: /,
+    );
+    expect(replica.pending.documentIds()).toEqual([]);
+    expect(onDone).not.toHaveBeenCalled();
+    expect((screen.getByLabelText("Service *") as HTMLInputElement).value).toBe("cups");
   });
 });

@@ -1,17 +1,8 @@
-import type { DocHandle } from "@automerge/automerge-repo/slim";
-import {
-  actorOf,
-  type CommandId,
-  type DeviceDoc,
-  type EnqueueInput,
-  enqueueCommand,
-  messageOf,
-  newCommandId,
-  PRIORITY,
-} from "@outpost/shared-model";
-import { createMemo, createSignal, For, type JSX, Show } from "solid-js";
-import { useReplica } from "../app/replica-context.js";
-import { argsFromForm, KIND_FORMS } from "./command-kinds.js";
+import { type CommandId, type EnqueueInput, PRIORITY } from "@outpost/shared-model";
+import { createMemo, createSignal, For, type JSX, Match, Show, Switch } from "solid-js";
+import { KIND_FORMS } from "./command-kinds.js";
+import { enqueueInputOf } from "./enqueue-input.js";
+import { type EnqueueReport, type EnqueueSummary, summarizeEnqueue } from "./enqueue-report.js";
 
 /** A command a form may name as a dependency. */
 export interface DependencyChoice {
@@ -20,16 +11,19 @@ export interface DependencyChoice {
 }
 
 /**
- * Enqueues a command to one device or several (the same spec, the same command ID on each, so
- * it reads as one operation across the fleet). Works offline like everything else: the command
- * is in the local replica at once and reaches each device when both have synced.
+ * The form to enqueue a command to one device or several. A view: `onEnqueue` writes the command
+ * (the same spec, the same command ID on each device, so it reads as one operation across the
+ * fleet) and reports device by device; the form says what it did. It works offline like
+ * everything else: the command is in the local replica at once and reaches each device when
+ * both have synced.
  */
 export function EnqueueForm(props: {
-  targets: readonly DocHandle<DeviceDoc>[];
+  /** How many devices the command goes to (the button says so; none disables it). */
+  targetCount: number;
   dependencyChoices?: readonly DependencyChoice[];
+  onEnqueue: (input: Omit<EnqueueInput, "id">) => EnqueueReport;
   onDone?: (id: CommandId) => void;
 }): JSX.Element {
-  const replica = useReplica();
   const [kind, setKind] = createSignal(KIND_FORMS[0]?.kind ?? "inventory.collect");
   const [values, setValues] = createSignal<Record<string, string>>({});
   const [priority, setPriority] = createSignal<number>(PRIORITY.default);
@@ -38,60 +32,37 @@ export function EnqueueForm(props: {
   const [expiresAt, setExpiresAt] = createSignal("");
   const [dedupeKey, setDedupeKey] = createSignal("");
   const [dependsOn, setDependsOn] = createSignal<CommandId[]>([]);
-  const [message, setMessage] = createSignal<{ kind: "error" | "done"; text: string }>();
+  const [summary, setSummary] = createSignal<EnqueueSummary>();
   const form = createMemo(() => KIND_FORMS.find((f) => f.kind === kind()) ?? KIND_FORMS[0]);
 
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
-    setMessage(undefined);
+    setSummary(undefined);
     const current = form();
     if (current === undefined) return;
-    const parsed = argsFromForm(current, values());
-    if ("problem" in parsed) {
-      setMessage({ kind: "error", text: parsed.problem });
-      return;
-    }
-    const times = { notBefore: parseLocal(notBefore()), expiresAt: parseLocal(expiresAt()) };
-    if (
-      times.notBefore !== undefined &&
-      times.expiresAt !== undefined &&
-      times.expiresAt <= times.notBefore
-    ) {
-      setMessage({ kind: "error", text: "Expires must be after Not before" });
-      return;
-    }
-    const id = newCommandId();
-    const input: EnqueueInput = {
-      id,
+    const parsed = enqueueInputOf({
       kind: current.kind,
-      args: parsed.args,
+      values: values(),
       priority: priority(),
-      window: maintenance() ? "maintenance" : "any",
-      ...(times.notBefore !== undefined ? { notBefore: times.notBefore } : {}),
-      ...(times.expiresAt !== undefined ? { expiresAt: times.expiresAt } : {}),
-      ...(dedupeKey().trim() ? { dedupeKey: dedupeKey().trim() } : {}),
-      ...(dependsOn().length > 0 ? { dependsOn: dependsOn() } : {}),
-    };
-    try {
-      for (const handle of props.targets) {
-        replica.change(handle, (doc) =>
-          enqueueCommand(doc, input, {
-            by: actorOf({ kind: "admin", name: replica.session.admin }),
-            at: Date.now(),
-          }),
-        );
-      }
-    } catch (failure) {
-      setMessage({ kind: "error", text: messageOf(failure) });
+      maintenance: maintenance(),
+      notBefore: notBefore(),
+      expiresAt: expiresAt(),
+      dedupeKey: dedupeKey(),
+      dependsOn: dependsOn(),
+    });
+    if ("problem" in parsed) {
+      setSummary({ problems: [parsed.problem] });
       return;
     }
-    setMessage({
-      kind: "done",
-      text: `Enqueued ${current.label.toLowerCase()} on ${props.targets.length} device(s).`,
-    });
-    setValues({});
-    setDependsOn([]);
-    props.onDone?.(id);
+    const report = props.onEnqueue(parsed.input);
+    setSummary(summarizeEnqueue(report, current.label.toLowerCase()));
+    // Once any device has the command, the same fields again would make a second one there:
+    // they are cleared, and the message names the devices still without it.
+    if (report.kind === "written" && report.enqueued.length > 0) {
+      setValues({});
+      setDependsOn([]);
+      props.onDone?.(report.id);
+    }
   };
 
   return (
@@ -203,27 +174,29 @@ export function EnqueueForm(props: {
         </div>
       </Show>
       <div class="actions full">
-        <button type="submit" disabled={props.targets.length === 0}>
-          Enqueue{props.targets.length > 1 ? ` on ${props.targets.length} devices` : ""}
+        <button type="submit" disabled={props.targetCount === 0}>
+          Enqueue{props.targetCount > 1 ? ` on ${props.targetCount} devices` : ""}
         </button>
-        <Show when={message()}>
-          {(shown) => (
-            <span
-              class={shown().kind === "error" ? "error" : "done"}
-              role={shown().kind === "error" ? "alert" : "status"}
-            >
-              {shown().text}
+        <Show when={summary()?.done}>
+          {(done) => (
+            <span class="done" role="status">
+              {done()}
             </span>
           )}
         </Show>
+        <Switch>
+          <Match when={summary()?.problems.length === 1}>
+            <span class="error" role="alert">
+              {summary()?.problems[0]}
+            </span>
+          </Match>
+          <Match when={(summary()?.problems.length ?? 0) > 1}>
+            <ul class="error" role="alert" aria-label="Not enqueued">
+              <For each={summary()?.problems}>{(problem) => <li>{problem}</li>}</For>
+            </ul>
+          </Match>
+        </Switch>
       </div>
     </form>
   );
-}
-
-/** Epoch ms of a `datetime-local` value (the admin's local time), or `undefined` when empty. */
-function parseLocal(value: string): number | undefined {
-  if (value === "") return undefined;
-  const at = new Date(value).getTime();
-  return Number.isFinite(at) ? at : undefined;
 }

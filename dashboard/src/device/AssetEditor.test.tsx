@@ -4,17 +4,20 @@ import { createDeviceDoc, type DeviceDoc, parseDeviceId, updateAsset } from "@ou
 import { eventually } from "@outpost/shared-model/testing";
 import { cleanup, fireEvent, render, screen, within } from "@solidjs/testing-library";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ProvideReplica } from "../app/replica-context.js";
 import { createDocumentStore } from "../primitives/create-document-store.js";
 import { makeTestReplica } from "../testing/test-replica.js";
 import { AssetEditor } from "./AssetEditor.js";
+import { makeDeviceActions } from "./device-actions.js";
+import { createOneDeviceActions } from "./one-device-actions.js";
+
+const DEVICE = parseDeviceId("laptop-042");
 
 let replica: ReturnType<typeof makeTestReplica>;
 let handle: DocHandle<DeviceDoc>;
 
 beforeEach(() => {
   replica = makeTestReplica({ admin: "alice" });
-  handle = replica.repo.create(createDeviceDoc(parseDeviceId("laptop-042")));
+  handle = replica.repo.create(createDeviceDoc(DEVICE));
 });
 
 afterEach(async () => {
@@ -25,10 +28,13 @@ afterEach(async () => {
 function renderEditor(): void {
   render(() => {
     const doc = createDocumentStore(handle);
+    const actions = createOneDeviceActions(makeDeviceActions(replica), DEVICE, handle);
     return (
-      <ProvideReplica replica={replica}>
-        <AssetEditor handle={handle} asset={doc.asset} />
-      </ProvideReplica>
+      <AssetEditor
+        asset={doc.asset}
+        conflicts={actions.assetConflicts}
+        onSave={actions.editAsset}
+      />
     );
   });
 }

@@ -1,50 +1,28 @@
-import type { DocHandle } from "@automerge/automerge-repo/slim";
-import {
-  type Asset,
-  actorOf,
-  assetConflicts,
-  type DeviceDoc,
-  LIFECYCLES,
-  messageOf,
-  updateAsset,
-  ValidationFailed,
-} from "@outpost/shared-model";
+import { type Asset, type AssetFields, LIFECYCLES } from "@outpost/shared-model";
 import { createSignal, For, type JSX, Show } from "solid-js";
-import { useReplica } from "../app/replica-context.js";
-import { createPathVersion } from "../primitives/create-path-version.js";
 import { formatTime } from "../ui/format.js";
+import type { EditOutcome } from "./device-actions.js";
 
 /**
  * The asset record, editable online or offline alike. Each field saves on its own when it
- * changes; a field two admins set at once shows every value Automerge kept.
+ * changes; a field two admins set at once shows every value Automerge kept. A view: `onSave`
+ * writes, and says what kept an edit from being written.
  */
-export function AssetEditor(props: { handle: DocHandle<DeviceDoc>; asset: Asset }): JSX.Element {
-  const replica = useReplica();
+export function AssetEditor(props: {
+  asset: Asset;
+  /** Every value concurrent admins left in `field`; more than one is a conflict. */
+  conflicts: <K extends ConflictField>(field: K) => readonly AssetFields[K][];
+  onSave: (patch: Partial<AssetFields>) => EditOutcome;
+}): JSX.Element {
   const [error, setError] = createSignal<string>();
-  const actor = () => ({
-    by: actorOf({ kind: "admin", name: replica.session.admin }),
-    at: Date.now(),
-  });
-  const save = (patch: Partial<Asset>) => {
+  const save = (patch: Partial<AssetFields>) => {
     setError(undefined);
-    try {
-      replica.change(props.handle, (doc) => updateAsset(doc, patch, actor()));
-    } catch (failure) {
-      setError(
-        failure instanceof ValidationFailed
-          ? failure.problems.map((problem) => problem.message).join("; ")
-          : messageOf(failure),
-      );
-    }
+    const outcome = props.onSave(patch);
+    if (!outcome.saved) setError(outcome.problems.join("; "));
   };
-  // A concurrent value that loses to the shown one changes nothing in the store.
-  const assetPatched = createPathVersion(props.handle as DocHandle<unknown>, () => ["asset"]);
   /** Every value concurrent admins left in `field`, when there is more than one. */
   const conflicts = (field: ConflictField) => {
-    // Read the store so the list follows changes; the values come from Automerge's conflicts.
-    void props.asset[field];
-    void assetPatched();
-    const values = assetConflicts(props.handle.doc(), field);
+    const values = props.conflicts(field);
     return values.length > 1 ? values : [];
   };
   const ConflictNote = (p: { field: ConflictField }) => (

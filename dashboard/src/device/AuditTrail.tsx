@@ -1,64 +1,21 @@
-import type { AutomergeUrl } from "@automerge/automerge-repo/slim";
-import type { AuditEntry, DeviceDoc, TelemetryDayDoc } from "@outpost/shared-model";
-import {
-  type Accessor,
-  createEffect,
-  createSignal,
-  For,
-  type JSX,
-  on,
-  onCleanup,
-  Show,
-} from "solid-js";
-import { useReplica } from "../app/replica-context.js";
+import type { AuditEntry } from "@outpost/shared-model";
+import { For, type JSX, Show } from "solid-js";
 import { auditExport } from "../export/audit-export.js";
 import { ExportButtons } from "../export/ExportButtons.js";
 import { formatTime } from "../ui/format.js";
 
-/** Days of audit trail loaded at first; "older" adds as many again. */
-const DAYS_AT_A_TIME = 7;
-
 /**
  * The device's audit trail: every fact and policy change the agent recorded, newest first, from
- * the day documents (loaded a week at a time).
+ * the day documents. A view: the page loads the days (a week at a time) and `onOlder` asks for
+ * the week before.
  */
 export function AuditTrail(props: {
   deviceId: string;
-  telemetry: Accessor<DeviceDoc["telemetry"]>;
+  entries: readonly AuditEntry[];
+  loading: boolean;
+  hasOlder: boolean;
+  onOlder: () => void;
 }): JSX.Element {
-  const replica = useReplica();
-  const [days, setDays] = createSignal(DAYS_AT_A_TIME);
-  const [entries, setEntries] = createSignal<AuditEntry[]>([]);
-  const [loading, setLoading] = createSignal(true);
-  const allDays = () => Object.keys(props.telemetry()).sort().reverse();
-
-  createEffect(
-    on([days, () => allDays().join(",")], ([count]) => {
-      let current = true;
-      onCleanup(() => {
-        current = false;
-      });
-      setLoading(true);
-      const wanted = allDays().slice(0, count);
-      void Promise.all(
-        wanted.map(async (day) => {
-          const url = props.telemetry()[day as keyof DeviceDoc["telemetry"]]?.url;
-          if (url === undefined) return [];
-          try {
-            const handle = await replica.repo.find<TelemetryDayDoc>(url as AutomergeUrl);
-            return [...(handle.doc().audit ?? [])];
-          } catch {
-            return [];
-          }
-        }),
-      ).then((lists) => {
-        if (!current) return;
-        setEntries(lists.flat().sort((a, b) => b.at - a.at));
-        setLoading(false);
-      });
-    }),
-  );
-
   return (
     <section class="card wide" aria-labelledby="audit-title">
       <div class="section-head">
@@ -66,11 +23,11 @@ export function AuditTrail(props: {
         <ExportButtons
           label="audit"
           fileName={`${props.deviceId}-audit`}
-          source={() => auditExport(props.deviceId, entries())}
+          source={() => auditExport(props.deviceId, props.entries)}
         />
       </div>
       <Show
-        when={!loading() || entries().length > 0}
+        when={!props.loading || props.entries.length > 0}
         fallback={
           <p class="loading" role="status">
             Loading the audit trail…
@@ -78,7 +35,7 @@ export function AuditTrail(props: {
         }
       >
         <Show
-          when={entries().length > 0}
+          when={props.entries.length > 0}
           fallback={<p class="muted">Nothing recorded in these days.</p>}
         >
           <table class="audit">
@@ -91,7 +48,7 @@ export function AuditTrail(props: {
               </tr>
             </thead>
             <tbody>
-              <For each={entries()}>
+              <For each={props.entries}>
                 {(entry) => (
                   <tr>
                     <td>{formatTime(entry.at)}</td>
@@ -105,8 +62,8 @@ export function AuditTrail(props: {
           </table>
         </Show>
       </Show>
-      <Show when={allDays().length > days()}>
-        <button type="button" class="secondary" onClick={() => setDays(days() + DAYS_AT_A_TIME)}>
+      <Show when={props.hasOlder}>
+        <button type="button" class="secondary" onClick={() => props.onOlder()}>
           Older entries
         </button>
       </Show>

@@ -1,6 +1,6 @@
 import type { DocHandle } from "@automerge/automerge-repo/slim";
 import type { DeviceDoc } from "@outpost/shared-model";
-import { type JSX, Match, Show, Switch } from "solid-js";
+import { createSignal, type JSX, Match, Show, Switch } from "solid-js";
 import { useReplica } from "../app/replica-context.js";
 import { hrefOf } from "../app/route.js";
 import { CommandQueue } from "../commands/CommandQueue.js";
@@ -10,14 +10,23 @@ import type { Fleet } from "../primitives/create-fleet.js";
 import { createPending } from "../primitives/create-pending.js";
 import { AssetEditor } from "./AssetEditor.js";
 import { AuditTrail } from "./AuditTrail.js";
+import { createAuditEntries } from "./audit-entries.js";
 import { DeviceExports } from "./DeviceExports.js";
+import { type DeviceActions, makeDeviceActions } from "./device-actions.js";
 import { InventoryPanel } from "./InventoryPanel.js";
+import { createOneDeviceActions } from "./one-device-actions.js";
 import { PolicyEditor } from "./PolicyEditor.js";
 import { TelemetrySection } from "./TelemetrySection.js";
+import { createTelemetryRange, type RangeId } from "./telemetry-range.js";
 
-/** One device: inventory, asset record, charts, command queue, policy and audit trail. */
+/**
+ * One device: inventory, asset record, charts, command queue, policy and audit trail. The
+ * container of the device's views: every document they write or load goes through its
+ * {@link makeDeviceActions}.
+ */
 export function DevicePage(props: { deviceId: string; fleet: Fleet }): JSX.Element {
   const replica = useReplica();
+  const actions = makeDeviceActions(replica);
   const device = createDeviceHandle(replica, props.fleet, props.deviceId);
   return (
     <section class="device" aria-labelledby="device-title">
@@ -27,7 +36,14 @@ export function DevicePage(props: { deviceId: string; fleet: Fleet }): JSX.Eleme
       </p>
       <Switch>
         <Match when={device.handle()} keyed>
-          {(handle) => <DeviceView handle={handle} deviceId={props.deviceId} fleet={props.fleet} />}
+          {(handle) => (
+            <DeviceView
+              handle={handle}
+              deviceId={props.deviceId}
+              fleet={props.fleet}
+              actions={actions}
+            />
+          )}
         </Match>
         <Match when={device.error()}>
           <p class="empty" role="alert">
@@ -50,13 +66,19 @@ export function DevicePage(props: { deviceId: string; fleet: Fleet }): JSX.Eleme
   );
 }
 
+/** The device once its document is here: its store, and the actions bound to it. */
 function DeviceView(props: {
   handle: DocHandle<DeviceDoc>;
   deviceId: string;
   fleet: Fleet;
+  actions: DeviceActions;
 }): JSX.Element {
   const replica = useReplica();
   const doc = createDocumentStore(props.handle);
+  const thisDevice = createOneDeviceActions(props.actions, props.deviceId, props.handle);
+  const [rangeId, setRangeId] = createSignal<RangeId>("1h");
+  const telemetry = createTelemetryRange(props.actions.findDay, () => doc.telemetry, rangeId);
+  const audit = createAuditEntries(() => doc.telemetry, props.actions.auditOf);
   const pending = createPending(replica.pending);
   const stored = () => !pending().includes(props.handle.documentId);
   const row = () => props.fleet.row(props.deviceId);
@@ -87,15 +109,30 @@ function DeviceView(props: {
       </div>
       <div class="device-grid">
         <InventoryPanel inventory={doc.inventory} />
-        <AssetEditor handle={props.handle} asset={doc.asset} />
+        <AssetEditor
+          asset={doc.asset}
+          conflicts={thisDevice.assetConflicts}
+          onSave={thisDevice.editAsset}
+        />
       </div>
-      <TelemetrySection deviceId={props.deviceId} telemetry={() => doc.telemetry} />
-      <CommandQueue handle={props.handle} doc={doc} />
+      <TelemetrySection
+        deviceId={props.deviceId}
+        rangeId={rangeId()}
+        onRangeId={setRangeId}
+        state={telemetry()}
+      />
+      <CommandQueue doc={doc} actions={thisDevice} />
       <div class="device-grid">
-        <PolicyEditor handle={props.handle} policy={doc.policy} />
+        <PolicyEditor policy={doc.policy} onSave={thisDevice.editPolicy} />
         <DeviceExports handle={props.handle} doc={doc} />
       </div>
-      <AuditTrail deviceId={props.deviceId} telemetry={() => doc.telemetry} />
+      <AuditTrail
+        deviceId={props.deviceId}
+        entries={audit.entries()}
+        loading={audit.loading()}
+        hasOlder={audit.hasOlder()}
+        onOlder={audit.showOlder}
+      />
     </>
   );
 }

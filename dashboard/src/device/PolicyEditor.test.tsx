@@ -3,24 +3,24 @@ import { createDeviceDoc, type DeviceDoc, parseDeviceId } from "@outpost/shared-
 import { eventually } from "@outpost/shared-model/testing";
 import { cleanup, fireEvent, render, screen } from "@solidjs/testing-library";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ProvideReplica } from "../app/replica-context.js";
 import { createDocumentStore } from "../primitives/create-document-store.js";
 import { makeTestReplica } from "../testing/test-replica.js";
+import { makeDeviceActions } from "./device-actions.js";
+import { createOneDeviceActions } from "./one-device-actions.js";
 import { PolicyEditor } from "./PolicyEditor.js";
+
+const DEVICE = parseDeviceId("laptop-042");
 
 let replica: ReturnType<typeof makeTestReplica>;
 let handle: DocHandle<DeviceDoc>;
 
 beforeEach(() => {
   replica = makeTestReplica({ admin: "alice" });
-  handle = replica.repo.create(createDeviceDoc(parseDeviceId("laptop-042")));
+  handle = replica.repo.create(createDeviceDoc(DEVICE));
   render(() => {
     const doc = createDocumentStore(handle);
-    return (
-      <ProvideReplica replica={replica}>
-        <PolicyEditor handle={handle} policy={doc.policy} />
-      </ProvideReplica>
-    );
+    const actions = createOneDeviceActions(makeDeviceActions(replica), DEVICE, handle);
+    return <PolicyEditor policy={doc.policy} onSave={actions.editPolicy} />;
   });
 });
 

@@ -1,24 +1,17 @@
-import type { DocHandle } from "@automerge/automerge-repo/slim";
-import {
-  actorOf,
-  type DeviceDoc,
-  messageOf,
-  type Policy,
-  type PolicySettings,
-  updatePolicy,
-  ValidationFailed,
-} from "@outpost/shared-model";
+import type { Policy, PolicySettings } from "@outpost/shared-model";
 import { createSignal, type JSX, Show } from "solid-js";
-import { useReplica } from "../app/replica-context.js";
 import { formatTime } from "../ui/format.js";
+import type { EditOutcome } from "./device-actions.js";
 
 /**
  * The device policy, edited as a form and checked before anything is written: a bad setting
  * is named with what it must be, and nothing is saved until every setting is valid. The agent
- * checks it again on its side (and audits what it applies).
+ * checks it again on its side (and audits what it applies). A view: `onSave` writes.
  */
-export function PolicyEditor(props: { handle: DocHandle<DeviceDoc>; policy: Policy }): JSX.Element {
-  const replica = useReplica();
+export function PolicyEditor(props: {
+  policy: Policy;
+  onSave: (patch: Partial<PolicySettings>) => EditOutcome;
+}): JSX.Element {
   const [problems, setProblems] = createSignal<string[]>([]);
   const [saved, setSaved] = createSignal(false);
   let form: HTMLFormElement | undefined;
@@ -50,23 +43,9 @@ export function PolicyEditor(props: { handle: DocHandle<DeviceDoc>; policy: Poli
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
     setSaved(false);
-    try {
-      const patch = read();
-      replica.change(props.handle, (doc) =>
-        updatePolicy(doc, patch, {
-          by: actorOf({ kind: "admin", name: replica.session.admin }),
-          at: Date.now(),
-        }),
-      );
-      setProblems([]);
-      setSaved(true);
-    } catch (failure) {
-      setProblems(
-        failure instanceof ValidationFailed
-          ? failure.problems.map((problem) => problem.message)
-          : [messageOf(failure)],
-      );
-    }
+    const outcome = props.onSave(read());
+    setProblems(outcome.saved ? [] : [...outcome.problems]);
+    setSaved(outcome.saved);
   };
 
   return (

@@ -1,25 +1,25 @@
-import type { DeviceDoc } from "@outpost/shared-model";
-import { type Accessor, createSignal, For, type JSX, Match, Show, Switch } from "solid-js";
-import { useReplica } from "../app/replica-context.js";
+import { For, type JSX, Match, Show, Switch } from "solid-js";
 import { ExportButtons } from "../export/ExportButtons.js";
 import { telemetryExport } from "../export/telemetry-export.js";
 import { formatTime } from "../ui/format.js";
 import { Segmented } from "../ui/Segmented.js";
 import { MetricChart } from "./MetricChart.js";
-import { createTelemetryRange, RANGES, type RangeId } from "./telemetry-range.js";
+import { RANGES, type RangeId, type TelemetryState } from "./telemetry-range.js";
 
 /** Metrics charted first, in this order; any other metric follows by name. */
 const CHART_ORDER = ["cpu", "memory", "disk", "netRx", "netTx", "temperature", "battery", "rtt"];
 
-/** Charts of every metric over a chosen range, its day documents loaded on demand. */
+/**
+ * Charts of every metric over a chosen range. A view: the page loads the range's day documents
+ * (`state`) when `onRangeId` picks another.
+ */
 export function TelemetrySection(props: {
   deviceId: string;
-  telemetry: Accessor<DeviceDoc["telemetry"]>;
+  rangeId: RangeId;
+  onRangeId: (rangeId: RangeId) => void;
+  state: TelemetryState;
 }): JSX.Element {
-  const replica = useReplica();
-  const [rangeId, setRangeId] = createSignal<RangeId>("1h");
-  const rangeMs = () => RANGES.find((range) => range.id === rangeId())?.ms ?? RANGES[2].ms;
-  const state = createTelemetryRange(replica, props.telemetry, rangeMs);
+  const state = () => props.state;
   const metrics = () => {
     const current = state();
     if (current.kind !== "ready") return [];
@@ -39,13 +39,13 @@ export function TelemetrySection(props: {
         <Segmented
           legend="Time range"
           options={RANGES.map((range) => ({ value: range.id, label: range.label }))}
-          value={rangeId()}
-          onChange={setRangeId}
+          value={props.rangeId}
+          onChange={props.onRangeId}
         />
         <Show when={state().kind === "ready"}>
           <ExportButtons
             label="telemetry"
-            fileName={`${props.deviceId}-telemetry-${rangeId()}`}
+            fileName={`${props.deviceId}-telemetry-${props.rangeId}`}
             source={() => {
               const current = state();
               if (current.kind !== "ready") throw new Error("the range is still loading");

@@ -1,4 +1,4 @@
-import type { AutomergeUrl, DocHandle } from "@automerge/automerge-repo/slim";
+import type { DocHandle } from "@automerge/automerge-repo/slim";
 import {
   DAY_MS,
   type DeviceDoc,
@@ -9,7 +9,6 @@ import {
   type TelemetryRange,
 } from "@outpost/shared-model";
 import { type Accessor, createEffect, createSignal, on, onCleanup } from "solid-js";
-import type { Replica } from "../sync/replica.js";
 
 /** The ranges an admin picks from, longest 30 days. */
 export const RANGES = [
@@ -30,18 +29,19 @@ export type TelemetryState =
   | { kind: "error"; message: string };
 
 /**
- * Loads, on demand, the day documents of the last `rangeMs` of a device's telemetry (from its
- * DeviceDoc's index), and reads them into columns for the charts. Days the replica does not hold
- * and cannot fetch are reported, not fatal. The open day keeps the charts live: each new sample
- * re-reads the range.
+ * Loads, on demand, with `findDay`, the day documents of the range `rangeId` of a device's
+ * telemetry (from its DeviceDoc's index), and reads them into columns for the charts. Days the
+ * replica does not hold and cannot fetch are reported, not fatal. The open day keeps the charts
+ * live: each new sample re-reads the range.
  */
 export function createTelemetryRange(
-  replica: Replica,
+  findDay: (url: string) => Promise<DocHandle<TelemetryDayDoc>>,
   telemetry: Accessor<DeviceDoc["telemetry"]>,
-  rangeMs: Accessor<number>,
+  rangeId: Accessor<RangeId>,
 ): Accessor<TelemetryState> {
   const [state, setState] = createSignal<TelemetryState>({ kind: "loading", loaded: 0, total: 0 });
   let generation = 0;
+  const rangeMs = () => RANGES.find((range) => range.id === rangeId())?.ms ?? RANGES[2].ms;
 
   createEffect(
     on([rangeMs, () => daysInIndex(telemetry())], ([ms]) => {
@@ -70,7 +70,7 @@ export function createTelemetryRange(
       void Promise.all(
         wanted.map(async ([day, entry]) => {
           try {
-            const handle = await replica.repo.find<TelemetryDayDoc>(entry.url as AutomergeUrl);
+            const handle = await findDay(entry.url);
             handles.push(handle);
             // Only today's document still grows; following it keeps the charts live.
             if (day === dayOf(Date.now())) {

@@ -2,6 +2,7 @@ import { LIFECYCLES } from "@outpost/shared-model";
 import { createMemo, createSignal, For, type JSX, Match, Show, Switch } from "solid-js";
 import { useReplica } from "../app/replica-context.js";
 import { hrefOf } from "../app/route.js";
+import { makeDeviceActions } from "../device/device-actions.js";
 import type { Fleet } from "../primitives/create-fleet.js";
 import { createNow } from "../primitives/create-now.js";
 import { createPending } from "../primitives/create-pending.js";
@@ -18,6 +19,7 @@ export function FleetPage(props: { fleet: Fleet }): JSX.Element {
   const [selected, setSelected] = createSignal<ReadonlySet<string>>(new Set());
   const now = createNow(30_000);
   const replica = useReplica();
+  const actions = makeDeviceActions(replica);
   const pending = createPending(replica.pending);
   const localOnly = createMemo(
     () => new Set(pending().map((documentId) => `automerge:${documentId}`)),
@@ -82,6 +84,7 @@ export function FleetPage(props: { fleet: Fleet }): JSX.Element {
         columns={columns()}
         context={context()}
         fleet={props.fleet}
+        onEnqueue={actions.enqueue}
       />
       <Switch>
         <Match when={props.fleet.status() === "loading" && props.fleet.rows().length === 0}>

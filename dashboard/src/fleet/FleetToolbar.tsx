@@ -1,7 +1,8 @@
-import type { DocHandle } from "@automerge/automerge-repo/slim";
-import type { DeviceDoc } from "@outpost/shared-model";
+import type { EnqueueInput } from "@outpost/shared-model";
 import { createSignal, For, type JSX, Show } from "solid-js";
 import { EnqueueForm } from "../commands/EnqueueForm.js";
+import type { EnqueueReport } from "../commands/enqueue-report.js";
+import type { EnqueueTarget } from "../device/device-actions.js";
 import { ExportButtons } from "../export/ExportButtons.js";
 import { fleetExport } from "../export/fleet-export.js";
 import type { Fleet } from "../primitives/create-fleet.js";
@@ -22,14 +23,17 @@ export function FleetToolbar(props: {
   shown: readonly FleetRow[];
   columns: readonly FleetColumn[];
   context: RowContext;
-  fleet: Fleet;
+  /** Where the selected devices' documents are, once this browser has loaded them. */
+  fleet: Pick<Fleet, "handleOf">;
+  /** Enqueues on the selected devices, those whose documents are not loaded included. */
+  onEnqueue: (targets: readonly EnqueueTarget[], input: Omit<EnqueueInput, "id">) => EnqueueReport;
 }): JSX.Element {
   const update = (change: Partial<FleetQuery>) => props.onQuery({ ...props.query, ...change });
   const [enqueueing, setEnqueueing] = createSignal(false);
-  const targets = () =>
-    [...props.selected]
-      .map((deviceId) => props.fleet.handleOf(deviceId))
-      .filter((handle): handle is DocHandle<DeviceDoc> => handle !== undefined);
+  // Every selected device is a target: the enqueue names the ones it could not write.
+  const targets = (): EnqueueTarget[] =>
+    [...props.selected].map((deviceId) => ({ deviceId, handle: props.fleet.handleOf(deviceId) }));
+  const loadedCount = () => targets().filter((target) => target.handle !== undefined).length;
   return (
     <div class="toolbar">
       <search class="filters">
@@ -138,13 +142,16 @@ export function FleetToolbar(props: {
             class="dialog wide"
           >
             <h2 id="bulk-enqueue-title">Enqueue a command on {props.selected.size} device(s)</h2>
-            <Show when={targets().length < props.selected.size}>
+            <Show when={loadedCount() < props.selected.size}>
               <p class="conflict" role="note">
-                {props.selected.size - targets().length} of them have not reached this browser yet
-                and are left out.
+                {props.selected.size - loadedCount()} of them have not reached this browser yet and
+                are left out.
               </p>
             </Show>
-            <EnqueueForm targets={targets()} />
+            <EnqueueForm
+              targetCount={loadedCount()}
+              onEnqueue={(input) => props.onEnqueue(targets(), input)}
+            />
             <div class="actions">
               <button type="button" class="secondary" onClick={() => setEnqueueing(false)}>
                 Close

@@ -1,0 +1,45 @@
+import type { DocHandle } from "@automerge/automerge-repo/slim";
+import type { AssetFields, DeviceDoc, PolicySettings } from "@outpost/shared-model";
+import type { QueueActions } from "../commands/CommandQueue.js";
+import { createPathVersion } from "../primitives/create-path-version.js";
+import type { DeviceActions, EditOutcome } from "./device-actions.js";
+
+/** The device page's actions on its one device, as its sections take them. */
+export interface OneDeviceActions extends QueueActions {
+  editAsset(patch: Partial<AssetFields>): EditOutcome;
+  editPolicy(patch: Partial<PolicySettings>): EditOutcome;
+  /** Every value concurrent admins left in an asset field; follows the document's changes. */
+  assetConflicts<K extends keyof AssetFields>(field: K): AssetFields[K][];
+}
+
+/**
+ * `actions` bound to the device `deviceId` whose DeviceDoc is `handle`. Conflict reads follow
+ * the document: a concurrent value that loses to the shown one changes nothing in the store,
+ * so a patch under `commands` or `asset` is what says there may be a conflict to show.
+ * Listeners go with the owner.
+ */
+export function createOneDeviceActions(
+  actions: DeviceActions,
+  deviceId: string,
+  handle: DocHandle<DeviceDoc>,
+): OneDeviceActions {
+  const commandsPatched = createPathVersion(handle as DocHandle<unknown>, () => ["commands"]);
+  const assetPatched = createPathVersion(handle as DocHandle<unknown>, () => ["asset"]);
+  return {
+    stateOf: (command) => actions.stateOf(handle, command),
+    priorityConflicts: (id) => {
+      void commandsPatched();
+      return actions.priorityConflicts(handle, id);
+    },
+    assetConflicts: (field) => {
+      void assetPatched();
+      return actions.assetConflicts(handle, field);
+    },
+    enqueue: (input) => actions.enqueue([{ deviceId, handle }], input),
+    cancel: (id) => actions.cancel(handle, id),
+    retry: (id) => actions.retry(handle, id),
+    reprioritize: (id, value) => actions.reprioritize(handle, id, value),
+    editAsset: (patch) => actions.editAsset(handle, patch),
+    editPolicy: (patch) => actions.editPolicy(handle, patch),
+  };
+}
