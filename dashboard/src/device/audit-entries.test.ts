@@ -1,7 +1,7 @@
 import type { AuditEntry, DeviceDoc } from "@outpost/shared-model";
+import { eventually } from "@outpost/shared-model/testing";
 import { createRoot, createSignal } from "solid-js";
 import { afterEach, describe, expect, it } from "vitest";
-import { eventually } from "../testing/eventually.js";
 import { type AuditEntries, createAuditEntries } from "./audit-entries.js";
 
 type Telemetry = DeviceDoc["telemetry"];
