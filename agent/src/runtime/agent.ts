@@ -17,6 +17,7 @@ import { CrashSafeFileStorageAdapter, lockDataFolder } from "@outpost/shared-mod
 import type { Collector } from "../collectors/collector.js";
 import { metricsOf } from "../collectors/registry.js";
 import { realSystemInfo, type SystemInfo } from "../collectors/system-info.js";
+import { type AgentCommandOptions, AgentCommands } from "../commands/engine/agent-commands.js";
 import { InventoryKeeper } from "../inventory/inventory-keeper.js";
 import type { SoftwareSources } from "../inventory/software.js";
 import { AgentStateStore } from "../state/agent-state.js";
@@ -28,7 +29,6 @@ import { DiskBudget } from "../telemetry/disk-budget.js";
 import { LocalRetention } from "../telemetry/local-retention.js";
 import { Sampler } from "../telemetry/sampler.js";
 import { TelemetryDays } from "../telemetry/telemetry-days.js";
-import { type AgentCommandOptions, AgentCommands } from "./agent-commands.js";
 import { type Clock, systemClock } from "./clock.js";
 import { newDeviceId } from "./device-identity.js";
 import { DevicePolicy } from "./device-policy.js";
@@ -38,7 +38,7 @@ export const DOCUMENTS_FOLDER = "documents";
 /** Retention and the disk budget are checked this often (and at every day roll-over). */
 const HOUSEKEEPING_MS = 3_600_000;
 
-export type { AgentCommandOptions } from "./agent-commands.js";
+export type { AgentCommandOptions } from "../commands/engine/agent-commands.js";
 
 /** What {@link Agent.start} needs; everything but the settings can be swapped in tests. */
 export interface AgentOptions {
@@ -209,9 +209,9 @@ export class Agent {
       new AgentCommands(options.commands, {
         device,
         repo,
-        clock,
+        now: () => clock.now(),
         deviceId: this.deviceId,
-        inventory: this.#inventory,
+        refreshInventory: () => this.#inventory.refresh(clock.now()),
         store,
         logger: logger.child({ component: "commands" }),
         isStopping: () => this.#stopping.signal.aborted,

@@ -1,0 +1,82 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { type CommandId, parseDeviceId, silentLogger } from "@outpost/shared-model";
+import { describe, expect, it } from "vitest";
+import { AgentStateStore } from "../../state/agent-state.js";
+import { tempFolder } from "../../testing/agent-harness.js";
+import { cleanupsAfterEach } from "../../testing/cleanups.js";
+import { groupExists, processStartTime } from "./leftover-processes.js";
+import { ProcessGroupTracker } from "./process-group-tracker.js";
+
+const cleanups = cleanupsAfterEach();
+const COMMAND = "c-01" as CommandId;
+
+/** An agent state file in a fresh folder, as a running agent has it. */
+async function openStore(): Promise<{ store: AgentStateStore; folder: string }> {
+  const folder = await tempFolder("process-groups");
+  cleanups.push(folder.remove);
+  const store = await AgentStateStore.open(folder.path, () => ({
+    version: 1,
+    deviceId: parseDeviceId("laptop-1"),
+    deviceDocUrl: "automerge:2j9knpCseyhnK8izDmLpGP5WMdZQ",
+    createdAt: 0,
+    days: {},
+  }));
+  cleanups.push(() => store.flush());
+  return { store, folder: folder.path };
+}
+
+/** A command's process group as a killed agent leaves it: its own group, a child inside. */
+async function leftoverGroup(): Promise<number> {
+  const child = spawn("/bin/sh", ["-c", "sleep 60 & wait"], { detached: true, stdio: "ignore" });
+  await new Promise((resolve) => child.once("spawn", resolve));
+  const pid = child.pid as number;
+  cleanups.push(async () => {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // stopped by the test
+    }
+  });
+  return pid;
+}
+
+describe.runIf(process.platform === "linux")("ProcessGroupTracker", () => {
+  it("has the group on disk before the command starts, and forgets it once it ends", async () => {
+    const { store, folder } = await openStore();
+    const tracker = new ProcessGroupTracker({ store, logger: silentLogger });
+    // The command prints its own PID and the state file as it finds it when it starts.
+    const run = await tracker.run(
+      COMMAND,
+      "/bin/sh",
+      ["-c", `echo $$; cat '${join(folder, "agent-state.json")}'`],
+      { timeoutMs: 10_000 },
+    );
+    const [pid, ...state] = run.stdout.split("\n");
+    const onDisk = JSON.parse(state.join("\n"));
+    expect(onDisk.commandProcesses[COMMAND]).toEqual({
+      pid: Number(pid),
+      startTime: expect.stringMatching(/^\d+$/),
+    });
+    expect(store.state.commandProcesses?.[COMMAND]).toBeUndefined();
+  });
+
+  it("stops the groups a killed agent left and clears their records on disk", {
+    timeout: 15_000,
+  }, async () => {
+    const { store, folder } = await openStore();
+    const left = await leftoverGroup();
+    const reused = await leftoverGroup();
+    const startTime = await processStartTime(left);
+    store.update((state) => {
+      state.commandProcesses = {
+        "c-left": { pid: left, startTime },
+        "c-reused": { pid: reused, startTime: "1" },
+      };
+    });
+    await new ProcessGroupTracker({ store, logger: silentLogger }).stopLeftovers();
+    expect(groupExists(left)).toBe(false);
+    expect(groupExists(reused)).toBe(true);
+    expect((await AgentStateStore.read(folder))?.commandProcesses).toBeUndefined();
+  });
+});
