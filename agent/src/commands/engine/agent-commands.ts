@@ -132,14 +132,7 @@ export class AgentCommands {
   async start(): Promise<void> {
     await this.#processes.stopLeftovers();
     this.#engine.recoverInterrupted();
-    this.#device.on("change", () => {
-      if (this.#replanTimer !== undefined) return;
-      this.#replanTimer = setTimeout(() => {
-        this.#replanTimer = undefined;
-        void this.evaluate();
-      }, REPLAN_DELAY_MS);
-      this.#replanTimer.unref();
-    });
+    this.#device.on("change", this.#replanSoon);
     void this.evaluate();
   }
 
@@ -166,11 +159,27 @@ export class AgentCommands {
     }
   }
 
-  /** Interrupts what runs (recorded as `interrupted`) and waits for the records. */
+  /**
+   * Stops listening to the queue, interrupts what runs (recorded as `interrupted`) and waits for
+   * the records.
+   */
   async stop(): Promise<void> {
+    // The handle belongs to the repo, not to this object: a listener left on it would re-plan a
+    // stopped engine at every later change (a merge still arriving) and keep this object alive.
+    this.#device.off("change", this.#replanSoon);
     clearTimeout(this.#replanTimer);
     await this.#engine.stop();
   }
+
+  /** Re-plans shortly after a DeviceDoc change; the changes of a sync burst make one re-plan. */
+  readonly #replanSoon = (): void => {
+    if (this.#replanTimer !== undefined) return;
+    this.#replanTimer = setTimeout(() => {
+      this.#replanTimer = undefined;
+      void this.evaluate();
+    }, REPLAN_DELAY_MS);
+    this.#replanTimer.unref();
+  };
 }
 
 /** A load reading from a telemetry sample, where /proc is not available. */
