@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { type CommandId, parseDeviceId, silentLogger } from "@outpost/shared-model";
 import { describe, expect, it } from "vitest";
@@ -7,6 +6,7 @@ import { tempFolder } from "../../testing/agent-harness.js";
 import { cleanupsAfterEach } from "../../testing/cleanups.js";
 import { groupExists, processStartTime } from "./leftover-processes.js";
 import { ProcessGroupTracker } from "./process-group-tracker.js";
+import { spawnProcessGroup } from "./testing/process-group.js";
 
 const cleanups = cleanupsAfterEach();
 const COMMAND = "c-01" as CommandId;
@@ -24,21 +24,6 @@ async function openStore(): Promise<{ store: AgentStateStore; folder: string }> 
   }));
   cleanups.push(() => store.flush());
   return { store, folder: folder.path };
-}
-
-/** A command's process group as a killed agent leaves it: its own group, a child inside. */
-async function leftoverGroup(): Promise<number> {
-  const child = spawn("/bin/sh", ["-c", "sleep 60 & wait"], { detached: true, stdio: "ignore" });
-  await new Promise((resolve) => child.once("spawn", resolve));
-  const pid = child.pid as number;
-  cleanups.push(async () => {
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {
-      // stopped by the test
-    }
-  });
-  return pid;
 }
 
 describe.runIf(process.platform === "linux")("ProcessGroupTracker", () => {
@@ -65,8 +50,8 @@ describe.runIf(process.platform === "linux")("ProcessGroupTracker", () => {
     timeout: 15_000,
   }, async () => {
     const { store, folder } = await openStore();
-    const left = await leftoverGroup();
-    const reused = await leftoverGroup();
+    const left = await spawnProcessGroup(cleanups);
+    const reused = await spawnProcessGroup(cleanups);
     const startTime = await processStartTime(left);
     store.update((state) => {
       state.commandProcesses = {

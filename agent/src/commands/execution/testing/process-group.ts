@@ -1,0 +1,19 @@
+import { spawn } from "node:child_process";
+
+/**
+ * A command's process group as the agent spawns it: its own group, a child inside it. Pushes its
+ * SIGKILL onto `cleanups`, so nothing outlives the test even if the test does not stop it.
+ */
+export async function spawnProcessGroup(cleanups: (() => Promise<unknown>)[]): Promise<number> {
+  const child = spawn("/bin/sh", ["-c", "sleep 60 & wait"], { detached: true, stdio: "ignore" });
+  await new Promise((resolve) => child.once("spawn", resolve));
+  const pid = child.pid as number;
+  cleanups.push(async () => {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // stopped by the test
+    }
+  });
+  return pid;
+}
