@@ -4,10 +4,10 @@ import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import type { DocHandle, DocumentId, Message, PeerId } from "@automerge/automerge-repo";
-import { Repo, stringifyAutomergeUrl } from "@automerge/automerge-repo";
-import type { FleetDoc, Logger } from "@outpost/shared-model";
-import { createFleetDoc, describePrincipal } from "@outpost/shared-model";
+import type { DocumentId, Message, PeerId } from "@automerge/automerge-repo";
+import { Repo } from "@automerge/automerge-repo";
+import type { Logger } from "@outpost/shared-model";
+import { describePrincipal } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter, lockDataFolder } from "@outpost/shared-model/storage";
 import { WebSocketServer } from "ws";
 import { TrustedProxies } from "./http/client-address.js";
@@ -21,6 +21,7 @@ import { AuthenticatedServerAdapter } from "./network/authenticated-server-adapt
 import { InboundSync } from "./network/inbound-sync.js";
 import type { RelayLimits, RelayOptions } from "./relay-options.js";
 import { DEFAULT_LIMITS } from "./relay-options.js";
+import { FleetDocument } from "./state/fleet-document.js";
 import { OwnershipStore } from "./state/ownership-store.js";
 import { PrincipalStore } from "./state/principal-store.js";
 import { StoredBytes } from "./state/stored-bytes.js";
@@ -72,7 +73,7 @@ export class Relay {
   readonly #quarantine: QuarantineGuard;
   readonly #stopProbe: () => void;
   readonly #ownership: OwnershipStore;
-  readonly #fleet: DocHandle<FleetDoc>;
+  readonly #fleet: FleetDocument;
   readonly #storage: CrashSafeFileStorageAdapter;
   readonly #logger: Logger;
   readonly #secure: boolean;
@@ -94,7 +95,7 @@ export class Relay {
     budget: LoadBudget;
     claimSweeper: EmptyClaimSweeper;
     quarantine: QuarantineGuard;
-    fleet: DocHandle<FleetDoc>;
+    fleet: FleetDocument;
     storage: CrashSafeFileStorageAdapter;
     logger: Logger;
     secure: boolean;
@@ -185,7 +186,7 @@ export class Relay {
           policy ? policy.access(peer, documentId) : Promise.resolve(false),
       },
     });
-    const fleet = await openFleetDoc(repo, principals, relayId);
+    const fleet = await FleetDocument.open(repo, principals, relayId);
     const documentExists = documentPresence(repo, storage);
     const acks = new DurableAcks(repo, { delayMs: options.ackDelayMs ?? 100, logger, metrics });
     const unloader = new IdleUnloader(repo, {
@@ -303,7 +304,6 @@ export class Relay {
           principals,
           ownership,
           fleet,
-          flushFleet: () => repo.flush([fleet.documentId]),
           documentExists,
           enrollmentLimits: new EnrollmentLimits({
             failuresPerMinute: limits.enrollmentFailuresPerMinute,
@@ -458,29 +458,4 @@ export class Relay {
       ownedDocuments: this.#ownership.size,
     };
   }
-}
-
-/** Finds the fleet document, or creates it on the first start of a data folder. */
-async function openFleetDoc(
-  repo: Repo,
-  principals: PrincipalStore,
-  relayId: string,
-): Promise<DocHandle<FleetDoc>> {
-  const identity = principals.identity;
-  if (identity !== undefined) {
-    try {
-      return await repo.find<FleetDoc>(
-        stringifyAutomergeUrl({ documentId: identity.fleetDocumentId as DocumentId }),
-      );
-    } catch (cause) {
-      throw new Error(
-        `the fleet document ${identity.fleetDocumentId} is missing from the data folder`,
-        { cause },
-      );
-    }
-  }
-  const fleet = repo.create<FleetDoc>(createFleetDoc());
-  await repo.flush([fleet.documentId]);
-  await principals.initialize(relayId, fleet.documentId);
-  return fleet;
 }
