@@ -115,6 +115,15 @@ export const DEFAULT_LIMITS: Readonly<RelayLimits> = Object.freeze({
   peerSyncBurstMs: 5_000,
 });
 
+/**
+ * The limits in force: `given` over the defaults. A limit left undefined (absent from the config
+ * file, say) keeps its default.
+ */
+export function limitsWithDefaults(given: Partial<RelayLimits> = {}): RelayLimits {
+  const defined = Object.entries(given).filter(([, value]) => value !== undefined);
+  return { ...DEFAULT_LIMITS, ...Object.fromEntries(defined) };
+}
+
 /** Everything a relay needs to start. */
 export interface RelayOptions {
   /** Data folder: principals, ownership and the documents. Created if missing. */

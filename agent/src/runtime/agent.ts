@@ -1,72 +1,41 @@
 import { mkdir } from "node:fs/promises";
 import { hostname as osHostname } from "node:os";
-import { join } from "node:path";
-import { type AutomergeUrl, type DocHandle, type PeerId, Repo } from "@automerge/automerge-repo";
-import type { BackoffPolicy } from "@outpost/shared-model";
-import {
-  type AuditEntry,
-  actorOf,
-  createDeviceDoc,
-  type DeviceDoc,
-  type DeviceId,
-  type Logger,
-  messageOf,
-  peerIdFor,
-} from "@outpost/shared-model";
-import { CrashSafeFileStorageAdapter, lockDataFolder } from "@outpost/shared-model/storage";
-import type { Collector } from "../collectors/collector.js";
+import type { DocHandle, Repo } from "@automerge/automerge-repo";
+import { actorOf, type DeviceDoc, type DeviceId } from "@outpost/shared-model";
+import { type CrashSafeFileStorageAdapter, lockDataFolder } from "@outpost/shared-model/storage";
 import { metricsOf } from "../collectors/registry.js";
-import { realSystemInfo, type SystemInfo } from "../collectors/system-info.js";
+import { realSystemInfo } from "../collectors/system-info.js";
+import { AgentCommands } from "../commands/engine/agent-commands.js";
 import { InventoryKeeper } from "../inventory/inventory-keeper.js";
-import type { SoftwareSources } from "../inventory/software.js";
-import { AgentStateStore } from "../state/agent-state.js";
+import type { AgentStateStore } from "../state/agent-state.js";
 import { storageQuiet } from "../state/storage-quiet.js";
 import { DurableAckTracker } from "../sync/durable-ack-tracker.js";
 import { PresenceHeartbeat } from "../sync/presence-heartbeat.js";
 import { RelayLink } from "../sync/relay-link.js";
 import { DiskBudget } from "../telemetry/disk-budget.js";
+import { Housekeeping } from "../telemetry/housekeeping.js";
 import { LocalRetention } from "../telemetry/local-retention.js";
 import { Sampler } from "../telemetry/sampler.js";
 import { TelemetryDays } from "../telemetry/telemetry-days.js";
-import { type AgentCommandOptions, AgentCommands } from "./agent-commands.js";
+import type { AgentOptions } from "./agent-options.js";
+import { AuditBatcher } from "./audit-batcher.js";
 import { type Clock, systemClock } from "./clock.js";
-import { newDeviceId } from "./device-identity.js";
 import { DevicePolicy } from "./device-policy.js";
+import { type LocalReplica, openLocalReplica } from "./local-replica.js";
+import { SamplingLoop } from "./sampling-loop.js";
+import { SerialWork } from "./serial-work.js";
 
-/** Folder of the Automerge documents inside the data folder. */
-export const DOCUMENTS_FOLDER = "documents";
-/** Retention and the disk budget are checked this often (and at every day roll-over). */
-const HOUSEKEEPING_MS = 3_600_000;
-
-export type { AgentCommandOptions } from "./agent-commands.js";
-
-/** What {@link Agent.start} needs; everything but the settings can be swapped in tests. */
-export interface AgentOptions {
-  dataDirectory: string;
-  relayUrl: string;
-  enrollmentSecret: string | undefined;
-  /** Sampling interval until an admin sets one in the device policy. */
-  sampleIntervalS: number;
-  /** Local retention until an admin sets one in the device policy. */
-  retainDays: number;
-  diskBudgetBytes: number;
-  logger: Logger;
-  /** The collectors to run, from `collectors/all.ts` (the core never imports plugins). */
-  collectors: readonly Collector[];
-  clock?: Clock;
-  system?: SystemInfo;
-  software?: SoftwareSources;
-  backoff?: BackoffPolicy;
-  hostname?: string;
-  presenceIntervalMs?: number;
-  /** The command engine's plugins and access to the system; without it no command runs. */
-  commands?: AgentCommandOptions;
-}
+export type { AgentCommandOptions } from "../commands/engine/agent-commands.js";
+export type { AgentOptions } from "./agent-options.js";
+export { DOCUMENTS_FOLDER } from "./local-replica.js";
 
 /**
  * The device agent (ARCHITECTURE.md, "The agent"): samples the collectors into day documents on
  * local disk, keeps the inventory, and syncs with the relay whenever it can, from the first start,
  * before it has ever reached the relay, and through days offline.
+ *
+ * This class only wires the parts together and owns the order they start and stop in; each part
+ * is its own module.
  */
 export class Agent {
   readonly deviceId: DeviceId;
@@ -79,127 +48,120 @@ export class Agent {
   readonly policy: DevicePolicy;
   readonly #options: AgentOptions;
   readonly #clock: Clock;
+  readonly #storage: CrashSafeFileStorageAdapter;
+  readonly #releaseLock: () => Promise<void>;
+  /** Ticks, evictions, budget steps and audit writes, one at a time. */
+  readonly #serial = new SerialWork();
+  readonly #sampling: SamplingLoop;
   readonly #sampler: Sampler;
   readonly #inventory: InventoryKeeper;
-  readonly #retention: LocalRetention;
-  readonly #budget: DiskBudget;
+  readonly #housekeeping: Housekeeping;
   readonly #presence: PresenceHeartbeat;
   readonly #commands: AgentCommands | undefined;
-  readonly #releaseLock: () => Promise<void>;
-  readonly #storage: CrashSafeFileStorageAdapter;
   readonly #stopping = new AbortController();
-  #loop: Promise<void> | undefined;
   #stopped: Promise<void> | undefined;
-  #exclusive: Promise<unknown> = Promise.resolve();
-  #housekeptAt = Number.NEGATIVE_INFINITY;
-  /** Aborted to cut the sampling loop's sleep short: stopping, or a new interval. */
-  #wake = new AbortController();
 
-  private constructor(parts: {
-    options: AgentOptions;
-    clock: Clock;
-    repo: Repo;
-    storage: CrashSafeFileStorageAdapter;
-    store: AgentStateStore;
-    device: DocHandle<DeviceDoc>;
-    releaseLock: () => Promise<void>;
-  }) {
-    const { options, clock, repo, store, device } = parts;
+  private constructor(
+    options: AgentOptions,
+    clock: Clock,
+    replica: LocalReplica,
+    releaseLock: () => Promise<void>,
+  ) {
+    const { repo, store, device, deviceId } = replica;
     const logger = options.logger;
+    const now = () => clock.now();
     this.#options = options;
     this.#clock = clock;
+    this.#storage = replica.storage;
+    this.#releaseLock = releaseLock;
     this.repo = repo;
     this.store = store;
     this.device = device;
-    this.deviceId = store.state.deviceId as DeviceId;
-    this.#releaseLock = parts.releaseLock;
-    this.#storage = parts.storage;
+    this.deviceId = deviceId;
     this.link = new RelayLink({
       repo,
       relayUrl: options.relayUrl,
       enrollmentSecret: options.enrollmentSecret,
       dataDirectory: options.dataDirectory,
-      device: {
-        deviceId: this.deviceId,
-        hostname: options.hostname ?? osHostname(),
-        deviceDocUrl: device.url,
-      },
+      device: { deviceId, hostname: options.hostname ?? osHostname(), deviceDocUrl: device.url },
       logger: logger.child({ component: "relay-link" }),
       backoff: options.backoff,
     });
     const acks = new DurableAckTracker({
       store,
       relayPeerId: () => this.link.relayPeerId,
-      now: () => clock.now(),
+      now,
       logger,
     });
     acks.watch(device, { kind: "device" });
-    // Entries that arrive together (the facts of one evaluation of the queue) are written in one
-    // change: the first schedules the write, and the rest join it until it runs.
-    const pendingAudit: AuditEntry[] = [];
-    const audit = (entry: AuditEntry) => {
-      pendingAudit.push(entry);
-      if (pendingAudit.length > 1) return;
-      // Serially with the ticks: an audit entry may open the day's document, and two openers
-      // of the same day would create two documents for it.
-      void this.#serially(() => this.days.audit(...pendingAudit.splice(0))).catch((error) =>
-        logger.error({ err: error }, `audit entries lost: ${messageOf(error)}`),
-      );
-    };
+    const audit = new AuditBatcher({
+      write: (entries) => this.days.audit(...entries),
+      schedule: (work) => this.#serial.run(work),
+      logger,
+    });
     this.policy = new DevicePolicy({
       device,
-      actor: actorOf({ kind: "device", deviceId: this.deviceId }),
-      now: () => clock.now(),
-      audit,
+      actor: actorOf({ kind: "device", deviceId }),
+      now,
+      audit: audit.add,
+      logger,
+    });
+    const policy = () => this.policy.current;
+    this.#sampling = new SamplingLoop({
+      clock,
+      intervalS: () => policy().samplingIntervalS,
+      tick: (at) => this.#serial.run(() => this.#tick(at)),
       logger,
     });
     this.policy.onChange((changed) => {
-      if (changed.includes("samplingIntervalS")) this.#wake.abort();
+      if (changed.includes("samplingIntervalS")) this.#sampling.intervalChanged();
     });
-    const policy = () => this.policy.current;
     this.days = new TelemetryDays({
       repo,
       device,
       store,
-      deviceId: this.deviceId,
+      deviceId,
       metrics: metricsOf(options.collectors),
       intervalS: () => policy().samplingIntervalS,
       logger,
       onOpened: (day, handle) => acks.watch(handle, { kind: "day", day }),
     });
-    this.#retention = new LocalRetention({
+    const retention = new LocalRetention({
       days: this.days,
       store,
       repo,
-      storage: parts.storage,
+      storage: replica.storage,
       retainDays: () => policy().retainDays,
       logger,
     });
-    this.#budget = new DiskBudget({
-      folder: options.dataDirectory,
-      budgetBytes: options.diskBudgetBytes,
-      days: this.days,
-      retention: this.#retention,
-      repo,
-      store,
-      deviceId: this.deviceId,
+    this.#housekeeping = new Housekeeping({
+      retention,
+      budget: new DiskBudget({
+        folder: options.dataDirectory,
+        budgetBytes: options.diskBudgetBytes,
+        days: this.days,
+        retention,
+        repo,
+        store,
+        deviceId,
+        logger,
+      }),
+      schedule: (work) => this.#serial.run(work),
+      now,
       logger,
     });
     acks.onAcknowledged((document) => {
-      if (document.kind !== "day") return;
-      void this.#serially(() => this.#retention.evictExpired(clock.now())).catch((error) =>
-        logger.error({ err: error }, `local eviction failed: ${messageOf(error)}`),
-      );
+      if (document.kind === "day") this.#housekeeping.dayAcknowledged();
     });
     const system = options.system ?? realSystemInfo;
     this.#sampler = new Sampler(
       options.collectors,
-      { system, connectivity: this.link, now: () => clock.now() },
+      { system, connectivity: this.link, now },
       { intervalS: () => policy().samplingIntervalS, logger },
     );
     this.#inventory = new InventoryKeeper(device, { system, software: options.software, logger });
-    this.#presence = new PresenceHeartbeat(device, this.deviceId, {
-      agentStartedAt: clock.now(),
+    this.#presence = new PresenceHeartbeat(device, deviceId, {
+      agentStartedAt: now(),
       isOnline: () => this.link.isOnline(),
       intervalMs: options.presenceIntervalMs,
     });
@@ -209,13 +171,13 @@ export class Agent {
       new AgentCommands(options.commands, {
         device,
         repo,
-        clock,
-        deviceId: this.deviceId,
-        inventory: this.#inventory,
+        now,
+        deviceId,
+        refreshInventory: () => this.#inventory.refresh(now()),
         store,
         logger: logger.child({ component: "commands" }),
         isStopping: () => this.#stopping.signal.aborted,
-        audit,
+        audit: audit.add,
         policy,
       });
   }
@@ -236,34 +198,11 @@ export class Agent {
       program: "outpost-agent",
     });
     try {
-      const existing = await AgentStateStore.read(options.dataDirectory);
-      const deviceId =
-        (existing?.deviceId as DeviceId | undefined) ??
-        newDeviceId(options.hostname ?? osHostname());
-      const storage = await CrashSafeFileStorageAdapter.create(
-        join(options.dataDirectory, DOCUMENTS_FOLDER),
-      );
-      const repo = new Repo({
-        storage,
-        network: [],
-        peerId: peerIdFor({ kind: "device", deviceId }, `agent-${process.pid}`) as PeerId,
+      const replica = await openLocalReplica(options.dataDirectory, {
+        hostname: options.hostname ?? osHostname(),
+        now: () => clock.now(),
       });
-      let deviceDocUrl = existing?.deviceDocUrl;
-      if (deviceDocUrl === undefined) {
-        // First run: the device document exists (and is on disk) before anything refers to it.
-        const created = repo.create<DeviceDoc>(createDeviceDoc(deviceId));
-        await repo.flush([created.documentId]);
-        deviceDocUrl = created.url;
-      }
-      const store = await AgentStateStore.open(options.dataDirectory, () => ({
-        version: 1,
-        deviceId,
-        deviceDocUrl: deviceDocUrl as string,
-        createdAt: clock.now(),
-        days: {},
-      }));
-      const device = await repo.find<DeviceDoc>(store.state.deviceDocUrl as AutomergeUrl);
-      const agent = new Agent({ options, clock, repo, storage, store, device, releaseLock });
+      const agent = new Agent(options, clock, replica, releaseLock);
       await agent.#resume();
       return agent;
     } catch (error) {
@@ -281,23 +220,7 @@ export class Agent {
     return this.#stopped;
   }
 
-  async #stop(): Promise<void> {
-    this.#stopping.abort();
-    this.#wake.abort();
-    await this.#loop;
-    await this.#commands?.stop();
-    this.#presence.stop();
-    await this.link.stop();
-    await this.#exclusive.catch(() => {});
-    await this.store.flush();
-    await this.repo.flush();
-    await this.repo.shutdown();
-    // Nothing may write into the data folder once stop() returns (the lock says it is free).
-    await storageQuiet(this.#storage);
-    await this.#releaseLock();
-    this.#options.logger.info("agent stopped");
-  }
-
+  /** Catches up on what a previous run left, then starts every part, sampling last. */
   async #resume(): Promise<void> {
     const now = this.#clock.now();
     const logger = this.#options.logger;
@@ -310,57 +233,35 @@ export class Agent {
       retainDays: this.#options.retainDays,
     });
     await this.days.resume(now);
-    await this.#retention.evictExpired(now);
+    await this.#housekeeping.resume(now);
     await this.#inventory.refreshIfDue(now);
     this.link.start();
     this.#presence.start();
     await this.#commands?.start();
-    this.#loop = this.#run();
+    this.#sampling.start();
   }
 
-  async #run(): Promise<void> {
-    const signal = this.#stopping.signal;
-    let intervalMs = this.policy.current.samplingIntervalS * 1000;
-    // Ticks fall on multiples of the interval, so hour buckets line up across restarts.
-    let next = Math.ceil(this.#clock.now() / intervalMs) * intervalMs;
-    let lastFailure: string | undefined;
-    let lastTickAt = Number.NEGATIVE_INFINITY;
-    while (!signal.aborted) {
-      try {
-        await this.#clock.sleep(next - this.#clock.now(), this.#wake.signal);
-      } catch {
-        if (signal.aborted) break; // stopping
-        // The policy changed the interval: the next tick falls on a multiple of the new one,
-        // after the last tick taken.
-        this.#wake = new AbortController();
-        const changedMs = this.policy.current.samplingIntervalS * 1000;
-        if (changedMs !== intervalMs) {
-          intervalMs = changedMs;
-          next = Math.ceil(this.#clock.now() / intervalMs) * intervalMs;
-          if (next <= lastTickAt) next += intervalMs;
-        }
-        continue;
-      }
-      const at = next;
-      lastTickAt = at;
-      try {
-        await this.#serially(() => this.#tick(at));
-        lastFailure = undefined;
-      } catch (error) {
-        // The same failure tick after tick (a full disk, a clock behind) is one line, not 8,640.
-        const message = messageOf(error);
-        if (message !== lastFailure) {
-          this.#options.logger.error({ err: error }, `sampling failed: ${message}`);
-          lastFailure = message;
-        }
-      }
-      next += intervalMs;
-      // Fell behind (a suspended laptop, a slow disk): skip the missed ticks, do not burst.
-      const now = this.#clock.now();
-      if (next <= now) next = Math.ceil((now + 1) / intervalMs) * intervalMs;
-    }
+  /**
+   * Sampling first (no tick may start), then commands (their last facts still reach the queue),
+   * the relay link, the work already queued; then everything to disk and the folder freed.
+   */
+  async #stop(): Promise<void> {
+    this.#stopping.abort();
+    await this.#sampling.stop();
+    await this.#commands?.stop();
+    this.#presence.stop();
+    await this.link.stop();
+    await this.#serial.idle();
+    await this.store.flush();
+    await this.repo.flush();
+    await this.repo.shutdown();
+    // Nothing may write into the data folder once stop() returns (the lock says it is free).
+    await storageQuiet(this.#storage);
+    await this.#releaseLock();
+    this.#options.logger.info("agent stopped");
   }
 
+  /** One sampling tick: a sample into its day, flushed, then what follows from it. */
   async #tick(at: number): Promise<void> {
     const sample = await this.#sampler.sample(at);
     const dayBefore = this.days.currentDay;
@@ -372,19 +273,6 @@ export class Agent {
     await this.#inventory.refreshIfDue(at);
     await this.#commands?.observe(sample);
     void this.#commands?.evaluate();
-    // Housekeeping hourly and at each roll-over, not every tick (acknowledgements also trigger
-    // eviction as they arrive).
-    if (dayBefore !== day || at - this.#housekeptAt >= HOUSEKEEPING_MS) {
-      this.#housekeptAt = at;
-      await this.#retention.evictExpired(at);
-      await this.#budget.enforce(at);
-    }
-  }
-
-  /** Runs `work` after everything queued before it: ticks, evictions and budget steps in turn. */
-  #serially<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.#exclusive.catch(() => {}).then(work);
-    this.#exclusive = result;
-    return result;
+    await this.#housekeeping.afterTick(at, dayBefore !== day);
   }
 }

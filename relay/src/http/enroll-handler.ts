@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { DocHandle } from "@automerge/automerge-repo";
 import { isValidAutomergeUrl, parseAutomergeUrl } from "@automerge/automerge-repo";
-import type { DeviceId, EnrollResponse, FleetDoc, Logger } from "@outpost/shared-model";
+import type { DeviceId, EnrollResponse, Logger } from "@outpost/shared-model";
 import { enrollRequestSchema } from "@outpost/shared-model";
 import type { RejectionReason, RelayMetrics } from "../metrics/relay-metrics.js";
+import type { FleetDocument } from "../state/fleet-document.js";
 import type { OwnershipStore } from "../state/ownership-store.js";
 import type { PrincipalStore } from "../state/principal-store.js";
 import type { DocumentPresence } from "../sync/document-presence.js";
@@ -15,8 +15,7 @@ import { BodyError, readJsonBody, sendError, sendJson } from "./responses.js";
 export interface EnrollDependencies {
   principals: PrincipalStore;
   ownership: OwnershipStore;
-  fleet: DocHandle<FleetDoc>;
-  flushFleet: () => Promise<void>;
+  fleet: FleetDocument;
   /** True when the relay already has the document (see DocumentPresence). */
   documentExists: DocumentPresence;
   enrollmentLimits: EnrollmentLimits;
@@ -123,10 +122,7 @@ export async function handleEnroll(
     hostname,
     deviceDocumentId: documentId,
   });
-  deps.fleet.change((fleet) => {
-    fleet.devices[deviceId] = { deviceDocUrl, hostname, enrolledAt: Date.now() };
-  });
-  await deps.flushFleet();
+  await deps.fleet.recordDevice(deviceId, { deviceDocUrl, hostname, enrolledAt: Date.now() });
   deps.metrics.enrollments.inc({ rotated: String(rotated) });
   deps.logger.info(
     { deviceId, hostname, rotated, remoteAddress: address },

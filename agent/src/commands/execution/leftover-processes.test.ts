@@ -1,26 +1,11 @@
-import { spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { cleanupAfterEach } from "@outpost/shared-model/testing";
 import { describe, expect, it } from "vitest";
 import { groupExists, processStartTime, stopLeftoverGroup } from "./leftover-processes.js";
+import { spawnProcessGroup } from "./testing/process-group.js";
 
 const cleanup = cleanupAfterEach();
-
-/** A command's process group as the agent spawns it: its own group, a child inside it. */
-async function spawnGroup(): Promise<number> {
-  const child = spawn("/bin/sh", ["-c", "sleep 60 & wait"], { detached: true, stdio: "ignore" });
-  await new Promise((resolve) => child.once("spawn", resolve));
-  const pid = child.pid as number;
-  cleanup.defer(async () => {
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {
-      // stopped by the test
-    }
-  });
-  return pid;
-}
 
 describe("processStartTime", () => {
   it("reads field 22, counting from the end of a command name with spaces and parentheses", async () => {
@@ -35,7 +20,7 @@ describe("processStartTime", () => {
 
 describe.runIf(process.platform === "linux")("stopLeftoverGroup", () => {
   it("stops the whole group of the recorded process", { timeout: 15_000 }, async () => {
-    const pid = await spawnGroup();
+    const pid = await spawnProcessGroup(cleanup);
     const startTime = await processStartTime(pid);
     expect(startTime).toMatch(/^\d+$/);
     expect(await stopLeftoverGroup({ pid, startTime })).toBe(true);
@@ -43,7 +28,7 @@ describe.runIf(process.platform === "linux")("stopLeftoverGroup", () => {
   });
 
   it("leaves a process alone whose start time differs (its PID was reused)", async () => {
-    const pid = await spawnGroup();
+    const pid = await spawnProcessGroup(cleanup);
     expect(await stopLeftoverGroup({ pid, startTime: "1" })).toBe(false);
     expect(await stopLeftoverGroup({ pid })).toBe(false);
     expect(groupExists(pid)).toBe(true);

@@ -1,7 +1,6 @@
 import type { DocHandle, Repo } from "@automerge/automerge-repo";
 import type {
   AuditEntry,
-  CommandId,
   DeviceDoc,
   DeviceId,
   Logger,
@@ -9,22 +8,15 @@ import type {
   Sample,
 } from "@outpost/shared-model";
 import { actorOf, messageOf } from "@outpost/shared-model";
-import { AgentGates } from "../commands/engine/agent-gates.js";
-import { CommandEngine } from "../commands/engine/command-engine.js";
-import { processStartTime, stopLeftoverGroup } from "../commands/execution/leftover-processes.js";
-import { type LoadSource, LoadWatch } from "../commands/execution/load-watch.js";
-import {
-  type ProcessRun,
-  type RunOptions,
-  runLowPriority,
-} from "../commands/execution/run-process.js";
-import { linuxProcesses, systemProcessNames } from "../commands/gates/critical-operations.js";
-import { LinuxLoadSource } from "../commands/gates/linux-load-source.js";
-import { LoadGate, type LoadReading } from "../commands/gates/load-gate.js";
-import type { CommandKind, SystemControl } from "../commands/kinds/command-kind.js";
-import type { InventoryKeeper } from "../inventory/inventory-keeper.js";
-import type { AgentStateStore } from "../state/agent-state.js";
-import type { Clock } from "./clock.js";
+import type { AgentStateStore } from "../../state/agent-state.js";
+import { type LoadSource, LoadWatch } from "../execution/load-watch.js";
+import { ProcessGroupTracker } from "../execution/process-group-tracker.js";
+import { linuxProcesses, systemProcessNames } from "../gates/critical-operations.js";
+import { LinuxLoadSource } from "../gates/linux-load-source.js";
+import { LoadGate, type LoadReading } from "../gates/load-gate.js";
+import type { CommandKind, SystemControl } from "../kinds/command-kind.js";
+import { AgentGates } from "./agent-gates.js";
+import { CommandEngine } from "./command-engine.js";
 
 /** How soon after a DeviceDoc change (an admin's merge, or our own fact) the queue is re-planned. */
 const REPLAN_DELAY_MS = 100;
@@ -60,10 +52,10 @@ export class AgentCommands {
   readonly #gates: AgentGates;
   readonly #load: LoadGate;
   readonly #loadSource: LoadSource | undefined;
+  readonly #processes: ProcessGroupTracker;
   readonly #device: DocHandle<DeviceDoc>;
   readonly #logger: Logger;
   readonly #isStopping: () => boolean;
-  readonly #store: AgentStateStore;
   #replanTimer: NodeJS.Timeout | undefined;
   /** Ticks observed so far; see {@link evaluate}. */
   #observed = 0;
@@ -73,9 +65,11 @@ export class AgentCommands {
     parts: {
       device: DocHandle<DeviceDoc>;
       repo: Repo;
-      clock: Clock;
+      /** The agent's clock (epoch ms). */
+      now: () => number;
       deviceId: DeviceId;
-      inventory: InventoryKeeper;
+      /** Reads the inventory now (the `inventory.collect` kind). */
+      refreshInventory: () => Promise<{ changed: boolean }>;
       /** Where the process groups of running commands are recorded. */
       store: AgentStateStore;
       logger: Logger;
@@ -86,15 +80,14 @@ export class AgentCommands {
       policy: () => Readonly<Policy>;
     },
   ) {
-    const { device, repo, clock, inventory } = parts;
+    const { device, repo, now } = parts;
     const onLinux = process.platform === "linux";
     const newLoadSource =
-      commands.loadSource ??
-      (onLinux ? () => new LinuxLoadSource({ now: () => clock.now() }) : undefined);
+      commands.loadSource ?? (onLinux ? () => new LinuxLoadSource({ now }) : undefined);
     this.#device = device;
     this.#logger = parts.logger;
     this.#isStopping = parts.isStopping;
-    this.#store = parts.store;
+    this.#processes = new ProcessGroupTracker({ store: parts.store, logger: parts.logger });
     this.#load = new LoadGate(
       () => parts.policy().load,
       () => parts.policy().samplingIntervalS,
@@ -103,7 +96,7 @@ export class AgentCommands {
       device,
       policy: parts.policy,
       load: this.#load,
-      now: () => clock.now(),
+      now,
       processNames:
         commands.processNames ??
         (onLinux ? async () => (await linuxProcesses()).map((p) => p.name) : systemProcessNames),
@@ -115,14 +108,14 @@ export class AgentCommands {
       repo,
       kinds: commands.kinds,
       actor: actorOf({ kind: "device", deviceId: parts.deviceId }),
-      now: () => clock.now(),
+      now,
       policy: parts.policy,
       kindContext: (policy, commandId) => ({
         policy,
         scriptsFolder: commands.scriptsFolder,
         system: commands.system,
-        runProcess: (file, args, options) => this.#runTracked(commandId, file, args, options),
-        refreshInventory: () => inventory.refresh(clock.now()),
+        runProcess: (file, args, options) => this.#processes.run(commandId, file, args, options),
+        refreshInventory: parts.refreshInventory,
       }),
       gates: this.#gates.prepare,
       logger: parts.logger,
@@ -137,16 +130,9 @@ export class AgentCommands {
    * behind, records their commands `interrupted`), then listens for changes to the queue.
    */
   async start(): Promise<void> {
-    await this.#stopLeftovers();
+    await this.#processes.stopLeftovers();
     this.#engine.recoverInterrupted();
-    this.#device.on("change", () => {
-      if (this.#replanTimer !== undefined) return;
-      this.#replanTimer = setTimeout(() => {
-        this.#replanTimer = undefined;
-        void this.evaluate();
-      }, REPLAN_DELAY_MS);
-      this.#replanTimer.unref();
-    });
+    this.#device.on("change", this.#replanSoon);
     void this.evaluate();
   }
 
@@ -174,73 +160,26 @@ export class AgentCommands {
   }
 
   /**
-   * Runs a command's process at low priority, with its process group recorded (and flushed) in
-   * the agent's state before the command starts and while it runs, so that an agent killed at any
-   * moment can stop it on restart.
+   * Stops listening to the queue, interrupts what runs (recorded as `interrupted`) and waits for
+   * the records.
    */
-  async #runTracked(
-    commandId: CommandId,
-    file: string,
-    args: readonly string[],
-    options: RunOptions,
-  ): Promise<ProcessRun> {
-    let recorded: Promise<number> | undefined;
-    const run = await runLowPriority(file, args, {
-      ...options,
-      // The command is held until its group is on disk (see RunOptions.onSpawn).
-      onSpawn: async (pid) => {
-        recorded = this.#recordProcess(commandId, pid);
-        await recorded;
-      },
-    });
-    if (recorded !== undefined) {
-      // After the record is written, or a fast command would leave its entry behind.
-      const pid = await recorded;
-      this.#store.update((state) => {
-        const processes = state.commandProcesses;
-        if (processes?.[commandId]?.pid === pid) delete processes[commandId];
-      });
-    }
-    return run;
-  }
-
-  /** Records `pid` as `commandId`'s process group, durably; resolves with `pid`. */
-  async #recordProcess(commandId: CommandId, pid: number): Promise<number> {
-    const startTime = await processStartTime(pid);
-    this.#store.update((state) => {
-      state.commandProcesses = {
-        ...state.commandProcesses,
-        [commandId]: startTime === undefined ? { pid } : { pid, startTime },
-      };
-    });
-    await this.#store.flush().catch((error) => {
-      this.#logger.warn({ err: error }, `could not record the process of ${commandId}`);
-    });
-    return pid;
-  }
-
-  async #stopLeftovers(): Promise<void> {
-    const leftovers = Object.entries(this.#store.state.commandProcesses ?? {});
-    for (const [commandId, recorded] of leftovers) {
-      if (await stopLeftoverGroup(recorded)) {
-        this.#logger.warn(
-          { commandId, pid: recorded.pid },
-          `stopped process group ${recorded.pid} of command ${commandId}, left running by an agent that was killed`,
-        );
-      }
-    }
-    if (leftovers.length === 0) return;
-    this.#store.update((state) => {
-      delete state.commandProcesses;
-    });
-    await this.#store.flush();
-  }
-
-  /** Interrupts what runs (recorded as `interrupted`) and waits for the records. */
   async stop(): Promise<void> {
+    // The handle belongs to the repo, not to this object: a listener left on it would re-plan a
+    // stopped engine at every later change (a merge still arriving) and keep this object alive.
+    this.#device.off("change", this.#replanSoon);
     clearTimeout(this.#replanTimer);
     await this.#engine.stop();
   }
+
+  /** Re-plans shortly after a DeviceDoc change; the changes of a sync burst make one re-plan. */
+  readonly #replanSoon = (): void => {
+    if (this.#replanTimer !== undefined) return;
+    this.#replanTimer = setTimeout(() => {
+      this.#replanTimer = undefined;
+      void this.evaluate();
+    }, REPLAN_DELAY_MS);
+    this.#replanTimer.unref();
+  };
 }
 
 /** A load reading from a telemetry sample, where /proc is not available. */

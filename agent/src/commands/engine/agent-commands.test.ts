@@ -1,0 +1,83 @@
+import { Repo } from "@automerge/automerge-repo";
+import {
+  createDeviceDoc,
+  DEFAULT_POLICY,
+  type DeviceDoc,
+  parseDeviceId,
+  silentLogger,
+} from "@outpost/shared-model";
+import { cleanupAfterEach } from "@outpost/shared-model/testing";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { AgentStateStore } from "../../state/agent-state.js";
+import { ALL_KINDS } from "../kinds/all.js";
+import { FakeSystem } from "../kinds/testing/kind-contract.js";
+import { AgentCommands } from "./agent-commands.js";
+
+const cleanup = cleanupAfterEach();
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/**
+ * Started commands over an in-memory DeviceDoc, with `evaluate` replaced by a spy once started:
+ * what the test watches is when the queue would be re-planned, not the plan.
+ */
+async function startCommands() {
+  const folder = await cleanup.tempFolder("agent-commands");
+  const repo = new Repo({ network: [] });
+  cleanup.defer(() => repo.shutdown());
+  const deviceId = parseDeviceId("laptop-1");
+  const device = repo.create<DeviceDoc>(createDeviceDoc(deviceId));
+  const store = await AgentStateStore.open(folder, () => ({
+    version: 1,
+    deviceId,
+    deviceDocUrl: device.url,
+    createdAt: 0,
+    days: {},
+  }));
+  const commands = new AgentCommands(
+    { kinds: ALL_KINDS, system: new FakeSystem(), scriptsFolder: folder },
+    {
+      device,
+      repo,
+      now: Date.now,
+      deviceId,
+      refreshInventory: async () => ({ changed: false }),
+      store,
+      logger: silentLogger,
+      isStopping: () => false,
+      audit: () => {},
+      policy: () => DEFAULT_POLICY,
+    },
+  );
+  const listenersBefore = device.listenerCount("change");
+  await commands.start();
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+  const evaluate = vi.spyOn(commands, "evaluate").mockResolvedValue();
+  const edit = () =>
+    device.change((doc) => {
+      doc.asset.notes = `edited ${Math.random()}`;
+    });
+  return { commands, device, evaluate, edit, listenersBefore };
+}
+
+describe("AgentCommands", () => {
+  it("re-plans once shortly after DeviceDoc changes, however many arrive together", async () => {
+    const { commands, evaluate, edit } = await startCommands();
+    edit();
+    edit();
+    vi.advanceTimersByTime(1_000);
+    expect(evaluate).toHaveBeenCalledTimes(1);
+    await commands.stop();
+  });
+
+  it("stops listening to the DeviceDoc when it stops: a later change re-plans nothing", async () => {
+    const { commands, device, evaluate, edit, listenersBefore } = await startCommands();
+    expect(device.listenerCount("change")).toBe(listenersBefore + 1);
+    await commands.stop();
+    expect(device.listenerCount("change")).toBe(listenersBefore);
+    edit();
+    vi.advanceTimersByTime(1_000);
+    expect(evaluate).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,29 @@
+import type { BackoffPolicy, Logger } from "@outpost/shared-model";
+import type { Collector } from "../collectors/collector.js";
+import type { SystemInfo } from "../collectors/system-info.js";
+import type { AgentCommandOptions } from "../commands/engine/agent-commands.js";
+import type { SoftwareSources } from "../inventory/software.js";
+import type { Clock } from "./clock.js";
+
+/** What `Agent.start` needs; everything but the settings can be swapped in tests. */
+export interface AgentOptions {
+  dataDirectory: string;
+  relayUrl: string;
+  enrollmentSecret: string | undefined;
+  /** Sampling interval until an admin sets one in the device policy. */
+  sampleIntervalS: number;
+  /** Local retention until an admin sets one in the device policy. */
+  retainDays: number;
+  diskBudgetBytes: number;
+  logger: Logger;
+  /** The collectors to run, from `collectors/all.ts` (the core never imports plugins). */
+  collectors: readonly Collector[];
+  clock?: Clock;
+  system?: SystemInfo;
+  software?: SoftwareSources;
+  backoff?: BackoffPolicy;
+  hostname?: string;
+  presenceIntervalMs?: number;
+  /** The command engine's plugins and access to the system; without it no command runs. */
+  commands?: AgentCommandOptions;
+}

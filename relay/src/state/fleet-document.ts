@@ -1,0 +1,70 @@
+import type { AutomergeUrl, DocHandle, DocumentId, Repo } from "@automerge/automerge-repo";
+import { stringifyAutomergeUrl } from "@automerge/automerge-repo";
+import type { DeviceId, FleetDevice, FleetDoc } from "@outpost/shared-model";
+import { createFleetDoc } from "@outpost/shared-model";
+import type { PrincipalStore } from "./principal-store.js";
+
+/**
+ * The relay's FleetDoc (ARCHITECTURE.md, "Documents"): the fleet's device index, written only by
+ * the relay at enrollment and read by admins. One per data folder; its ID is part of the relay's
+ * identity in `principals.jsonl`.
+ */
+export class FleetDocument {
+  readonly #repo: Repo;
+  readonly #handle: DocHandle<FleetDoc>;
+
+  private constructor(repo: Repo, handle: DocHandle<FleetDoc>) {
+    this.#repo = repo;
+    this.#handle = handle;
+  }
+
+  /**
+   * Finds the fleet document, or creates it on the first start of a data folder: flushed, then
+   * recorded with `relayId` as the relay's identity, so the identity never names a document
+   * that is not on disk.
+   *
+   * @throws Error when the identity names a fleet document the data folder does not hold.
+   */
+  static async open(
+    repo: Repo,
+    principals: PrincipalStore,
+    relayId: string,
+  ): Promise<FleetDocument> {
+    const identity = principals.identity;
+    if (identity !== undefined) {
+      try {
+        const url = stringifyAutomergeUrl({ documentId: identity.fleetDocumentId as DocumentId });
+        return new FleetDocument(repo, await repo.find<FleetDoc>(url));
+      } catch (cause) {
+        throw new Error(
+          `the fleet document ${identity.fleetDocumentId} is missing from the data folder`,
+          { cause },
+        );
+      }
+    }
+    const created = repo.create<FleetDoc>(createFleetDoc());
+    await repo.flush([created.documentId]);
+    await principals.initialize(relayId, created.documentId);
+    return new FleetDocument(repo, created);
+  }
+
+  get documentId(): DocumentId {
+    return this.#handle.documentId;
+  }
+
+  /** The URL admins open the fleet with (`/v1/session`). */
+  get url(): AutomergeUrl {
+    return this.#handle.url;
+  }
+
+  /**
+   * Records an enrolled device (replacing its previous entry) and flushes the document, so an
+   * enrollment is answered only once the fleet lists the device on disk.
+   */
+  async recordDevice(deviceId: DeviceId, device: FleetDevice): Promise<void> {
+    this.#handle.change((fleet) => {
+      fleet.devices[deviceId] = device;
+    });
+    await this.#repo.flush([this.#handle.documentId]);
+  }
+}

@@ -1,0 +1,38 @@
+import type {
+  DocumentId,
+  NetworkAdapterInterface,
+  PeerId,
+  StorageAdapterInterface,
+} from "@automerge/automerge-repo";
+import { Repo } from "@automerge/automerge-repo";
+import { MAX_ACK_WAIT_MS } from "./durable-acks.js";
+
+/**
+ * automerge-repo saves a changed document on its own, throttled. The durable ack flushes every
+ * changed document within MAX_ACK_WAIT_MS anyway; with the throttle longer than that, the repo's
+ * save finds the heads already stored and writes nothing, instead of writing the same state a
+ * second time next to the ack's flush.
+ */
+const SAVE_THROTTLE_MS = 2 * MAX_ACK_WAIT_MS;
+
+/**
+ * The relay's automerge-repo peer (ARCHITECTURE.md, "The relay"): it never announces a document to
+ * a peer that did not ask, refuses the remote-heads gossip (it bypasses `access`), and lets
+ * `access` decide every share.
+ */
+export function createRelayRepo(options: {
+  storage: StorageAdapterInterface;
+  network: NetworkAdapterInterface;
+  peerId: PeerId;
+  /** Whether `peerId` may have `documentId` (the relay's AccessPolicy). */
+  access: (peerId: PeerId, documentId: DocumentId) => Promise<boolean>;
+}): Repo {
+  return new Repo({
+    storage: options.storage,
+    network: [options.network],
+    peerId: options.peerId,
+    enableRemoteHeadsGossiping: false,
+    saveDebounceRate: SAVE_THROTTLE_MS,
+    shareConfig: { announce: async () => false, access: options.access },
+  });
+}
