@@ -3,11 +3,11 @@
  * restart loads cleanly (no error logged, same device, sampling again) and the replica keeps
  * every sample the agent had flushed before each kill.
  */
-import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { seededRandom } from "@outpost/shared-model";
 import { cleanupAfterEach, freePort, LEVEL } from "@outpost/shared-model/testing";
 import { describe, expect, it } from "vitest";
+import { writeAgentConfig } from "../config/write-agent-config.js";
 import { spawnAgent } from "../testing/agent-child.js";
 import { readStoredSampleTimes } from "../testing/agent-disk.js";
 
@@ -23,10 +23,13 @@ describe("an agent killed with SIGKILL", () => {
     const data = await cleanup.tempFolder("sigkill");
     const config = join(data, "agent.toml");
     // No relay listens there: the agent samples offline, as a field device would.
-    await writeFile(
-      config,
-      `relay_url = "http://127.0.0.1:${await freePort()}"\nenrollment_secret = "ops_not-reachable"\ndata = "data"\nsample_interval_seconds = 10\nlog_level = "debug"\n`,
-    );
+    await writeAgentConfig(config, {
+      relay_url: `http://127.0.0.1:${await freePort()}`,
+      enrollment_secret: "ops_not-reachable",
+      data: "data",
+      sample_interval_seconds: 10,
+      log_level: "debug",
+    });
     // 50× time: a tick every 200 ms of real time, the same timeline across restarts.
     const env = { OUTPOST_AGENT_CLOCK_SPEED: "50", OUTPOST_AGENT_CLOCK_ORIGIN: String(Date.now()) };
     const random = seededRandom(20261121);

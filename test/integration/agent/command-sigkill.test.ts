@@ -3,14 +3,13 @@
  * process group, records `interrupted`, and a command of a kind that is not idempotent is never
  * run a second time.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { AutomergeUrl } from "@automerge/automerge-repo";
-import { AgentStateStore, groupExists } from "@outpost/agent";
-import { spawnAgent } from "@outpost/agent/testing";
+import { groupExists } from "@outpost/agent";
 import { type CommandId, type DeviceDoc, enqueueCommand, fold } from "@outpost/shared-model";
 import { cleanupAfterEach, eventually } from "@outpost/shared-model/testing";
-import { adminReplica, startFleet } from "@outpost/test-support";
+import { AgentCli, startFleet } from "@outpost/test-support";
 import { describe, expect, it } from "vitest";
 
 const cleanup = cleanupAfterEach();
@@ -19,30 +18,22 @@ describe("an agent killed while a command runs", () => {
   it("records interrupted after the restart and never runs the non-idempotent command again", {
     timeout: 90_000,
   }, async () => {
-    const fleet = await startFleet(cleanup, { stopped: true });
-    const agentData = await cleanup.tempFolder("agent");
-    await fleet.startRelay();
-    const config = join(agentData, "agent.toml");
-    await writeFile(
-      config,
-      `relay_url = "${fleet.relayUrl}"\nenrollment_secret = "${fleet.enrollmentSecret}"\ndata = "data"\nsample_interval_seconds = 1\nlog_level = "debug"\n`,
-    );
-    const start = () => {
-      const agent = spawnAgent(["run", "--config", config]);
-      cleanup.defer(async () => {
-        agent.child.kill("SIGKILL");
-        await agent.exited;
-      });
-      return agent;
-    };
-    const first = start();
+    const fleet = await startFleet(cleanup);
+    const agent = await AgentCli.create(cleanup, {
+      name: "command-sigkill",
+      relayUrl: fleet.relayUrl,
+      enrollmentSecret: fleet.enrollmentSecret,
+      sampleIntervalS: 1,
+      logLevel: "debug",
+    });
+    const first = agent.start();
     await first.waitForLine((l) => l.msg === "connected to the relay", "the connection");
-    const state = await AgentStateStore.read(join(agentData, "data"));
+    const state = await agent.state();
 
-    const admin = adminReplica(fleet.port, fleet.adminToken, cleanup);
-    const device = await admin.find<DeviceDoc>(state?.deviceDocUrl as AutomergeUrl);
+    const admin = fleet.adminReplica();
+    const device = await admin.find<DeviceDoc>(state.deviceDocUrl as AutomergeUrl);
     // Each run appends a line with its process group, so the test can count runs and clean up.
-    const runs = join(agentData, "runs.txt");
+    const runs = join(agent.folder, "runs.txt");
     let id: CommandId | undefined;
     device.change((doc) => {
       doc.policy.allowShell = true;
@@ -84,7 +75,7 @@ describe("an agent killed while a command runs", () => {
     first.child.kill("SIGKILL");
     await first.exited;
 
-    const second = start();
+    const second = agent.start();
     await second.waitForLine((l) => l.msg === "connected to the relay", "the reconnection");
     await eventually(
       () => status() === "interrupted",

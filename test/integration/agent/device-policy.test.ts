@@ -43,9 +43,8 @@ describe("the device policy", () => {
   it("is seeded from the config, follows an admin's edits through the relay, and audits them", {
     timeout: 60_000,
   }, async () => {
-    const fleet = await startFleet(cleanup, { stopped: true });
+    const fleet = await startFleet(cleanup);
     const agentData = await cleanup.tempFolder("agent");
-    await fleet.startRelay();
     const clock = new SimulatedClock(START);
     clock.holdAt(START + 10 * MINUTE);
     const { logger, at } = recordingLogger();
