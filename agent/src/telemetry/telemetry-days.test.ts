@@ -1,16 +1,7 @@
-import { Repo } from "@automerge/automerge-repo";
-import {
-  type AuditEntry,
-  createDeviceDoc,
-  type DeviceDoc,
-  dayOf,
-  parseDeviceId,
-  STANDARD_METRICS,
-  silentLogger,
-} from "@outpost/shared-model";
+import { type AuditEntry, dayOf, STANDARD_METRICS, silentLogger } from "@outpost/shared-model";
 import { cleanupAfterEach } from "@outpost/shared-model/testing";
 import { describe, expect, it } from "vitest";
-import { AgentStateStore } from "../state/agent-state.js";
+import { memoryDevice } from "../testing/memory-device.js";
 import { TelemetryDays } from "./telemetry-days.js";
 
 const cleanup = cleanupAfterEach();
@@ -18,18 +9,7 @@ const DAY_1 = Date.parse("2026-11-20T23:59:50Z");
 const DAY_2 = Date.parse("2026-11-21T00:00:00Z");
 
 async function setUp() {
-  const folder = await cleanup.tempFolder("days");
-  const repo = new Repo({ network: [] });
-  cleanup.defer(() => repo.shutdown());
-  const deviceId = parseDeviceId("laptop-1");
-  const device = repo.create<DeviceDoc>(createDeviceDoc(deviceId));
-  const store = await AgentStateStore.open(folder, () => ({
-    version: 1,
-    deviceId,
-    deviceDocUrl: device.url,
-    createdAt: DAY_1,
-    days: {},
-  }));
+  const { repo, device, store, deviceId } = await memoryDevice(cleanup, "days", DAY_1);
   const options = {
     repo,
     device,

@@ -1,14 +1,7 @@
-import { Repo } from "@automerge/automerge-repo";
-import {
-  createDeviceDoc,
-  DEFAULT_POLICY,
-  type DeviceDoc,
-  parseDeviceId,
-  silentLogger,
-} from "@outpost/shared-model";
+import { DEFAULT_POLICY, silentLogger } from "@outpost/shared-model";
 import { cleanupAfterEach } from "@outpost/shared-model/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { AgentStateStore } from "../../state/agent-state.js";
+import { memoryDevice } from "../../testing/memory-device.js";
 import { ALL_KINDS } from "../kinds/all.js";
 import { FakeSystem } from "../kinds/testing/kind-contract.js";
 import { AgentCommands } from "./agent-commands.js";
@@ -23,18 +16,7 @@ afterEach(() => {
  * what the test watches is when the queue would be re-planned, not the plan.
  */
 async function startCommands() {
-  const folder = await cleanup.tempFolder("agent-commands");
-  const repo = new Repo({ network: [] });
-  cleanup.defer(() => repo.shutdown());
-  const deviceId = parseDeviceId("laptop-1");
-  const device = repo.create<DeviceDoc>(createDeviceDoc(deviceId));
-  const store = await AgentStateStore.open(folder, () => ({
-    version: 1,
-    deviceId,
-    deviceDocUrl: device.url,
-    createdAt: 0,
-    days: {},
-  }));
+  const { folder, repo, device, store, deviceId } = await memoryDevice(cleanup, "agent-commands");
   const commands = new AgentCommands(
     { kinds: ALL_KINDS, system: new FakeSystem(), scriptsFolder: folder },
     {
