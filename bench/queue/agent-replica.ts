@@ -1,11 +1,9 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type AutomergeUrl, type DocHandle, Repo } from "@automerge/automerge-repo";
-import { DOCUMENTS_FOLDER } from "@outpost/agent";
+import { AgentStateStore, DOCUMENTS_FOLDER, storageQuiet } from "@outpost/agent";
 import type { DeviceDoc, DeviceId } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
-import { AgentStateStore } from "../../agent/src/state/agent-state.js";
-import { storageQuiet } from "../../agent/src/state/storage-quiet.js";
 
 /** The stopped agent's device, and its DeviceDoc opened from the agent's own storage. */
 export interface AgentReplica {

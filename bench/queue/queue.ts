@@ -10,9 +10,9 @@ import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { DOCUMENTS_FOLDER } from "@outpost/agent";
+import { DOCUMENTS_FOLDER, STATE_FILE } from "@outpost/agent";
+import { updatePolicy } from "@outpost/shared-model";
 import { BUNDLE_FILE, buildAgentBundle } from "../../agent/scripts/build-bundle.js";
-import { STATE_FILE } from "../../agent/src/state/agent-state.js";
 import { wholeNumberOption } from "../../scripts/cli/whole-number.js";
 import { AgentProcess, INTERVAL_S, writeOfflineAgentConfig } from "./agent-child.js";
 import { closedMaintenanceWindow, installScript, openAgentReplica } from "./agent-replica.js";
@@ -72,9 +72,16 @@ try {
   const { commands, mix } = drawBenchQueue({ count: commandCount, seed: SEED, now });
   const replica = await openAgentReplica(data);
   const agentActor = `agent:${replica.deviceId}`;
-  replica.device.change((doc) => {
-    doc.policy.maintenanceWindow = closedMaintenanceWindow(now);
-  });
+  replica.device.change((doc) =>
+    updatePolicy(
+      doc,
+      { maintenanceWindow: closedMaintenanceWindow(now) },
+      {
+        by: "admin:bench",
+        at: now,
+      },
+    ),
+  );
   for (let start = 0; start < commands.length; start += COMMANDS_PER_CHANGE) {
     const batch = commands.slice(start, start + COMMANDS_PER_CHANGE);
     replica.device.change((doc) => writeBenchCommands(doc, batch, agentActor));

@@ -24,21 +24,28 @@ export type {
 export { DEFERRAL_REASONS, INTENT_TYPES, isIntent } from "./commands/events.js";
 export { fold } from "./commands/fold.js";
 export { FoldCache } from "./commands/fold-cache.js";
-export type { EnqueueInput } from "./commands/mutators.js";
+export type { CommandDraft, EnqueueInput, IntentInput } from "./commands/mutators.js";
 export {
   addNote,
+  appendIntent,
   DuplicateCommand,
+  draftCommand,
+  draftIntent,
+  draftPriority,
   enqueueCommand,
+  insertCommand,
   recordFact,
   requestCancel,
   requestRetry,
   setPriority,
   UnknownCommand,
+  writePriority,
 } from "./commands/mutators.js";
 export type {
   PlanOptions,
   QueueDecision,
   QueuePlan,
+  QueueTrust,
   RunnableCommand,
 } from "./commands/plan.js";
 export { nextRunnable, planQueue } from "./commands/plan.js";
@@ -68,6 +75,8 @@ export type {
   Lifecycle,
   LoadThresholds,
   Policy,
+  PolicyRecord,
+  PolicyRegister,
   PolicySettings,
   TelemetryIndexEntry,
   TimeWindow,
@@ -75,7 +84,17 @@ export type {
 export { DEVICE_DOC_SCHEMA, LIFECYCLES } from "./documents/device-doc.js";
 export type { FleetDevice, FleetDoc } from "./documents/fleet-doc.js";
 export { FLEET_DOC_SCHEMA } from "./documents/fleet-doc.js";
-export { policyChanges, updatePolicy, validatePolicy } from "./documents/policy.js";
+export type { AnyPolicyRegister } from "./documents/policy.js";
+export {
+  draftPolicy,
+  lastPolicyEdit,
+  POLICY_SETTINGS,
+  policyChanges,
+  policyValues,
+  updatePolicy,
+  validatePolicyRecord,
+  writePolicy,
+} from "./documents/policy.js";
 export type {
   AuditEntry,
   HourBucket,
@@ -83,6 +102,7 @@ export type {
   TelemetryDayDoc,
 } from "./documents/telemetry-day-doc.js";
 export { TELEMETRY_DAY_DOC_SCHEMA } from "./documents/telemetry-day-doc.js";
+export { createTrustDoc, TRUST_DOC_SCHEMA, type TrustDoc } from "./documents/trust-doc.js";
 export type { CommandId, Day, DeviceId, EventId } from "./ids/ids.js";
 export {
   dayOf,
@@ -103,10 +123,18 @@ export type { Logger } from "./log/logger.js";
 export { makeLogger, silentLogger } from "./log/logger.js";
 export * from "./sync/index.js";
 export * from "./telemetry/index.js";
+export * from "./trust/index.js";
 export { messageOf } from "./util/message-of.js";
 export { seededRandom } from "./util/seeded-random.js";
+export {
+  certificateSchema,
+  keyIdSchema,
+  publicKeySchema,
+  revocationSchema,
+} from "./validation/certificate-schemas.js";
 export { validateDeviceDoc } from "./validation/device-doc.js";
 export { validateFleetDoc } from "./validation/fleet-doc.js";
 export { InvalidField, ValidationFailed } from "./validation/invalid-field.js";
 export { validateTelemetryDayDoc } from "./validation/telemetry-day-doc.js";
+export { validateTrustDoc } from "./validation/trust-doc.js";
 export type { Validated } from "./validation/validated.js";

@@ -249,6 +249,7 @@ export class Agent {
     this.#stopping.abort();
     await this.#sampling.stop();
     await this.#commands?.stop();
+    this.policy.stop();
     this.#presence.stop();
     await this.link.stop();
     await this.#serial.idle();

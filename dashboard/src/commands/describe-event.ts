@@ -37,5 +37,7 @@ export function describeEvent(event: CommandEvent): string {
       return "cancel too late: it cannot be interrupted";
     case "retry-declined":
       return `retry declined: ${event.reason}`;
+    case "intent-rejected":
+      return `request refused: ${event.reason}`;
   }
 }

@@ -1,5 +1,10 @@
 import type { DocHandle } from "@automerge/automerge-repo/slim";
-import type { DeviceDoc } from "@outpost/shared-model";
+import {
+  DEFAULT_POLICY,
+  type DeviceDoc,
+  lastPolicyEdit,
+  policyValues,
+} from "@outpost/shared-model";
 import { createSignal, type JSX, Match, Show, Switch } from "solid-js";
 import { useReplica } from "../app/replica-context.js";
 import { hrefOf } from "../app/route.js";
@@ -123,7 +128,11 @@ function DeviceView(props: {
       />
       <CommandQueue doc={doc} actions={thisDevice} />
       <div class="device-grid">
-        <PolicyEditor policy={doc.policy} onSave={thisDevice.editPolicy} />
+        <PolicyEditor
+          policy={policyValues(doc.policy, DEFAULT_POLICY)}
+          lastEdit={lastPolicyEdit(doc.policy)}
+          onSave={thisDevice.editPolicy}
+        />
         <DeviceExports handle={props.handle} doc={doc} />
       </div>
       <AuditTrail

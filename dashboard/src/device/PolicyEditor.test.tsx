@@ -1,5 +1,12 @@
 import type { DocHandle } from "@automerge/automerge-repo/slim";
-import { createDeviceDoc, type DeviceDoc, parseDeviceId } from "@outpost/shared-model";
+import {
+  createDeviceDoc,
+  DEFAULT_POLICY,
+  type DeviceDoc,
+  lastPolicyEdit,
+  parseDeviceId,
+  policyValues,
+} from "@outpost/shared-model";
 import { eventually } from "@outpost/shared-model/testing";
 import { cleanup, fireEvent, render, screen } from "@solidjs/testing-library";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -20,7 +27,13 @@ beforeEach(() => {
   render(() => {
     const doc = createDocumentStore(handle);
     const actions = createOneDeviceActions(makeDeviceActions(replica), DEVICE, handle);
-    return <PolicyEditor policy={doc.policy} onSave={actions.editPolicy} />;
+    return (
+      <PolicyEditor
+        policy={policyValues(doc.policy, DEFAULT_POLICY)}
+        lastEdit={lastPolicyEdit(doc.policy)}
+        onSave={actions.editPolicy}
+      />
+    );
   });
 });
 
@@ -51,7 +64,7 @@ describe("PolicyEditor", () => {
     expect(problems.textContent).toContain("policy.samplingIntervalS");
     expect(screen.queryByRole("status")).toBeNull();
     expect(handle.heads()).toEqual(heads);
-    expect(handle.doc().policy.samplingIntervalS).toBe(10);
+    expect(handle.doc().policy.samplingIntervalS).toBeUndefined();
     expect(replica.pending.documentIds()).toEqual([]);
   });
 
@@ -62,10 +75,10 @@ describe("PolicyEditor", () => {
     save();
 
     const policy = handle.doc().policy;
-    expect(policy.maintenanceWindow).toEqual({ start: "22:30", end: "01:00" });
-    expect(policy.allowShell).toBe(true);
-    expect(policy.samplingIntervalS).toBe(10);
-    expect(policy.updatedBy).toBe("admin:alice");
+    expect(policy.maintenanceWindow?.value).toEqual({ start: "22:30", end: "01:00" });
+    expect(policy.allowShell?.value).toBe(true);
+    expect(policy.samplingIntervalS?.value).toBe(10);
+    expect(policy.allowShell?.setBy).toBe("admin:alice");
     expect(replica.pending.has(handle.documentId)).toBe(true);
     expect(screen.getByRole("status").textContent).toContain("Saved");
     expect(screen.queryByRole("alert")).toBeNull();
@@ -76,11 +89,11 @@ describe("PolicyEditor", () => {
     type("Keep synced days (days)", "");
     save();
     expect(screen.getByRole("alert").textContent).toContain("policy.retainDays");
-    expect(handle.doc().policy.updatedBy).toBeUndefined();
+    expect(lastPolicyEdit(handle.doc().policy)).toBeUndefined();
 
     type("Keep synced days (days)", "30");
     save();
     expect(screen.queryByRole("alert")).toBeNull();
-    expect(handle.doc().policy.retainDays).toBe(30);
+    expect(handle.doc().policy.retainDays?.value).toBe(30);
   });
 });

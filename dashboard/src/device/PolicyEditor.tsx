@@ -9,7 +9,10 @@ import type { EditOutcome } from "./device-actions.js";
  * checks it again on its side (and audits what it applies). A view: `onSave` writes.
  */
 export function PolicyEditor(props: {
+  /** The values shown: each setting an admin set, the default for the rest. */
   policy: Policy;
+  /** The latest setting an admin set, by whom and when. */
+  lastEdit: { by: string; at: number } | undefined;
   onSave: (patch: Partial<PolicySettings>) => EditOutcome;
 }): JSX.Element {
   const [problems, setProblems] = createSignal<string[]>([]);
@@ -158,10 +161,12 @@ export function PolicyEditor(props: {
           ))}
         </ul>
       </Show>
-      <Show when={props.policy.updatedBy}>
-        <p class="muted">
-          Last edited by {props.policy.updatedBy} at {formatTime(props.policy.updatedAt)}
-        </p>
+      <Show when={props.lastEdit}>
+        {(edit) => (
+          <p class="muted">
+            Last edited by {edit().by} at {formatTime(edit().at)}
+          </p>
+        )}
       </Show>
     </section>
   );

@@ -231,7 +231,9 @@ describe("makeDeviceActions: asset and policy", () => {
   it("saves a valid policy, and names a bad setting without writing", () => {
     const handle = deviceDoc("laptop-042");
     expect(actions.editPolicy(handle, { allowShell: true })).toEqual({ saved: true });
-    expect(handle.doc().policy).toMatchObject({ allowShell: true, updatedBy: "admin:alice" });
+    expect(handle.doc().policy).toMatchObject({
+      allowShell: { value: true, setBy: "admin:alice" },
+    });
 
     const heads = handle.heads();
     const outcome = actions.editPolicy(handle, { samplingIntervalS: 5_000, retainDays: -1 });

@@ -9,17 +9,23 @@ interface EventBase {
   by: string;
 }
 
+/** Fields of every admin intent. */
+interface IntentBase extends EventBase {
+  /** `by`'s signature over the intent and the command's ID; the agent refuses a request without. */
+  signature?: string;
+}
+
 /** An admin asks the agent to cancel the command. */
-export interface CancelRequested extends EventBase {
+export interface CancelRequested extends IntentBase {
   type: "cancel-requested";
   reason?: string;
 }
 /** An admin asks the agent to run the command again (a fresh attempt budget). */
-export interface RetryRequested extends EventBase {
+export interface RetryRequested extends IntentBase {
   type: "retry-requested";
 }
 /** A free-text remark by an admin; it asks nothing and needs no answer. */
-export interface Note extends EventBase {
+export interface Note extends IntentBase {
   type: "note";
   text: string;
 }
@@ -72,6 +78,8 @@ export type FactPayloads = {
   expired: Record<never, never>;
   "cancel-too-late": { answers: EventId };
   "retry-declined": { answers: EventId; reason: string };
+  /** A cancel or retry request the agent would not trust (its signature), with why. */
+  "intent-rejected": { answers: EventId; reason: string };
 };
 
 /** Type of an agent fact. */

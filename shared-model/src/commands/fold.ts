@@ -116,6 +116,7 @@ function applyFact(phase: CommandPhase, fact: Fact): CommandPhase | undefined {
       return waiting ? { status: "expired", at: fact.at } : undefined;
     case "cancel-too-late":
     case "retry-declined":
+    case "intent-rejected":
       // Answers only: the phase stands.
       return phase;
   }

@@ -9,7 +9,13 @@ import { withoutUndefined } from "../util/without-undefined.js";
 import { checkCommandSpec, checkPriority } from "../validation/command-schemas.js";
 import type { Command, WithCommands } from "./command.js";
 import type { CommandEvent, FactInput, Intent } from "./events.js";
-import type { CommandArgValue, CommandSpec, CommandWindow, RetryPolicy } from "./spec.js";
+import type {
+  CommandArgValue,
+  CommandSpec,
+  CommandWindow,
+  PriorityRegister,
+  RetryPolicy,
+} from "./spec.js";
 import { DEFAULT_RETRY_POLICY, PRIORITY } from "./spec.js";
 
 /** What an admin fills in to enqueue a command; everything but `kind` has a default. */
@@ -45,10 +51,20 @@ export class DuplicateCommand extends Error {
   }
 }
 
-/** Adds a command with its spec, priority and an empty event log; returns its ID. */
-export function enqueueCommand(draft: WithCommands, input: EnqueueInput, actor: Actor): CommandId {
+/** A command as an admin is about to write it: its spec and its first priority register. */
+export interface CommandDraft {
+  spec: CommandSpec;
+  priority: PriorityRegister;
+}
+
+/**
+ * The spec and first priority of a new command, checked, not yet written: sign it (see
+ * trust/sign-writes.ts), then {@link insertCommand} it.
+ *
+ * @throws ValidationFailed naming every bad field
+ */
+export function draftCommand(input: EnqueueInput, actor: Actor): CommandDraft {
   const id = input.id ?? newCommandId();
-  if (draft.commands[id] !== undefined) throw new DuplicateCommand(id);
   const spec: CommandSpec = withoutUndefined({
     id,
     kind: input.kind,
@@ -67,19 +83,63 @@ export function enqueueCommand(draft: WithCommands, input: EnqueueInput, actor: 
   checkCommandSpec(spec);
   const priority = input.priority ?? PRIORITY.default;
   checkPriority(priority);
-  const command: Command = {
-    spec,
-    priority: { value: priority, setBy: actor.by, setAt: actor.at },
+  return { spec, priority: { value: priority, setBy: actor.by, setAt: actor.at } };
+}
+
+/** Writes a drafted (and signed) command with an empty event log; returns its ID. */
+export function insertCommand(draft: WithCommands, command: CommandDraft): CommandId {
+  const id = command.spec.id;
+  if (draft.commands[id] !== undefined) throw new DuplicateCommand(id);
+  const written: Command = {
+    spec: structuredClone(command.spec),
+    priority: structuredClone(command.priority),
     events: [],
   };
-  draft.commands[id] = command;
+  draft.commands[id] = written;
   return id;
 }
 
-/** Replaces the command's priority register (last writer wins; conflicts stay visible). */
-export function setPriority(draft: WithCommands, id: CommandId, value: number, actor: Actor): void {
+/**
+ * Adds an unsigned command with its spec, priority and an empty event log; returns its ID. Agents
+ * run only signed commands (the dashboard signs; see trust/sign-writes.ts), so this serves the
+ * pure queue logic's tests and documents no agent acts on.
+ */
+export function enqueueCommand(draft: WithCommands, input: EnqueueInput, actor: Actor): CommandId {
+  return insertCommand(draft, draftCommand(input, actor));
+}
+
+/** A new priority register for a command, checked, not yet written. */
+export function draftPriority(value: number, actor: Actor): PriorityRegister {
   checkPriority(value);
-  commandIn(draft, id).priority = { value, setBy: actor.by, setAt: actor.at };
+  return { value, setBy: actor.by, setAt: actor.at };
+}
+
+/** Replaces the command's priority register with a drafted (and signed) one. */
+export function writePriority(
+  draft: WithCommands,
+  id: CommandId,
+  register: PriorityRegister,
+): void {
+  commandIn(draft, id).priority = structuredClone(register);
+}
+
+/** Replaces the command's priority register, unsigned (last writer wins; conflicts stay visible). */
+export function setPriority(draft: WithCommands, id: CommandId, value: number, actor: Actor): void {
+  writePriority(draft, id, draftPriority(value, actor));
+}
+
+/**
+ * An intent with its ID, time and author, not yet written: sign it, then {@link appendIntent}.
+ */
+export function draftIntent<I extends IntentInput>(body: I, actor: Actor): I & IntentFields {
+  return withoutUndefined({ ...body, id: newEventId(), at: actor.at, by: actor.by }) as I &
+    IntentFields;
+}
+
+/** Appends a drafted (and signed) intent to the command's log; returns its ID. */
+export function appendIntent(draft: WithCommands, id: CommandId, intent: Intent): EventId {
+  commandIn(draft, id).events.push(structuredClone(intent));
+  return intent.id;
 }
 
 /** Asks the agent to cancel; returns the intent's ID, which the answering fact will name. */
@@ -92,19 +152,18 @@ export function requestCancel(
   return appendIntent(
     draft,
     id,
-    withoutUndefined({ type: "cancel-requested" as const, reason }),
-    actor,
+    draftIntent(withoutUndefined({ type: "cancel-requested" as const, reason }), actor),
   );
 }
 
 /** Asks the agent to run the command again; returns the intent's ID. */
 export function requestRetry(draft: WithCommands, id: CommandId, actor: Actor): EventId {
-  return appendIntent(draft, id, { type: "retry-requested" }, actor);
+  return appendIntent(draft, id, draftIntent({ type: "retry-requested" as const }, actor));
 }
 
 /** Adds an admin's note to the command's log. */
 export function addNote(draft: WithCommands, id: CommandId, text: string, actor: Actor): EventId {
-  return appendIntent(draft, id, { type: "note", text }, actor);
+  return appendIntent(draft, id, draftIntent({ type: "note" as const, text }, actor));
 }
 
 /** Appends an agent fact. Only the agent calls this: facts are the device's word on what happened. */
@@ -117,27 +176,17 @@ export function recordFact(
   return append(draft, id, withoutUndefined(fact), actor);
 }
 
-type IntentInput = Intent extends infer I
+/** What an intent says, before it has an ID, a time and an author. */
+export type IntentInput = Intent extends infer I
   ? I extends Intent
-    ? Omit<I, "id" | "at" | "by">
+    ? Omit<I, "id" | "at" | "by" | "signature">
     : never
   : never;
 
-function appendIntent(
-  draft: WithCommands,
-  id: CommandId,
-  intent: IntentInput,
-  actor: Actor,
-): EventId {
-  return append(draft, id, intent, actor);
-}
+/** The fields {@link draftIntent} adds. */
+type IntentFields = { id: EventId; at: number; by: string };
 
-function append(
-  draft: WithCommands,
-  id: CommandId,
-  body: IntentInput | FactInput,
-  actor: Actor,
-): EventId {
+function append(draft: WithCommands, id: CommandId, body: FactInput, actor: Actor): EventId {
   const eventId = newEventId();
   const event = { ...body, id: eventId, at: actor.at, by: actor.by } as CommandEvent;
   commandIn(draft, id).events.push(event);

@@ -176,3 +176,56 @@ describe("FoldCache over Automerge snapshots", () => {
     );
   });
 });
+
+describe("planQueue with the agent's trust", () => {
+  /** Trusts what `signed` names: commands by ID, requests by intent ID, priorities by ID. */
+  function trustOnly(signed: { specs: string[]; intents: string[]; priorities: string[] }) {
+    return {
+      specProblem: (command: Command) =>
+        signed.specs.includes(command.spec.id) ? undefined : "signature-missing: unsigned",
+      intentProblem: (_id: CommandId, intent: { id: string }) =>
+        signed.intents.includes(intent.id) ? undefined : "signature-invalid: forged",
+      priorityOf: (command: Command) =>
+        signed.priorities.includes(command.spec.id) ? command.priority.value : 5,
+    };
+  }
+
+  it("rejects an untrusted command before dedupe, so a forged older twin cannot supersede", () => {
+    const doc = A.change(newDeviceReplica(), (d) => {
+      enqueueCommand(d, { kind: "script.run", id: id("forged"), dedupeKey: "k" }, aliceAt(T0));
+      enqueueCommand(d, { kind: "script.run", id: id("real"), dedupeKey: "k" }, aliceAt(T0 + 5));
+    });
+    const plan = planQueue(doc, T0 + 10, {
+      trust: trustOnly({ specs: ["real"], intents: [], priorities: [] }),
+    });
+    expect(plan.decisions).toEqual([
+      {
+        commandId: "forged",
+        fact: { type: "rejected", reason: "signature-missing: unsigned" },
+      },
+    ]);
+    expect(plan.runnable.map((candidate) => candidate.id)).toEqual(["real"]);
+    // Without trust (a dashboard's view), the older twin would win.
+    expect(planQueue(doc, T0 + 10).decisions.map((d) => d.fact.type)).toEqual(["superseded"]);
+  });
+
+  it("answers an untrusted cancel intent-rejected and orders by trusted priorities only", () => {
+    let cancelId = "";
+    const doc = A.change(newDeviceReplica(), (d) => {
+      enqueueCommand(d, { kind: "script.run", id: id("cmd-a"), priority: 9 }, aliceAt(T0));
+      enqueueCommand(d, { kind: "script.run", id: id("cmd-b"), priority: 7 }, aliceAt(T0 + 1));
+      cancelId = requestCancel(d, id("cmd-b"), aliceAt(T0 + 2));
+    });
+    const plan = planQueue(doc, T0 + 10, {
+      trust: trustOnly({ specs: ["cmd-a", "cmd-b"], intents: [], priorities: ["cmd-b"] }),
+    });
+    expect(plan.decisions).toEqual([
+      {
+        commandId: "cmd-b",
+        fact: { type: "intent-rejected", answers: cancelId, reason: "signature-invalid: forged" },
+      },
+    ]);
+    // a's 9 is not trusted (5), b's 7 is: b first.
+    expect(plan.runnable.map((candidate) => candidate.id)).toEqual(["cmd-b", "cmd-a"]);
+  });
+});

@@ -4,7 +4,7 @@ import type { Command, WithCommands } from "./command.js";
 import { dedupeWinners } from "./dedupe.js";
 import { dependencyVerdict, noteDependencyWatchers } from "./dependencies.js";
 import { describeCycle, findDependencyCycles } from "./dependency-cycles.js";
-import type { Fact, FactInput } from "./events.js";
+import type { Fact, FactInput, Intent } from "./events.js";
 import { fold } from "./fold.js";
 import type { FoldCache } from "./fold-cache.js";
 import type { QueueEntry } from "./queue-entries.js";
@@ -49,6 +49,25 @@ export interface PlanOptions {
    * states of commands that have not changed since the last plan.
    */
   stateOf?: (command: Command) => CommandState;
+  /** What the agent trusts (signatures, checked before planning); without it, everything. */
+  trust?: QueueTrust;
+}
+
+/**
+ * The agent's verdicts on what admins signed (docs/ARCHITECTURE.md, "Trust"), looked up while
+ * planning: checking a signature is asynchronous and a plan is not, so the agent checks first.
+ */
+export interface QueueTrust {
+  /**
+   * Why the command is not to be run (its spec's signature, or its signer since revoked), or
+   * `undefined` when it may. A waiting command with a problem is rejected with it, before dedupe,
+   * so an untrusted command can never stand for a dedupe key, nor anything else.
+   */
+  specProblem(command: Command): string | undefined;
+  /** Why an open cancel or retry request is not trusted; it is answered `intent-rejected`. */
+  intentProblem(commandId: CommandId, intent: Intent): string | undefined;
+  /** The priority to order the command by: its register's value only when that is trusted. */
+  priorityOf(command: Command): number;
 }
 
 /**
@@ -81,7 +100,15 @@ export function planQueue(doc: WithCommands, now: number, options: PlanOptions =
     plannedFacts.set(entry.id, facts);
     entry.state = fold(entry.command.spec, [...entry.command.events, ...facts]);
   };
-  for (const entry of entries.values()) answerIntents(entry, now, decide);
+  const trust = options.trust;
+  if (trust !== undefined) {
+    for (const entry of entries.values()) {
+      if (!isWaiting(entry.state)) continue;
+      const problem = trust.specProblem(entry.command);
+      if (problem !== undefined) decide(entry, { type: "rejected", reason: problem });
+    }
+  }
+  for (const entry of entries.values()) answerIntents(entry, now, decide, trust);
   // From here on decisions only end waiting, so each step filters the last step's list.
   let waiting = [...entries.values()].filter((entry) => isWaiting(entry.state));
   const stillWaiting = () => {
@@ -142,7 +169,7 @@ export function planQueue(doc: WithCommands, now: number, options: PlanOptions =
       plan.runnable.push({ id, command, state });
     }
   }
-  plan.runnable = byPriorityThenAge(plan.runnable);
+  plan.runnable = byPriorityThenAge(plan.runnable, trust);
   if (decisions.length > 0) plan.stableUntil = now;
   return plan;
 }
@@ -165,11 +192,17 @@ function answerIntents(
   entry: QueueEntry,
   now: number,
   decide: (entry: QueueEntry, fact: FactInput) => void,
+  trust: QueueTrust | undefined,
 ): void {
   for (const request of entry.state.requests) {
     if (request.answer !== undefined) continue;
     const state = entry.state;
     const answers = request.intent.id;
+    const problem = trust?.intentProblem(entry.id, request.intent);
+    if (problem !== undefined) {
+      decide(entry, { type: "intent-rejected", answers, reason: problem });
+      continue;
+    }
     if (request.intent.type === "cancel-requested") {
       // A running command is the agent's call (only interruptible kinds can be stopped).
       if (state.status === "running") continue;
@@ -200,11 +233,14 @@ function notBeforeOf(command: Command, state: CommandState): number {
  * Sorted highest priority first, then oldest, then by ID. The keys are read once per command
  * (a comparator reading them from the document's objects cost as much as the rest of the plan).
  */
-function byPriorityThenAge(runnable: RunnableCommand[]): RunnableCommand[] {
+function byPriorityThenAge(
+  runnable: RunnableCommand[],
+  trust: QueueTrust | undefined,
+): RunnableCommand[] {
   return runnable
     .map((candidate) => ({
       candidate,
-      priority: candidate.command.priority.value,
+      priority: trust?.priorityOf(candidate.command) ?? candidate.command.priority.value,
       createdAt: candidate.command.spec.createdAt,
     }))
     .sort(

@@ -53,7 +53,10 @@ export interface CommandSpec {
   /** Epoch ms after which a command that has not started expires. */
   expiresAt?: number;
   retry: RetryPolicy;
-  /** Detached signature over the spec, checked by the agent when signing is configured. */
+  /**
+   * The admin's signature over every other field (docs/ARCHITECTURE.md, "Trust"): the agent runs
+   * nothing without one it can trace to the fleet's root key.
+   */
   signature?: string;
 }
 
@@ -68,4 +71,6 @@ export interface PriorityRegister {
   value: number;
   setBy: string;
   setAt: number;
+  /** `setBy`'s signature over the register and the command's ID; the agent ignores it without. */
+  signature?: string;
 }

@@ -30,9 +30,10 @@ export function createDeviceDoc(deviceId: DeviceId): DeviceDoc {
     deviceId,
     inventory: null,
     asset: structuredClone(DEFAULT_ASSET) as Asset,
-    policy: structuredClone(DEFAULT_POLICY) as Policy,
+    policy: {},
     telemetry: {},
     commands: {},
+    signers: {},
   };
 }
 

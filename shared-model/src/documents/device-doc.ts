@@ -1,9 +1,16 @@
 import type { Command } from "../commands/command.js";
 import type { CommandId, Day, DeviceId } from "../ids/ids.js";
 import type { MetricRollup } from "../telemetry/rollup.js";
+import type { AdminKeyCertificate } from "../trust/certificates.js";
 
-/** The schema version this code writes and reads for {@link DeviceDoc}. */
-export const DEVICE_DOC_SCHEMA = 1;
+/**
+ * The schema version this code writes and reads for {@link DeviceDoc}. Version 2 keeps the policy
+ * as signed registers (see {@link PolicyRecord}); a version-1 document's plain policy values are
+ * read as unset, since no admin signed them.
+ */
+export const DEVICE_DOC_SCHEMA = 2;
+/** Older versions this code still reads. */
+export const READABLE_DEVICE_DOC_SCHEMAS: readonly number[] = [1, DEVICE_DOC_SCHEMA];
 
 /** Lifecycle of the physical asset, edited by admins. */
 export const LIFECYCLES = ["ordered", "deployed", "in-repair", "lost", "retired"] as const;
@@ -41,7 +48,7 @@ export interface LoadThresholds {
   sustainedS: number;
 }
 
-/** Admin-edited rules the agent applies on the device. */
+/** The rules the agent applies on the device: each setting's value. */
 export interface Policy {
   /** Telemetry sampling interval, seconds. */
   samplingIntervalS: number;
@@ -53,14 +60,31 @@ export interface Policy {
   allowShell: boolean;
   /** Days a closed, relay-acknowledged day document stays on the device. */
   retainDays: number;
-  /** Who last edited the policy (`admin:<name>`, or `agent:<id>` seeding it from its config). */
-  updatedBy?: string;
-  /** When, by the editor's clock (epoch ms). */
-  updatedAt?: number;
 }
 
-/** The policy's settings, without the record of who edited them. */
-export type PolicySettings = Omit<Policy, "updatedBy" | "updatedAt">;
+/** The policy's settings (the same as {@link Policy}; the name says "values an admin may set"). */
+export type PolicySettings = Policy;
+
+/**
+ * One setting as an admin set it: a last-writer-wins register, replaced whole, like a command's
+ * priority. Two admins who set different settings offline both keep theirs; for the same setting
+ * one wins and Automerge keeps the other as a conflict.
+ */
+export interface PolicyRegister<T> {
+  value: T;
+  /** `admin:<name>`. */
+  setBy: string;
+  /** When, by the admin's clock (epoch ms). */
+  setAt: number;
+  /** `setBy`'s signature over the setting's name, value, `setBy` and `setAt`, for this device. */
+  signature?: string;
+}
+
+/**
+ * The policy as the DeviceDoc holds it: the settings admins have set. A setting nobody set is
+ * absent, and the agent uses its own value (its config file's, else the default).
+ */
+export type PolicyRecord = { [K in keyof PolicySettings]?: PolicyRegister<PolicySettings[K]> };
 
 /** Inventory as collected by the agent; replaced only when something differs. */
 export interface Inventory {
@@ -96,7 +120,13 @@ export type DeviceDoc = {
   deviceId: DeviceId;
   inventory: Inventory | null;
   asset: Asset;
-  policy: Policy;
+  policy: PolicyRecord;
   telemetry: Record<Day, TelemetryIndexEntry>;
   commands: Record<CommandId, Command>;
+  /**
+   * Certificates of the admin keys that signed something in this document, by key ID, written
+   * with the first item each key signs here: a signature can be checked from the document alone
+   * (the root's signature on the certificate is what makes it trusted, not who wrote it here).
+   */
+  signers: Record<string, AdminKeyCertificate>;
 };

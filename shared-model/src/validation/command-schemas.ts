@@ -31,6 +31,9 @@ export const retryPolicySchema = z.object({
     .max(7 * 86_400),
 });
 
+/** A signature as written (see trust/signature.ts); whether it verifies is the verifier's call. */
+const signatureText = z.string().min(1).max(200);
+
 const argValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 
 /** Schema of {@link CommandSpec}. */
@@ -50,7 +53,7 @@ export const commandSpecSchema = z
     notBefore: epochMs.optional(),
     expiresAt: epochMs.optional(),
     retry: retryPolicySchema,
-    signature: z.string().min(1).optional(),
+    signature: signatureText.optional(),
   })
   .refine((spec) => !spec.dependsOn.includes(spec.id), {
     message: "expected no dependency on the command itself",
@@ -64,6 +67,7 @@ export const priorityRegisterSchema = z.object({
   value: priorityValue,
   setBy: principal,
   setAt: epochMs,
+  signature: signatureText.optional(),
 }) satisfies z.ZodType<PriorityRegister>;
 
 const base = { id: eventId, at: epochMs, by: principal };
@@ -78,9 +82,19 @@ const outcome = z.object({
 
 /** Schema of one {@link CommandEvent}, intent or fact, discriminated by `type`. */
 export const commandEventSchema = z.discriminatedUnion("type", [
-  z.object({ ...base, type: z.literal("cancel-requested"), reason: z.string().optional() }),
-  z.object({ ...base, type: z.literal("retry-requested") }),
-  z.object({ ...base, type: z.literal("note"), text: z.string().max(10_000) }),
+  z.object({
+    ...base,
+    type: z.literal("cancel-requested"),
+    reason: z.string().optional(),
+    signature: signatureText.optional(),
+  }),
+  z.object({ ...base, type: z.literal("retry-requested"), signature: signatureText.optional() }),
+  z.object({
+    ...base,
+    type: z.literal("note"),
+    text: z.string().max(10_000),
+    signature: signatureText.optional(),
+  }),
   z.object({ ...base, type: z.literal("accepted") }),
   z.object({ ...base, type: z.literal("rejected"), reason: z.string() }),
   z.object({
@@ -105,6 +119,7 @@ export const commandEventSchema = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("expired") }),
   z.object({ ...base, type: z.literal("cancel-too-late"), answers: eventId }),
   z.object({ ...base, type: z.literal("retry-declined"), answers: eventId, reason: z.string() }),
+  z.object({ ...base, type: z.literal("intent-rejected"), answers: eventId, reason: z.string() }),
 ]) satisfies z.ZodType<CommandEvent>;
 
 /** Throws {@link ValidationFailed} listing every problem of a spec about to be written. */

@@ -35,8 +35,6 @@ export const policyShape = {
     .max(200),
   allowShell: z.boolean(),
   retainDays: z.number().int().min(0).max(365),
-  updatedBy: shortText.optional(),
-  updatedAt: z.number().int().nonnegative().optional(),
 } satisfies { [K in keyof Policy]: z.ZodType<Policy[K]> };
 
 /** Schema of {@link Inventory}. */

@@ -66,19 +66,23 @@ describe("validateDeviceDoc", () => {
     expect(value?.commands["cmd-renamed" as CommandId]).toBeUndefined();
   });
 
-  it("falls back field by field in the policy, so one bad value does not reset the rest", () => {
+  it("leaves out a bad policy register, so one bad value does not reset the rest", () => {
     const doc = sampleDoc();
-    at(doc, "policy").samplingIntervalS = -5 as never;
-    at(doc, "policy").allowShell = true as never;
-    at(doc, "policy").criticalProcessPatterns = ["(unclosed"] as never;
+    at(doc, "policy").samplingIntervalS = { value: -5, setBy: "admin:alice", setAt: 1 } as never;
+    at(doc, "policy").allowShell = { value: true, setBy: "admin:alice", setAt: 1 } as never;
+    at(doc, "policy").criticalProcessPatterns = {
+      value: ["(unclosed"],
+      setBy: "admin:alice",
+      setAt: 1,
+    } as never;
     const { value, problems } = validateDeviceDoc(doc);
     expect(problems.map((p) => p.path)).toEqual([
-      "policy.samplingIntervalS",
-      "policy.criticalProcessPatterns.0",
+      "policy.samplingIntervalS.value",
+      "policy.criticalProcessPatterns.value.0",
     ]);
-    expect(value?.policy.samplingIntervalS).toBe(DEFAULT_POLICY.samplingIntervalS);
-    expect(value?.policy.allowShell).toBe(true);
-    expect(value?.policy.criticalProcessPatterns).toEqual(DEFAULT_POLICY.criticalProcessPatterns);
+    expect(value?.policy.samplingIntervalS).toBeUndefined();
+    expect(value?.policy.allowShell?.value).toBe(true);
+    expect(value?.policy.criticalProcessPatterns).toBeUndefined();
   });
 
   it("keeps a command whose priority register was tampered with, at the default priority", () => {
@@ -104,7 +108,7 @@ describe("validateDeviceDoc", () => {
 
   it.each([
     ["not an object", "hello", "", "expected a DeviceDoc object"],
-    ["an unknown older schema", { schema: 0 }, "schema", "expected schema 1 (a DeviceDoc)"],
+    ["an unknown older schema", { schema: 0 }, "schema", "expected schema 2 (a DeviceDoc)"],
     ["a newer schema", { schema: 7 }, "schema", "written by a newer Outpost, upgrade this one"],
     ["a bad device ID", { schema: 1, deviceId: "../etc" }, "deviceId", "expected a device ID"],
   ])(
@@ -128,5 +132,15 @@ describe("validateDeviceDoc", () => {
     ]) {
       expect(() => validateDeviceDoc(input)).not.toThrow();
     }
+  });
+});
+
+describe("validateDeviceDoc on a version-1 document", () => {
+  it("still reads it, with its plain policy values left out: nobody signed them", () => {
+    const doc = { ...sampleDoc(), schema: 1, policy: { ...DEFAULT_POLICY, allowShell: true } };
+    const { value, problems } = validateDeviceDoc(doc);
+    expect(value?.policy).toEqual({});
+    expect(value?.signers).toEqual({});
+    expect(problems.map((p) => p.path)).toContain("policy.allowShell");
   });
 });

@@ -1,22 +1,19 @@
 import type { Command } from "../commands/command.js";
 import type { CommandEvent } from "../commands/events.js";
 import { PRIORITY } from "../commands/spec.js";
-import { DEFAULT_ASSET, DEFAULT_POLICY } from "../documents/create.js";
+import { DEFAULT_ASSET } from "../documents/create.js";
 import type { DeviceDoc } from "../documents/device-doc.js";
-import { DEVICE_DOC_SCHEMA } from "../documents/device-doc.js";
+import { DEVICE_DOC_SCHEMA, READABLE_DEVICE_DOC_SCHEMAS } from "../documents/device-doc.js";
+import { validatePolicyRecord } from "../documents/policy.js";
 import type { DeviceId } from "../ids/ids.js";
 import { isDay, parseDeviceId } from "../ids/ids.js";
+import { certificateSchema } from "./certificate-schemas.js";
 import {
   commandEventSchema,
   commandSpecSchema,
   priorityRegisterSchema,
 } from "./command-schemas.js";
-import {
-  assetShape,
-  inventorySchema,
-  policyShape,
-  telemetryIndexEntrySchema,
-} from "./device-doc-schemas.js";
+import { assetShape, inventorySchema, telemetryIndexEntrySchema } from "./device-doc-schemas.js";
 import { checkIdentity } from "./identity.js";
 import { InvalidField } from "./invalid-field.js";
 import type { Validated } from "./validated.js";
@@ -31,7 +28,7 @@ import { checkKey, parseOrProblems, parseRecording } from "./zod-issues.js";
  */
 export function validateDeviceDoc(input: unknown): Validated<DeviceDoc> {
   const problems: InvalidField[] = [];
-  if (!checkIdentity(input, "DeviceDoc", DEVICE_DOC_SCHEMA, problems))
+  if (!checkIdentity(input, "DeviceDoc", DEVICE_DOC_SCHEMA, problems, READABLE_DEVICE_DOC_SCHEMAS))
     return { value: null, problems };
   let deviceId: DeviceId;
   try {
@@ -48,12 +45,14 @@ export function validateDeviceDoc(input: unknown): Validated<DeviceDoc> {
   );
   if (!inventory.ok) problems.push(...inventory.problems);
 
+  const policy = validatePolicyRecord(input.policy);
+  problems.push(...policy.problems);
   const value: DeviceDoc = {
     schema: DEVICE_DOC_SCHEMA,
     deviceId,
     inventory: inventory.ok ? inventory.value : null,
     asset: fieldsWithDefaults(input.asset, assetShape, DEFAULT_ASSET, "asset", problems),
-    policy: fieldsWithDefaults(input.policy, policyShape, DEFAULT_POLICY, "policy", problems),
+    policy: policy.value,
     telemetry: validEntries(
       input.telemetry,
       (day, entry, path) =>
@@ -66,6 +65,16 @@ export function validateDeviceDoc(input: unknown): Validated<DeviceDoc> {
       input.commands,
       (id, command, path) => validCommand(id, command, path, problems),
       "commands",
+    ),
+    signers: validEntries(
+      input.signers,
+      (keyId, certificate, path) => {
+        const parsed = parseRecording(certificateSchema, certificate, path, problems);
+        if (parsed === undefined || parsed.keyId === keyId) return parsed;
+        problems.push(new InvalidField(`${path}.keyId`, `the key ID ${keyId}`, parsed.keyId));
+        return undefined;
+      },
+      "signers",
     ),
   };
   return { value, problems };

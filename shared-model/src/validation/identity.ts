@@ -10,12 +10,13 @@ export function checkIdentity(
   documentType: string,
   schema: number,
   problems: InvalidField[],
+  readable: readonly number[] = [schema],
 ): input is Record<string, unknown> {
   if (!isRecord(input)) {
     problems.push(new InvalidField("", `a ${documentType} object`, input));
     return false;
   }
-  if (input.schema === schema) return true;
+  if (readable.includes(input.schema as number)) return true;
   const newer = typeof input.schema === "number" && input.schema > schema;
   const expected = newer
     ? `schema ${schema}; this document was written by a newer Outpost, upgrade this one`

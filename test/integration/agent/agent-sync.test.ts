@@ -11,6 +11,7 @@ import {
   type CommandId,
   DAY_MS,
   type Day,
+  DEFAULT_POLICY,
   type DeviceDoc,
   enqueueCommand,
   fold,
@@ -89,7 +90,11 @@ describe("the agent with a real relay", () => {
     let id: CommandId | undefined;
     device.change((doc) => {
       const alice = { by: "admin:alice", at: Date.now() };
-      updatePolicy(doc, { allowShell: true, load: { ...doc.policy.load, sustainedS: 0 } }, alice);
+      updatePolicy(
+        doc,
+        { allowShell: true, load: { ...DEFAULT_POLICY.load, sustainedS: 0 } },
+        alice,
+      );
       id = enqueueCommand(
         doc,
         { kind: "shell.run", args: { command: "echo hello from $(uname -s)" } },

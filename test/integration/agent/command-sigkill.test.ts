@@ -7,7 +7,13 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { AutomergeUrl } from "@automerge/automerge-repo";
 import { groupExists } from "@outpost/agent";
-import { type CommandId, type DeviceDoc, enqueueCommand, fold } from "@outpost/shared-model";
+import {
+  type CommandId,
+  type DeviceDoc,
+  enqueueCommand,
+  fold,
+  updatePolicy,
+} from "@outpost/shared-model";
 import { cleanupAfterEach, eventually } from "@outpost/shared-model/testing";
 import { AgentCli, startFleet } from "@outpost/test-support";
 import { describe, expect, it } from "vitest";
@@ -36,13 +42,14 @@ describe("an agent killed while a command runs", () => {
     const runs = join(agent.folder, "runs.txt");
     let id: CommandId | undefined;
     device.change((doc) => {
-      doc.policy.allowShell = true;
-      doc.policy.load = {
-        cpuPercent: 100,
-        memoryPercent: 100,
-        diskBusyPercent: 100,
-        sustainedS: 0,
-      };
+      updatePolicy(
+        doc,
+        {
+          allowShell: true,
+          load: { cpuPercent: 100, memoryPercent: 100, diskBusyPercent: 100, sustainedS: 0 },
+        },
+        { by: "admin:alice", at: Date.now() },
+      );
       id = enqueueCommand(
         doc,
         { kind: "shell.run", args: { command: `echo $$ >> ${runs}; sleep 60` } },

@@ -59,11 +59,10 @@ describe("the device policy", () => {
     await clock.whenHeld();
     const today = dayOf(START);
 
-    // Seeded from the config file, by the agent, and audited as such.
-    expect(agent.device.doc().policy).toMatchObject({
-      samplingIntervalS: 60,
-      updatedBy: `agent:${agent.deviceId}`,
-    });
+    // The config file's setting is the agent's own (not written into the document: nobody
+    // signed it), and audited as such.
+    expect(agent.policy.current.samplingIntervalS).toBe(60);
+    expect(agent.device.doc().policy.samplingIntervalS).toBeUndefined();
     expect(await auditOf(agent, today)).toContainEqual(
       expect.objectContaining({
         actor: `agent:${agent.deviceId}`,
@@ -100,8 +99,7 @@ describe("the device policy", () => {
 
     // A replica that skips validation writes a bad interval: refused, the one in force stays.
     device.change((doc) => {
-      doc.policy.samplingIntervalS = 0;
-      doc.policy.updatedBy = "admin:mallory";
+      doc.policy.samplingIntervalS = { value: 0, setBy: "admin:mallory", setAt: START + 2 };
     });
     await eventually(
       async () => (await auditOf(agent, today)).some((e) => e.action === "policy-refused"),

@@ -13,6 +13,7 @@ import { quietMachineCommands } from "@outpost/agent/testing";
 import {
   type Actor,
   type CommandId,
+  DEFAULT_POLICY,
   type DeviceDoc,
   type EnqueueInput,
   enqueueCommand,
@@ -73,7 +74,11 @@ describe("the command queue, offline everywhere, through a real relay", () => {
     });
     let ids: Record<string, CommandId> = {};
     atAlice.change((doc) => {
-      updatePolicy(doc, { allowShell: true, load: { ...doc.policy.load, sustainedS: 0 } }, alice());
+      updatePolicy(
+        doc,
+        { allowShell: true, load: { ...DEFAULT_POLICY.load, sustainedS: 0 } },
+        alice(),
+      );
       const a = enqueueCommand(doc, shell("A", { priority: 4 }), alice());
       ids = {
         a,

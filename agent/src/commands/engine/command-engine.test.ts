@@ -4,6 +4,7 @@ import {
   type AuditEntry,
   type CommandId,
   createDeviceDoc,
+  DEFAULT_POLICY,
   type DeviceDoc,
   enqueueCommand,
   fold,
@@ -39,9 +40,8 @@ async function setUp(options: { kinds?: readonly CommandKind[] } = {}) {
     await storage.whenIdle();
   });
   const device: DocHandle<DeviceDoc> = repo.create(createDeviceDoc(parseDeviceId("laptop-1")));
-  device.change((doc) => {
-    doc.policy.allowShell = true;
-  });
+  // The engine takes the policy in force from the agent (DevicePolicy); these tests allow shell.
+  const policy = { ...DEFAULT_POLICY, allowShell: true };
   let now = NOON;
   const audit: AuditEntry[] = [];
   const engine = new CommandEngine({
@@ -52,12 +52,12 @@ async function setUp(options: { kinds?: readonly CommandKind[] } = {}) {
     // Every reading a millisecond later, so the facts' times give the order things happened in.
     now: () => (now += 1),
     random: () => 0.5,
-    policy: () => device.doc().policy,
+    policy: () => policy,
     kindContext: (policy) => fakeKindContext({ policy }),
     gates: () => (candidate, kind, running) => {
       const window = maintenanceWindowGate({
         needsWindow: kind.defaults.disruptive || candidate.command.spec.window === "maintenance",
-        window: device.doc().policy.maintenanceWindow,
+        window: policy.maintenanceWindow,
         at: now,
         timeZone: "UTC",
       });

@@ -49,6 +49,8 @@ function describeFact(fact: FactInput): string {
       return "cancel arrived too late: the kind cannot be interrupted, so it runs to the end";
     case "retry-declined":
       return `retry declined: ${fact.reason}`;
+    case "intent-rejected":
+      return `request refused: ${fact.reason}`;
   }
 }
 
