@@ -34,6 +34,13 @@ const relayUrl = z
 export const agentFileConfigSchema = z.strictObject({
   relay_url: relayUrl,
   enrollment_secret: z.string().min(1, "expected the fleet's enrollment secret").optional(),
+  // A one-time token an admin made for this device (install commands carry one).
+  enrollment_token: z.string().min(1, "expected a one-time enrollment token").optional(),
+  // The fleet's root key fingerprint: enrollment refuses a relay that names another root.
+  root_key_fingerprint: z
+    .string()
+    .regex(/^SHA256:[A-Za-z0-9_-]{43}$/, "expected a root key fingerprint SHA256:…")
+    .optional(),
   data: z.string({ error: required("expected a folder") }).min(1, "expected a folder"),
   sample_interval_seconds: z.number().int().min(1).max(3_600).optional(),
   retain_days: z.number().int().min(0).max(3_650).optional(),

@@ -81,7 +81,7 @@ export async function handleEnroll(
   }
   const { enrollmentSecret, hostname, deviceDocUrl } = parsed.data;
   const deviceId = parsed.data.deviceId as DeviceId;
-  if (!deps.principals.checkEnrollmentSecret(enrollmentSecret)) {
+  if (enrollmentSecret === undefined || !deps.principals.checkEnrollmentSecret(enrollmentSecret)) {
     return refuse(403, "enroll-bad-secret", "wrong enrollment secret");
   }
   const newDevice = deps.principals.device(deviceId) === undefined;

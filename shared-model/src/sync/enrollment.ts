@@ -5,9 +5,13 @@
 import { z } from "zod";
 import { isDeviceId } from "../ids/ids.js";
 
-/** What a device sends to enroll (JSON body). */
+/**
+ * What a device sends to enroll (JSON body): the fleet's shared enrollment secret (new device IDs
+ * only) or a one-time enrollment token an admin made for it.
+ */
 export const enrollRequestSchema = z.object({
-  enrollmentSecret: z.string().min(1).max(512),
+  enrollmentSecret: z.string().min(1).max(512).optional(),
+  enrollmentToken: z.string().min(1).max(512).optional(),
   deviceId: z.string().refine(isDeviceId, {
     message: "expected a device ID: 1-64 of [A-Za-z0-9._-], starting with a letter or digit",
   }),
@@ -28,6 +32,25 @@ export interface EnrollResponse {
   relayPeerId: string;
   /** True when this device ID was enrolled before and its previous token is now revoked. */
   rotated: boolean;
+  /**
+   * What the agent pins to trust admins' signatures (docs/ARCHITECTURE.md, "Trust"). Absent only
+   * from a relay older than signed commands: such an agent runs no command until it has one.
+   */
+  trust?: FleetTrust;
+}
+
+/**
+ * A fleet's trust anchor as the relay hands it out (enrollment answer, `/v1/session`): the root
+ * public key, the fleet it names (its fingerprint, which an install command pins), and where the
+ * TrustDoc is.
+ */
+export interface FleetTrust {
+  /** The root's raw Ed25519 public key, base64url. */
+  rootPublicKey: string;
+  /** `SHA256:…`, the root key's fingerprint. */
+  fleet: string;
+  /** `automerge:` URL of the fleet's TrustDoc. */
+  trustDocUrl: string;
 }
 
 /** Error body of every non-2xx HTTP answer from the relay. */
