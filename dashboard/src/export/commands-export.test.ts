@@ -2,9 +2,11 @@ import {
   addNote,
   type CommandId,
   createDeviceDoc,
+  DEFAULT_RETRY_POLICY,
   enqueueCommand,
   parseCommandId,
   parseDeviceId,
+  parseEventId,
   recordFact,
 } from "@outpost/shared-model";
 import Papa from "papaparse";
@@ -99,5 +101,47 @@ describe("commandsExport", () => {
       '{"name":"backup","args":["--full","a,b"]}',
     );
     expect(first?.[header?.indexOf("exitCode") ?? -1]).toBe("");
+  });
+
+  it("neutralises what a device forged into a command in CSV; JSON keeps it, exit codes stay numbers", async () => {
+    const doc = createDeviceDoc(deviceId);
+    const id = parseCommandId("cmd-forged");
+    // As a device can write it into its own DeviceDoc, past every check of enqueueCommand.
+    doc.commands[id] = {
+      spec: {
+        id,
+        kind: "=cmd|' /C calc'!A0",
+        args: {},
+        createdBy: "+admin:alice",
+        createdAt: 1_000,
+        dependsOn: [],
+        window: "any",
+        retry: DEFAULT_RETRY_POLICY,
+      },
+      priority: { value: 5, setBy: "@admin", setAt: 1_000 },
+      events: [
+        { id: parseEventId("ev-1"), at: 2_000, by: agent(0).by, type: "started", attempt: 1 },
+        {
+          id: parseEventId("ev-2"),
+          at: 3_000,
+          by: agent(0).by,
+          type: "failed",
+          outcome: { exitCode: -1, durationMs: 5 },
+        },
+      ],
+    };
+    const table = commandsExport(deviceId, doc);
+    const text = await (await toCsvBlob(table, noWait)).text();
+    const [header = [], row = []] = Papa.parse<string[]>(text.trim()).data;
+    const cell = (key: string) => row[header.indexOf(key)];
+    expect(cell("kind")).toBe("'=cmd|' /C calc'!A0");
+    expect(cell("createdBy")).toBe("'+admin:alice");
+    expect(cell("exitCode")).toBe("-1");
+    const [json] = JSON.parse(await (await toJsonBlob(table, noWait)).text()).rows;
+    expect(json).toMatchObject({
+      kind: "=cmd|' /C calc'!A0",
+      createdBy: "+admin:alice",
+      exitCode: -1,
+    });
   });
 });

@@ -124,4 +124,22 @@ describe("fleetExport", () => {
     expect(table.keys).toEqual(FLEET_COLUMNS.map((column) => column.id));
     for (const row of table.rows()) expect(row).toHaveLength(FLEET_COLUMNS.length);
   });
+
+  it("neutralises a device's formula-like hostname and asset text in CSV; JSON keeps them", async () => {
+    const hostile = fleetRow("dev-hostile", {
+      hostname: '=HYPERLINK("https://evil.example","open")',
+      assignee: "\t=1+1",
+      pendingCommands: 2,
+    });
+    const table = fleetExport([hostile], columns("hostname", "assignee", "pending"), context);
+    const csv = Papa.parse<string[]>((await (await toCsvBlob(table, noWait)).text()).trim()).data;
+    expect(csv[1]).toEqual([`'${hostile.hostname}`, "dev-hostile", "'\t=1+1", "2"]);
+    const json = JSON.parse(await (await toJsonBlob(table, noWait)).text());
+    expect(json.rows[0]).toEqual({
+      hostname: hostile.hostname,
+      deviceId: "dev-hostile",
+      assignee: "\t=1+1",
+      pending: 2,
+    });
+  });
 });

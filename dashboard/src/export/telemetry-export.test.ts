@@ -62,4 +62,22 @@ describe("telemetryExport", () => {
     expect(empty.rowCount).toBe(0);
     expect(await (await toCsvBlob(empty, noWait)).text()).toBe("device,time (UTC),unix (s)\r\n");
   });
+
+  it("neutralises a device's formula-like metric in the CSV header, keeps negative readings numbers, and JSON as sent", async () => {
+    const metric = '=HYPERLINK("https://evil.example","open")';
+    const hostile: TelemetryRange = {
+      t: new Float64Array([start]),
+      series: { [metric]: new Float64Array([-5]) },
+      units: { [metric]: "@unit" },
+    };
+    const table = telemetryExport("laptop-042", hostile);
+    const text = await (await toCsvBlob(table, noWait)).text();
+    const [header, row] = Papa.parse<string[]>(text.trim()).data;
+    expect(header?.[3]).toBe(`'${metric} (@unit)`);
+    expect(row?.[3]).toBe("-5");
+    expect(text).toContain(",-5\r\n");
+    const json = JSON.parse(await (await toJsonBlob(table, noWait)).text());
+    expect(json.units[metric]).toBe("@unit");
+    expect(json.rows[0][metric]).toBe(-5);
+  });
 });
