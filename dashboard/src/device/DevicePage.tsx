@@ -133,7 +133,7 @@ function DeviceView(props: {
           lastEdit={lastPolicyEdit(doc.policy)}
           onSave={thisDevice.editPolicy}
         />
-        <DeviceExports handle={props.handle} doc={doc} />
+        <DeviceExports deviceId={props.deviceId} handle={props.handle} />
       </div>
       <AuditTrail
         deviceId={props.deviceId}
