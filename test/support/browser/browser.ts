@@ -26,9 +26,13 @@ export interface BrowserProfile {
 
 /**
  * Starts Chromium on a fresh profile folder (a persistent context, so the service worker and
- * IndexedDB behave as in a real browser that is closed and reopened).
+ * IndexedDB behave as in a real browser that is closed and reopened). `bypassCSP` ignores the
+ * relay's Content-Security-Policy, for a test that must see whether injected script would run
+ * without it.
  */
-export async function launchProfile(options: { downloads?: string } = {}): Promise<BrowserProfile> {
+export async function launchProfile(
+  options: { downloads?: string; bypassCSP?: boolean } = {},
+): Promise<BrowserProfile> {
   const profile = await mkdtemp(join(tmpdir(), "outpost-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -36,6 +40,7 @@ export async function launchProfile(options: { downloads?: string } = {}): Promi
     headless: true,
     acceptDownloads: true,
     viewport: { width: 1366, height: 900 },
+    bypassCSP: options.bypassCSP ?? false,
     ...(options.downloads ? { downloadsPath: options.downloads } : {}),
   });
   return {
