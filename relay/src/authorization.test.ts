@@ -9,7 +9,7 @@ import { cbor } from "@automerge/automerge-repo/slim";
 import type { DeviceDoc, FleetDoc } from "@outpost/shared-model";
 import { enqueueCommand, silentLogger } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
-import { eventually } from "@outpost/shared-model/testing";
+import { eventually, LEVEL, recordingLogger } from "@outpost/shared-model/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { PrincipalStore } from "./state/principal-store.js";
 import {
@@ -185,7 +185,11 @@ describe("document access", () => {
   });
 
   it("a device owns what it syncs first, up to its document limit", async () => {
-    const { relay, dataDirectory } = await started({ limits: { maxDocumentsPerDevice: 2 } });
+    const log = recordingLogger();
+    const { relay, dataDirectory } = await started({
+      limits: { maxDocumentsPerDevice: 2 },
+      logger: log.logger,
+    });
     const a = await enrollDevice(relay, "laptop-a"); // owns its DeviceDoc: 1 of 2
     const second = a.repo.create({ day: "2026-11-20" });
     // Owned, not just loaded: the relay loads a new document at its first, content-less sync.
@@ -197,6 +201,12 @@ describe("document access", () => {
     const metricsHas = async () =>
       /reason="document-limit"\} [1-9]/.test(await (await fetch(`${relay.url}/metrics`)).text());
     await eventually(metricsHas, "the document limit to refuse the third document");
+    // The device sees the document unavailable; the relay's log names it and the limit.
+    expect(log.at(LEVEL.warn).find((line) => line.reason === "document-limit")).toMatchObject({
+      principal: "device:laptop-a",
+      documentId: third.documentId,
+      msg: `refused ${third.documentId} to device:laptop-a: device owns 2 documents, the limit`,
+    });
     // The relay answered the third document's first, empty sync (it could not know yet whether
     // content would follow), but its content was refused: nothing of it is on disk.
     await relay.stop();

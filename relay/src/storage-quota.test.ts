@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
-import { eventually } from "@outpost/shared-model/testing";
+import { eventually, LEVEL, recordingLogger } from "@outpost/shared-model/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { enrollDevice } from "./testing/clients.js";
 import { acknowledges, DurableAckLog } from "./testing/durable-ack-log.js";
@@ -29,7 +29,11 @@ describe("the per-device storage quota", () => {
   it("refuses a device's new content past its quota, but not its DeviceDoc", {
     timeout: 60_000,
   }, async () => {
-    fixture = await startTestRelay({ limits: { maxStoredBytesPerDevice: 32 * 1024 } });
+    const log = recordingLogger();
+    fixture = await startTestRelay({
+      limits: { maxStoredBytesPerDevice: 32 * 1024 },
+      logger: log.logger,
+    });
     const { relay, dataDirectory } = fixture;
     const device = await enrollDevice(relay, "laptop-a");
     // Within the quota when it arrives, this day takes the device over it.
@@ -49,6 +53,14 @@ describe("the per-device storage quota", () => {
     );
     const metrics = await fetchMetrics(relay.url);
     expect(metricValue(metrics, "outpost_relay_devices_over_quota")).toBe(1);
+    // The device is told only that the document is unavailable (automerge-repo's protocol has
+    // no reason); the relay's log says which document, whose, how much it stores and which limit.
+    const refusal = log.at(LEVEL.warn).find((line) => line.reason === "storage-quota");
+    expect(refusal?.principal).toBe("device:laptop-a");
+    expect([day.documentId, nextDay.documentId]).toContain(refusal?.documentId);
+    expect(refusal?.msg).toMatch(
+      /^refused \S+ to device:laptop-a: device laptop-a stores [\d.]+ MiB on the relay; its quota \(max_stored_bytes_per_device\) is [\d.]+ MiB$/,
+    );
 
     // The DeviceDoc still syncs: an operator can still command the device.
     const deviceDocAcks = new DurableAckLog(device.deviceDoc, relay.peerId);
