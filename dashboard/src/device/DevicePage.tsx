@@ -13,6 +13,7 @@ import { createDeviceHandle } from "../primitives/create-device-handle.js";
 import { createDocumentStore } from "../primitives/create-document-store.js";
 import type { Fleet } from "../primitives/create-fleet.js";
 import { createPending } from "../primitives/create-pending.js";
+import { useTrust } from "../trust/trust-context.js";
 import { AssetEditor } from "./AssetEditor.js";
 import { AuditTrail } from "./AuditTrail.js";
 import { createAuditEntries } from "./audit-entries.js";
@@ -31,7 +32,7 @@ import { createTelemetryRange, type RangeId } from "./telemetry-range.js";
  */
 export function DevicePage(props: { deviceId: string; fleet: Fleet }): JSX.Element {
   const replica = useReplica();
-  const actions = makeDeviceActions(replica);
+  const actions = makeDeviceActions(replica, useTrust());
   const device = createDeviceHandle(replica, props.fleet, props.deviceId);
   return (
     <section class="device" aria-labelledby="device-title">
@@ -130,8 +131,12 @@ function DeviceView(props: {
       <div class="device-grid">
         <PolicyEditor
           policy={policyValues(doc.policy, DEFAULT_POLICY)}
+          registers={doc.policy}
           lastEdit={lastPolicyEdit(doc.policy)}
           onSave={thisDevice.editPolicy}
+          blocked={thisDevice.blocked()}
+          verify={thisDevice.verify}
+          learnt={thisDevice.learnt}
         />
         <DeviceExports handle={props.handle} doc={doc} />
       </div>

@@ -1,60 +1,79 @@
-import type { Policy, PolicySettings } from "@outpost/shared-model";
+import type { Policy, PolicyRecord, PolicySettings } from "@outpost/shared-model";
 import { createSignal, type JSX, Show } from "solid-js";
+import type { VerifyItem } from "../trust/create-verdict.js";
 import { formatTime } from "../ui/format.js";
 import type { EditOutcome } from "./device-actions.js";
+import { PolicySigners } from "./PolicySigners.js";
+import { changedSettings, readPolicyForm, settingOfField } from "./policy-form.js";
 
 /**
  * The device policy, edited as a form and checked before anything is written: a bad setting
- * is named with what it must be, and nothing is saved until every setting is valid. The agent
- * checks it again on its side (and audits what it applies). A view: `onSave` writes.
+ * is named with what it must be, and nothing is saved until every setting is valid. Only the
+ * settings the admin changed are written, each its own signed register (so two admins who
+ * change different settings both keep theirs), and the table below says who set each one and
+ * whether its signature holds. The agent checks it again on its side (and audits what it
+ * applies). A view: `onSave` signs and writes.
  */
 export function PolicyEditor(props: {
   /** The values shown: each setting an admin set, the default for the rest. */
   policy: Policy;
+  /** The settings admins set, as the document holds them. */
+  registers: PolicyRecord;
   /** The latest setting an admin set, by whom and when. */
   lastEdit: { by: string; at: number } | undefined;
-  onSave: (patch: Partial<PolicySettings>) => EditOutcome;
+  onSave: (patch: Partial<PolicySettings>) => Promise<EditOutcome>;
+  /** Why nothing can be signed now (no certified key): saving is off and says so. */
+  blocked?: string | undefined;
+  verify: VerifyItem;
+  learnt: () => number;
 }): JSX.Element {
   const [problems, setProblems] = createSignal<string[]>([]);
-  const [saved, setSaved] = createSignal(false);
+  const [saved, setSaved] = createSignal<string>();
+  const [signing, setSigning] = createSignal(false);
+  /** Settings whose fields the admin edited since the last save. */
+  const edited = new Set<keyof PolicySettings>();
   let form: HTMLFormElement | undefined;
-
-  const read = (): Partial<PolicySettings> => {
-    const field = (name: string) =>
-      (form?.elements.namedItem(name) as HTMLInputElement | null)?.value ?? "";
-    const checked = (name: string) =>
-      (form?.elements.namedItem(name) as HTMLInputElement | null)?.checked ?? false;
-    const number = (name: string) => (field(name).trim() === "" ? Number.NaN : Number(field(name)));
-    return {
-      samplingIntervalS: number("samplingIntervalS"),
-      retainDays: number("retainDays"),
-      maintenanceWindow: { start: field("windowStart"), end: field("windowEnd") },
-      load: {
-        cpuPercent: number("cpuPercent"),
-        memoryPercent: number("memoryPercent"),
-        diskBusyPercent: number("diskBusyPercent"),
-        sustainedS: number("sustainedS"),
-      },
-      criticalProcessPatterns: field("patterns")
-        .split("\n")
-        .map((line) => line.trim())
-        .filter(Boolean),
-      allowShell: checked("allowShell"),
-    };
+  const noteEdit = (event: Event) => {
+    setSaved(undefined);
+    const setting = settingOfField((event.target as HTMLInputElement | null)?.name ?? "");
+    if (setting !== undefined) edited.add(setting);
   };
 
-  const submit = (event: SubmitEvent) => {
+  const submit = async (event: SubmitEvent) => {
     event.preventDefault();
-    setSaved(false);
-    const outcome = props.onSave(read());
-    setProblems(outcome.saved ? [] : [...outcome.problems]);
-    setSaved(outcome.saved);
+    if (signing()) return;
+    setSaved(undefined);
+    if (form === undefined) return;
+    const patch = changedSettings(readPolicyForm(form), props.policy, props.registers, edited);
+    if (Object.keys(patch).length === 0) {
+      setProblems([]);
+      setSaved("No setting changed: nothing to save.");
+      return;
+    }
+    setSigning(true);
+    try {
+      const outcome = await props.onSave(patch);
+      setProblems(outcome.saved ? [] : [...outcome.problems]);
+      if (outcome.saved) {
+        edited.clear();
+        setSaved("Saved. The agent applies it when it next syncs.");
+      }
+    } finally {
+      setSigning(false);
+    }
   };
 
   return (
     <section class="card" aria-labelledby="policy-title">
       <h2 id="policy-title">Policy</h2>
-      <form ref={form} class="form-grid" onSubmit={submit} onInput={() => setSaved(false)}>
+      <form
+        ref={form}
+        class="form-grid"
+        onSubmit={(event) => void submit(event)}
+        onInput={noteEdit}
+        onChange={noteEdit}
+        aria-busy={signing()}
+      >
         <label for="policy-sampling">Sampling interval (s)</label>
         <input
           id="policy-sampling"
@@ -146,11 +165,24 @@ export function PolicyEditor(props: {
           Allow <code>shell.run</code> on this device
         </label>
         <div class="actions full">
-          <button type="submit">Save policy</button>
+          <button
+            type="submit"
+            disabled={props.blocked !== undefined || signing()}
+            title={props.blocked}
+          >
+            {signing() ? "Signing…" : "Save policy"}
+          </button>
           <Show when={saved()}>
             <span class="done" role="status">
-              Saved. The agent applies it when it next syncs.
+              {saved()}
             </span>
+          </Show>
+          <Show when={props.blocked}>
+            {(reason) => (
+              <span class="blocked" data-testid="policy-blocked">
+                {reason()}
+              </span>
+            )}
           </Show>
         </div>
       </form>
@@ -168,6 +200,7 @@ export function PolicyEditor(props: {
           </p>
         )}
       </Show>
+      <PolicySigners registers={props.registers} verify={props.verify} learnt={props.learnt} />
     </section>
   );
 }
