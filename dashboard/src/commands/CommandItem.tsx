@@ -110,7 +110,8 @@ export function CommandItem(props: {
             </For>
           </select>
         </label>
-        <Show when={!isTerminal(props.state) && props.state.status !== "running"}>
+        {/* A running command is stopped rather than cancelled: the same request, said as such. */}
+        <Show when={!isTerminal(props.state)}>
           <button
             type="button"
             class="secondary"
@@ -118,18 +119,7 @@ export function CommandItem(props: {
             title={props.blocked}
             onClick={cancel}
           >
-            {cancelPending() ? "Cancel asked" : "Cancel"}
-          </button>
-        </Show>
-        <Show when={props.state.status === "running"}>
-          <button
-            type="button"
-            class="secondary"
-            disabled={cancelPending() || locked()}
-            title={props.blocked}
-            onClick={cancel}
-          >
-            {cancelPending() ? "Stop asked" : "Stop"}
+            {`${props.state.status === "running" ? "Stop" : "Cancel"}${cancelPending() ? " asked" : ""}`}
           </button>
         </Show>
         <Show

@@ -1,5 +1,6 @@
 import { type CommandId, type EnqueueInput, PRIORITY } from "@outpost/shared-model";
 import { createMemo, createSignal, For, type JSX, Match, Show, Switch } from "solid-js";
+import { BlockedReason } from "../trust/BlockedReason.js";
 import { KIND_FORMS } from "./command-kinds.js";
 import { enqueueInputOf } from "./enqueue-input.js";
 import { type EnqueueReport, type EnqueueSummary, summarizeEnqueue } from "./enqueue-report.js";
@@ -198,13 +199,7 @@ export function EnqueueForm(props: {
             ? "Signing…"
             : `Enqueue${props.targetCount > 1 ? ` on ${props.targetCount} devices` : ""}`}
         </button>
-        <Show when={props.blocked}>
-          {(reason) => (
-            <span class="blocked" data-testid="enqueue-blocked">
-              {reason()}
-            </span>
-          )}
-        </Show>
+        <BlockedReason reason={props.blocked} testId="enqueue-blocked" />
         <Show when={summary()?.done}>
           {(done) => (
             <span class="done" role="status">

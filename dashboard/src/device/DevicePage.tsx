@@ -1,10 +1,5 @@
 import type { DocHandle } from "@automerge/automerge-repo/slim";
-import {
-  DEFAULT_POLICY,
-  type DeviceDoc,
-  lastPolicyEdit,
-  policyValues,
-} from "@outpost/shared-model";
+import type { DeviceDoc } from "@outpost/shared-model";
 import { createSignal, type JSX, Match, Show, Switch } from "solid-js";
 import { useReplica } from "../app/replica-context.js";
 import { hrefOf } from "../app/route.js";
@@ -129,15 +124,7 @@ function DeviceView(props: {
       />
       <CommandQueue doc={doc} actions={thisDevice} />
       <div class="device-grid">
-        <PolicyEditor
-          policy={policyValues(doc.policy, DEFAULT_POLICY)}
-          registers={doc.policy}
-          lastEdit={lastPolicyEdit(doc.policy)}
-          onSave={thisDevice.editPolicy}
-          blocked={thisDevice.blocked()}
-          verify={thisDevice.verify}
-          learnt={thisDevice.learnt}
-        />
+        <PolicyEditor registers={doc.policy} actions={thisDevice} />
         <DeviceExports handle={props.handle} doc={doc} />
       </div>
       <AuditTrail

@@ -29,17 +29,7 @@ beforeEach(async () => {
   render(() => {
     const doc = createDocumentStore(handle);
     const actions = createOneDeviceActions(makeDeviceActions(replica, trust), DEVICE, handle);
-    return (
-      <PolicyEditor
-        policy={policyValues(doc.policy, DEFAULT_POLICY)}
-        registers={doc.policy}
-        lastEdit={lastPolicyEdit(doc.policy)}
-        onSave={actions.editPolicy}
-        blocked={actions.blocked()}
-        verify={actions.verify}
-        learnt={actions.learnt}
-      />
-    );
+    return <PolicyEditor registers={doc.policy} actions={actions} />;
   });
 });
 

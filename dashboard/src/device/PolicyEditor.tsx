@@ -1,10 +1,29 @@
-import type { Policy, PolicyRecord, PolicySettings } from "@outpost/shared-model";
-import { createSignal, type JSX, Show } from "solid-js";
+import {
+  DEFAULT_POLICY,
+  lastPolicyEdit,
+  type PolicyRecord,
+  type PolicySettings,
+  policyValues,
+} from "@outpost/shared-model";
+import { createMemo, createSignal, type JSX, Show } from "solid-js";
+import { BlockedReason } from "../trust/BlockedReason.js";
 import type { VerifyItem } from "../trust/create-verdict.js";
 import { formatTime } from "../ui/format.js";
 import type { EditOutcome } from "./device-actions.js";
 import { PolicySigners } from "./PolicySigners.js";
 import { changedSettings, readPolicyForm, settingOfField } from "./policy-form.js";
+
+/** What the policy editor asks of its page. */
+export interface PolicyActions {
+  /** Signs and writes the settings in `patch`; nothing unless all are valid. */
+  editPolicy(patch: Partial<PolicySettings>): Promise<EditOutcome>;
+  /** Why nothing can be signed now (no certified key): saving is off and says so. */
+  blocked(): string | undefined;
+  /** Who signed an item of this device's document. */
+  verify: VerifyItem;
+  /** Changes whenever a verdict may have changed. */
+  learnt(): number;
+}
 
 /**
  * The device policy, edited as a form and checked before anything is written: a bad setting
@@ -12,21 +31,16 @@ import { changedSettings, readPolicyForm, settingOfField } from "./policy-form.j
  * settings the admin changed are written, each its own signed register (so two admins who
  * change different settings both keep theirs), and the table below says who set each one and
  * whether its signature holds. The agent checks it again on its side (and audits what it
- * applies). A view: `onSave` signs and writes.
+ * applies). A view: `actions.editPolicy` signs and writes.
  */
 export function PolicyEditor(props: {
-  /** The values shown: each setting an admin set, the default for the rest. */
-  policy: Policy;
   /** The settings admins set, as the document holds them. */
   registers: PolicyRecord;
-  /** The latest setting an admin set, by whom and when. */
-  lastEdit: { by: string; at: number } | undefined;
-  onSave: (patch: Partial<PolicySettings>) => Promise<EditOutcome>;
-  /** Why nothing can be signed now (no certified key): saving is off and says so. */
-  blocked?: string | undefined;
-  verify: VerifyItem;
-  learnt: () => number;
+  actions: PolicyActions;
 }): JSX.Element {
+  // Each setting an admin set, the default for the rest.
+  const policy = createMemo(() => policyValues(props.registers, DEFAULT_POLICY));
+  const blocked = () => props.actions.blocked();
   const [problems, setProblems] = createSignal<string[]>([]);
   const [saved, setSaved] = createSignal<string>();
   const [signing, setSigning] = createSignal(false);
@@ -44,7 +58,7 @@ export function PolicyEditor(props: {
     if (signing()) return;
     setSaved(undefined);
     if (form === undefined) return;
-    const patch = changedSettings(readPolicyForm(form), props.policy, props.registers, edited);
+    const patch = changedSettings(readPolicyForm(form), policy(), props.registers, edited);
     if (Object.keys(patch).length === 0) {
       setProblems([]);
       setSaved("No setting changed: nothing to save.");
@@ -52,7 +66,7 @@ export function PolicyEditor(props: {
     }
     setSigning(true);
     try {
-      const outcome = await props.onSave(patch);
+      const outcome = await props.actions.editPolicy(patch);
       setProblems(outcome.saved ? [] : [...outcome.problems]);
       if (outcome.saved) {
         edited.clear();
@@ -81,7 +95,7 @@ export function PolicyEditor(props: {
           type="number"
           min="1"
           max="3600"
-          value={props.policy.samplingIntervalS}
+          value={policy().samplingIntervalS}
         />
         <label for="policy-retain">Keep synced days (days)</label>
         <input
@@ -90,7 +104,7 @@ export function PolicyEditor(props: {
           type="number"
           min="0"
           max="365"
-          value={props.policy.retainDays}
+          value={policy().retainDays}
         />
         <label for="policy-window-start">Maintenance window</label>
         <div class="inline">
@@ -98,14 +112,14 @@ export function PolicyEditor(props: {
             id="policy-window-start"
             name="windowStart"
             type="time"
-            value={props.policy.maintenanceWindow.start}
+            value={policy().maintenanceWindow.start}
             aria-label="Window start"
           />
           <span>to</span>
           <input
             name="windowEnd"
             type="time"
-            value={props.policy.maintenanceWindow.end}
+            value={policy().maintenanceWindow.end}
             aria-label="Window end"
           />
           <span class="hint">device local time; may cross midnight</span>
@@ -117,7 +131,7 @@ export function PolicyEditor(props: {
           type="number"
           min="0"
           max="100"
-          value={props.policy.load.cpuPercent}
+          value={policy().load.cpuPercent}
         />
         <label for="policy-memory">… memory (%)</label>
         <input
@@ -126,7 +140,7 @@ export function PolicyEditor(props: {
           type="number"
           min="0"
           max="100"
-          value={props.policy.load.memoryPercent}
+          value={policy().load.memoryPercent}
         />
         <label for="policy-disk">… disk busy (%)</label>
         <input
@@ -135,7 +149,7 @@ export function PolicyEditor(props: {
           type="number"
           min="0"
           max="100"
-          value={props.policy.load.diskBusyPercent}
+          value={policy().load.diskBusyPercent}
         />
         <label for="policy-sustained">… for at least (s)</label>
         <input
@@ -144,7 +158,7 @@ export function PolicyEditor(props: {
           type="number"
           min="0"
           max="3600"
-          value={props.policy.load.sustainedS}
+          value={policy().load.sustainedS}
         />
         <label for="policy-patterns">Critical processes</label>
         <div>
@@ -152,7 +166,7 @@ export function PolicyEditor(props: {
             id="policy-patterns"
             name="patterns"
             rows={3}
-            value={props.policy.criticalProcessPatterns.join("\n")}
+            value={policy().criticalProcessPatterns.join("\n")}
           />
           <span class="hint">
             One regular expression per line, added to the built-in backup, antivirus and update
@@ -161,15 +175,11 @@ export function PolicyEditor(props: {
         </div>
         <span class="label">Shell commands</span>
         <label class="check">
-          <input name="allowShell" type="checkbox" checked={props.policy.allowShell} />
+          <input name="allowShell" type="checkbox" checked={policy().allowShell} />
           Allow <code>shell.run</code> on this device
         </label>
         <div class="actions full">
-          <button
-            type="submit"
-            disabled={props.blocked !== undefined || signing()}
-            title={props.blocked}
-          >
+          <button type="submit" disabled={blocked() !== undefined || signing()} title={blocked()}>
             {signing() ? "Signing…" : "Save policy"}
           </button>
           <Show when={saved()}>
@@ -177,13 +187,7 @@ export function PolicyEditor(props: {
               {saved()}
             </span>
           </Show>
-          <Show when={props.blocked}>
-            {(reason) => (
-              <span class="blocked" data-testid="policy-blocked">
-                {reason()}
-              </span>
-            )}
-          </Show>
+          <BlockedReason reason={blocked()} testId="policy-blocked" />
         </div>
       </form>
       <Show when={problems().length > 0}>
@@ -193,14 +197,18 @@ export function PolicyEditor(props: {
           ))}
         </ul>
       </Show>
-      <Show when={props.lastEdit}>
+      <Show when={lastPolicyEdit(props.registers)}>
         {(edit) => (
           <p class="muted">
             Last edited by {edit().by} at {formatTime(edit().at)}
           </p>
         )}
       </Show>
-      <PolicySigners registers={props.registers} verify={props.verify} learnt={props.learnt} />
+      <PolicySigners
+        registers={props.registers}
+        verify={props.actions.verify}
+        learnt={props.actions.learnt}
+      />
     </section>
   );
 }

@@ -11,9 +11,13 @@ import {
   priorityItem,
 } from "@outpost/shared-model";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { OwnKey } from "../keys/signing-keys.js";
 import { makeTestReplica } from "../testing/test-replica.js";
-import { makeTestTrust, type TestTrust } from "../testing/test-trust.js";
+import {
+  makeTestTrust,
+  PENDING_KEY,
+  type TestTrust,
+  WAITING_FOR_APPROVAL,
+} from "../testing/test-trust.js";
 import { type DeviceActions, makeDeviceActions } from "./device-actions.js";
 
 let replica: ReturnType<typeof makeTestReplica>;
@@ -36,16 +40,6 @@ function device(deviceId: string, documentSays = deviceId) {
 
 const verifyIn = (handle: DocHandle<DeviceDoc>, deviceId: string, item: never) =>
   trust.verifierNow.verify(item, deviceId, handle.doc().signers);
-
-/** A key of this browser that waits for the root's certificate. */
-const PENDING: OwnKey = {
-  keyId: "ab12cdEFghIJklMNopQRst",
-  publicKey: "A".repeat(43),
-  label: "Chrome on Linux",
-  createdAt: 1_000,
-  status: "pending",
-  registered: true,
-};
 
 describe("signed writes", () => {
   it("signs an enqueue for each device: it verifies there, and not on another device", async () => {
@@ -137,10 +131,9 @@ describe("signed writes", () => {
     laptop.handle.change((doc) => {
       id = enqueueCommand(doc, { kind: "inventory.collect" }, { by: "admin:carol", at: 1 });
     });
-    trust.setSigning({ kind: "ready", keys: [PENDING], signer: undefined });
+    trust.setSigning({ kind: "ready", keys: [PENDING_KEY], signer: undefined });
     const heads = laptop.handle.heads();
-    const reason =
-      "Your signing key ab12cd… is waiting for approval: commands and policy edits need it";
+    const reason = WAITING_FOR_APPROVAL;
 
     expect(actions.blocked()).toBe(reason);
     expect(await actions.enqueue([laptop], { kind: "system.reboot" })).toEqual({

@@ -12,7 +12,7 @@ import {
 import { type TestRoot, testRoot } from "@outpost/shared-model/testing";
 import { createSignal, type Setter } from "solid-js";
 import type { AdminKeysClient } from "../keys/admin-keys-client.js";
-import type { SigningState } from "../keys/signing-keys.js";
+import type { OwnKey, SigningState } from "../keys/signing-keys.js";
 import type { Trust } from "../trust/trust-context.js";
 
 /** A test's trust, and what it was made of. */
@@ -26,6 +26,20 @@ export interface TestTrust extends Trust {
   /** Says the verifier learnt something (as a revocation arriving would). */
   bumpLearnt(): void;
 }
+
+/** A key of this browser that waits for the root's certificate (the header calls it ab12cd…). */
+export const PENDING_KEY: OwnKey = {
+  keyId: "ab12cdEFghIJklMNopQRst",
+  publicKey: "A".repeat(43),
+  label: "Chrome on Linux",
+  createdAt: 1_000,
+  status: "pending",
+  registered: true,
+};
+
+/** What the page says while {@link PENDING_KEY} is the admin's only key. */
+export const WAITING_FOR_APPROVAL =
+  "Your signing key ab12cd… is waiting for approval: commands and policy edits need it";
 
 /** No relay behind this trust: a test of keys gives its own client. */
 const NO_RELAY: AdminKeysClient = {

@@ -8,15 +8,12 @@ import {
   type AdminSigner,
   type CommandId,
   createDeviceDoc,
-  DEFAULT_POLICY,
   type DeviceDoc,
   draftCommand,
   enqueueCommand,
   insertCommand,
   issueRevocation,
-  lastPolicyEdit,
   parseDeviceId,
-  policyValues,
   recordFact,
   recordSigner,
   requestCancel,
@@ -176,16 +173,7 @@ describe("who set each policy setting", () => {
     render(() => {
       const doc = createDocumentStore(handle);
       const one = createOneDeviceActions(actions, DEVICE, handle);
-      return (
-        <PolicyEditor
-          policy={policyValues(doc.policy, DEFAULT_POLICY)}
-          registers={doc.policy}
-          lastEdit={lastPolicyEdit(doc.policy)}
-          onSave={one.editPolicy}
-          verify={one.verify}
-          learnt={one.learnt}
-        />
-      );
+      return <PolicyEditor registers={doc.policy} actions={one} />;
     });
     const row = (setting: string) =>
       document.querySelector(`tr[data-setting="${setting}"]`) as HTMLElement;

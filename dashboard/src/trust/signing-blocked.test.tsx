@@ -7,12 +7,9 @@ import type { DocHandle } from "@automerge/automerge-repo/slim";
 import {
   type CommandId,
   createDeviceDoc,
-  DEFAULT_POLICY,
   type DeviceDoc,
   enqueueCommand,
-  lastPolicyEdit,
   parseDeviceId,
-  policyValues,
   recordFact,
 } from "@outpost/shared-model";
 import { eventually } from "@outpost/shared-model/testing";
@@ -25,23 +22,19 @@ import { PolicyEditor } from "../device/PolicyEditor.js";
 import { FleetToolbar } from "../fleet/FleetToolbar.js";
 import { DEFAULT_QUERY } from "../fleet/fleet-query.js";
 import { SigningBanner } from "../keys/SigningBanner.js";
-import type { OwnKey, SigningState } from "../keys/signing-keys.js";
+import type { SigningState } from "../keys/signing-keys.js";
 import { whyCannotSign } from "../keys/why-cannot-sign.js";
 import { createDocumentStore } from "../primitives/create-document-store.js";
 import { makeTestReplica } from "../testing/test-replica.js";
-import { makeTestTrust, type TestTrust } from "../testing/test-trust.js";
+import {
+  makeTestTrust,
+  PENDING_KEY,
+  type TestTrust,
+  WAITING_FOR_APPROVAL,
+} from "../testing/test-trust.js";
 
 const DEVICE = parseDeviceId("laptop-042");
-const WAITING =
-  "Your signing key ab12cd… is waiting for approval: commands and policy edits need it";
-const PENDING_KEY: OwnKey = {
-  keyId: "ab12cdEFghIJklMNopQRst",
-  publicKey: "A".repeat(43),
-  label: "Chrome on Linux",
-  createdAt: 1_000,
-  status: "pending",
-  registered: true,
-};
+const WAITING = WAITING_FOR_APPROVAL;
 
 let replica: ReturnType<typeof makeTestReplica>;
 let trust: TestTrust;
@@ -72,15 +65,7 @@ beforeEach(async () => {
       <>
         <SigningBanner reason={whyCannotSign(trust.signing())} />
         <CommandQueue doc={doc} actions={one} />
-        <PolicyEditor
-          policy={policyValues(doc.policy, DEFAULT_POLICY)}
-          registers={doc.policy}
-          lastEdit={lastPolicyEdit(doc.policy)}
-          onSave={one.editPolicy}
-          blocked={one.blocked()}
-          verify={one.verify}
-          learnt={one.learnt}
-        />
+        <PolicyEditor registers={doc.policy} actions={one} />
         <FleetToolbar
           query={DEFAULT_QUERY}
           onQuery={() => {}}
