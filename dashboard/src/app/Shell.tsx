@@ -3,7 +3,6 @@ import { DevicePage } from "../device/DevicePage.js";
 import { FleetPage } from "../fleet/FleetPage.js";
 import { KeysPage } from "../keys/KeysPage.js";
 import { SigningBanner } from "../keys/SigningBanner.js";
-import { whyCannotSign } from "../keys/why-cannot-sign.js";
 import { createConnectionStatus } from "../primitives/create-connection-status.js";
 import { createFleet } from "../primitives/create-fleet.js";
 import { createPending, createSaving } from "../primitives/create-pending.js";
@@ -65,7 +64,7 @@ export function Shell(props: { onSignedOut: () => void }): JSX.Element {
           Sign out
         </button>
       </header>
-      <SigningBanner reason={whyCannotSign(trust.signing())} />
+      <SigningBanner state={trust.signing()} />
       <Show when={confirmingSignOut()}>
         <div class="dialog-backdrop">
           <div role="alertdialog" aria-modal="true" aria-labelledby="sign-out-title" class="dialog">

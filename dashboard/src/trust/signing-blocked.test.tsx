@@ -23,7 +23,6 @@ import { FleetToolbar } from "../fleet/FleetToolbar.js";
 import { DEFAULT_QUERY } from "../fleet/fleet-query.js";
 import { SigningBanner } from "../keys/SigningBanner.js";
 import type { SigningState } from "../keys/signing-keys.js";
-import { whyCannotSign } from "../keys/why-cannot-sign.js";
 import { createDocumentStore } from "../primitives/create-document-store.js";
 import { makeTestReplica } from "../testing/test-replica.js";
 import {
@@ -63,7 +62,7 @@ beforeEach(async () => {
     const one = createOneDeviceActions(actions, DEVICE, handle);
     return (
       <>
-        <SigningBanner reason={whyCannotSign(trust.signing())} />
+        <SigningBanner state={trust.signing()} />
         <CommandQueue doc={doc} actions={one} />
         <PolicyEditor registers={doc.policy} actions={one} />
         <FleetToolbar
@@ -117,6 +116,13 @@ describe("while the signing key waits for approval", () => {
     const bulk = button("Enqueue on 1 selected");
     expect(bulk.disabled).toBe(true);
     expect(bulk.title).toBe(WAITING);
+  });
+
+  it("does not flash the header while the keys are still being read", () => {
+    trust.setSigning({ kind: "starting" });
+    expect(screen.queryByTestId("signing-banner")).toBeNull();
+    expect(screen.getByTestId("commands-blocked").textContent).toBe("Your signing key is loading");
+    expect(button("Save policy").disabled).toBe(true);
   });
 
   it("turns them on again once the root certifies the key", async () => {
