@@ -9,28 +9,28 @@ import {
   type CommandId,
   type CommandState,
   type DeviceDoc,
-  type EnqueueInput,
   FoldCache,
-  type PolicySettings,
   type PriorityRegister,
   priorityConflicts as priorityConflictsIn,
-  type SignatureVerdict,
-  type SignedItem,
   type TelemetryDayDoc,
   updateAsset,
 } from "@outpost/shared-model";
-import type { EnqueueReport } from "../commands/enqueue-report.js";
 import type { Replica } from "../sync/replica.js";
 import {
   type ActionTrust,
-  type DeviceRef,
   type EditOutcome,
-  type EnqueueTarget,
   makeSignedWrites,
   problemsOf,
+  type SignedWrites,
 } from "./signed-writes.js";
 
-export type { ActionTrust, DeviceRef, EditOutcome, EnqueueTarget } from "./signed-writes.js";
+export type {
+  ActionTrust,
+  DeviceRef,
+  EditOutcome,
+  EnqueueTarget,
+  SignedWrites,
+} from "./signed-writes.js";
 
 /**
  * Everything the device page (and the fleet's bulk enqueue) writes to documents and reads from
@@ -39,34 +39,9 @@ export type { ActionTrust, DeviceRef, EditOutcome, EnqueueTarget } from "./signe
  * what an agent runs is signed first (so it is asynchronous) and refused, with the reason, while
  * the admin has no certified key.
  */
-export interface DeviceActions {
-  /**
-   * Enqueues one command, with one ID, on every target, signed for each. Each device gets all of
-   * it or none of it; the report names the devices left without it and why. A command the shared
-   * model refuses is refused before any device is written.
-   */
-  enqueue(
-    targets: readonly EnqueueTarget[],
-    input: Omit<EnqueueInput, "id">,
-  ): Promise<EnqueueReport>;
-  /** Asks the agent to cancel (or stop) the command. */
-  cancel(device: DeviceRef, id: CommandId): Promise<EditOutcome>;
-  /** Asks the agent to run the command again. */
-  retry(device: DeviceRef, id: CommandId): Promise<EditOutcome>;
-  /** Sets the command's priority (last writer wins; concurrent values stay visible). */
-  reprioritize(device: DeviceRef, id: CommandId, value: number): Promise<EditOutcome>;
-  /** Adds an admin's note to the command's log (signed when the admin has a certified key). */
-  note(device: DeviceRef, id: CommandId, text: string): Promise<EditOutcome>;
+export interface DeviceActions extends SignedWrites {
   /** Saves asset fields; nothing is written unless every field is valid. Not signed. */
   editAsset(device: DocHandle<DeviceDoc>, patch: Partial<AssetFields>): EditOutcome;
-  /** Sets the policy settings in `patch`, each a signed register; nothing unless all are valid. */
-  editPolicy(device: DeviceRef, patch: Partial<PolicySettings>): Promise<EditOutcome>;
-  /** Why signed writes are refused now (reactive where the trust is), or `undefined`. */
-  blocked(): string | undefined;
-  /** Changes whenever a verdict may have changed (a certificate or revocation learnt). */
-  learnt(): number;
-  /** Who signed `item` in the device's document; `undefined` while the fleet's root is unknown. */
-  verify(device: DeviceRef, item: SignedItem): Promise<SignatureVerdict | undefined>;
   /** The command's state, folded from the document (once per version of the command). */
   stateOf(device: DocHandle<DeviceDoc>, command: Command): CommandState;
   /** Every priority concurrent admins left on the command (one when there is no conflict). */

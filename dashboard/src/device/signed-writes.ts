@@ -55,6 +55,38 @@ export type EditOutcome = { saved: true } | { saved: false; problems: readonly s
  */
 export type ActionTrust = Pick<Trust, "signing" | "verifier" | "learnt">;
 
+/**
+ * The writes that change what an agent runs, signed, and what shows who signed what. Without a
+ * certified key the writes are refused with the reason (`blocked`), notes excepted.
+ */
+export interface SignedWrites {
+  /**
+   * Enqueues one command, with one ID, on every target, signed for each. Each device gets all of
+   * it or none of it; the report names the devices left without it and why. A command the shared
+   * model refuses is refused before any device is written.
+   */
+  enqueue(
+    targets: readonly EnqueueTarget[],
+    input: Omit<EnqueueInput, "id">,
+  ): Promise<EnqueueReport>;
+  /** Asks the agent to cancel (or stop) the command. */
+  cancel(device: DeviceRef, id: CommandId): Promise<EditOutcome>;
+  /** Asks the agent to run the command again. */
+  retry(device: DeviceRef, id: CommandId): Promise<EditOutcome>;
+  /** Sets the command's priority (last writer wins; concurrent values stay visible). */
+  reprioritize(device: DeviceRef, id: CommandId, value: number): Promise<EditOutcome>;
+  /** Adds an admin's note to the command's log (signed when the admin has a certified key). */
+  note(device: DeviceRef, id: CommandId, text: string): Promise<EditOutcome>;
+  /** Sets the policy settings in `patch`, each a signed register; nothing unless all are valid. */
+  editPolicy(device: DeviceRef, patch: Partial<PolicySettings>): Promise<EditOutcome>;
+  /** Why signed writes are refused now (reactive where the trust is), or `undefined`. */
+  blocked(): string | undefined;
+  /** Changes whenever a verdict may have changed (a certificate or revocation learnt). */
+  learnt(): number;
+  /** Who signed `item` in the device's document; `undefined` while the fleet's root is unknown. */
+  verify(device: DeviceRef, item: SignedItem): Promise<SignatureVerdict | undefined>;
+}
+
 /** Why a selected device's document could not take a command. */
 const NOT_LOADED = "its document is not in this browser yet";
 const SAVED: EditOutcome = { saved: true };
@@ -70,7 +102,7 @@ export function makeSignedWrites(
   replica: Pick<Replica, "change">,
   trust: ActionTrust,
   actor: () => Actor,
-) {
+): SignedWrites {
   const signerNow = (): AdminSigner | { blocked: string } => {
     const state = trust.signing();
     if (state.kind === "ready" && state.signer !== undefined) return state.signer;
@@ -101,15 +133,10 @@ export function makeSignedWrites(
     });
 
   return {
-    /** Why writes that change what runs cannot be signed now, or `undefined`. */
-    blocked: (): string | undefined => whyCannotSign(trust.signing()),
-    /** Changes whenever a verdict may have changed (a certificate or revocation learnt). */
-    learnt: (): number => trust.learnt(),
+    blocked: () => whyCannotSign(trust.signing()),
+    learnt: () => trust.learnt(),
 
-    async enqueue(
-      targets: readonly EnqueueTarget[],
-      input: Omit<EnqueueInput, "id">,
-    ): Promise<EnqueueReport> {
+    async enqueue(targets, input) {
       if (targets.length === 0) return { kind: "refused", problem: "No device to enqueue on" };
       let draft: CommandDraft;
       try {
@@ -147,12 +174,10 @@ export function makeSignedWrites(
       return { kind: "written", id: draft.spec.id, enqueued, notEnqueued };
     },
 
-    cancel: (device: DeviceRef, id: CommandId) =>
-      intent(device, id, { type: "cancel-requested" as const }),
-    retry: (device: DeviceRef, id: CommandId) =>
-      intent(device, id, { type: "retry-requested" as const }),
+    cancel: (device, id) => intent(device, id, { type: "cancel-requested" as const }),
+    retry: (device, id) => intent(device, id, { type: "retry-requested" as const }),
 
-    async note(device: DeviceRef, id: CommandId, text: string): Promise<EditOutcome> {
+    async note(device, id, text) {
       if (!("blocked" in signerNow())) return intent(device, id, { type: "note" as const, text });
       try {
         replica.change(device.handle, (doc) => void addNote(doc, id, text, actor()));
@@ -162,13 +187,13 @@ export function makeSignedWrites(
       }
     },
 
-    reprioritize: (device: DeviceRef, id: CommandId, value: number) =>
+    reprioritize: (device, id, value) =>
       signed(device, async (signer, deviceId) => {
         const register = await signPriority(signer, deviceId, id, draftPriority(value, actor()));
         return (doc) => writePriority(doc, id, register);
       }),
 
-    async editPolicy(device: DeviceRef, patch: Partial<PolicySettings>): Promise<EditOutcome> {
+    async editPolicy(device, patch) {
       let registers: ReturnType<typeof draftPolicy>;
       try {
         registers = draftPolicy(patch, actor());
@@ -184,8 +209,7 @@ export function makeSignedWrites(
       });
     },
 
-    /** Who signed `item` in `device`'s document; `undefined` while the fleet's root is unknown. */
-    async verify(device: DeviceRef, item: SignedItem): Promise<SignatureVerdict | undefined> {
+    async verify(device, item) {
       const verifier = trust.verifier();
       if (verifier === undefined) return undefined;
       return verifier.verify(item, device.deviceId, device.handle.doc()?.signers);
