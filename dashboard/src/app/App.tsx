@@ -1,6 +1,7 @@
 import { createSignal, type JSX, onCleanup, Show } from "solid-js";
 import { SignIn } from "../session/SignIn.js";
 import { loadSession, SESSION_STORAGE_KEY, type Session, saveSession } from "../session/session.js";
+import { TrustProvider } from "../trust/trust-context.js";
 import { ReplicaProvider } from "./replica-context.js";
 import { Shell } from "./Shell.js";
 
@@ -22,7 +23,9 @@ export function App(): JSX.Element {
     <Show when={session()} keyed fallback={<SignIn onSignedIn={signedIn} />}>
       {(current) => (
         <ReplicaProvider session={current}>
-          <Shell onSignedOut={() => setSession(undefined)} />
+          <TrustProvider>
+            <Shell onSignedOut={() => setSession(undefined)} />
+          </TrustProvider>
         </ReplicaProvider>
       )}
     </Show>

@@ -1,18 +1,25 @@
 import { createSignal, type JSX, Match, Show, Switch } from "solid-js";
 import { DevicePage } from "../device/DevicePage.js";
 import { FleetPage } from "../fleet/FleetPage.js";
+import { KeysPage } from "../keys/KeysPage.js";
+import { SigningBanner } from "../keys/SigningBanner.js";
 import { createConnectionStatus } from "../primitives/create-connection-status.js";
 import { createFleet } from "../primitives/create-fleet.js";
 import { createPending, createSaving } from "../primitives/create-pending.js";
 import { clearSession } from "../session/session.js";
 import { deleteReplica } from "../sync/replica.js";
+import { useTrust } from "../trust/trust-context.js";
 import { SyncIndicator } from "../ui/SyncIndicator.js";
 import { useReplica } from "./replica-context.js";
 import { createRoute, hrefOf } from "./route.js";
 
-/** The signed-in app: header (sync state, sign-out) and the page the URL names. */
+/**
+ * The signed-in app: header (sync state, sign-out), the signing key's state while it cannot
+ * sign, and the page the URL names.
+ */
 export function Shell(props: { onSignedOut: () => void }): JSX.Element {
   const replica = useReplica();
+  const trust = useTrust();
   const route = createRoute();
   const fleet = createFleet(replica);
   const status = createConnectionStatus(replica.connection);
@@ -40,6 +47,12 @@ export function Shell(props: { onSignedOut: () => void }): JSX.Element {
           >
             Fleet
           </a>
+          <a
+            href={hrefOf({ page: "keys" })}
+            aria-current={route().page === "keys" ? "page" : undefined}
+          >
+            Keys
+          </a>
         </nav>
         <SyncIndicator status={status()} pendingCount={pending().length} saving={saving() > 0} />
         <span class="who">admin:{replica.session.admin}</span>
@@ -51,6 +64,7 @@ export function Shell(props: { onSignedOut: () => void }): JSX.Element {
           Sign out
         </button>
       </header>
+      <SigningBanner state={trust.signing()} />
       <Show when={confirmingSignOut()}>
         <div class="dialog-backdrop">
           <div role="alertdialog" aria-modal="true" aria-labelledby="sign-out-title" class="dialog">
@@ -74,6 +88,9 @@ export function Shell(props: { onSignedOut: () => void }): JSX.Element {
         <Switch>
           <Match when={route().page === "fleet"}>
             <FleetPage fleet={fleet} />
+          </Match>
+          <Match when={route().page === "keys"}>
+            <KeysPage />
           </Match>
           <Match
             when={(() => {

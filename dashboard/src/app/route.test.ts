@@ -9,6 +9,13 @@ describe("parseRoute", () => {
     },
   );
 
+  it("reads the keys page", () => {
+    for (const hash of ["#/keys", "#/keys/", "#/keys?x=1"]) {
+      expect(parseRoute(hash)).toEqual({ page: "keys" });
+    }
+    expect(parseRoute("#/keysmith")).toEqual({ page: "fleet" });
+  });
+
   it("reads a device page, its ID decoded", () => {
     expect(parseRoute("#/device/laptop-042")).toEqual({ page: "device", deviceId: "laptop-042" });
     expect(parseRoute("#/device/a%2Fb%20c")).toEqual({ page: "device", deviceId: "a/b c" });
@@ -29,6 +36,7 @@ describe("parseRoute", () => {
 describe("hrefOf", () => {
   it.each<Route>([
     { page: "fleet" },
+    { page: "keys" },
     { page: "device", deviceId: "laptop-042" },
     { page: "device", deviceId: "odd/id with space?#&%" },
     { page: "device", deviceId: "ünïcode" },

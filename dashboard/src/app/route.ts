@@ -1,10 +1,14 @@
 import { type Accessor, createSignal, onCleanup } from "solid-js";
 
-/** What the app shows, from the URL's hash: `#/` the fleet, `#/device/<id>` one device. */
-export type Route = { page: "fleet" } | { page: "device"; deviceId: string };
+/**
+ * What the app shows, from the URL's hash: `#/` the fleet, `#/device/<id>` one device, `#/keys`
+ * the admin keys.
+ */
+export type Route = { page: "fleet" } | { page: "device"; deviceId: string } | { page: "keys" };
 
 /** The route a hash names; anything unknown, a badly encoded ID too, is the fleet. */
 export function parseRoute(hash: string): Route {
+  if (/^#\/keys(?:[/?#]|$)/.test(hash)) return { page: "keys" };
   const match = /^#\/device\/([^/?#]+)/.exec(hash);
   if (!match?.[1]) return { page: "fleet" };
   try {
@@ -17,6 +21,7 @@ export function parseRoute(hash: string): Route {
 
 /** The hash of a route, for links. */
 export function hrefOf(route: Route): string {
+  if (route.page === "keys") return "#/keys";
   return route.page === "device" ? `#/device/${encodeURIComponent(route.deviceId)}` : "#/";
 }
 

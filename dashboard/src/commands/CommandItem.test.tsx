@@ -16,6 +16,7 @@ import { makeDeviceActions } from "../device/device-actions.js";
 import { createOneDeviceActions } from "../device/one-device-actions.js";
 import { createDocumentStore } from "../primitives/create-document-store.js";
 import { makeTestReplica } from "../testing/test-replica.js";
+import { makeTestTrust, type TestTrust } from "../testing/test-trust.js";
 import { CommandQueue } from "./CommandQueue.js";
 
 const DEVICE = parseDeviceId("laptop-042");
@@ -24,9 +25,11 @@ const AGENT = { by: `agent:${DEVICE}`, at: 2_000 };
 let replica: ReturnType<typeof makeTestReplica>;
 let handle: DocHandle<DeviceDoc>;
 let id: CommandId;
+let trust: TestTrust;
 
-beforeEach(() => {
+beforeEach(async () => {
   replica = makeTestReplica({ admin: "alice" });
+  trust = await makeTestTrust({ admin: "alice" });
   handle = replica.repo.create(createDeviceDoc(DEVICE));
   handle.change((doc) => {
     id = enqueueCommand(
@@ -49,7 +52,7 @@ afterEach(async () => {
 function renderQueue(): HTMLElement {
   render(() => {
     const doc = createDocumentStore(handle);
-    const actions = createOneDeviceActions(makeDeviceActions(replica), DEVICE, handle);
+    const actions = createOneDeviceActions(makeDeviceActions(replica, trust), DEVICE, handle);
     return <CommandQueue doc={doc} actions={actions} />;
   });
   return screen.getByRole("listitem");
@@ -74,7 +77,9 @@ describe("CommandItem", () => {
 
     fireEvent.click(within(item).getByRole("button", { name: "Cancel" }));
 
-    expect(events()).toMatchObject([{ type: "cancel-requested", by: "admin:alice" }]);
+    await eventually(() =>
+      expect(events()).toMatchObject([{ type: "cancel-requested", by: "admin:alice" }]),
+    );
     expect(replica.pending.has(handle.documentId)).toBe(true);
     const asked = await eventually(() => screen.getByRole("button", { name: "Cancel asked" }));
     expect((asked as HTMLButtonElement).disabled).toBe(true);
@@ -89,7 +94,7 @@ describe("CommandItem", () => {
 
     fireEvent.change(select, { target: { value: "8" } });
 
-    expect(priorityOf()).toMatchObject({ value: 8, setBy: "admin:alice" });
+    await eventually(() => expect(priorityOf()).toMatchObject({ value: 8, setBy: "admin:alice" }));
     await eventually(() => expect(select.value).toBe("8"));
     expect(screen.queryByTestId("priority-conflict")).toBeNull();
   });
@@ -105,7 +110,9 @@ describe("CommandItem", () => {
 
     fireEvent.click(within(item).getByRole("button", { name: "Retry" }));
 
-    expect(events().at(-1)).toMatchObject({ type: "retry-requested", by: "admin:alice" });
+    await eventually(() =>
+      expect(events().at(-1)).toMatchObject({ type: "retry-requested", by: "admin:alice" }),
+    );
   });
 
   // Which concurrent priority Automerge keeps depends on the writers' actor IDs: both outcomes.
@@ -116,6 +123,8 @@ describe("CommandItem", () => {
     const item = renderQueue();
     const other = forkWithActor(handle, otherActor);
     fireEvent.change(within(item).getByRole("combobox"), { target: { value: "8" } });
+    // Signing takes a moment: alice's write lands before the merge, concurrent with bob's.
+    await eventually(() => expect(priorityOf()?.setBy).toBe("admin:alice"));
     other.change((doc) => setPriority(doc, id, 2, { by: "admin:bob", at: 3_000 }));
     handle.merge(other);
 

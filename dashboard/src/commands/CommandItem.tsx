@@ -1,39 +1,78 @@
 import {
   type Command,
-  type CommandEvent,
   type CommandState,
-  isIntent,
+  commandSpecItem,
   isTerminal,
   PRIORITY,
   type PriorityRegister,
+  priorityItem,
 } from "@outpost/shared-model";
 import { createSignal, For, type JSX, Show } from "solid-js";
+import type { EditOutcome } from "../device/signed-writes.js";
+import { createVerdict, type VerifyItem } from "../trust/create-verdict.js";
+import { SignatureBadge } from "../trust/SignatureBadge.js";
 import { formatTime } from "../ui/format.js";
-import { describeEvent } from "./describe-event.js";
+import { CommandEvents, RefusedRequests } from "./CommandEvents.js";
 
 /**
- * One command: spec, state, priority (with any conflict), events, and the admin's actions. A view:
- * the page writes what the buttons ask for.
+ * One command: spec and who signed it, state, priority (with any conflict), events, and the
+ * admin's actions. A view: the page signs and writes what the buttons ask for; while it does,
+ * the buttons wait, and while the admin has no certified key they are off with the reason.
  */
 export function CommandItem(props: {
   command: Command;
   state: CommandState;
   /** Every priority concurrent admins left on the command; more than one is a conflict. */
   priorities: readonly PriorityRegister[];
-  onCancel: () => void;
-  onRetry: () => void;
-  onReprioritize: (value: number) => void;
+  onCancel: () => Promise<EditOutcome>;
+  onRetry: () => Promise<EditOutcome>;
+  onReprioritize: (value: number) => Promise<EditOutcome>;
+  /** Why signed writes are refused now (no certified key), or `undefined`. */
+  blocked?: string | undefined;
+  /** Who signed an item of this device's document. */
+  verify: VerifyItem;
+  /** Changes whenever a verdict may have changed. */
+  learnt: () => number;
 }): JSX.Element {
   const [open, setOpen] = createSignal(false);
+  const [busy, setBusy] = createSignal(false);
+  const [problem, setProblem] = createSignal<string>();
   const id = () => props.command.spec.id;
+  const verify: VerifyItem = (item) => props.verify(item);
+  const specVerdict = createVerdict(
+    verify,
+    () => commandSpecItem(props.command.spec),
+    props.learnt,
+  );
+  const priorityVerdict = createVerdict(
+    verify,
+    () => priorityItem(props.command.spec.id, props.command.priority),
+    props.learnt,
+  );
+  const priorityTrouble = () => {
+    const view = priorityVerdict();
+    return view.state === "checked" && !view.verdict.ok ? view : undefined;
+  };
   const conflicts = () => (props.priorities.length > 1 ? props.priorities : []);
   const cancelPending = () =>
     props.state.requests.some(
       (r) => r.intent.type === "cancel-requested" && r.answer === undefined,
     );
-  const cancel = () => props.onCancel();
-  const retry = () => props.onRetry();
-  const reprioritize = (value: number) => props.onReprioritize(value);
+  const locked = () => busy() || props.blocked !== undefined;
+  /** Runs a signed write; the buttons wait meanwhile, and a refusal is said under the command. */
+  const run = async (write: () => Promise<EditOutcome>) => {
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      const outcome = await write();
+      if (!outcome.saved) setProblem(outcome.problems.join("; "));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const cancel = () => void run(props.onCancel);
+  const retry = () => void run(props.onRetry);
+  const reprioritize = (value: number) => void run(() => props.onReprioritize(value));
   return (
     <li
       class={`command status-${props.state.status}`}
@@ -51,11 +90,13 @@ export function CommandItem(props: {
         <span class="muted">
           by {props.command.spec.createdBy} at {formatTime(props.command.spec.createdAt)}
         </span>
+        <SignatureBadge view={specVerdict()} />
         <label class="priority">
           Priority
           <select
             value={props.command.priority.value}
-            disabled={isTerminal(props.state)}
+            disabled={isTerminal(props.state) || locked()}
+            title={props.blocked}
             aria-label={`Priority of ${props.command.spec.kind} ${id()}`}
             onChange={(event) => reprioritize(Number(event.currentTarget.value))}
           >
@@ -69,24 +110,46 @@ export function CommandItem(props: {
             </For>
           </select>
         </label>
-        <Show when={!isTerminal(props.state) && props.state.status !== "running"}>
-          <button type="button" class="secondary" disabled={cancelPending()} onClick={cancel}>
-            {cancelPending() ? "Cancel asked" : "Cancel"}
-          </button>
-        </Show>
-        <Show when={props.state.status === "running"}>
-          <button type="button" class="secondary" disabled={cancelPending()} onClick={cancel}>
-            {cancelPending() ? "Stop asked" : "Stop"}
+        {/* A running command is stopped rather than cancelled: the same request, said as such. */}
+        <Show when={!isTerminal(props.state)}>
+          <button
+            type="button"
+            class="secondary"
+            disabled={cancelPending() || locked()}
+            title={props.blocked}
+            onClick={cancel}
+          >
+            {`${props.state.status === "running" ? "Stop" : "Cancel"}${cancelPending() ? " asked" : ""}`}
           </button>
         </Show>
         <Show
           when={["failed", "interrupted", "blocked", "retry-wait"].includes(props.state.status)}
         >
-          <button type="button" class="secondary" onClick={retry}>
+          <button
+            type="button"
+            class="secondary"
+            disabled={locked()}
+            title={props.blocked}
+            onClick={retry}
+          >
             Retry
           </button>
         </Show>
       </div>
+      <Show when={priorityTrouble()}>
+        {(view) => <SignatureBadge view={view()} what="priority" />}
+      </Show>
+      <Show when={props.state.status === "rejected"}>
+        <p class="error" data-testid="command-rejected">
+          Refused by the agent: {(props.state as { reason?: string }).reason}
+        </p>
+      </Show>
+      <RefusedRequests state={props.state} />
+      <Show when={problem()}>
+        <p class="error" role="alert">
+          {problem()}
+        </p>
+      </Show>
       <Show when={conflicts().length > 0}>
         <p class="conflict" role="note" data-testid="priority-conflict">
           Priority set at the same time by{" "}
@@ -112,15 +175,18 @@ export function CommandItem(props: {
           </For>
         </p>
       </Show>
-      <Show when={"reason" in props.state && props.state.reason}>
+      <Show
+        when={props.state.status !== "rejected" && "reason" in props.state && props.state.reason}
+      >
         <p class="muted">{String((props.state as { reason?: unknown }).reason)}</p>
       </Show>
       <Show when={open()}>
-        <ol class="events">
-          <For each={props.command.events}>
-            {(event) => <EventLine event={event} state={props.state} />}
-          </For>
-        </ol>
+        <CommandEvents
+          command={props.command}
+          state={props.state}
+          verify={verify}
+          learnt={props.learnt}
+        />
         <Show when={"outcome" in props.state && props.state.outcome}>
           {(outcome) => (
             <div class="outcome">
@@ -139,25 +205,6 @@ export function CommandItem(props: {
             </div>
           )}
         </Show>
-      </Show>
-    </li>
-  );
-}
-
-function EventLine(props: { event: CommandEvent; state: CommandState }): JSX.Element {
-  const answer = () =>
-    isIntent(props.event)
-      ? props.state.requests.find((r) => r.intent.id === props.event.id)?.answer
-      : undefined;
-  return (
-    <li class={isIntent(props.event) ? "intent" : "fact"}>
-      <span class="when">{formatTime(props.event.at)}</span>{" "}
-      <span class="who">{props.event.by}</span> {describeEvent(props.event)}
-      <Show when={isIntent(props.event) && props.event.type !== "note"}>
-        <span class="answer">
-          {" → "}
-          {answer() ? `answered: ${describeEvent(answer() as CommandEvent)}` : "not answered yet"}
-        </span>
       </Show>
     </li>
   );

@@ -8,6 +8,8 @@ import {
   type PriorityRegister,
 } from "@outpost/shared-model";
 import { createMemo, createSignal, For, type JSX, Show } from "solid-js";
+import type { EditOutcome } from "../device/signed-writes.js";
+import type { VerifyItem } from "../trust/create-verdict.js";
 import { Segmented } from "../ui/Segmented.js";
 import { CommandItem } from "./CommandItem.js";
 import { EnqueueForm } from "./EnqueueForm.js";
@@ -22,17 +24,24 @@ export interface QueueActions {
   stateOf(command: Command): CommandState;
   /** Every priority concurrent admins left on the command; follows the document's changes. */
   priorityConflicts(id: CommandId): readonly PriorityRegister[];
-  /** Enqueues a new command on this device. */
-  enqueue(input: Omit<EnqueueInput, "id">): EnqueueReport;
-  cancel(id: CommandId): void;
-  retry(id: CommandId): void;
-  reprioritize(id: CommandId, value: number): void;
+  /** Signs and enqueues a new command on this device. */
+  enqueue(input: Omit<EnqueueInput, "id">): Promise<EnqueueReport>;
+  cancel(id: CommandId): Promise<EditOutcome>;
+  retry(id: CommandId): Promise<EditOutcome>;
+  reprioritize(id: CommandId, value: number): Promise<EditOutcome>;
+  /** Why signed writes are refused now (no certified key), or `undefined`; reactive. */
+  blocked(): string | undefined;
+  /** Who signed an item of this device's document. */
+  verify: VerifyItem;
+  /** Changes whenever a verdict may have changed (a revocation learnt). */
+  learnt(): number;
 }
 
 /**
- * A device's command queue: every command with its state, its events (who asked what, and the
- * fact that answered), priority conflicts, and the actions an admin has (cancel, retry,
- * reprioritize), plus the form to enqueue a new one.
+ * A device's command queue: every command with who signed it, its state, its events (who asked
+ * what, and the fact that answered), priority conflicts, and the actions an admin has (cancel,
+ * retry, reprioritize), plus the form to enqueue a new one. Without a certified signing key the
+ * actions are off, and the reason is said once at the top.
  */
 export function CommandQueue(props: { doc: DeviceDoc; actions: QueueActions }): JSX.Element {
   const [filter, setFilter] = createSignal<"open" | "all">("all");
@@ -78,9 +87,17 @@ export function CommandQueue(props: { doc: DeviceDoc; actions: QueueActions }): 
           {showForm() ? "Close" : "Enqueue a command"}
         </button>
       </div>
+      <Show when={props.actions.blocked()}>
+        {(reason) => (
+          <p class="blocked" role="note" data-testid="commands-blocked">
+            {reason()}
+          </p>
+        )}
+      </Show>
       <Show when={showForm()}>
         <EnqueueForm
           targetCount={1}
+          blocked={props.actions.blocked()}
           dependencyChoices={dependencyChoices()}
           onEnqueue={(input) => props.actions.enqueue(input)}
         />
@@ -98,6 +115,9 @@ export function CommandQueue(props: { doc: DeviceDoc; actions: QueueActions }): 
                   onCancel={() => props.actions.cancel(id)}
                   onRetry={() => props.actions.retry(id)}
                   onReprioritize={(value) => props.actions.reprioritize(id, value)}
+                  blocked={props.actions.blocked()}
+                  verify={props.actions.verify}
+                  learnt={() => props.actions.learnt()}
                 />
               );
             }}

@@ -9,6 +9,7 @@ import { cleanup, fireEvent, render, screen } from "@solidjs/testing-library";
 import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from "vitest";
 import { type EnqueueTarget, makeDeviceActions } from "../device/device-actions.js";
 import { makeTestReplica } from "../testing/test-replica.js";
+import { makeTestTrust } from "../testing/test-trust.js";
 import { EnqueueForm } from "./EnqueueForm.js";
 
 let replica: ReturnType<typeof makeTestReplica>;
@@ -17,14 +18,14 @@ let onDone: Mock<(id: CommandId) => void>;
 /** Devices chosen besides `targets` whose documents this browser has not loaded. */
 let notLoaded: EnqueueTarget[];
 
-beforeEach(() => {
+beforeEach(async () => {
   replica = makeTestReplica({ admin: "alice" });
   targets = ["laptop-042", "kiosk-7"].map((id) =>
     replica.repo.create(createDeviceDoc(parseDeviceId(id))),
   );
   onDone = vi.fn<(id: CommandId) => void>();
   notLoaded = [];
-  const actions = makeDeviceActions(replica);
+  const actions = makeDeviceActions(replica, await makeTestTrust({ admin: "alice" }));
   render(() => (
     <EnqueueForm
       targetCount={targets.length}
@@ -75,7 +76,7 @@ describe("EnqueueForm", () => {
     expect(onDone).not.toHaveBeenCalled();
   });
 
-  it("enqueues the same command, as entered, on every target", () => {
+  it("enqueues the same command, as entered, on every target", async () => {
     chooseKind("Shell command");
     type("Command *", "  systemctl status cups ");
     type("Priority", "7");
@@ -85,7 +86,9 @@ describe("EnqueueForm", () => {
     type("Dedupe key", " cups-check ");
     fireEvent.click(screen.getByRole("button", { name: "Enqueue on 2 devices" }));
 
-    expect(screen.getByRole("status").textContent).toBe("Enqueued shell command on 2 device(s).");
+    expect((await screen.findByRole("status")).textContent).toBe(
+      "Enqueued shell command on 2 device(s).",
+    );
     const [first, second] = targets.map(commandsOn);
     expect(first).toHaveLength(1);
     expect(second).toHaveLength(1);
@@ -123,13 +126,13 @@ describe("EnqueueForm", () => {
     expect(targets.flatMap(commandsOn)).toEqual([]);
   });
 
-  it("says which devices got the command, and names the others with why", () => {
+  it("says which devices got the command, and names the others with why", async () => {
     notLoaded.push({ deviceId: "printer-3", handle: undefined });
     chooseKind("Restart a service");
     type("Service *", "cups");
     fireEvent.click(screen.getByRole("button", { name: "Enqueue on 2 devices" }));
 
-    expect(screen.getByRole("status").textContent).toBe(
+    expect((await screen.findByRole("status")).textContent).toBe(
       "Enqueued restart a service on 2 of 3 devices.",
     );
     expect(screen.getByRole("alert").textContent).toBe(
@@ -143,7 +146,7 @@ describe("EnqueueForm", () => {
     expect((screen.getByLabelText("Service *") as HTMLInputElement).value).toBe("");
   });
 
-  it("writes nothing, says why and keeps the fields when no device can take the command", () => {
+  it("writes nothing, says why and keeps the fields when no device can take the command", async () => {
     for (const handle of targets) {
       handle.change((doc) => {
         delete (doc as Partial<DeviceDoc>).commands;
@@ -153,8 +156,9 @@ describe("EnqueueForm", () => {
     type("Service *", "cups");
     fireEvent.click(screen.getByRole("button", { name: "Enqueue on 2 devices" }));
 
+    const alert = await screen.findByRole("alert");
     expect(screen.queryByRole("status")).toBeNull();
-    expect(screen.getByRole("alert").textContent).toMatch(
+    expect(alert.textContent).toMatch(
       /^Not enqueued on laptop-042, kiosk-7: writing its document failed: /,
     );
     expect(replica.pending.documentIds()).toEqual([]);

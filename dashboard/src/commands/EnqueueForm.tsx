@@ -1,5 +1,6 @@
 import { type CommandId, type EnqueueInput, PRIORITY } from "@outpost/shared-model";
 import { createMemo, createSignal, For, type JSX, Match, Show, Switch } from "solid-js";
+import { BlockedReason } from "../trust/BlockedReason.js";
 import { KIND_FORMS } from "./command-kinds.js";
 import { enqueueInputOf } from "./enqueue-input.js";
 import { type EnqueueReport, type EnqueueSummary, summarizeEnqueue } from "./enqueue-report.js";
@@ -11,17 +12,19 @@ export interface DependencyChoice {
 }
 
 /**
- * The form to enqueue a command to one device or several. A view: `onEnqueue` writes the command
- * (the same spec, the same command ID on each device, so it reads as one operation across the
- * fleet) and reports device by device; the form says what it did. It works offline like
- * everything else: the command is in the local replica at once and reaches each device when
- * both have synced.
+ * The form to enqueue a command to one device or several. A view: `onEnqueue` signs and writes
+ * the command (the same spec, the same command ID on each device, so it reads as one operation
+ * across the fleet) and reports device by device; the form says what it did, and waits while it
+ * signs. It works offline like everything else: the command is in the local replica at once and
+ * reaches each device when both have synced.
  */
 export function EnqueueForm(props: {
   /** How many devices the command goes to (the button says so; none disables it). */
   targetCount: number;
+  /** Why nothing can be signed now (no certified key): the button is off and says so. */
+  blocked?: string | undefined;
   dependencyChoices?: readonly DependencyChoice[];
-  onEnqueue: (input: Omit<EnqueueInput, "id">) => EnqueueReport;
+  onEnqueue: (input: Omit<EnqueueInput, "id">) => Promise<EnqueueReport>;
   onDone?: (id: CommandId) => void;
 }): JSX.Element {
   const [kind, setKind] = createSignal(KIND_FORMS[0]?.kind ?? "inventory.collect");
@@ -33,10 +36,12 @@ export function EnqueueForm(props: {
   const [dedupeKey, setDedupeKey] = createSignal("");
   const [dependsOn, setDependsOn] = createSignal<CommandId[]>([]);
   const [summary, setSummary] = createSignal<EnqueueSummary>();
+  const [signing, setSigning] = createSignal(false);
   const form = createMemo(() => KIND_FORMS.find((f) => f.kind === kind()) ?? KIND_FORMS[0]);
 
-  const submit = (event: SubmitEvent) => {
+  const submit = async (event: SubmitEvent) => {
     event.preventDefault();
+    if (signing()) return;
     setSummary(undefined);
     const current = form();
     if (current === undefined) return;
@@ -54,7 +59,13 @@ export function EnqueueForm(props: {
       setSummary({ problems: [parsed.problem] });
       return;
     }
-    const report = props.onEnqueue(parsed.input);
+    setSigning(true);
+    let report: EnqueueReport;
+    try {
+      report = await props.onEnqueue(parsed.input);
+    } finally {
+      setSigning(false);
+    }
     setSummary(summarizeEnqueue(report, current.label.toLowerCase()));
     // Once any device has the command, the same fields again would make a second one there:
     // they are cleared, and the message names the devices still without it.
@@ -66,7 +77,12 @@ export function EnqueueForm(props: {
   };
 
   return (
-    <form class="enqueue form-grid" onSubmit={submit} aria-label="Enqueue a command">
+    <form
+      class="enqueue form-grid"
+      onSubmit={(event) => void submit(event)}
+      aria-label="Enqueue a command"
+      aria-busy={signing()}
+    >
       <label for="enqueue-kind">Command</label>
       <div>
         <select
@@ -174,9 +190,16 @@ export function EnqueueForm(props: {
         </div>
       </Show>
       <div class="actions full">
-        <button type="submit" disabled={props.targetCount === 0}>
-          Enqueue{props.targetCount > 1 ? ` on ${props.targetCount} devices` : ""}
+        <button
+          type="submit"
+          disabled={props.targetCount === 0 || props.blocked !== undefined || signing()}
+          title={props.blocked}
+        >
+          {signing()
+            ? "Signing…"
+            : `Enqueue${props.targetCount > 1 ? ` on ${props.targetCount} devices` : ""}`}
         </button>
+        <BlockedReason reason={props.blocked} testId="enqueue-blocked" />
         <Show when={summary()?.done}>
           {(done) => (
             <span class="done" role="status">

@@ -6,6 +6,7 @@ import { cleanup, fireEvent, render, screen, within } from "@solidjs/testing-lib
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDocumentStore } from "../primitives/create-document-store.js";
 import { makeTestReplica } from "../testing/test-replica.js";
+import { makeTestTrust, type TestTrust } from "../testing/test-trust.js";
 import { AssetEditor } from "./AssetEditor.js";
 import { makeDeviceActions } from "./device-actions.js";
 import { createOneDeviceActions } from "./one-device-actions.js";
@@ -14,9 +15,11 @@ const DEVICE = parseDeviceId("laptop-042");
 
 let replica: ReturnType<typeof makeTestReplica>;
 let handle: DocHandle<DeviceDoc>;
+let trust: TestTrust;
 
-beforeEach(() => {
+beforeEach(async () => {
   replica = makeTestReplica({ admin: "alice" });
+  trust = await makeTestTrust({ admin: "alice" });
   handle = replica.repo.create(createDeviceDoc(DEVICE));
 });
 
@@ -28,7 +31,7 @@ afterEach(async () => {
 function renderEditor(): void {
   render(() => {
     const doc = createDocumentStore(handle);
-    const actions = createOneDeviceActions(makeDeviceActions(replica), DEVICE, handle);
+    const actions = createOneDeviceActions(makeDeviceActions(replica, trust), DEVICE, handle);
     return (
       <AssetEditor
         asset={doc.asset}

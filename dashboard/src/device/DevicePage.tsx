@@ -1,10 +1,5 @@
 import type { DocHandle } from "@automerge/automerge-repo/slim";
-import {
-  DEFAULT_POLICY,
-  type DeviceDoc,
-  lastPolicyEdit,
-  policyValues,
-} from "@outpost/shared-model";
+import type { DeviceDoc } from "@outpost/shared-model";
 import { createSignal, type JSX, Match, Show, Switch } from "solid-js";
 import { useReplica } from "../app/replica-context.js";
 import { hrefOf } from "../app/route.js";
@@ -13,6 +8,7 @@ import { createDeviceHandle } from "../primitives/create-device-handle.js";
 import { createDocumentStore } from "../primitives/create-document-store.js";
 import type { Fleet } from "../primitives/create-fleet.js";
 import { createPending } from "../primitives/create-pending.js";
+import { useTrust } from "../trust/trust-context.js";
 import { AssetEditor } from "./AssetEditor.js";
 import { AuditTrail } from "./AuditTrail.js";
 import { createAuditEntries } from "./audit-entries.js";
@@ -31,7 +27,7 @@ import { createTelemetryRange, type RangeId } from "./telemetry-range.js";
  */
 export function DevicePage(props: { deviceId: string; fleet: Fleet }): JSX.Element {
   const replica = useReplica();
-  const actions = makeDeviceActions(replica);
+  const actions = makeDeviceActions(replica, useTrust());
   const device = createDeviceHandle(replica, props.fleet, props.deviceId);
   return (
     <section class="device" aria-labelledby="device-title">
@@ -128,11 +124,7 @@ function DeviceView(props: {
       />
       <CommandQueue doc={doc} actions={thisDevice} />
       <div class="device-grid">
-        <PolicyEditor
-          policy={policyValues(doc.policy, DEFAULT_POLICY)}
-          lastEdit={lastPolicyEdit(doc.policy)}
-          onSave={thisDevice.editPolicy}
-        />
+        <PolicyEditor registers={doc.policy} actions={thisDevice} />
         <DeviceExports deviceId={props.deviceId} handle={props.handle} />
       </div>
       <AuditTrail

@@ -14,16 +14,19 @@ import {
 } from "@outpost/shared-model";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeTestReplica } from "../testing/test-replica.js";
+import { makeTestTrust, type TestTrust } from "../testing/test-trust.js";
 import { type DeviceActions, makeDeviceActions } from "./device-actions.js";
 
 const NOW = 7_000;
 
 let replica: ReturnType<typeof makeTestReplica>;
+let trust: TestTrust;
 let actions: DeviceActions;
 
-beforeEach(() => {
+beforeEach(async () => {
   replica = makeTestReplica({ admin: "alice" });
-  actions = makeDeviceActions(replica, () => NOW);
+  trust = await makeTestTrust({ admin: "alice" });
+  actions = makeDeviceActions(replica, trust, () => NOW);
 });
 
 afterEach(async () => {
@@ -37,14 +40,18 @@ function deviceDoc(deviceId: string): DocHandle<DeviceDoc> {
 const commandsOn = (handle: DocHandle<DeviceDoc>) => Object.values(handle.doc().commands);
 const pendingIds = () => [...replica.pending.documentIds()].sort();
 
-/** A device with one command carol enqueued, and that command's ID. */
-function deviceWithCommand(): { handle: DocHandle<DeviceDoc>; id: CommandId } {
+/** A device with one command carol enqueued, that command's ID, and the device as writes name it. */
+function deviceWithCommand(): {
+  handle: DocHandle<DeviceDoc>;
+  id: CommandId;
+  device: { deviceId: string; handle: DocHandle<DeviceDoc> };
+} {
   const handle = deviceDoc("laptop-042");
   let id = "" as CommandId;
   handle.change((doc) => {
     id = enqueueCommand(doc, { kind: "inventory.collect" }, { by: "admin:carol", at: 1_000 });
   });
-  return { handle, id };
+  return { handle, id, device: { deviceId: "laptop-042", handle } };
 }
 
 /** Another replica of `source`'s document, writing as `actorHex` repeated. */
@@ -55,13 +62,13 @@ function forkWithActor(source: DocHandle<DeviceDoc>, actorHex: string): DocHandl
 }
 
 describe("makeDeviceActions: enqueue", () => {
-  it("writes one command, with one ID, on every device, as this admin", () => {
+  it("writes one command, with one ID, on every device, as this admin", async () => {
     const targets = ["laptop-042", "kiosk-7"].map((deviceId) => ({
       deviceId,
       handle: deviceDoc(deviceId),
     }));
 
-    const report = actions.enqueue(targets, {
+    const report = await actions.enqueue(targets, {
       kind: "service.restart",
       args: { name: "cups" },
       priority: 7,
@@ -85,7 +92,7 @@ describe("makeDeviceActions: enqueue", () => {
     expect(pendingIds()).toEqual(targets.map((target) => target.handle.documentId).sort());
   });
 
-  it("writes the devices it can, names the others with why, and leaves them untouched", () => {
+  it("writes the devices it can, names the others with why, and leaves them untouched", async () => {
     const loaded = deviceDoc("laptop-042");
     // A document from the network can be anything: this one has no command queue.
     const broken = deviceDoc("kiosk-7");
@@ -94,7 +101,7 @@ describe("makeDeviceActions: enqueue", () => {
     });
     const brokenHeads = broken.heads();
 
-    const report = actions.enqueue(
+    const report = await actions.enqueue(
       [
         { deviceId: "laptop-042", handle: loaded },
         { deviceId: "printer-3", handle: undefined },
@@ -119,22 +126,22 @@ describe("makeDeviceActions: enqueue", () => {
     expect(pendingIds()).toEqual([loaded.documentId]);
   });
 
-  it("refuses a command the shared model refuses before writing any device", () => {
+  it("refuses a command the shared model refuses before writing any device", async () => {
     const targets = ["laptop-042", "kiosk-7"].map((deviceId) => ({
       deviceId,
       handle: deviceDoc(deviceId),
     }));
     const heads = targets.map((target) => target.handle.heads());
 
-    const report = actions.enqueue(targets, { kind: "system.reboot", priority: 12 });
+    const report = await actions.enqueue(targets, { kind: "system.reboot", priority: 12 });
 
     expect(report).toMatchObject({ kind: "refused", problem: expect.stringContaining("priority") });
     expect(targets.map((target) => target.handle.heads())).toEqual(heads);
     expect(pendingIds()).toEqual([]);
   });
 
-  it("refuses an enqueue with no device", () => {
-    expect(actions.enqueue([], { kind: "system.reboot" })).toEqual({
+  it("refuses an enqueue with no device", async () => {
+    expect(await actions.enqueue([], { kind: "system.reboot" })).toEqual({
       kind: "refused",
       problem: "No device to enqueue on",
     });
@@ -142,12 +149,12 @@ describe("makeDeviceActions: enqueue", () => {
 });
 
 describe("makeDeviceActions: a command's intents and priority", () => {
-  it("appends cancel, retry and note as this admin, and sets the priority", () => {
-    const { handle, id } = deviceWithCommand();
-    actions.cancel(handle, id);
-    actions.retry(handle, id);
-    actions.note(handle, id, "user asked to wait");
-    actions.reprioritize(handle, id, 9);
+  it("appends cancel, retry and note as this admin, and sets the priority", async () => {
+    const { handle, id, device } = deviceWithCommand();
+    await actions.cancel(device, id);
+    await actions.retry(device, id);
+    await actions.note(device, id, "user asked to wait");
+    await actions.reprioritize(device, id, 9);
 
     const command = handle.doc().commands[id];
     expect(command?.events).toMatchObject([
@@ -155,7 +162,12 @@ describe("makeDeviceActions: a command's intents and priority", () => {
       { type: "retry-requested", by: "admin:alice", at: NOW },
       { type: "note", text: "user asked to wait", by: "admin:alice", at: NOW },
     ]);
-    expect(command?.priority).toEqual({ value: 9, setBy: "admin:alice", setAt: NOW });
+    expect(command?.priority).toEqual({
+      value: 9,
+      setBy: "admin:alice",
+      setAt: NOW,
+      signature: expect.any(String),
+    });
     expect(replica.pending.has(handle.documentId)).toBe(true);
   });
 
@@ -171,11 +183,11 @@ describe("makeDeviceActions: a command's intents and priority", () => {
     expect(stateNow().status).toBe("failed");
   });
 
-  it("reads every priority concurrent admins left", () => {
-    const { handle, id } = deviceWithCommand();
+  it("reads every priority concurrent admins left", async () => {
+    const { handle, id, device } = deviceWithCommand();
     expect(actions.priorityConflicts(handle, id)).toHaveLength(1);
     const other = forkWithActor(handle, "ff");
-    actions.reprioritize(handle, id, 8);
+    await actions.reprioritize(device, id, 8);
     other.change((doc) => setPriority(doc, id, 2, { by: "admin:bob", at: 3_000 }));
     handle.merge(other);
 
@@ -228,15 +240,16 @@ describe("makeDeviceActions: asset and policy", () => {
     expect(actions.assetConflicts(handle, "location")).toEqual([""]);
   });
 
-  it("saves a valid policy, and names a bad setting without writing", () => {
+  it("saves a valid policy, and names a bad setting without writing", async () => {
     const handle = deviceDoc("laptop-042");
-    expect(actions.editPolicy(handle, { allowShell: true })).toEqual({ saved: true });
+    const device = { deviceId: "laptop-042", handle };
+    expect(await actions.editPolicy(device, { allowShell: true })).toEqual({ saved: true });
     expect(handle.doc().policy).toMatchObject({
       allowShell: { value: true, setBy: "admin:alice" },
     });
 
     const heads = handle.heads();
-    const outcome = actions.editPolicy(handle, { samplingIntervalS: 5_000, retainDays: -1 });
+    const outcome = await actions.editPolicy(device, { samplingIntervalS: 5_000, retainDays: -1 });
     expect(outcome).toMatchObject({
       saved: false,
       problems: [

@@ -2,14 +2,17 @@ import type { DocHandle } from "@automerge/automerge-repo/slim";
 import type { AssetFields, DeviceDoc, PolicySettings } from "@outpost/shared-model";
 import type { QueueActions } from "../commands/CommandQueue.js";
 import { createPathVersion } from "../primitives/create-path-version.js";
+import type { VerifyItem } from "../trust/create-verdict.js";
 import type { DeviceActions, EditOutcome } from "./device-actions.js";
 
 /** The device page's actions on its one device, as its sections take them. */
 export interface OneDeviceActions extends QueueActions {
   editAsset(patch: Partial<AssetFields>): EditOutcome;
-  editPolicy(patch: Partial<PolicySettings>): EditOutcome;
+  editPolicy(patch: Partial<PolicySettings>): Promise<EditOutcome>;
   /** Every value concurrent admins left in an asset field; follows the document's changes. */
   assetConflicts<K extends keyof AssetFields>(field: K): AssetFields[K][];
+  /** Who signed an item of this device's document (a policy setting, say). */
+  verify: VerifyItem;
 }
 
 /**
@@ -25,6 +28,7 @@ export function createOneDeviceActions(
 ): OneDeviceActions {
   const commandsPatched = createPathVersion(handle as DocHandle<unknown>, () => ["commands"]);
   const assetPatched = createPathVersion(handle as DocHandle<unknown>, () => ["asset"]);
+  const device = { deviceId, handle };
   return {
     stateOf: (command) => actions.stateOf(handle, command),
     priorityConflicts: (id) => {
@@ -35,11 +39,14 @@ export function createOneDeviceActions(
       void assetPatched();
       return actions.assetConflicts(handle, field);
     },
-    enqueue: (input) => actions.enqueue([{ deviceId, handle }], input),
-    cancel: (id) => actions.cancel(handle, id),
-    retry: (id) => actions.retry(handle, id),
-    reprioritize: (id, value) => actions.reprioritize(handle, id, value),
+    enqueue: (input) => actions.enqueue([device], input),
+    cancel: (id) => actions.cancel(device, id),
+    retry: (id) => actions.retry(device, id),
+    reprioritize: (id, value) => actions.reprioritize(device, id, value),
+    blocked: () => actions.blocked(),
+    learnt: () => actions.learnt(),
+    verify: (item) => actions.verify(device, item),
     editAsset: (patch) => actions.editAsset(handle, patch),
-    editPolicy: (patch) => actions.editPolicy(handle, patch),
+    editPolicy: (patch) => actions.editPolicy(device, patch),
   };
 }

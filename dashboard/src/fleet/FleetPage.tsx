@@ -6,6 +6,7 @@ import { makeDeviceActions } from "../device/device-actions.js";
 import type { Fleet } from "../primitives/create-fleet.js";
 import { createNow } from "../primitives/create-now.js";
 import { createPending } from "../primitives/create-pending.js";
+import { useTrust } from "../trust/trust-context.js";
 import { DEFAULT_VISIBLE, FLEET_COLUMNS, type RowContext } from "./columns.js";
 import { FleetTable } from "./FleetTable.js";
 import { FleetToolbar } from "./FleetToolbar.js";
@@ -19,7 +20,7 @@ export function FleetPage(props: { fleet: Fleet }): JSX.Element {
   const [selected, setSelected] = createSignal<ReadonlySet<string>>(new Set());
   const now = createNow(30_000);
   const replica = useReplica();
-  const actions = makeDeviceActions(replica);
+  const actions = makeDeviceActions(replica, useTrust());
   const pending = createPending(replica.pending);
   const localOnly = createMemo(
     () => new Set(pending().map((documentId) => `automerge:${documentId}`)),
@@ -85,6 +86,7 @@ export function FleetPage(props: { fleet: Fleet }): JSX.Element {
         context={context()}
         fleet={props.fleet}
         onEnqueue={actions.enqueue}
+        enqueueBlocked={actions.blocked()}
       />
       <Switch>
         <Match when={props.fleet.status() === "loading" && props.fleet.rows().length === 0}>

@@ -5,14 +5,17 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeDeviceActions } from "../device/device-actions.js";
 import type { Fleet } from "../primitives/create-fleet.js";
 import { makeTestReplica } from "../testing/test-replica.js";
+import { makeTestTrust, type TestTrust } from "../testing/test-trust.js";
 import { FleetToolbar } from "./FleetToolbar.js";
 import { DEFAULT_QUERY } from "./fleet-query.js";
 
 let replica: ReturnType<typeof makeTestReplica>;
 let loaded: DocHandle<DeviceDoc>;
+let trust: TestTrust;
 
-beforeEach(() => {
+beforeEach(async () => {
   replica = makeTestReplica({ admin: "alice" });
+  trust = await makeTestTrust({ admin: "alice" });
   loaded = replica.repo.create(createDeviceDoc(parseDeviceId("laptop-042")));
 });
 
@@ -27,8 +30,8 @@ function fleetWith(handles: Record<string, DocHandle<DeviceDoc>>): Pick<Fleet, "
 }
 
 describe("FleetToolbar", () => {
-  it("enqueues on the selected devices it has and names the one it has not", () => {
-    const actions = makeDeviceActions(replica);
+  it("enqueues on the selected devices it has and names the one it has not", async () => {
+    const actions = makeDeviceActions(replica, trust);
     render(() => (
       <FleetToolbar
         query={DEFAULT_QUERY}
@@ -51,7 +54,7 @@ describe("FleetToolbar", () => {
 
     fireEvent.click(screen.getByRole("button", { name: "Enqueue" }));
 
-    expect(screen.getByRole("status").textContent).toBe(
+    expect((await screen.findByRole("status")).textContent).toBe(
       "Enqueued collect inventory on 1 of 2 devices.",
     );
     expect(screen.getByRole("alert").textContent).toBe(

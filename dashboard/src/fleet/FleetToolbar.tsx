@@ -25,8 +25,13 @@ export function FleetToolbar(props: {
   context: RowContext;
   /** Where the selected devices' documents are, once this browser has loaded them. */
   fleet: Pick<Fleet, "handleOf">;
-  /** Enqueues on the selected devices, those whose documents are not loaded included. */
-  onEnqueue: (targets: readonly EnqueueTarget[], input: Omit<EnqueueInput, "id">) => EnqueueReport;
+  /** Signs and enqueues on the selected devices, those whose documents are not loaded included. */
+  onEnqueue: (
+    targets: readonly EnqueueTarget[],
+    input: Omit<EnqueueInput, "id">,
+  ) => Promise<EnqueueReport>;
+  /** Why nothing can be signed now (no certified key): bulk enqueue is off and says so. */
+  enqueueBlocked?: string | undefined;
 }): JSX.Element {
   const update = (change: Partial<FleetQuery>) => props.onQuery({ ...props.query, ...change });
   const [enqueueing, setEnqueueing] = createSignal(false);
@@ -122,7 +127,8 @@ export function FleetToolbar(props: {
       <div class="bulk">
         <button
           type="button"
-          disabled={props.selected.size === 0}
+          disabled={props.selected.size === 0 || props.enqueueBlocked !== undefined}
+          title={props.enqueueBlocked}
           onClick={() => setEnqueueing(true)}
         >
           Enqueue on {props.selected.size} selected
@@ -150,6 +156,7 @@ export function FleetToolbar(props: {
             </Show>
             <EnqueueForm
               targetCount={loadedCount()}
+              blocked={props.enqueueBlocked}
               onEnqueue={(input) => props.onEnqueue(targets(), input)}
             />
             <div class="actions">

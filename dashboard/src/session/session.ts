@@ -4,7 +4,7 @@
  * in, offline, after a reload.
  */
 import type { AutomergeUrl } from "@automerge/automerge-repo/slim";
-import { isAdminName } from "@outpost/shared-model";
+import { type FleetTrust, isAdminName, isPublicKeyText } from "@outpost/shared-model";
 import { makeLogger } from "../ui/logger.js";
 
 const log = makeLogger("session");
@@ -20,6 +20,12 @@ export interface Session {
   /** The relay's automerge-repo peer ID: only its durable acknowledgements count. */
   relayPeerId: string;
   signedInAt: number;
+  /**
+   * The fleet's root key and TrustDoc as the relay named them at sign-in, pinned for the session:
+   * what the dashboard checks signatures and certificates against. Absent when the relay had no
+   * root key yet (or predates signed commands).
+   */
+  trust?: FleetTrust;
 }
 
 /** The localStorage key of the session (tabs watch it to sign in and out together). */
@@ -43,7 +49,8 @@ export function loadSession(storage: Storage = localStorage): Session | undefine
       typeof value.fleetDocUrl === "string" &&
       value.fleetDocUrl.startsWith("automerge:") &&
       typeof value.relayPeerId === "string" &&
-      typeof value.signedInAt === "number"
+      typeof value.signedInAt === "number" &&
+      (value.trust === undefined || isFleetTrust(value.trust))
     ) {
       return value as Session;
     }
@@ -105,6 +112,7 @@ export async function signIn(
     principal?: string;
     fleetDocUrl?: string;
     relayPeerId?: string;
+    trust?: unknown;
   };
   if (response.status === 401) {
     throw new SignInError(
@@ -130,7 +138,40 @@ export async function signIn(
     fleetDocUrl: body.fleetDocUrl as AutomergeUrl,
     relayPeerId: body.relayPeerId,
     signedInAt: Date.now(),
+    ...(isFleetTrust(body.trust) ? { trust: body.trust } : {}),
   };
+}
+
+/**
+ * The fleet's trust anchor as the relay names it now (`GET /v1/session`'s `trust`), for a session
+ * from before the relay had one; `undefined` when it still has none or cannot be asked.
+ */
+export async function fetchTrust(
+  session: Pick<Session, "relayUrl" | "token">,
+  fetchImpl: typeof fetch = fetch,
+): Promise<FleetTrust | undefined> {
+  try {
+    const response = await fetchImpl(`${session.relayUrl}/v1/session`, {
+      headers: { authorization: `Bearer ${session.token}` },
+    });
+    if (!response.ok) return undefined;
+    const body = (await response.json()) as { trust?: unknown };
+    return isFleetTrust(body.trust) ? body.trust : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isFleetTrust(value: unknown): value is FleetTrust {
+  const trust = value as Partial<FleetTrust> | undefined;
+  return (
+    typeof trust === "object" &&
+    trust !== null &&
+    isPublicKeyText(trust.rootPublicKey) &&
+    typeof trust.fleet === "string" &&
+    typeof trust.trustDocUrl === "string" &&
+    trust.trustDocUrl.startsWith("automerge:")
+  );
 }
 
 /** Whether the relay still accepts the session's token (for a connection the browser refused). */

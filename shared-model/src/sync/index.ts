@@ -1,5 +1,19 @@
 /** Wire shapes and identities shared by the relay and its clients. */
 
+export type {
+  AdminKeyList,
+  AdminKeyListing,
+  AdminKeyStatus,
+  RegisterAdminKeyRequest,
+} from "./admin-keys-api.js";
+export {
+  ADMIN_KEY_LABEL_MAX,
+  ADMIN_KEY_STATUSES,
+  adminKeyListingSchema,
+  adminKeyListSchema,
+  parseAdminKeyList,
+  relayErrorText,
+} from "./admin-keys-api.js";
 export type { BackoffLimits, BackoffPolicy } from "./backoff.js";
 export { backoffCeilingMs, backoffDelayMs, RECONNECT_BACKOFF } from "./backoff.js";
 export type { EnrollRequest, EnrollResponse, FleetTrust, RelayErrorBody } from "./enrollment.js";
