@@ -1,5 +1,17 @@
 /** Wire shapes and identities shared by the relay and its clients. */
 
+export type {
+  AdminKeyEntry,
+  AdminKeyRegistration,
+  AdminKeyResponse,
+  AdminKeyStatus,
+  AdminKeysResponse,
+} from "./admin-keys.js";
+export {
+  adminKeyRegistrationSchema,
+  certificateSubmissionSchema,
+  revocationSubmissionSchema,
+} from "./admin-keys.js";
 export type { BackoffLimits, BackoffPolicy } from "./backoff.js";
 export { backoffCeilingMs, backoffDelayMs, RECONNECT_BACKOFF } from "./backoff.js";
 export type { EnrollRequest, EnrollResponse, FleetTrust, RelayErrorBody } from "./enrollment.js";
