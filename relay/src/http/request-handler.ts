@@ -5,6 +5,8 @@ import { describePrincipal } from "@outpost/shared-model";
 import sirv from "sirv";
 import type { RelayMetrics } from "../metrics/relay-metrics.js";
 import type { PrincipalStore } from "../state/principal-store.js";
+import type { TrustDocument } from "../state/trust-document.js";
+import { bearerToken } from "./bearer-token.js";
 import type { EnrollDependencies } from "./enroll-handler.js";
 import { handleEnroll } from "./enroll-handler.js";
 import { sendError, sendJson } from "./responses.js";
@@ -15,6 +17,8 @@ import { SYNC_PATH } from "./upgrade-handler.js";
 export interface RouteDependencies {
   enroll: EnrollDependencies;
   principals: PrincipalStore;
+  /** The fleet's root and TrustDoc: `/v1/session` hands them out. */
+  trust: Pick<TrustDocument, "fleetTrust">;
   metrics: RelayMetrics;
   health: () => Record<string, unknown>;
   fleetDocUrl: string;
@@ -105,8 +109,7 @@ function session(
   response: ServerResponse,
   deps: RouteDependencies,
 ): void {
-  const header = request.headers.authorization ?? "";
-  const token = header.startsWith("Bearer ") ? header.slice(7) : url.searchParams.get("token");
+  const token = bearerToken(request) ?? url.searchParams.get("token");
   const principal = token ? deps.principals.authenticate(token) : undefined;
   if (principal === undefined) {
     sendJson(
@@ -117,11 +120,13 @@ function session(
     );
     return;
   }
+  const trust = deps.trust.fleetTrust();
   sendJson(
     response,
     200,
     {
       principal: describePrincipal(principal),
+      ...(trust === undefined ? {} : { trust }),
       relayPeerId: deps.relayPeerId,
       syncPath: SYNC_PATH,
       ...(principal.kind === "admin" ? { fleetDocUrl: deps.fleetDocUrl } : {}),
