@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type {
   AdminKeyCertificate,
-  AdminKeyEntry,
+  AdminKeyListing,
   AdminKeyRevocation,
   Logger,
 } from "@outpost/shared-model";
@@ -71,12 +71,12 @@ export class AdminKeyStore extends EventEmitter<AdminKeyStoreEvents> {
   }
 
   /** Every registered key with where it stands, oldest first. */
-  keys(): AdminKeyEntry[] {
-    return [...this.#keys.keys()].map((keyId) => this.key(keyId) as AdminKeyEntry);
+  keys(): AdminKeyListing[] {
+    return [...this.#keys.keys()].map((keyId) => this.key(keyId) as AdminKeyListing);
   }
 
   /** One registered key with where it stands. */
-  key(keyId: string): AdminKeyEntry | undefined {
+  key(keyId: string): AdminKeyListing | undefined {
     const registered = this.#keys.get(keyId);
     if (registered === undefined) return undefined;
     const certificate = this.#certificates.get(keyId);
@@ -102,7 +102,7 @@ export class AdminKeyStore extends EventEmitter<AdminKeyStoreEvents> {
 
   /** A verifier for the fleet's root, to check statements against. */
   verifier(): Promise<TrustVerifier> {
-    const root = this.#requireRoot();
+    const root = this.requireRoot();
     this.#verifier ??= TrustVerifier.create(root.publicKey);
     return this.#verifier;
   }
@@ -150,7 +150,7 @@ export class AdminKeyStore extends EventEmitter<AdminKeyStoreEvents> {
   async register(
     admin: string,
     registration: { publicKey: string; label: string },
-  ): Promise<{ key: AdminKeyEntry; created: boolean }> {
+  ): Promise<{ key: AdminKeyListing; created: boolean }> {
     const keyId = await keyIdOf(registration.publicKey);
     const existing = this.#keys.get(keyId);
     if (existing === undefined) {
@@ -170,7 +170,7 @@ export class AdminKeyStore extends EventEmitter<AdminKeyStoreEvents> {
         label: registration.label,
       });
     }
-    const key = this.key(keyId) as AdminKeyEntry;
+    const key = this.key(keyId) as AdminKeyListing;
     if (key.admin !== admin) {
       throw new TrustRefused("conflict", `key ${keyId} is registered by admin ${key.admin}`);
     }
@@ -185,7 +185,7 @@ export class AdminKeyStore extends EventEmitter<AdminKeyStoreEvents> {
    */
   async certify(
     certificate: AdminKeyCertificate,
-  ): Promise<{ key: AdminKeyEntry; created: boolean }> {
+  ): Promise<{ key: AdminKeyListing; created: boolean }> {
     const problem = await (await this.verifier()).certificateProblem(certificate);
     if (problem !== undefined) throw new TrustRefused("not-root-signed", problem);
     const { keyId, admin } = certificate;
@@ -210,7 +210,7 @@ export class AdminKeyStore extends EventEmitter<AdminKeyStoreEvents> {
     }
     const created = !this.#certificates.has(keyId);
     if (created) await this.#append({ op: "admin-key-certified", at: Date.now(), certificate });
-    return { key: this.key(keyId) as AdminKeyEntry, created };
+    return { key: this.key(keyId) as AdminKeyListing, created };
   }
 
   /**
@@ -219,8 +219,10 @@ export class AdminKeyStore extends EventEmitter<AdminKeyStoreEvents> {
    *
    * @throws TrustRefused
    */
-  async revoke(revocation: AdminKeyRevocation): Promise<{ key: AdminKeyEntry; created: boolean }> {
-    const problem = await revocationProblem(this.#requireRoot().publicKey, revocation);
+  async revoke(
+    revocation: AdminKeyRevocation,
+  ): Promise<{ key: AdminKeyListing; created: boolean }> {
+    const problem = await revocationProblem(this.requireRoot().publicKey, revocation);
     if (problem !== undefined) throw new TrustRefused("not-root-signed", problem);
     const { keyId } = revocation;
     if (!this.#keys.has(keyId)) {
@@ -228,7 +230,7 @@ export class AdminKeyStore extends EventEmitter<AdminKeyStoreEvents> {
     }
     const created = !this.#revocations.has(keyId);
     if (created) await this.#append({ op: "admin-key-revoked", at: Date.now(), revocation });
-    return { key: this.key(keyId) as AdminKeyEntry, created };
+    return { key: this.key(keyId) as AdminKeyListing, created };
   }
 
   /** Applies one journal entry (the principal store calls it for every line about keys). */
@@ -269,7 +271,12 @@ export class AdminKeyStore extends EventEmitter<AdminKeyStoreEvents> {
     this.emit("statement");
   }
 
-  #requireRoot(): FleetRoot {
+  /**
+   * The fleet's root key.
+   *
+   * @throws TrustRefused (no-root) while the fleet has none
+   */
+  requireRoot(): FleetRoot {
     if (this.#root === undefined) {
       throw new TrustRefused(
         "no-root",

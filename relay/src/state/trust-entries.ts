@@ -1,4 +1,5 @@
 import {
+  ADMIN_KEY_LABEL_MAX,
   certificateSchema,
   isAdminName,
   keyIdSchema,
@@ -30,7 +31,7 @@ export const trustEntrySchemas = [
     admin: adminName,
     keyId: keyIdSchema,
     publicKey: publicKeySchema,
-    label: z.string().max(100),
+    label: z.string().max(ADMIN_KEY_LABEL_MAX),
   }),
   z.object({ op: z.literal("admin-key-certified"), at, certificate: certificateSchema }),
   z.object({ op: z.literal("admin-key-revoked"), at, revocation: revocationSchema }),

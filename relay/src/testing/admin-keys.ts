@@ -4,9 +4,9 @@
  */
 import type {
   AdminKeyCertificate,
-  AdminKeyResponse,
+  AdminKeyList,
+  AdminKeyListing,
   AdminKeyRevocation,
-  AdminKeysResponse,
   NewRootKey,
   RelayErrorBody,
 } from "@outpost/shared-model";
@@ -55,6 +55,11 @@ export async function revocationFor(
   });
 }
 
+/** The answer to each POST: the key as it now stands. */
+export interface KeyAnswer {
+  key: AdminKeyListing;
+}
+
 /** A relay's answer: its status and parsed body. */
 export interface ApiAnswer<T> {
   status: number;
@@ -63,10 +68,10 @@ export interface ApiAnswer<T> {
 
 /** `/v1/admin-keys` of one relay, called with one token. */
 export interface AdminKeysApi {
-  list(): Promise<ApiAnswer<AdminKeysResponse>>;
-  register(publicKey: string, label?: string): Promise<ApiAnswer<AdminKeyResponse>>;
-  certify(certificate: unknown): Promise<ApiAnswer<AdminKeyResponse>>;
-  revoke(revocation: unknown): Promise<ApiAnswer<AdminKeyResponse>>;
+  list(): Promise<ApiAnswer<AdminKeyList>>;
+  register(publicKey: string, label?: string): Promise<ApiAnswer<KeyAnswer>>;
+  certify(certificate: unknown): Promise<ApiAnswer<KeyAnswer>>;
+  revoke(revocation: unknown): Promise<ApiAnswer<KeyAnswer>>;
   /** A raw POST, for malformed bodies. */
   post(path: string, body: unknown): Promise<ApiAnswer<object>>;
 }
@@ -85,15 +90,15 @@ export function adminKeysApi(relayUrl: string, token: string): AdminKeysApi {
     return { status: response.status, body: (await response.json()) as T & RelayErrorBody };
   };
   return {
-    list: () => call<AdminKeysResponse>("GET", ""),
+    list: () => call<AdminKeyList>("GET", ""),
     register: (publicKey: string, label = "test browser") =>
-      call<AdminKeyResponse>("POST", "", { publicKey, label }),
+      call<KeyAnswer>("POST", "", { publicKey, label }),
     certify: (certificate: unknown) =>
-      call<AdminKeyResponse>("POST", "/certificates", {
+      call<KeyAnswer>("POST", "/certificates", {
         certificate,
       }),
     revoke: (revocation: unknown) =>
-      call<AdminKeyResponse>("POST", "/revocations", {
+      call<KeyAnswer>("POST", "/revocations", {
         revocation,
       }),
     post: (path: string, body: unknown) => call<object>("POST", path, body),

@@ -1,17 +1,19 @@
 /** Wire shapes and identities shared by the relay and its clients. */
 
 export type {
-  AdminKeyEntry,
-  AdminKeyRegistration,
-  AdminKeyResponse,
+  AdminKeyList,
+  AdminKeyListing,
   AdminKeyStatus,
-  AdminKeysResponse,
-} from "./admin-keys.js";
+  RegisterAdminKeyRequest,
+} from "./admin-keys-api.js";
 export {
-  adminKeyRegistrationSchema,
-  certificateSubmissionSchema,
-  revocationSubmissionSchema,
-} from "./admin-keys.js";
+  ADMIN_KEY_LABEL_MAX,
+  ADMIN_KEY_STATUSES,
+  adminKeyListingSchema,
+  adminKeyListSchema,
+  parseAdminKeyList,
+  relayErrorText,
+} from "./admin-keys-api.js";
 export type { BackoffLimits, BackoffPolicy } from "./backoff.js";
 export { backoffCeilingMs, backoffDelayMs, RECONNECT_BACKOFF } from "./backoff.js";
 export type { EnrollRequest, EnrollResponse, FleetTrust, RelayErrorBody } from "./enrollment.js";
