@@ -37,6 +37,18 @@ export type RejectionReason =
   | "enroll-conflict"
   /** Enrollment while the fleet has no root key: there is nothing for the device to pin. */
   | "enroll-no-root"
+  /** A malformed admin key request (body, fields). */
+  | "admin-key-bad-request"
+  /** An admin key request while the fleet has no root key. */
+  | "admin-key-no-root"
+  /** A certificate or revocation the fleet's root did not sign. */
+  | "admin-key-not-root-signed"
+  /** A certificate or revocation for a key nobody registered. */
+  | "admin-key-unknown"
+  /** A key of another admin, a certificate naming another admin, a certificate for a revoked key. */
+  | "admin-key-conflict"
+  /** An admin with too many keys waiting for the root. */
+  | "admin-key-limit"
   /** A TCP connection dropped on arrival: the relay already holds `max_connections`. */
   | "connection-limit"
   /** A client that did not send its request's headers (or whole request, or TLS handshake) in time. */
