@@ -86,18 +86,12 @@ export async function handleAdminKeys(
     if (route === `POST ${ADMIN_KEYS_PATH}/certificates`) {
       const { certificate } = await readBody(request, certificateBody);
       const certified = await keys.certify(certificate);
-      await deps.trust.settled();
-      if (certified.created)
-        deps.logger.info({ by: admin, keyId: certificate.keyId }, "admin key certified");
-      return answerKey(response, certified);
+      return answerStatement(response, deps, { by: admin, what: "certified", ...certified });
     }
     if (route === `POST ${ADMIN_KEYS_PATH}/revocations`) {
       const { revocation } = await readBody(request, revocationBody);
       const revoked = await keys.revoke(revocation);
-      await deps.trust.settled();
-      if (revoked.created)
-        deps.logger.warn({ by: admin, keyId: revocation.keyId }, "admin key revoked");
-      return answerKey(response, revoked);
+      return answerStatement(response, deps, { by: admin, what: "revoked", ...revoked });
     }
     throw new Refusal(404, "admin-key-bad-request", {
       error: `nothing at ${method} ${path}; see docs/ARCHITECTURE.md, "Relay HTTP for keys"`,
@@ -112,6 +106,18 @@ export async function handleAdminKeys(
     );
     sendJson(response, refusal.status, refusal.body, CORS);
   }
+}
+
+/** Answers a certificate or revocation once the TrustDoc holds it on disk. */
+async function answerStatement(
+  response: ServerResponse,
+  deps: AdminKeyRouteDependencies,
+  recorded: { by: string; what: string; key: AdminKeyListing; created: boolean },
+): Promise<void> {
+  await deps.trust.settled();
+  const { by, what, key } = recorded;
+  if (recorded.created) deps.logger.info({ by, keyId: key.keyId }, `admin key ${what}`);
+  answerKey(response, recorded);
 }
 
 function answerKey(
