@@ -54,29 +54,45 @@ export async function runAdminKeyCommand(
   }
   if (action === "revoke") {
     expectArguments(rest, 1, "admin key revoke KEY_ID");
-    const [keyId] = rest as [string];
-    const key = registeredKey(store, keyId, "admin key revoke");
-    if (key.status === "revoked") {
-      process.stderr.write(`key ${keyId} of admin ${key.admin} is revoked already.\n`);
-      return;
-    }
-    const reason = flags.reason?.trim();
-    if (reason !== undefined && (reason === "" || reason.length > 500)) {
-      throw new UsageError("admin key revoke: --reason takes 1 to 500 characters");
-    }
-    const root = await fleetRootKey(store, flags, "admin key revoke");
-    const revocation = await issueRevocation(root, {
-      keyId,
-      revokedAt: Date.now(),
-      ...(reason === undefined ? {} : { reason }),
-    });
-    await recorded(() => store.adminKeys.revoke(revocation));
-    process.stderr.write(
-      `key ${keyId} of admin ${key.admin} revoked; agents refuse its signatures once the trust document reaches them.\n`,
-    );
-    return;
+    return revokeKey(store, rest[0] as string, flags);
   }
   throw new UsageError("admin key needs list, approve NAME KEY_ID or revoke KEY_ID");
+}
+
+/**
+ * Revokes `keyId`, registered here or not: the root may have certified a key elsewhere (its
+ * certificate travels in the DeviceDocs it signs in), and whatever it certified it can revoke.
+ */
+async function revokeKey(
+  store: PrincipalStore,
+  keyId: string,
+  flags: AdminKeyFlags,
+): Promise<void> {
+  const command = "admin key revoke";
+  checkKeyId(keyId, command);
+  const key = store.adminKeys.key(keyId);
+  const which =
+    key === undefined
+      ? `key ${keyId} (not registered on this relay)`
+      : `key ${keyId} of admin ${key.admin}`;
+  if (store.adminKeys.revocations().some((revocation) => revocation.keyId === keyId)) {
+    process.stderr.write(`${which} is revoked already.\n`);
+    return;
+  }
+  const reason = flags.reason?.trim();
+  if (reason !== undefined && (reason === "" || reason.length > 500)) {
+    throw new UsageError(`${command}: --reason takes 1 to 500 characters`);
+  }
+  const root = await fleetRootKey(store, flags, command);
+  const revocation = await issueRevocation(root, {
+    keyId,
+    revokedAt: Date.now(),
+    ...(reason === undefined ? {} : { reason }),
+  });
+  await recorded(() => store.adminKeys.revoke(revocation));
+  process.stderr.write(
+    `${which} revoked; agents refuse its signatures once the trust document reaches them.\n`,
+  );
 }
 
 function listKeys(store: PrincipalStore): void {
@@ -98,12 +114,16 @@ function expectArguments(rest: string[], count: number, form: string): void {
   }
 }
 
-function registeredKey(store: PrincipalStore, keyId: string, command: string): AdminKeyListing {
+function checkKeyId(keyId: string, command: string): void {
   if (!keyIdSchema.safeParse(keyId).success) {
     throw new UsageError(
       `${command}: expected a KEY_ID of 22 characters as "admin key list" shows, received ${JSON.stringify(keyId)}`,
     );
   }
+}
+
+function registeredKey(store: PrincipalStore, keyId: string, command: string): AdminKeyListing {
+  checkKeyId(keyId, command);
   const key = store.adminKeys.key(keyId);
   if (key === undefined) {
     throw new UsageError(

@@ -165,9 +165,20 @@ describe("outpost-relay admin key", () => {
     });
     expect(garbled.code).toBe(2);
     expect(garbled.stderr).toContain("standard input holds not a usable recovery key");
-    const unknown = await cli(["admin", "key", "revoke", "AAAAAAAAAAAAAAAAAAAAAA", "--data", data]);
+    const unknown = await cli([
+      "admin",
+      "key",
+      "approve",
+      "alice",
+      "AAAAAAAAAAAAAAAAAAAAAA",
+      "--data",
+      data,
+    ]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("no admin key AAAAAAAAAAAAAAAAAAAAAA is registered");
+    const typo = await cli(["admin", "key", "revoke", "not-a-key-id", "--data", data]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('expected a KEY_ID of 22 characters as "admin key list" shows');
     expect(fixture.relay.principals.adminKeys.key(key.keyId)?.status).toBe("pending");
 
     // The recovery key from a file: certified, and the running relay writes it into its TrustDoc.

@@ -1,5 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AdminKeyList, AdminKeyListing, Logger, RelayErrorBody } from "@outpost/shared-model";
+import type {
+  AdminKeyList,
+  AdminKeyListing,
+  AdminKeyRevocation,
+  Logger,
+  RelayErrorBody,
+} from "@outpost/shared-model";
 import { describePrincipal } from "@outpost/shared-model";
 import type { z } from "zod";
 import type { RejectionReason, RelayMetrics } from "../metrics/relay-metrics.js";
@@ -86,12 +92,14 @@ export async function handleAdminKeys(
     if (route === `POST ${ADMIN_KEYS_PATH}/certificates`) {
       const { certificate } = await readBody(request, certificateBody);
       const certified = await keys.certify(certificate);
-      return answerStatement(response, deps, { by: admin, what: "certified", ...certified });
+      const { keyId } = certificate;
+      return answerStatement(response, deps, { by: admin, what: "certified", keyId, ...certified });
     }
     if (route === `POST ${ADMIN_KEYS_PATH}/revocations`) {
       const { revocation } = await readBody(request, revocationBody);
       const revoked = await keys.revoke(revocation);
-      return answerStatement(response, deps, { by: admin, what: "revoked", ...revoked });
+      const { keyId } = revocation;
+      return answerStatement(response, deps, { by: admin, what: "revoked", keyId, ...revoked });
     }
     throw new Refusal(404, "admin-key-bad-request", {
       error: `nothing at ${method} ${path}; see docs/ARCHITECTURE.md, "Relay HTTP for keys"`,
@@ -108,16 +116,27 @@ export async function handleAdminKeys(
   }
 }
 
-/** Answers a certificate or revocation once the TrustDoc holds it on disk. */
+/**
+ * Answers a certificate or revocation once the TrustDoc holds it on disk: the key as it now
+ * stands, or, for a revocation of a key never registered here, the revocation.
+ */
 async function answerStatement(
   response: ServerResponse,
   deps: AdminKeyRouteDependencies,
-  recorded: { by: string; what: string; key: AdminKeyListing; created: boolean },
+  recorded: {
+    by: string;
+    what: string;
+    keyId: string;
+    created: boolean;
+    key: AdminKeyListing | undefined;
+    revocation?: AdminKeyRevocation;
+  },
 ): Promise<void> {
   await deps.trust.settled();
-  const { by, what, key } = recorded;
-  if (recorded.created) deps.logger.info({ by, keyId: key.keyId }, `admin key ${what}`);
-  answerKey(response, recorded);
+  const { by, what, keyId, created, key, revocation } = recorded;
+  if (created) deps.logger.info({ by, keyId }, `admin key ${what}`);
+  const body = key === undefined ? { revocation } : { key };
+  sendJson(response, created ? 201 : 200, body, CORS);
 }
 
 function answerKey(

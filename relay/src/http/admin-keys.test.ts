@@ -81,7 +81,7 @@ describe("registering an admin key", () => {
 });
 
 describe("certificates and revocations", () => {
-  it("are refused unless the root signed them for a key their admin registered", async () => {
+  it("are refused unless the root signed them (a certificate: for a key its admin registered)", async () => {
     const key = await newAdminKey();
     const stranger = await generateRootKey();
     const unregistered = await alice().certify(await certificateFor(root, "alice", key.publicKey));
@@ -134,6 +134,13 @@ describe("certificates and revocations", () => {
     const recertified = await alice().certify(certificate);
     expect(recertified.status).toBe(409);
     expect(recertified.body.error).toContain("a revocation is final");
+
+    // A key the root certified elsewhere, never registered here, can be revoked all the same.
+    const elsewhere = await newAdminKey();
+    const revokedElsewhere = await alice().revoke(await revocationFor(root, elsewhere.keyId));
+    expect(revokedElsewhere.status).toBe(201);
+    expect(revokedElsewhere.body).toMatchObject({ revocation: { keyId: elsewhere.keyId } });
+    await eventually(() => elsewhere.keyId in trust.doc().revocations, "the other revocation");
   });
 });
 

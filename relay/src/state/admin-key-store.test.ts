@@ -94,7 +94,7 @@ describe("admin keys", () => {
     await keys.register("bob", { publicKey: (await newAdminKey()).publicKey, label: "x" });
   });
 
-  it("take only certificates and revocations the root signed for keys their admin registered", async () => {
+  it("take only what the root signed, and certificates only for keys their admin registered", async () => {
     const { folder, keys } = await openStore();
     const root = await generateRootKey();
     const key = await newAdminKey();
@@ -124,6 +124,10 @@ describe("admin keys", () => {
       status: "revoked",
       revocation: { reason: "laptop stolen" },
     });
+    // A key the root certified elsewhere, never registered here, is revoked all the same.
+    const elsewhere = await newAdminKey();
+    const revokedElsewhere = await keys.revoke(await revocationFor(root, elsewhere.keyId));
+    expect(revokedElsewhere).toMatchObject({ created: true, key: undefined });
     // Final: no certificate brings it back.
     await expect(keys.certify(await certificateFor(root, "alice", key.publicKey))).rejects.toThrow(
       "a revocation is final",
@@ -132,6 +136,9 @@ describe("admin keys", () => {
     const reader = await openStore(folder);
     expect(reader.keys.key(key.keyId)).toEqual(keys.key(key.keyId));
     expect(reader.keys.certificates()).toHaveLength(1);
-    expect(reader.keys.revocations()).toHaveLength(1);
+    expect(reader.keys.revocations().map((revocation) => revocation.keyId)).toEqual([
+      key.keyId,
+      elsewhere.keyId,
+    ]);
   });
 });

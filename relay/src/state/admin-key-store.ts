@@ -214,23 +214,27 @@ export class AdminKeyStore extends EventEmitter<AdminKeyStoreEvents> {
   }
 
   /**
-   * Records a revocation the root signed for a registered key; final. A second revocation of the
-   * same key is a no-op (the first stays).
+   * Records a revocation the root signed; final. The key need not be registered here: the root
+   * may have certified it elsewhere (a certificate travels in each DeviceDoc it signs in), and
+   * whatever the root certified, it must be able to revoke. A second revocation of the same key
+   * is a no-op (the first stays).
    *
+   * @returns the key as it now stands (`undefined` for a key never registered here), the
+   *   revocation in force, and whether this one was new
    * @throws TrustRefused
    */
-  async revoke(
-    revocation: AdminKeyRevocation,
-  ): Promise<{ key: AdminKeyListing; created: boolean }> {
+  async revoke(revocation: AdminKeyRevocation): Promise<{
+    key: AdminKeyListing | undefined;
+    revocation: AdminKeyRevocation;
+    created: boolean;
+  }> {
     const problem = await revocationProblem(this.requireRoot().publicKey, revocation);
     if (problem !== undefined) throw new TrustRefused("not-root-signed", problem);
     const { keyId } = revocation;
-    if (!this.#keys.has(keyId)) {
-      throw new TrustRefused("unknown-key", `no admin key ${keyId} is registered`);
-    }
     const created = !this.#revocations.has(keyId);
     if (created) await this.#append({ op: "admin-key-revoked", at: Date.now(), revocation });
-    return { key: this.key(keyId) as AdminKeyListing, created };
+    const recorded = this.#revocations.get(keyId) as AdminKeyRevocation;
+    return { key: this.key(keyId), revocation: recorded, created };
   }
 
   /** Applies one journal entry (the principal store calls it for every line about keys). */

@@ -60,6 +60,12 @@ export interface KeyAnswer {
   key: AdminKeyListing;
 }
 
+/** The answer to a revocation: the key, or for a key never registered, the revocation. */
+export interface RevocationAnswer {
+  key?: AdminKeyListing;
+  revocation?: AdminKeyRevocation;
+}
+
 /** A relay's answer: its status and parsed body. */
 export interface ApiAnswer<T> {
   status: number;
@@ -71,7 +77,8 @@ export interface AdminKeysApi {
   list(): Promise<ApiAnswer<AdminKeyList>>;
   register(publicKey: string, label?: string): Promise<ApiAnswer<KeyAnswer>>;
   certify(certificate: unknown): Promise<ApiAnswer<KeyAnswer>>;
-  revoke(revocation: unknown): Promise<ApiAnswer<KeyAnswer>>;
+  /** The key as it stands, or the revocation alone for a key never registered there. */
+  revoke(revocation: unknown): Promise<ApiAnswer<RevocationAnswer>>;
   /** A raw POST, for malformed bodies. */
   post(path: string, body: unknown): Promise<ApiAnswer<object>>;
 }
@@ -98,7 +105,7 @@ export function adminKeysApi(relayUrl: string, token: string): AdminKeysApi {
         certificate,
       }),
     revoke: (revocation: unknown) =>
-      call<KeyAnswer>("POST", "/revocations", {
+      call<RevocationAnswer>("POST", "/revocations", {
         revocation,
       }),
     post: (path: string, body: unknown) => call<object>("POST", path, body),
