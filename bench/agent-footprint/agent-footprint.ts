@@ -12,8 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { writeAgentConfig } from "@outpost/agent";
-import { Relay } from "@outpost/relay";
-import { silentLogger } from "@outpost/shared-model";
+import { Relay, recordRootKey } from "@outpost/relay";
+import { generateRootKey, silentLogger } from "@outpost/shared-model";
 import { AGENT_NODE_FLAGS, buildAgentBundle } from "../../agent/scripts/build-bundle.js";
 import { ensureCollectd, startCollectd } from "./collectd.js";
 import { cpuSecondsOf, rssOf } from "./proc-usage.js";
@@ -40,6 +40,8 @@ const work = await mkdtemp(join(tmpdir(), "outpost-agent-footprint-"));
 const children: ChildProcess[] = [];
 let relay: Relay | undefined;
 try {
+  // As `outpost-relay root init` does: agents enroll only with a fleet that has a root key.
+  await recordRootKey(join(work, "relay"), (await generateRootKey()).publicKey);
   relay = await Relay.start({
     dataDirectory: join(work, "relay"),
     host: "127.0.0.1",

@@ -1,6 +1,6 @@
 import { generateAutomergeUrl } from "@automerge/automerge-repo";
-import { Relay } from "@outpost/relay";
-import { type Day, type DeviceId, silentLogger } from "@outpost/shared-model";
+import { Relay, recordRootKey } from "@outpost/relay";
+import { type Day, type DeviceId, generateRootKey, silentLogger } from "@outpost/shared-model";
 import { saveDeviceDocument } from "../../scripts/synthetic-fleet/device-history.js";
 import { Enrollments } from "../../scripts/synthetic-fleet/enrollments.js";
 import {
@@ -65,6 +65,8 @@ export async function seedFleet(
       // Every synthetic device enrolls from 127.0.0.1; enrollment is not what is measured.
       limits: { enrollmentsPerMinute: 1_000_000_000, newDevicesPerMinute: 1_000_000_000 },
     });
+  // As `outpost-relay root init` does: devices enroll only with a fleet that has a root key.
+  await recordRootKey(setting.dataDirectory, (await generateRootKey()).publicKey);
   const relay = await start();
   const pool = BuilderPool.start();
   let running: Relay | undefined = relay;

@@ -1,7 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
-import { handleProcessFailures, Relay, type RelayLimits } from "@outpost/relay";
-import { makeLogger } from "@outpost/shared-model";
+import {
+  handleProcessFailures,
+  Relay,
+  type RelayLimits,
+  recordRootKey,
+  TrustRefused,
+} from "@outpost/relay";
+import { generateRootKey, makeLogger } from "@outpost/shared-model";
 import type { StartedServer } from "./server-process.js";
 
 /** The `@automerge/automerge-repo` our relay runs on, as the relay package resolves it. */
@@ -24,6 +30,13 @@ export async function start(
   // process-level handling `relay serve` installs.
   const logger = makeLogger("relay");
   handleProcessFailures(logger);
+  // As `outpost-relay root init` does: agents enroll only with a fleet that has a root key. A
+  // restart on the same folder (after the kill) finds the first start's root and keeps it.
+  await recordRootKey(dataDirectory, (await generateRootKey()).publicKey, logger).catch(
+    (error: unknown) => {
+      if (!(error instanceof TrustRefused)) throw error;
+    },
+  );
   const relay = await Relay.start({
     dataDirectory,
     host: "127.0.0.1",

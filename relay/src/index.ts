@@ -9,3 +9,6 @@ export { handleProcessFailures } from "./process-failures.js";
 export { Relay } from "./relay.js";
 export type { RelayLimits, RelayOptions } from "./relay-options.js";
 export { DEFAULT_LIMITS } from "./relay-options.js";
+export type { FleetRoot } from "./state/admin-key-store.js";
+export { recordRootKey } from "./state/record-root-key.js";
+export { type TrustRefusalKind, TrustRefused } from "./state/trust-refused.js";

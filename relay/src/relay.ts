@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { DocumentId, PeerId } from "@automerge/automerge-repo";
-import type { Logger } from "@outpost/shared-model";
+import type { FleetTrust, Logger } from "@outpost/shared-model";
 import { lockDataFolder } from "@outpost/shared-model/storage";
 import { TrustedProxies } from "./http/client-address.js";
 import { serverTimeouts } from "./http/connection-guard.js";
@@ -138,6 +138,14 @@ export class Relay {
   /** The fleet document's URL, for admins. */
   get fleetDocUrl(): string {
     return this.#sync.fleet.url;
+  }
+
+  /**
+   * The fleet's root key and TrustDoc, as enrollment hands them out; `undefined` while the fleet
+   * has no root key (the relay then refuses enrollment).
+   */
+  get trust(): FleetTrust | undefined {
+    return this.#sync.trust.fleetTrust();
   }
 
   /**

@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { writeAgentConfig } from "@outpost/agent";
 
-/** Where `npm start` keeps everything: a relay, an agent, and the admin's token. */
+/** Where `npm start` keeps everything: a relay, an agent, the admin's token, the recovery key. */
 export interface StartData {
   root: string;
   relay: string;
@@ -10,6 +10,8 @@ export interface StartData {
   agentConfig: string;
   /** The admin token `npm start` created on its first run (the relay keeps only its hash). */
   adminTokenFile: string;
+  /** The fleet's recovery key `npm start` made on its first run (see fleetRootKey). */
+  rootKeyFile: string;
 }
 
 /** The default data folder, at the repository's root (git-ignored). */
@@ -24,6 +26,7 @@ export async function startData(folder: string): Promise<StartData> {
     agent: join(root, "agent"),
     agentConfig: join(root, "agent", "agent.toml"),
     adminTokenFile: join(root, "admin-token"),
+    rootKeyFile: join(root, "root-recovery-key"),
   };
   await mkdir(data.relay, { recursive: true });
   await mkdir(data.agent, { recursive: true });

@@ -1,7 +1,8 @@
 /**
  * `npm start [-- --port 8080 --data .outpost-data --demo-devices N]`: the whole system on this
  * machine. Builds the dashboard if it is missing or stale, starts a relay on 127.0.0.1 with its
- * storage in the data folder, creates an admin token and the enrollment secret on the first run,
+ * storage in the data folder, creates the fleet's root key (its recovery key kept in the data
+ * folder), an admin token and the enrollment secret on the first run,
  * starts an agent for this machine enrolled with it, and prints the dashboard's address with a
  * one-click sign-in link. Ctrl-C stops everything cleanly; the next `npm start` resumes with the
  * same data.
@@ -22,6 +23,7 @@ import {
   writeLocalAgentConfig,
 } from "./data-folder.js";
 import { addDemoDevices } from "./demo-devices.js";
+import { fleetRootKey } from "./fleet-root.js";
 
 /** The admin `npm start` signs in as. */
 const ADMIN = "admin";
@@ -80,6 +82,9 @@ async function startRelay(seeding?: { enrollmentsPerMinute: number }): Promise<R
     throw error;
   }
 }
+
+// Before the relay starts: agents enroll only with a fleet that has a root key.
+await fleetRootKey(data, say);
 
 if (demoDevices > 0) {
   const added = await addDemoDevices({

@@ -4,12 +4,16 @@
  * exit code 0; a second start resumes with the same data, token and devices.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { AutomergeUrl } from "@automerge/automerge-repo";
 import {
   type DeviceDoc,
   type FleetDoc,
+  type FleetTrust,
+  openRootKey,
   readRange,
   type TelemetryDayDoc,
 } from "@outpost/shared-model";
@@ -38,13 +42,23 @@ describe("npm start", () => {
     expect(link.origin).toBe(`http://127.0.0.1:${port}`);
     const token = link.searchParams.get("token") as string;
     expect(first.output.join("\n")).toContain(`${DEMO_DEVICES} demo devices added`);
+    // The fleet's root key, made on the first run, its recovery key kept in the data folder.
+    const rootKeyFile = join(data, "root-recovery-key");
+    expect((await stat(rootKeyFile)).mode & 0o777).toBe(0o600);
+    const recoveryKey = await readFile(rootKeyFile, "utf8");
+    const root = await openRootKey(recoveryKey);
+    expect(first.output).toContain(`The fleet's root key is made (${root.fleet}).`);
 
     // The link's token is an admin's; the relay serves the dashboard.
     const session = await fetch(`${link.origin}/v1/session`, {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(session.status).toBe(200);
-    const { fleetDocUrl } = (await session.json()) as { fleetDocUrl: string };
+    const { fleetDocUrl, trust } = (await session.json()) as {
+      fleetDocUrl: string;
+      trust: FleetTrust;
+    };
+    expect(trust).toMatchObject({ rootPublicKey: root.publicKey, fleet: root.fleet });
     expect(await (await fetch(`${link.origin}/`)).text()).toContain("<title>");
 
     // The fleet: this machine's agent, enrolled, and the demo devices with days of telemetry.
@@ -78,6 +92,8 @@ describe("npm start", () => {
     const second = startOutpost([...args, "--demo-devices", String(DEMO_DEVICES)]);
     const again = await second.waitFor(/^Outpost is running\. Dashboard: (\S+)$/);
     expect(again[1]).toBe(link.href);
+    expect(second.output.join("\n")).not.toContain("root key is made");
+    expect(await readFile(rootKeyFile, "utf8")).toBe(recoveryKey);
     expect(second.output.join("\n")).toContain(`0 demo devices added; ${DEMO_DEVICES} were there`);
     await eventually(
       () => second.output.some((line) => line.includes("connected to the relay")),

@@ -1,8 +1,8 @@
 import type { Repo } from "@automerge/automerge-repo";
 import type { Agent, AgentOptions } from "@outpost/agent";
 import { startTestAgent } from "@outpost/agent/testing";
-import { Relay, type RelayOptions } from "@outpost/relay";
-import { makeLogger, silentLogger } from "@outpost/shared-model";
+import { Relay, type RelayOptions, recordRootKey } from "@outpost/relay";
+import { generateRootKey, makeLogger, type NewRootKey, silentLogger } from "@outpost/shared-model";
 import { type Cleanup, freePort } from "@outpost/shared-model/testing";
 import { adminReplica } from "./admin-replica.js";
 
@@ -21,6 +21,11 @@ export interface TestFleet {
   adminTokens: Readonly<Record<string, string>>;
   /** The first admin's token (`alice` unless `admins` said otherwise). */
   adminToken: string;
+  /**
+   * The fleet's root key, recorded before the relay first started: its recovery key certifies
+   * admin keys (`issueCertificate(await openRootKey(fleet.root.recoveryKey), …)`).
+   */
+  root: NewRootKey;
   /** The relay last started, unless {@link stopRelay} stopped it. */
   relay(): Relay | undefined;
   /** Starts a relay on the fleet's port and folder; the one before must have stopped. */
@@ -60,6 +65,9 @@ export async function startFleet(
   const relayData = await cleanup.tempFolder("relay");
   const port = await freePort();
   const logger = process.env.RELAY_TEST_LOG ? makeLogger("test-relay", "debug") : silentLogger;
+  // As `outpost-relay root init` would: agents enroll only with a fleet that has a root key.
+  const root = await generateRootKey();
+  await recordRootKey(relayData, root.publicKey);
   let latest: Relay | undefined;
   const startRelay = async (): Promise<Relay> => {
     const relay = await Relay.start({
@@ -101,6 +109,7 @@ export async function startFleet(
     enrollmentSecret,
     adminTokens,
     adminToken,
+    root,
     relay: () => latest,
     startRelay,
     stopRelay,

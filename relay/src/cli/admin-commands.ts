@@ -1,10 +1,20 @@
 import type { Logger } from "@outpost/shared-model";
 import { isAdminName, UsageError } from "@outpost/shared-model";
-import { PrincipalStore } from "../state/principal-store.js";
+import { AdminNameError, PrincipalStore } from "../state/principal-store.js";
+import { type AdminKeyFlags, runAdminKeyCommand } from "./admin-key-commands.js";
 import { type CommonFlags, dataDirectoryOf, makeCliLogger } from "./common.js";
+import { handOverRoot, type MadeRoot, makeFleetRoot, rootExists } from "./new-root.js";
+import type { RootFlags } from "./root-commands.js";
 
-/** `admin add|list|revoke`: works whether or not a relay is running on the same data folder. */
-export async function runAdminCommand(args: string[], flags: CommonFlags): Promise<void> {
+/**
+ * `admin add|list|revoke` and `admin key …`: works whether or not a relay is running on the same
+ * data folder. The first `admin add` of a fleet makes its root key too.
+ */
+export async function runAdminCommand(
+  args: string[],
+  flags: CommonFlags & RootFlags & AdminKeyFlags,
+): Promise<void> {
+  if (args[0] === "key") return runAdminKeyCommand(args.slice(1), flags, await openStore(flags));
   const [action, name, ...extra] = args;
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(" ")}`);
   const store = await openStore(flags);
@@ -24,11 +34,17 @@ export async function runAdminCommand(args: string[], flags: CommonFlags): Promi
     );
   }
   if (action === "add") {
-    const token = await store.addAdmin(name);
-    process.stdout.write(`${token}\n`);
-    process.stderr.write(
-      `admin ${name} added. The token above is shown only this once; the relay keeps only its hash.\n`,
-    );
+    const root = await rootForFirstAdmin(store, name, flags["root-key-out"]);
+    try {
+      const token = await store.addAdmin(name);
+      process.stdout.write(`${token}\n`);
+      process.stderr.write(
+        `admin ${name} added. The token above is shown only this once; the relay keeps only its hash.\n`,
+      );
+    } finally {
+      // Even if adding the admin failed: the root is recorded, and this is its one showing.
+      if (root !== undefined) handOverRoot(root);
+    }
   } else {
     await store.revokeAdmin(name);
     process.stderr.write(
@@ -51,7 +67,25 @@ export async function runEnrollSecretCommand(args: string[], flags: CommonFlags)
     process.stderr.write("enrollment secret rotated; enrolled devices keep their tokens.\n");
 }
 
-async function openStore(flags: CommonFlags): Promise<PrincipalStore> {
+/** The fleet's root key, made now if the fleet has none (the first admin's `admin add`). */
+async function rootForFirstAdmin(
+  store: PrincipalStore,
+  name: string,
+  outFile: string | undefined,
+): Promise<MadeRoot | undefined> {
+  if (store.adminKeys.root !== undefined) {
+    if (outFile !== undefined) throw rootExists(store, "admin add --root-key-out");
+    return undefined;
+  }
+  // Before the root is made: a name that is taken makes nothing.
+  if (store.listAdmins().some((admin) => admin.name === name)) {
+    throw new AdminNameError(name, "taken");
+  }
+  return makeFleetRoot(store, outFile);
+}
+
+/** The data folder's principal store (`--data` or `--config`). */
+export async function openStore(flags: CommonFlags): Promise<PrincipalStore> {
   const logger: Logger = makeCliLogger(flags);
   return PrincipalStore.open(await dataDirectoryOf(flags), logger);
 }

@@ -4,11 +4,14 @@
  *
  *   serve --data DIR [--host H] [--port P] [--tls-cert F --tls-key F] [--config FILE]
  *   admin add NAME | admin list | admin revoke NAME        (with --data DIR or --config FILE)
+ *   admin key list | approve NAME KEY_ID | revoke KEY_ID   (the same)
+ *   root init [--root-key-out FILE] | root show            (the same)
  *   enroll-secret show | enroll-secret rotate              (with --data DIR or --config FILE)
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "@outpost/shared-model";
-import { runAdminCommand, runEnrollSecretCommand } from "./admin-commands.js";
+import { openStore, runAdminCommand, runEnrollSecretCommand } from "./admin-commands.js";
+import { runRootCommand } from "./root-commands.js";
 import { runServe } from "./serve.js";
 import { usage } from "./usage.js";
 
@@ -28,6 +31,9 @@ const { values, positionals } = parseArgs({
     config: { type: "string" },
     dashboard: { type: "string" },
     "log-level": { type: "string" },
+    "root-key-out": { type: "string" },
+    "root-key": { type: "string" },
+    reason: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -40,6 +46,8 @@ try {
     await runServe(values);
   } else if (command === "admin") {
     await runAdminCommand(rest, values);
+  } else if (command === "root") {
+    await runRootCommand(rest, values, await openStore(values));
   } else if (command === "enroll-secret") {
     await runEnrollSecretCommand(rest, values);
   } else {

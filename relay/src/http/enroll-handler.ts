@@ -6,6 +6,7 @@ import type { RejectionReason, RelayMetrics } from "../metrics/relay-metrics.js"
 import type { FleetDocument } from "../state/fleet-document.js";
 import type { OwnershipStore } from "../state/ownership-store.js";
 import type { PrincipalStore } from "../state/principal-store.js";
+import type { TrustDocument } from "../state/trust-document.js";
 import type { DocumentPresence } from "../sync/document-presence.js";
 import type { ClientAddressOf } from "./client-address.js";
 import type { EnrollmentLimits, EnrollmentRefusal } from "./enrollment-limits.js";
@@ -16,6 +17,8 @@ export interface EnrollDependencies {
   principals: PrincipalStore;
   ownership: OwnershipStore;
   fleet: FleetDocument;
+  /** What the device pins (the root key, the TrustDoc); a relay without a root cannot enroll. */
+  trust: Pick<TrustDocument, "fleetTrust" | "documentId">;
   /** True when the relay already has the document (see DocumentPresence). */
   documentExists: DocumentPresence;
   enrollmentLimits: EnrollmentLimits;
@@ -84,6 +87,14 @@ export async function handleEnroll(
   if (enrollmentSecret === undefined || !deps.principals.checkEnrollmentSecret(enrollmentSecret)) {
     return refuse(403, "enroll-bad-secret", "wrong enrollment secret");
   }
+  const trust = deps.trust.fleetTrust();
+  if (trust === undefined) {
+    return refuse(
+      503,
+      "enroll-no-root",
+      "this relay has no root key yet, so a device has nothing to pin; an operator makes one with: outpost-relay admin add NAME (or outpost-relay root init)",
+    );
+  }
   const newDevice = deps.principals.device(deviceId) === undefined;
   const admission = deps.enrollmentLimits.admit(address, newDevice);
   if (admission !== undefined) return refuseRateLimited(admission);
@@ -99,6 +110,9 @@ export async function handleEnroll(
   // a new DeviceDoc, and owning it would hand the device that document.
   if (documentId === deps.fleet.documentId) {
     return refuse(409, "enroll-conflict", "the fleet document cannot be a device's DeviceDoc");
+  }
+  if (documentId === deps.trust.documentId) {
+    return refuse(409, "enroll-conflict", "the trust document cannot be a device's DeviceDoc");
   }
   const owner = deps.ownership.ownerOf(documentId);
   if (owner === undefined && (await deps.documentExists(documentId))) {
@@ -132,5 +146,6 @@ export async function handleEnroll(
     deviceToken,
     relayPeerId: deps.relayPeerId,
     rotated,
+    trust,
   } satisfies EnrollResponse);
 }

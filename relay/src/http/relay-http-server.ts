@@ -30,7 +30,10 @@ export class RelayHttpServer {
     trustedProxies: TrustedProxies;
     principals: PrincipalStore;
     ownership: OwnershipStore;
-    sync: Pick<RelaySync, "adapter" | "webSocketServer" | "fleet" | "documentExists" | "peerId">;
+    sync: Pick<
+      RelaySync,
+      "adapter" | "webSocketServer" | "fleet" | "trust" | "documentExists" | "peerId"
+    >;
     /** What `GET /healthz` reports beside its status. */
     health: () => Record<string, unknown>;
     dashboardDirectory: string | undefined;
@@ -61,6 +64,7 @@ export class RelayHttpServer {
           principals,
           ownership: options.ownership,
           fleet: sync.fleet,
+          trust: sync.trust,
           documentExists: sync.documentExists,
           enrollmentLimits: new EnrollmentLimits({
             failuresPerMinute: limits.enrollmentFailuresPerMinute,
@@ -74,6 +78,7 @@ export class RelayHttpServer {
           metrics,
         },
         principals,
+        trust: sync.trust,
         metrics,
         health: options.health,
         fleetDocUrl: sync.fleet.url,

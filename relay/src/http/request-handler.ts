@@ -5,6 +5,9 @@ import { describePrincipal } from "@outpost/shared-model";
 import sirv from "sirv";
 import type { RelayMetrics } from "../metrics/relay-metrics.js";
 import type { PrincipalStore } from "../state/principal-store.js";
+import type { TrustDocument } from "../state/trust-document.js";
+import { ADMIN_KEYS_PATH, handleAdminKeys } from "./admin-key-routes.js";
+import { bearerToken } from "./bearer-token.js";
 import type { EnrollDependencies } from "./enroll-handler.js";
 import { handleEnroll } from "./enroll-handler.js";
 import { sendError, sendJson } from "./responses.js";
@@ -15,6 +18,8 @@ import { SYNC_PATH } from "./upgrade-handler.js";
 export interface RouteDependencies {
   enroll: EnrollDependencies;
   principals: PrincipalStore;
+  /** The fleet's root and TrustDoc: `/v1/session` hands them out, `/v1/admin-keys` writes it. */
+  trust: Pick<TrustDocument, "fleetTrust" | "settled">;
   metrics: RelayMetrics;
   health: () => Record<string, unknown>;
   fleetDocUrl: string;
@@ -77,6 +82,8 @@ async function route(
   }
   if (url.pathname === "/v1/session" && method === "GET")
     return session(request, url, response, deps);
+  if (url.pathname === ADMIN_KEYS_PATH || url.pathname.startsWith(`${ADMIN_KEYS_PATH}/`))
+    return handleAdminKeys(request, response, url.pathname, deps);
   if (url.pathname === SYNC_PATH)
     return sendError(response, 426, { error: `${SYNC_PATH} is a websocket endpoint` });
   if (dashboard !== undefined && (method === "GET" || method === "HEAD")) {
@@ -105,8 +112,7 @@ function session(
   response: ServerResponse,
   deps: RouteDependencies,
 ): void {
-  const header = request.headers.authorization ?? "";
-  const token = header.startsWith("Bearer ") ? header.slice(7) : url.searchParams.get("token");
+  const token = bearerToken(request) ?? url.searchParams.get("token");
   const principal = token ? deps.principals.authenticate(token) : undefined;
   if (principal === undefined) {
     sendJson(
@@ -117,11 +123,13 @@ function session(
     );
     return;
   }
+  const trust = deps.trust.fleetTrust();
   sendJson(
     response,
     200,
     {
       principal: describePrincipal(principal),
+      ...(trust === undefined ? {} : { trust }),
       relayPeerId: deps.relayPeerId,
       syncPath: SYNC_PATH,
       ...(principal.kind === "admin" ? { fleetDocUrl: deps.fleetDocUrl } : {}),

@@ -24,6 +24,8 @@ export type RejectionReason =
   | "storage-quota"
   /** A message about a document quarantined after it crashed the relay (see CrashRecords). */
   | "document-quarantined"
+  /** A sync message carrying changes for the TrustDoc, which only the relay writes. */
+  | "trust-doc-write"
   | "enroll-bad-secret"
   | "enroll-bad-request"
   /** Failed enrollments (wrong secret, bad request) from one client address: its failures spent. */
@@ -33,6 +35,20 @@ export type RejectionReason =
   /** New devices across the fleet: `new_devices_per_minute` spent. */
   | "enroll-rate-limited-fleet"
   | "enroll-conflict"
+  /** Enrollment while the fleet has no root key: there is nothing for the device to pin. */
+  | "enroll-no-root"
+  /** A malformed admin key request (body, fields). */
+  | "admin-key-bad-request"
+  /** An admin key request while the fleet has no root key. */
+  | "admin-key-no-root"
+  /** A certificate or revocation the fleet's root did not sign. */
+  | "admin-key-not-root-signed"
+  /** A certificate or revocation for a key nobody registered. */
+  | "admin-key-unknown"
+  /** A key of another admin, a certificate naming another admin, a certificate for a revoked key. */
+  | "admin-key-conflict"
+  /** An admin with too many keys waiting for the root. */
+  | "admin-key-limit"
   /** A TCP connection dropped on arrival: the relay already holds `max_connections`. */
   | "connection-limit"
   /** A client that did not send its request's headers (or whole request, or TLS handshake) in time. */

@@ -1,6 +1,7 @@
 import { isAdminName, isDeviceId } from "@outpost/shared-model";
 import { z } from "zod";
 import type { EntryParser } from "./journal.js";
+import { trustEntrySchemas } from "./trust-entries.js";
 
 const at = z.number().int().nonnegative();
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
@@ -26,6 +27,7 @@ export const principalEntrySchema = z.discriminatedUnion("op", [
     tokenHash: sha256Hex,
     deviceDocumentId: z.string().min(1),
   }),
+  ...trustEntrySchemas,
 ]);
 
 /** A parsed line of the principals journal. */

@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { join } from "node:path";
 import type { DeviceId, Logger, Principal } from "@outpost/shared-model";
 import { hashToken, newToken, secretsEqual } from "../auth/tokens.js";
+import { AdminKeyStore } from "./admin-key-store.js";
 import { Journal } from "./journal.js";
 import type { PrincipalEntry } from "./principal-entries.js";
 import { parsePrincipalEntry } from "./principal-entries.js";
@@ -42,6 +43,8 @@ export class AdminNameError extends Error {
  * that admin's connections.
  */
 export class PrincipalStore extends EventEmitter<PrincipalStoreEvents> {
+  /** The fleet's root key and admin keys, kept in the same journal. */
+  readonly adminKeys: AdminKeyStore;
   readonly #byTokenHash = new Map<string, Principal>();
   readonly #admins = new Map<string, { tokenHash: string; addedAt: number }>();
   readonly #devices = new Map<string, DeviceRecord & { tokenHash: string }>();
@@ -49,9 +52,14 @@ export class PrincipalStore extends EventEmitter<PrincipalStoreEvents> {
   #identity: { relayId: string; fleetDocumentId: string } | undefined;
   #journal: Journal<PrincipalEntry> | undefined;
 
+  private constructor(logger: Logger) {
+    super();
+    this.adminKeys = new AdminKeyStore((entry) => this.#append(entry), logger);
+  }
+
   /** Opens the store of the data folder `dataDirectory`. */
   static async open(dataDirectory: string, logger: Logger): Promise<PrincipalStore> {
-    const store = new PrincipalStore();
+    const store = new PrincipalStore(logger);
     store.#journal = await Journal.open(
       join(dataDirectory, "principals.jsonl"),
       parsePrincipalEntry,
@@ -190,6 +198,8 @@ export class PrincipalStore extends EventEmitter<PrincipalStoreEvents> {
           this.#revoke(previous.tokenHash);
         return;
       }
+      default:
+        this.adminKeys.apply(entry);
     }
   }
 

@@ -51,6 +51,7 @@ export class AccessPolicy {
   readonly #deviceDocumentOf: (deviceId: DeviceId) => string | undefined;
   readonly #quota: StorageQuota | undefined;
   readonly #fleetDocumentId: string;
+  readonly #trustDocumentId: () => string | undefined;
   readonly #maxDocumentsPerDevice: number;
   readonly #logger: Logger;
   readonly #metrics: RelayMetrics;
@@ -68,6 +69,8 @@ export class AccessPolicy {
     deviceDocumentOf: (deviceId: DeviceId) => string | undefined;
     quota?: StorageQuota;
     fleetDocumentId: string;
+    /** The TrustDoc, once the fleet has a root: everyone reads it, only the relay writes it. */
+    trustDocumentId?: () => string | undefined;
     maxDocumentsPerDevice: number;
     logger: Logger;
     metrics: RelayMetrics;
@@ -82,6 +85,7 @@ export class AccessPolicy {
     this.#deviceDocumentOf = options.deviceDocumentOf;
     this.#quota = options.quota;
     this.#fleetDocumentId = options.fleetDocumentId;
+    this.#trustDocumentId = options.trustDocumentId ?? (() => undefined);
     this.#maxDocumentsPerDevice = options.maxDocumentsPerDevice;
     this.#logger = options.logger;
     this.#metrics = options.metrics;
@@ -120,6 +124,18 @@ export class AccessPolicy {
     const principal = this.#peers.principalOfPeer(peerId);
     if (principal === undefined)
       return this.#deny("access-denied", peerId, documentId, "unknown peer");
+    if (documentId === this.#trustDocumentId()) {
+      // Refused whole and answered doc-unavailable; the socket stays, and so does the peer's
+      // reading: the relay goes on sending it the relay's own changes.
+      if (message?.carriesChanges())
+        return this.#deny(
+          "trust-doc-write",
+          peerId,
+          documentId,
+          "only the relay writes the trust document",
+        );
+      return true;
+    }
     if (principal.kind === "admin") return true;
     const deviceId = principal.deviceId;
     // The fleet rule first: a data folder from before it was checked may list a device as owner.

@@ -62,6 +62,7 @@ export class DocumentAccess {
         metrics,
       ),
       fleetDocumentId: options.fleetDocumentId,
+      trustDocumentId: () => principals.adminKeys.trustDocumentId,
       maxDocumentsPerDevice: limits.maxDocumentsPerDevice,
       logger: logger.child({ component: "access" }),
       metrics,

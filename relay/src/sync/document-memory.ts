@@ -66,6 +66,11 @@ export class DocumentMemory {
     return this.#budget;
   }
 
+  /** Never unloads `documentId` (the TrustDoc, made after the start when the root comes later). */
+  pin(documentId: DocumentId): void {
+    this.#unloader.pin(documentId);
+  }
+
   /** A peer sent a message about `documentId`: it is not idle. */
   touch(documentId: DocumentId): void {
     this.#unloader.touch(documentId);

@@ -3,7 +3,10 @@ import { decodeSyncMessage } from "@automerge/automerge";
 /** The message a peer sent that automerge-repo is asking `access` about right now. */
 export interface ReceivedMessage {
   type: string;
-  /** True when it carries changes: a sync message with content, not a request or an empty sync. */
+  /**
+   * True when it carries changes: a sync or request message with content. automerge-repo
+   * applies a request's changes as it does a sync's, so a request is no way around a check.
+   */
   carriesChanges(): boolean;
 }
 
@@ -62,7 +65,7 @@ function received(message: { type: string; data?: unknown }): ReceivedMessage {
     // Decoded only when asked: the policy needs it for documents nobody owns yet.
     carriesChanges: () => {
       carries ??=
-        message.type === "sync" &&
+        (message.type === "sync" || message.type === "request") &&
         message.data instanceof Uint8Array &&
         decodeSyncMessage(message.data).changes.length > 0;
       return carries;

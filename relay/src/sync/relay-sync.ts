@@ -13,6 +13,7 @@ import { FleetDocument } from "../state/fleet-document.js";
 import type { OwnershipStore } from "../state/ownership-store.js";
 import type { PrincipalStore } from "../state/principal-store.js";
 import { StoredBytes } from "../state/stored-bytes.js";
+import { TrustDocument } from "../state/trust-document.js";
 import { startAutomergeProbe } from "./automerge-work.js";
 import { openCrashQuarantine } from "./crash-quarantine.js";
 import { DocumentAccess } from "./document-access.js";
@@ -45,6 +46,7 @@ interface SyncParts {
   adapter: AuthenticatedServerAdapter;
   webSocketServer: WebSocketServer;
   fleet: FleetDocument;
+  trust: TrustDocument;
   documentExists: DocumentPresence;
   storage: CrashSafeFileStorageAdapter;
   quarantine: QuarantineGuard;
@@ -63,6 +65,8 @@ export class RelaySync {
   /** Where upgraded sockets go (`noServer`: the HTTP server does the upgrade). */
   readonly webSocketServer: WebSocketServer;
   readonly fleet: FleetDocument;
+  /** The fleet's TrustDoc, once the fleet has a root key. */
+  readonly trust: TrustDocument;
   /** True when the relay has a document: stored, or loaded with content. */
   readonly documentExists: DocumentPresence;
   readonly #storage: CrashSafeFileStorageAdapter;
@@ -76,6 +80,7 @@ export class RelaySync {
     this.adapter = parts.adapter;
     this.webSocketServer = parts.webSocketServer;
     this.fleet = parts.fleet;
+    this.trust = parts.trust;
     this.documentExists = parts.documentExists;
     this.#storage = parts.storage;
     this.#quarantine = parts.quarantine;
@@ -138,6 +143,10 @@ export class RelaySync {
       logger,
       metrics,
     });
+    const trust = await TrustDocument.open(repo, principals.adminKeys, {
+      logger: logger.child({ component: "trust" }),
+      pin: (documentId) => memory.pin(documentId),
+    });
     access = new DocumentAccess({
       repo,
       peers: adapter,
@@ -184,6 +193,7 @@ export class RelaySync {
       adapter,
       webSocketServer,
       fleet,
+      trust,
       documentExists,
       storage,
       quarantine,
@@ -233,7 +243,7 @@ export class RelaySync {
     for (const socket of this.webSocketServer.clients) socket.close(1001, "relay shutting down");
     this.webSocketServer.close();
     this.#stopProbe?.();
-    await Promise.all([this.#memory.stop(), this.#access.stop()]);
+    await Promise.all([this.#memory.stop(), this.#access.stop(), this.trust.close()]);
     const ready = Object.entries(this.repo.handles)
       .filter(([, handle]) => handle.isReady())
       .map(([documentId]) => documentId as DocumentId);

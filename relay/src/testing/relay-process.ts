@@ -14,12 +14,15 @@ import { makeLogger } from "@outpost/shared-model";
 import { Relay } from "../relay.js";
 import type { RelayProcessInfo, RelayProcessOptions } from "./relay-child.js";
 import { TEST_ADMIN } from "./relay-child.js";
+import { recordTestRoot } from "./test-root.js";
 
 const options = JSON.parse(process.argv[2] ?? "null") as RelayProcessOptions | null;
 if (options === null || typeof options.dataDirectory !== "string") {
   throw new Error("usage: relay-process.ts '<RelayProcessOptions as JSON>'");
 }
 
+// Every test relay's fleet has a root key, so devices can enroll.
+await recordTestRoot(options.dataDirectory);
 const relay = await Relay.start({
   dataDirectory: options.dataDirectory,
   host: "127.0.0.1",

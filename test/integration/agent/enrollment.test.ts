@@ -10,8 +10,8 @@ import {
   RelayUnreachable,
   saveCredentials,
 } from "@outpost/agent";
-import { Relay } from "@outpost/relay";
-import { parseDeviceId, silentLogger } from "@outpost/shared-model";
+import { Relay, recordRootKey } from "@outpost/relay";
+import { generateRootKey, parseDeviceId, silentLogger } from "@outpost/shared-model";
 import { freePort } from "@outpost/shared-model/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
@@ -29,6 +29,8 @@ afterEach(async () => {
 });
 
 async function startRelay(): Promise<Relay> {
+  // A relay enrolls devices once its fleet has a root key (`outpost-relay root init`).
+  await recordRootKey(join(directory, "relay"), (await generateRootKey()).publicKey);
   relay = await Relay.start({
     dataDirectory: join(directory, "relay"),
     host: "127.0.0.1",

@@ -9,10 +9,11 @@ import { join } from "node:path";
 import type { DocHandle, PeerId } from "@automerge/automerge-repo";
 import { Repo } from "@automerge/automerge-repo";
 import { type ConnectionState, enrollDevice, RelayConnection } from "@outpost/agent";
-import { Relay } from "@outpost/relay";
+import { Relay, recordRootKey } from "@outpost/relay";
 import type { DeviceDoc } from "@outpost/shared-model";
 import {
   createDeviceDoc,
+  generateRootKey,
   isStoredHeadsMessage,
   parseDeviceId,
   peerIdFor,
@@ -88,6 +89,8 @@ describe("RelayConnection", () => {
     const dataDirectory = await mkdtemp(join(tmpdir(), "outpost-agent-connection-"));
     cleanup.defer(() => rm(dataDirectory, { recursive: true, force: true }));
     const port = await freePort();
+    // A relay enrolls devices once its fleet has a root key (`outpost-relay root init`).
+    await recordRootKey(dataDirectory, (await generateRootKey()).publicKey);
 
     // Enrolled once (a first relay run), then the relay is down when the agent starts.
     let relay = await startRelay(dataDirectory, port);
