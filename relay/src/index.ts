@@ -9,6 +9,7 @@ export { handleProcessFailures } from "./process-failures.js";
 export { Relay } from "./relay.js";
 export type { RelayLimits, RelayOptions } from "./relay-options.js";
 export { DEFAULT_LIMITS } from "./relay-options.js";
-export type { FleetRoot } from "./state/admin-key-store.js";
+export type { AdminKeyStore, FleetRoot } from "./state/admin-key-store.js";
+export { approveKeysAsRegistered } from "./state/approve-as-registered.js";
 export { recordRootKey } from "./state/record-root-key.js";
 export { type TrustRefusalKind, TrustRefused } from "./state/trust-refused.js";

@@ -14,6 +14,7 @@ import { DataFolderBusy } from "@outpost/shared-model/storage";
 import { buildDashboard, DASHBOARD_DIST } from "../../dashboard/build/build-dashboard.js";
 import { wholeNumberOption } from "../cli/whole-number.js";
 import { startAgentChild } from "./agent-child.js";
+import { approveAdminKeys } from "./approve-admin-keys.js";
 import { dashboardIsStale } from "./dashboard-freshness.js";
 import {
   DEFAULT_DATA,
@@ -106,6 +107,7 @@ if (token === undefined || relay.principals.authenticate(token) === undefined) {
   token = await relay.principals.addAdmin(ADMIN);
   await saveAdminToken(data, token);
 }
+await approveAdminKeys(relay, data, ADMIN, say);
 await writeLocalAgentConfig(data, {
   relayUrl: relay.url,
   enrollmentSecret: await relay.principals.enrollmentSecret(),

@@ -1,8 +1,14 @@
 import type { Repo } from "@automerge/automerge-repo";
 import type { Agent, AgentOptions } from "@outpost/agent";
 import { startTestAgent } from "@outpost/agent/testing";
-import { Relay, type RelayOptions, recordRootKey } from "@outpost/relay";
-import { generateRootKey, makeLogger, type NewRootKey, silentLogger } from "@outpost/shared-model";
+import { approveKeysAsRegistered, Relay, type RelayOptions, recordRootKey } from "@outpost/relay";
+import {
+  generateRootKey,
+  makeLogger,
+  type NewRootKey,
+  openRootKey,
+  silentLogger,
+} from "@outpost/shared-model";
 import { type Cleanup, freePort } from "@outpost/shared-model/testing";
 import { adminReplica } from "./admin-replica.js";
 
@@ -51,6 +57,12 @@ export interface TestFleetOptions {
   dashboardDirectory?: string;
   /** Other relay settings (limits, say). */
   relay?: Partial<Omit<RelayOptions, "dataDirectory" | "host" | "port">>;
+  /**
+   * Admins whose browsers' signing keys each relay start certifies as they are registered, as
+   * `npm start` does for its admin (for browser tests about something else than approving keys).
+   * Default none: a key waits for approval, as on a real relay.
+   */
+  approveKeysOf?: readonly string[];
 }
 
 /**
@@ -83,6 +95,19 @@ export async function startFleet(
     latest = relay;
     // Stopping twice is harmless: a test may stop the relay itself (`relay.stop()`).
     cleanup.defer(() => relay.stop());
+    if (options.approveKeysOf !== undefined) {
+      const stopApproving = approveKeysAsRegistered(
+        relay.principals.adminKeys,
+        await openRootKey(root.recoveryKey),
+        {
+          admins: options.approveKeysOf,
+          onError: (key, message) => {
+            throw new Error(`approving ${key.admin}'s key ${key.keyId} failed: ${message}`);
+          },
+        },
+      );
+      cleanup.defer(stopApproving);
+    }
     return relay;
   };
   const stopRelay = async (): Promise<void> => {

@@ -35,7 +35,13 @@ export interface OutpostSystem {
  */
 export async function startOutpostSystem(dashboardDirectory: string): Promise<OutpostSystem> {
   const cleanup = new Cleanup();
-  const fleet = await startFleet(cleanup, { admins: ["alice", "bob"], dashboardDirectory });
+  // Browser tests about the dashboard, not about approving keys: the admins' keys are certified as
+  // their browsers register them (the Keys page has its own test).
+  const fleet = await startFleet(cleanup, {
+    admins: ["alice", "bob"],
+    dashboardDirectory,
+    approveKeysOf: ["alice", "bob"],
+  });
   const agent = await AgentCli.create(cleanup, {
     name: "system",
     relayUrl: fleet.relayUrl,

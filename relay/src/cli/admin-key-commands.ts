@@ -1,5 +1,5 @@
 import type { AdminKeyListing, RootKey } from "@outpost/shared-model";
-import { issueCertificate, issueRevocation, keyIdSchema, UsageError } from "@outpost/shared-model";
+import { issueRevocation, keyIdSchema, UsageError } from "@outpost/shared-model";
 import type { PrincipalStore } from "../state/principal-store.js";
 import { TrustRefused } from "../state/trust-refused.js";
 import { readRecoveryKey } from "./recovery-key-input.js";
@@ -40,13 +40,7 @@ export async function runAdminKeyCommand(
       return;
     }
     const root = await fleetRootKey(store, flags, "admin key approve");
-    const certificate = await issueCertificate(root, {
-      admin: name,
-      publicKey: key.publicKey,
-      keyId,
-      issuedAt: Date.now(),
-    });
-    await recorded(() => store.adminKeys.certify(certificate));
+    await recorded(() => store.adminKeys.approve(keyId, root));
     process.stderr.write(
       `key ${keyId} of admin ${name} certified; a running relay writes it to the trust document within a second.\n`,
     );

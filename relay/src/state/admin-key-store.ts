@@ -5,7 +5,14 @@ import type {
   AdminKeyRevocation,
   Logger,
 } from "@outpost/shared-model";
-import { fingerprintOf, isPublicKeyText, keyIdOf, TrustVerifier } from "@outpost/shared-model";
+import {
+  fingerprintOf,
+  isPublicKeyText,
+  issueCertificate,
+  keyIdOf,
+  type RootSigner,
+  TrustVerifier,
+} from "@outpost/shared-model";
 import { revocationProblem } from "./root-signed.js";
 import type { TrustEntry } from "./trust-entries.js";
 import { TrustRefused } from "./trust-refused.js";
@@ -24,6 +31,8 @@ export interface AdminKeyStoreEvents {
   "root-set": [root: FleetRoot];
   /** A certificate or revocation was recorded: the TrustDoc has something to take in. */
   statement: [];
+  /** An admin registered a key, pending until the root certifies it. */
+  registered: [key: AdminKeyListing];
 }
 
 /** An admin's keys still waiting for the root, at most: each is a line in principals.jsonl. */
@@ -178,6 +187,30 @@ export class AdminKeyStore extends EventEmitter<AdminKeyStoreEvents> {
   }
 
   /**
+   * Certifies the registered key `keyId` with the root (which signs here: the CLI with the
+   * recovery key, or `npm start`, a one-machine demo that keeps it).
+   *
+   * @throws TrustRefused as {@link certify} does, (unknown-key) for a key never registered
+   */
+  async approve(
+    keyId: string,
+    root: RootSigner,
+  ): Promise<{ key: AdminKeyListing; created: boolean }> {
+    const key = this.key(keyId);
+    if (key === undefined) {
+      throw new TrustRefused("unknown-key", `no admin key ${keyId} is registered`);
+    }
+    if (key.status === "certified") return { key, created: false };
+    const certificate = await issueCertificate(root, {
+      admin: key.admin,
+      publicKey: key.publicKey,
+      keyId,
+      issuedAt: Date.now(),
+    });
+    return this.certify(certificate);
+  }
+
+  /**
    * Records a certificate the root signed for a key its admin registered; the same key again is
    * a no-op (the first certificate stays).
    *
@@ -258,6 +291,7 @@ export class AdminKeyStore extends EventEmitter<AdminKeyStoreEvents> {
         if (!this.#keys.has(entry.keyId)) {
           const { admin, publicKey, label, at } = entry;
           this.#keys.set(entry.keyId, { admin, publicKey, label, registeredAt: at });
+          this.emit("registered", this.key(entry.keyId) as AdminKeyListing);
         }
         return;
       case "admin-key-certified":
