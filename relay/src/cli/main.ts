@@ -5,10 +5,14 @@
  *   serve --data DIR [--host H] [--port P] [--tls-cert F --tls-key F] [--config FILE]
  *   admin add NAME | admin list | admin revoke NAME        (with --data DIR or --config FILE)
  *   enroll-secret show | enroll-secret rotate              (with --data DIR or --config FILE)
+ *   device list | revoke ID | remove ID | purge ID | pending | approve REQ | deny REQ
+ *   enroll-token create [--device ID] [--ttl 24h] [--url URL] | list | revoke TOKEN_ID
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "@outpost/shared-model";
 import { runAdminCommand, runEnrollSecretCommand } from "./admin-commands.js";
+import { runDeviceCommand } from "./device-commands.js";
+import { runEnrollTokenCommand } from "./enroll-token-commands.js";
 import { runServe } from "./serve.js";
 import { usage } from "./usage.js";
 
@@ -29,6 +33,11 @@ const { values, positionals } = parseArgs({
     dashboard: { type: "string" },
     "log-level": { type: "string" },
     help: { type: "boolean", short: "h" },
+    device: { type: "string" },
+    ttl: { type: "string" },
+    url: { type: "string" },
+    json: { type: "boolean" },
+    all: { type: "boolean" },
   },
 });
 
@@ -42,6 +51,10 @@ try {
     await runAdminCommand(rest, values);
   } else if (command === "enroll-secret") {
     await runEnrollSecretCommand(rest, values);
+  } else if (command === "device") {
+    await runDeviceCommand(rest, values);
+  } else if (command === "enroll-token") {
+    await runEnrollTokenCommand(rest, values);
   } else {
     throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   }

@@ -9,6 +9,7 @@ import type { PrincipalStore } from "../state/principal-store.js";
 import type { RelaySync } from "../sync/relay-sync.js";
 import type { TrustedProxies } from "./client-address.js";
 import { guardConnections, type ServerTimeouts } from "./connection-guard.js";
+import { deviceAdministration } from "./device-administration.js";
 import { EnrollmentLimits } from "./enrollment-limits.js";
 import { makeRequestHandler } from "./request-handler.js";
 import { makeUpgradeHandler } from "./upgrade-handler.js";
@@ -30,10 +31,15 @@ export class RelayHttpServer {
     trustedProxies: TrustedProxies;
     principals: PrincipalStore;
     ownership: OwnershipStore;
-    sync: Pick<RelaySync, "adapter" | "webSocketServer" | "fleet" | "documentExists" | "peerId">;
+    sync: Pick<
+      RelaySync,
+      "adapter" | "webSocketServer" | "fleet" | "fleetMarks" | "documentExists" | "peerId"
+    >;
     /** What `GET /healthz` reports beside its status. */
     health: () => Record<string, unknown>;
     dashboardDirectory: string | undefined;
+    /** Install commands' relay address and the agent archive (see deviceAdministration). */
+    onboarding?: { publicUrl?: string; agentBundlePath?: string };
     logger: Logger;
     metrics: RelayMetrics;
   }) {
@@ -54,6 +60,17 @@ export class RelayHttpServer {
       logger: logger.child({ component: "http" }),
       metrics,
     });
+    const devices = deviceAdministration({
+      principals,
+      ownership: options.ownership,
+      sync,
+      trustedProxies: options.trustedProxies,
+      secure: this.secure,
+      publicUrl: options.onboarding?.publicUrl,
+      agentBundlePath: options.onboarding?.agentBundlePath,
+      logger,
+      metrics,
+    });
     this.#server.on(
       "request",
       makeRequestHandler({
@@ -68,12 +85,15 @@ export class RelayHttpServer {
             newDevicesPerMinute: limits.newDevicesPerMinute,
           }),
           clientAddress,
+          gate: devices.gate,
           maxDocumentsPerDevice: limits.maxDocumentsPerDevice,
           relayPeerId: sync.peerId,
           logger: logger.child({ component: "enroll" }),
           metrics,
         },
         principals,
+        devices: devices.devices,
+        agentInstall: devices.agentInstall,
         metrics,
         health: options.health,
         fleetDocUrl: sync.fleet.url,

@@ -4,7 +4,10 @@ import type { Logger } from "@outpost/shared-model";
 import { describePrincipal } from "@outpost/shared-model";
 import sirv from "sirv";
 import type { RelayMetrics } from "../metrics/relay-metrics.js";
+import type { AgentBundle } from "../onboarding/agent-bundle.js";
 import type { PrincipalStore } from "../state/principal-store.js";
+import { routeAgentInstall } from "./agent-install-routes.js";
+import { type DeviceRouteDependencies, routeDeviceAdministration } from "./device-routes.js";
 import type { EnrollDependencies } from "./enroll-handler.js";
 import { handleEnroll } from "./enroll-handler.js";
 import { sendError, sendJson } from "./responses.js";
@@ -15,6 +18,10 @@ import { SYNC_PATH } from "./upgrade-handler.js";
 export interface RouteDependencies {
   enroll: EnrollDependencies;
   principals: PrincipalStore;
+  /** Admin routes about devices, pending re-enrollments and enrollment tokens. */
+  devices: DeviceRouteDependencies;
+  /** Install scripts and the agent archive for new devices. */
+  agentInstall: { bundle: AgentBundle; scriptsDirectory: string };
   metrics: RelayMetrics;
   health: () => Record<string, unknown>;
   fleetDocUrl: string;
@@ -24,7 +31,8 @@ export interface RouteDependencies {
 }
 
 /**
- * The relay's HTTP surface: enrollment, session, health, metrics and the dashboard's static files.
+ * The relay's HTTP surface: enrollment, session, device administration, agent downloads, health,
+ * metrics and the dashboard's static files.
  * Data never travels here: documents sync over the websocket only (ARCHITECTURE.md, "How the parts
  * sync").
  */
@@ -70,6 +78,8 @@ async function route(
     if (method !== "POST") return sendError(response, 405, { error: "use POST /v1/enroll" });
     return handleEnroll(request, response, deps.enroll);
   }
+  if (await routeDeviceAdministration(request, response, url, deps.devices)) return;
+  if (await routeAgentInstall(request, response, url, deps.agentInstall)) return;
   if (url.pathname === "/v1/session" && method === "OPTIONS") {
     response.writeHead(204, { ...SESSION_CORS, "access-control-max-age": "600" });
     response.end();

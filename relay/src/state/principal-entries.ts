@@ -1,5 +1,6 @@
 import { isAdminName, isDeviceId } from "@outpost/shared-model";
 import { z } from "zod";
+import { deviceEntrySchemas } from "./device-entries.js";
 import type { EntryParser } from "./journal.js";
 
 const at = z.number().int().nonnegative();
@@ -26,6 +27,7 @@ export const principalEntrySchema = z.discriminatedUnion("op", [
     tokenHash: sha256Hex,
     deviceDocumentId: z.string().min(1),
   }),
+  ...deviceEntrySchemas,
 ]);
 
 /** A parsed line of the principals journal. */

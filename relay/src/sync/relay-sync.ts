@@ -9,6 +9,7 @@ import type { QuarantineGuard } from "../network/authenticated-server-adapter.js
 import { AuthenticatedServerAdapter } from "../network/authenticated-server-adapter.js";
 import { InboundSync } from "../network/inbound-sync.js";
 import type { RelayLimits, RelayOptions } from "../relay-options.js";
+import { FleetDeviceMarks } from "../state/fleet-device-marks.js";
 import { FleetDocument } from "../state/fleet-document.js";
 import type { OwnershipStore } from "../state/ownership-store.js";
 import type { PrincipalStore } from "../state/principal-store.js";
@@ -45,6 +46,7 @@ interface SyncParts {
   adapter: AuthenticatedServerAdapter;
   webSocketServer: WebSocketServer;
   fleet: FleetDocument;
+  fleetMarks: FleetDeviceMarks;
   documentExists: DocumentPresence;
   storage: CrashSafeFileStorageAdapter;
   quarantine: QuarantineGuard;
@@ -63,6 +65,8 @@ export class RelaySync {
   /** Where upgraded sockets go (`noServer`: the HTTP server does the upgrade). */
   readonly webSocketServer: WebSocketServer;
   readonly fleet: FleetDocument;
+  /** Revocations and removals written into the FleetDoc as they come. */
+  readonly fleetMarks: FleetDeviceMarks;
   /** True when the relay has a document: stored, or loaded with content. */
   readonly documentExists: DocumentPresence;
   readonly #storage: CrashSafeFileStorageAdapter;
@@ -76,6 +80,7 @@ export class RelaySync {
     this.adapter = parts.adapter;
     this.webSocketServer = parts.webSocketServer;
     this.fleet = parts.fleet;
+    this.fleetMarks = parts.fleetMarks;
     this.documentExists = parts.documentExists;
     this.#storage = parts.storage;
     this.#quarantine = parts.quarantine;
@@ -128,6 +133,7 @@ export class RelaySync {
         access ? access.access(peer, documentId) : Promise.resolve(false),
     });
     const fleet = await FleetDocument.open(repo, principals, relayId);
+    const fleetMarks = await FleetDeviceMarks.follow(principals, fleet, logger);
     const documentExists = documentPresence(repo, storage);
     const memory = new DocumentMemory(repo, {
       ackDelayMs: options.ackDelayMs ?? 100,
@@ -184,6 +190,7 @@ export class RelaySync {
       adapter,
       webSocketServer,
       fleet,
+      fleetMarks,
       documentExists,
       storage,
       quarantine,
