@@ -98,18 +98,25 @@ describe("an agent with a one-time enrollment token", () => {
 });
 
 describe("an agent whose device ID the relay knows, with the shared secret", () => {
-  it("waits for an admin, says so once, keeps its request across a restart, and enrolls once approved", async () => {
+  /**
+   * A real agent, connected, and a second install claiming its ID with the secret (a reimaged
+   * machine, or someone holding the secret), waiting for an admin.
+   */
+  async function claimedDevice() {
     const fleet = await startFleet(cleanup);
     const real = await agentOf(fleet, {});
     await eventually(() => real.agent.link.isOnline(), "the real agent to connect");
-
-    // A second install claiming the same ID (a reimaged machine, or someone with the secret).
     const claimant = await agentOf(fleet, { deviceId: real.agent.deviceId });
     await eventually(
       () => claimant.agent.link.enrollment.kind === "waiting-for-approval",
       "the claimant to wait for an admin",
     );
     const waiting = claimant.agent.link.enrollment as { requestId: string };
+    return { fleet, real, claimant, waiting };
+  }
+
+  it("waits for an admin, says so once, keeps its request across a restart, and enrolls once approved", async () => {
+    const { fleet, real, claimant, waiting } = await claimedDevice();
     expect(existsSync(join(claimant.dataDirectory, PENDING_ENROLLMENT_FILE))).toBe(true);
     // Asking again and again is still one line in its log.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -159,15 +166,8 @@ describe("an agent whose device ID the relay knows, with the shared secret", () 
   });
 
   it("stops asking once an admin denies it, with one error", async () => {
-    const fleet = await startFleet(cleanup);
-    const real = await agentOf(fleet, {});
-    await eventually(() => real.agent.link.isOnline(), "the real agent to connect");
-    const claimant = await agentOf(fleet, { deviceId: real.agent.deviceId });
-    await eventually(
-      () => claimant.agent.link.enrollment.kind === "waiting-for-approval",
-      "the claimant to wait for an admin",
-    );
-    const { requestId } = claimant.agent.link.enrollment as { requestId: string };
+    const { fleet, real, claimant, waiting } = await claimedDevice();
+    const { requestId } = waiting;
     await asAdmin(fleet, "POST", `/v1/pending-enrollments/${requestId}/deny`);
     await eventually(
       () => claimant.agent.link.enrollment.kind === "denied",
