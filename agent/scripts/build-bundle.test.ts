@@ -4,23 +4,41 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { cleanupAfterEach } from "@outpost/shared-model/testing";
 import { describe, expect, it } from "vitest";
-import { AGENT_NODE_FLAGS, BUNDLE_FILE, buildAgentBundle } from "./build-bundle.js";
+import {
+  AGENT_NODE_FLAGS,
+  ARCHIVE_FILE,
+  BUNDLE_FILE,
+  buildAgentBundle,
+  WASM_FILE,
+} from "./build-bundle.js";
 
 const cleanup = cleanupAfterEach();
 
 describe("the agent bundle", () => {
-  it("is two files that run the CLI with only node, the agent's V8 flags in its #! line", {
+  it("is two files, and an archive of both, that run the CLI with only node, the agent's V8 flags in its #! line", {
     timeout: 60_000,
   }, async () => {
     const out = await cleanup.tempFolder("bundle");
     const bundle = await buildAgentBundle(out);
-    expect((await readdir(out)).sort()).toEqual(["automerge_wasm_bg.wasm", BUNDLE_FILE]);
+    expect((await readdir(out)).sort()).toEqual([WASM_FILE, BUNDLE_FILE, ARCHIVE_FILE].sort());
     const firstLine = (await readFile(bundle, "utf8")).split("\n", 1)[0];
     expect(firstLine).toBe(`#!/usr/bin/env -S node ${AGENT_NODE_FLAGS.join(" ")}`);
+
+    // The archive the relay serves holds the same two files, the bundle executable; the system's
+    // own tar unpacks it.
+    const unpacked = join(out, "unpacked");
+    await mkdir(unpacked);
+    await promisify(execFile)("tar", ["-xzf", join(out, ARCHIVE_FILE), "-C", unpacked]);
+    expect((await readdir(unpacked)).sort()).toEqual([WASM_FILE, BUNDLE_FILE].sort());
+    for (const file of [BUNDLE_FILE, WASM_FILE])
+      expect(await readFile(join(unpacked, file))).toEqual(await readFile(join(out, file)));
+    const listing = await promisify(execFile)("tar", ["-tvzf", join(out, ARCHIVE_FILE)]);
+    expect(listing.stdout).toMatch(new RegExp(`^-rwxr-xr-x .* ${BUNDLE_FILE}$`, "m"));
 
     // Run from the temp folder: no node_modules anywhere above it. Loading the bundle
     // instantiates Automerge's WebAssembly, so any command proves the pair is complete.

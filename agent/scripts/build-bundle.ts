@@ -1,6 +1,7 @@
 /**
  * Builds the installable agent: one ES module with every dependency bundled, plus Automerge's
- * WebAssembly next to it, so a device needs Node and these two files, no `npm install`.
+ * WebAssembly next to it, so a device needs Node and these two files, no `npm install`; and the
+ * two in one archive, which the relay serves to install scripts (`GET /v1/agent/bundle`).
  *
  *   npm run build -w agent [-- --out DIR]       (default agent/dist)
  */
@@ -11,9 +12,14 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import { AGENT_NODE_FLAGS } from "../src/runtime/node-flags.js";
+import { tarGz } from "./tar-archive.js";
 
 /** The bundle's file name in the output folder. */
 export const BUNDLE_FILE = "outpost-agent.mjs";
+/** Automerge's WebAssembly, which the bundle loads from its own folder. */
+export const WASM_FILE = "automerge_wasm_bg.wasm";
+/** Both files in one gzip'd tar archive: what the relay serves at `GET /v1/agent/bundle`. */
+export const ARCHIVE_FILE = "outpost-agent.tar.gz";
 
 /** The V8 flags the bundle's `#!` line passes (see src/runtime/node-flags.ts). */
 export { AGENT_NODE_FLAGS };
@@ -57,10 +63,13 @@ export async function buildAgentBundle(outDirectory: string): Promise<string> {
   );
   // Automerge's Node glue reads `${__dirname}/automerge_wasm_bg.wasm`: the bundle's folder.
   const require = createRequire(join(agentRoot, "package.json"));
-  await copyFile(
-    require.resolve("@automerge/automerge/automerge.wasm"),
-    join(outDirectory, "automerge_wasm_bg.wasm"),
-  );
+  const wasm = join(outDirectory, WASM_FILE);
+  await copyFile(require.resolve("@automerge/automerge/automerge.wasm"), wasm);
+  const archive = tarGz([
+    { name: BUNDLE_FILE, bytes: await readFile(outfile), mode: 0o755 },
+    { name: WASM_FILE, bytes: await readFile(wasm), mode: 0o644 },
+  ]);
+  await writeFile(join(outDirectory, ARCHIVE_FILE), archive);
   return outfile;
 }
 

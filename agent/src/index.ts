@@ -35,7 +35,14 @@ export {
   loadCredentials,
   saveCredentials,
 } from "./enrollment/credentials.js";
-export { EnrollmentRefused, enrollDevice, RelayUnreachable } from "./enrollment/enroll.js";
+export {
+  EnrollmentPending,
+  EnrollmentRefused,
+  enrollDevice,
+  RelayUnreachable,
+} from "./enrollment/enroll.js";
+export type { EnrollmentState } from "./enrollment/enrollment-loop.js";
+export { PENDING_ENROLLMENT_FILE } from "./enrollment/pending-enrollment.js";
 export { collectInventory, InventoryFailed } from "./inventory/collect-inventory.js";
 export {
   Agent,

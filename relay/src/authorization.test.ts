@@ -277,11 +277,17 @@ describe("enrollment", () => {
     ]);
   });
 
-  it("re-enrolling a device rotates its token: the old one stops working", async () => {
+  it("re-enrolling a device with a token made for it rotates its token: the old one stops working", async () => {
     const { relay } = await started();
     const first = await enrollDevice(relay, "laptop-a");
+    // The shared secret no longer replaces a known device (device-enrollment.test.ts): an admin's
+    // one-time token for it does.
+    const { token } = await relay.principals.enrollmentTokens.create({
+      deviceId: first.deviceId,
+      by: "admin:alice",
+    });
     const again = await postEnroll(relay, {
-      enrollmentSecret: await relay.principals.enrollmentSecret(),
+      enrollmentToken: token,
       deviceId: "laptop-a",
       hostname: "laptop-a.example",
       deviceDocUrl: first.deviceDoc.url,

@@ -76,8 +76,13 @@ describe("the FleetDoc at enrollment", () => {
     // Enrolling again revokes the old token: the stock client would retry with it and throw on
     // the relay's 401 outside any test (it rethrows from a socket event), so it goes first.
     await device.repo.shutdown();
+    // A known device enrolls again with an admin's consent: a one-time token made for it.
+    const { token } = await relay.principals.enrollmentTokens.create({
+      deviceId: device.deviceId,
+      by: "admin:alice",
+    });
     const again = await postEnroll(relay, {
-      enrollmentSecret: await relay.principals.enrollmentSecret(),
+      enrollmentToken: token,
       deviceId: "laptop-a",
       hostname: "laptop-a.example",
       deviceDocUrl: device.deviceDoc.url,

@@ -160,5 +160,12 @@ export interface RelayOptions {
    * TrustedProxies); from any other peer the header is ignored. None by default.
    */
   trustedProxies?: readonly string[];
+  /**
+   * The relay's address as devices reach it (`https://relay.example.com`), for the install
+   * commands of enrollment tokens; without it, the address each admin's request came to.
+   */
+  publicUrl?: string;
+  /** The agent archive served at `GET /v1/agent/bundle` (default: this checkout's agent/dist). */
+  agentBundlePath?: string;
   logger: Logger;
 }

@@ -80,6 +80,7 @@ export class Relay {
       // Asked only once the server listens, when `relay` exists.
       health: () => relay.#health(),
       dashboardDirectory: options.dashboardDirectory,
+      onboarding: { publicUrl: options.publicUrl, agentBundlePath: options.agentBundlePath },
       logger,
       metrics,
     });

@@ -70,7 +70,11 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError(`expected "config check FILE", got ${JSON.stringify(argv.join(" "))}`);
     }
     const config = await loadAgentConfig(file);
-    const shown = { ...config, enrollmentSecret: config.enrollmentSecret ? "(set)" : "(not set)" };
+    const shown = {
+      ...config,
+      enrollmentSecret: config.enrollmentSecret ? "(set)" : "(not set)",
+      enrollmentToken: config.enrollmentToken ? "(set)" : "(not set)",
+    };
     process.stdout.write(`${config.path}: ok\n${JSON.stringify(shown, null, 2)}\n`);
     return 0;
   }

@@ -29,6 +29,8 @@ export async function runAgent(config: AgentConfig): Promise<number> {
       dataDirectory: config.dataDirectory,
       relayUrl: config.relayUrl,
       enrollmentSecret: config.enrollmentSecret,
+      enrollmentToken: config.enrollmentToken,
+      deviceId: config.deviceId,
       sampleIntervalS: config.sampleIntervalSeconds,
       retainDays: config.retainDays,
       diskBudgetBytes: config.diskBudgetBytes,

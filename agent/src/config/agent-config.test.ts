@@ -56,7 +56,26 @@ describe("agent config file", () => {
     });
   });
 
+  it("reads a one-time enrollment token and the device ID it was made for", async () => {
+    const path = await configFile(
+      `${MINIMAL}enrollment_token = "opt_abc"\ndevice_id = "laptop-7"\nroot_key_fingerprint = "SHA256:${"A".repeat(43)}"\n`,
+    );
+    expect(await loadAgentConfig(path)).toMatchObject({
+      enrollmentSecret: undefined,
+      enrollmentToken: "opt_abc",
+      deviceId: "laptop-7",
+    });
+    const checked = await runAgentCli("config", "check", path);
+    expect(checked.stdout).toContain('"enrollmentToken": "(set)"');
+    expect(checked.stdout).not.toContain("opt_abc");
+  });
+
   const mistakes: [string, string, string][] = [
+    [
+      "a device_id that is not one",
+      `${MINIMAL}device_id = "../laptop"\n`,
+      "device_id: expected a device ID: 1-64 of [A-Za-z0-9._-], starting with a letter or digit",
+    ],
     ["an unknown key", `${MINIMAL}sample_interval = 5\n`, "unknown key sample_interval"],
     [
       "a missing relay_url",

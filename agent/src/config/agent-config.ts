@@ -1,4 +1,5 @@
 import { dirname, resolve } from "node:path";
+import { type DeviceId, isDeviceId } from "@outpost/shared-model";
 import { loadTomlConfig } from "@outpost/shared-model/config";
 import { z } from "zod";
 
@@ -41,6 +42,15 @@ export const agentFileConfigSchema = z.strictObject({
     .string()
     .regex(/^SHA256:[A-Za-z0-9_-]{43}$/, "expected a root key fingerprint SHA256:…")
     .optional(),
+  // The device ID an admin's token was made for (a reinstalled machine taking its old place);
+  // used only when the data folder is new, which otherwise picks one from the hostname.
+  device_id: z
+    .string()
+    .refine(
+      isDeviceId,
+      "expected a device ID: 1-64 of [A-Za-z0-9._-], starting with a letter or digit",
+    )
+    .optional(),
   data: z.string({ error: required("expected a folder") }).min(1, "expected a folder"),
   sample_interval_seconds: z.number().int().min(1).max(3_600).optional(),
   retain_days: z.number().int().min(0).max(3_650).optional(),
@@ -66,6 +76,10 @@ export interface AgentConfig {
   relayUrl: string;
   /** Needed until the device has enrolled once; the device token is kept in the data folder. */
   enrollmentSecret: string | undefined;
+  /** A one-time enrollment token; used instead of the secret when both are set. */
+  enrollmentToken: string | undefined;
+  /** The device ID a new data folder takes; `undefined`: one made from the hostname. */
+  deviceId: DeviceId | undefined;
   /** Absolute; a relative `data` means relative to the config file's folder. */
   dataDirectory: string;
   sampleIntervalSeconds: number;
@@ -95,6 +109,8 @@ export async function loadAgentConfig(path: string): Promise<AgentConfig> {
     path: absolute,
     relayUrl: file.relay_url.replace(/\/$/, ""),
     enrollmentSecret: file.enrollment_secret,
+    enrollmentToken: file.enrollment_token,
+    deviceId: file.device_id as DeviceId | undefined,
     dataDirectory,
     sampleIntervalSeconds: file.sample_interval_seconds ?? AGENT_DEFAULTS.sampleIntervalSeconds,
     retainDays: file.retain_days ?? AGENT_DEFAULTS.retainDays,

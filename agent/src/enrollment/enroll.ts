@@ -1,6 +1,11 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import type { EnrollRequest, EnrollResponse, RelayErrorBody } from "@outpost/shared-model";
+import type {
+  EnrollPendingResponse,
+  EnrollRequest,
+  EnrollResponse,
+  RelayErrorBody,
+} from "@outpost/shared-model";
 import { messageOf } from "@outpost/shared-model";
 
 /** The relay answered, and said no; `status` and the relay's own words say why. */
@@ -15,6 +20,18 @@ export class EnrollmentRefused extends Error {
     super(
       `the relay refused enrollment (HTTP ${status}): ${body.error}${problems ? ` (${problems})` : ""}`,
     );
+  }
+}
+
+/**
+ * The relay knows this device ID already, and an admin has to approve its enrollment (HTTP 202):
+ * ask again with `requestId` and the nonce the first answer gave, until approved or denied.
+ */
+export class EnrollmentPending extends Error {
+  override name = "EnrollmentPending";
+
+  constructor(readonly answer: EnrollPendingResponse) {
+    super(answer.message);
   }
 }
 
@@ -39,8 +56,9 @@ export class RelayUnreachable extends Error {
 /**
  * Enrolls this device with the relay at `relayUrl` (`POST /v1/enroll`).
  *
- * @throws EnrollmentRefused when the relay says no (wrong secret 403, bad request 400, another
- *   device's document 409, rate limited 429); RelayUnreachable when there is no answer.
+ * @throws EnrollmentPending when an admin has to approve it (202); EnrollmentRefused when the relay
+ *   says no (wrong secret or token 403, bad request 400, another device's document 409, a request
+ *   an admin denied 410, rate limited 429); RelayUnreachable when there is no answer.
  */
 export async function enrollDevice(
   relayUrl: string,
@@ -62,6 +80,17 @@ export async function enrollDevice(
     body = { error: text.trim().slice(0, 200) || "no details" };
   }
   if (!ok) throw new EnrollmentRefused(response.status, body as RelayErrorBody);
+  if (response.status === 202) {
+    const pending = body as Partial<EnrollPendingResponse>;
+    if (pending.status === "pending" && typeof pending.requestId === "string") {
+      throw new EnrollmentPending({
+        status: "pending",
+        requestId: pending.requestId,
+        message: typeof pending.message === "string" ? pending.message : "waiting for an admin",
+        ...(typeof pending.nonce === "string" ? { nonce: pending.nonce } : {}),
+      });
+    }
+  }
   const answer = body as Partial<EnrollResponse>;
   if (typeof answer.deviceToken !== "string" || typeof answer.relayPeerId !== "string") {
     throw new Error(

@@ -1,4 +1,4 @@
-import type { BackoffPolicy, Logger } from "@outpost/shared-model";
+import type { BackoffPolicy, DeviceId, Logger } from "@outpost/shared-model";
 import type { Collector } from "../collectors/collector.js";
 import type { SystemInfo } from "../collectors/system-info.js";
 import type { AgentCommandOptions } from "../commands/engine/agent-commands.js";
@@ -10,6 +10,10 @@ export interface AgentOptions {
   dataDirectory: string;
   relayUrl: string;
   enrollmentSecret: string | undefined;
+  /** A one-time enrollment token an admin made; tried instead of the secret. */
+  enrollmentToken?: string;
+  /** The device ID a new data folder takes (the one an admin's token was made for). */
+  deviceId?: DeviceId;
   /** Sampling interval until an admin sets one in the device policy. */
   sampleIntervalS: number;
   /** Local retention until an admin sets one in the device policy. */

@@ -82,6 +82,7 @@ export class Agent {
       repo,
       relayUrl: options.relayUrl,
       enrollmentSecret: options.enrollmentSecret,
+      enrollmentToken: options.enrollmentToken,
       dataDirectory: options.dataDirectory,
       device: { deviceId, hostname: options.hostname ?? osHostname(), deviceDocUrl: device.url },
       logger: logger.child({ component: "relay-link" }),
@@ -200,6 +201,7 @@ export class Agent {
     try {
       const replica = await openLocalReplica(options.dataDirectory, {
         hostname: options.hostname ?? osHostname(),
+        deviceId: options.deviceId,
         now: () => clock.now(),
       });
       const agent = new Agent(options, clock, replica, releaseLock);

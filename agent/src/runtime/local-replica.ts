@@ -21,17 +21,20 @@ export interface LocalReplica {
 
 /**
  * Opens the device's replica in `dataDirectory` (which the caller has locked), or creates it on
- * the first run: a device ID from the hostname, and a DeviceDoc on disk before the state file
- * refers to it.
+ * the first run: a device ID (the configured one, else one from the hostname), and a DeviceDoc
+ * on disk before the state file refers to it.
  *
  * @throws StateFileError for a damaged state file.
  */
 export async function openLocalReplica(
   dataDirectory: string,
-  options: { hostname: string; now: () => number },
+  options: { hostname: string; deviceId?: DeviceId; now: () => number },
 ): Promise<LocalReplica> {
   const existing = await AgentStateStore.read(dataDirectory);
-  const deviceId = (existing?.deviceId as DeviceId | undefined) ?? newDeviceId(options.hostname);
+  const deviceId =
+    (existing?.deviceId as DeviceId | undefined) ??
+    options.deviceId ??
+    newDeviceId(options.hostname);
   const storage = await CrashSafeFileStorageAdapter.create(join(dataDirectory, DOCUMENTS_FOLDER));
   const repo = new Repo({
     storage,

@@ -1,19 +1,9 @@
-import { setTimeout as delay } from "node:timers/promises";
 import type { Repo } from "@automerge/automerge-repo";
 import type { DeviceId, Logger } from "@outpost/shared-model";
-import {
-  type BackoffPolicy,
-  messageOf,
-  RECONNECT_BACKOFF,
-  ReconnectSchedule,
-} from "@outpost/shared-model";
+import { type BackoffPolicy, messageOf, RECONNECT_BACKOFF } from "@outpost/shared-model";
 import type { ConnectivityProbe } from "../collectors/collector.js";
-import {
-  type DeviceCredentials,
-  loadCredentials,
-  saveCredentials,
-} from "../enrollment/credentials.js";
-import { EnrollmentRefused, enrollDevice } from "../enrollment/enroll.js";
+import { type DeviceCredentials, loadCredentials } from "../enrollment/credentials.js";
+import { EnrollmentLoop, type EnrollmentState } from "../enrollment/enrollment-loop.js";
 import { type NetworkChangeSources, NetworkChangeWatch } from "./network-change-watch.js";
 import { type ConnectionState, RelayConnection } from "./relay-connection.js";
 
@@ -28,17 +18,14 @@ import { type ConnectionState, RelayConnection } from "./relay-connection.js";
 export class RelayLink implements ConnectivityProbe {
   readonly #repo: Repo;
   readonly #relayUrl: string;
-  readonly #enrollmentSecret: string | undefined;
   readonly #dataDirectory: string;
-  readonly #device: { deviceId: DeviceId; hostname: string; deviceDocUrl: string };
   readonly #logger: Logger;
   readonly #backoff: BackoffPolicy;
   readonly #now: (() => number) | undefined;
   readonly #stopping = new AbortController();
   readonly #connectedListeners = new Set<() => void>();
   readonly #networkWatch: NetworkChangeWatch;
-  /** Aborted to cut an enrollment wait short when the network changes. */
-  #enrollmentWait: AbortController | undefined;
+  readonly #enrollment: EnrollmentLoop;
   #credentials: DeviceCredentials | undefined;
   #connection: RelayConnection | undefined;
   #running: Promise<void> | undefined;
@@ -47,6 +34,8 @@ export class RelayLink implements ConnectivityProbe {
     repo: Repo;
     relayUrl: string;
     enrollmentSecret: string | undefined;
+    /** A one-time enrollment token; tried instead of the secret when both are given. */
+    enrollmentToken?: string;
     dataDirectory: string;
     device: { deviceId: DeviceId; hostname: string; deviceDocUrl: string };
     logger: Logger;
@@ -58,9 +47,7 @@ export class RelayLink implements ConnectivityProbe {
   }) {
     this.#repo = options.repo;
     this.#relayUrl = options.relayUrl;
-    this.#enrollmentSecret = options.enrollmentSecret;
     this.#dataDirectory = options.dataDirectory;
-    this.#device = options.device;
     this.#logger = options.logger;
     this.#backoff = options.backoff ?? RECONNECT_BACKOFF;
     this.#now = options.now;
@@ -68,6 +55,19 @@ export class RelayLink implements ConnectivityProbe {
       (reason) => this.#networkChanged(reason),
       options.networkWatch,
     );
+    this.#enrollment = new EnrollmentLoop({
+      relayUrl: options.relayUrl,
+      enrollmentSecret: options.enrollmentSecret,
+      enrollmentToken: options.enrollmentToken,
+      dataDirectory: options.dataDirectory,
+      device: options.device,
+      logger: options.logger,
+      backoff: this.#backoff,
+      signal: this.#stopping.signal,
+      // A refusal (wrong secret, rate limit) is not a network problem; a new network cannot help.
+      onAttemptFailed: (unreachable) =>
+        unreachable ? this.#networkWatch.start() : this.#networkWatch.stop(),
+    });
   }
 
   /** Enrolls if needed and connects, in the background. */
@@ -87,6 +87,11 @@ export class RelayLink implements ConnectivityProbe {
   get relayPeerId(): string | undefined {
     const state = this.#connection?.state;
     return state?.kind === "connected" ? state.relayPeerId : this.#credentials?.relayPeerId;
+  }
+
+  /** Where enrollment stands (`enrolled` once the device has a token). */
+  get enrollment(): EnrollmentState {
+    return this.#credentials === undefined ? this.#enrollment.state : { kind: "enrolled" };
   }
 
   /** The connection's state, or `undefined` before enrollment. */
@@ -144,66 +149,15 @@ export class RelayLink implements ConnectivityProbe {
     this.#repo.networkSubsystem.addNetworkAdapter(connection);
   }
 
-  /** Enrolls, retrying with backoff until it works or the agent stops. */
   async #enroll(): Promise<DeviceCredentials | undefined> {
-    const secret = this.#enrollmentSecret;
-    if (secret === undefined) {
-      this.#logger.error(
-        `this device has not enrolled and the config has no enrollment_secret: collecting locally only; add the fleet's enrollment secret and restart to sync`,
-      );
-      return undefined;
-    }
-    let lastReport: string | undefined;
-    const schedule = new ReconnectSchedule(this.#backoff);
-    while (!this.#stopping.signal.aborted) {
-      let unreachable = false;
-      try {
-        const answer = await enrollDevice(this.#relayUrl, {
-          enrollmentSecret: secret,
-          deviceId: this.#device.deviceId,
-          hostname: this.#device.hostname,
-          deviceDocUrl: this.#device.deviceDocUrl,
-        });
-        const credentials: DeviceCredentials = {
-          deviceId: this.#device.deviceId,
-          deviceToken: answer.deviceToken,
-          relayPeerId: answer.relayPeerId,
-          relayUrl: this.#relayUrl,
-          enrolledAt: new Date().toISOString(),
-        };
-        await saveCredentials(this.#dataDirectory, credentials);
-        this.#networkWatch.stop();
-        this.#logger.info(
-          { relayUrl: this.#relayUrl },
-          `enrolled with the relay at ${this.#relayUrl}`,
-        );
-        return credentials;
-      } catch (error) {
-        const message = messageOf(error);
-        unreachable = !(error instanceof EnrollmentRefused);
-        // One line per distinct failure, not per attempt: a relay down for days is one line.
-        if (message !== lastReport) {
-          if (error instanceof EnrollmentRefused)
-            this.#logger.error(`${message}; retrying with backoff`);
-          else this.#logger.warn(`cannot enroll yet: ${message}; retrying with backoff`);
-          lastReport = message;
-        }
-      }
-      if (this.#stopping.signal.aborted) break; // stopped while the attempt was on its way
-      // A refusal (wrong secret, rate limit) is not a network problem; a new network cannot help.
-      if (unreachable) this.#networkWatch.start();
-      else this.#networkWatch.stop();
-      this.#enrollmentWait = new AbortController();
-      await delay(schedule.nextDelayMs(), undefined, {
-        signal: AbortSignal.any([this.#stopping.signal, this.#enrollmentWait.signal]),
-      }).catch(() => {});
-    }
-    return undefined;
+    const credentials = await this.#enrollment.run();
+    this.#networkWatch.stop();
+    return credentials;
   }
 
   #networkChanged(reason: string): void {
     this.#logger.debug(`${reason}: trying the relay now`);
-    this.#enrollmentWait?.abort();
+    this.#enrollment.tryNow();
     this.#connection?.retryNow();
   }
 }

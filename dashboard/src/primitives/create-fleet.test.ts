@@ -66,4 +66,36 @@ describe("createFleet", () => {
     dispose();
     await replica.close();
   });
+
+  it("drops the row of a device removed from the FleetDoc, without a reload", async () => {
+    const replica = makeTestReplica();
+    const fleetDoc = await replica.repo.find<FleetDoc>(replica.session.fleetDocUrl);
+    const other = parseDeviceId("lt-0002-abcdef");
+    fleetDoc.change((doc) => {
+      for (const id of [DEVICE, other]) {
+        doc.devices[id as DeviceId] = {
+          deviceDocUrl: replica.repo.create(createDeviceDoc(id)).url,
+          hostname: id,
+          enrolledAt: 1,
+        };
+      }
+    });
+    const { fleet, dispose } = createRoot((dispose) => ({ fleet: createFleet(replica), dispose }));
+    await vi.waitFor(() =>
+      expect(
+        fleet
+          .rows()
+          .map((row) => row.deviceId)
+          .sort(),
+      ).toEqual([DEVICE, other]),
+    );
+    fleetDoc.change((doc) => {
+      delete doc.devices[DEVICE as DeviceId];
+    });
+    await vi.waitFor(() => expect(fleet.rows().map((row) => row.deviceId)).toEqual([other]));
+    expect(fleet.row(DEVICE)).toBeUndefined();
+    expect(fleet.handleOf(DEVICE)).toBeUndefined();
+    dispose();
+    await replica.close();
+  });
 });

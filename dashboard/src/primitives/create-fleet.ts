@@ -64,7 +64,10 @@ export function createFleet(replica: Replica): Fleet {
   let rowsShown = false;
   const batcher = makeRowBatcher<FleetRow>(ROW_FLUSH_MS, (queued) => {
     batch(() => {
-      for (const [deviceId, next] of queued) setRows(deviceId, reconcile(next));
+      for (const [deviceId, next] of queued) {
+        // A row queued just before its device left the fleet stays gone.
+        if (entries.has(deviceId)) setRows(deviceId, reconcile(next));
+      }
     });
     markProgress();
     if (!rowsShown) {
@@ -104,7 +107,14 @@ export function createFleet(replica: Replica): Fleet {
   };
 
   const readFleet = (fleet: FleetDoc) => {
-    for (const [deviceId, entry] of Object.entries(fleet.devices ?? {})) {
+    const listed = fleet.devices ?? {};
+    // An admin removed the device on the relay: its row goes, here and now.
+    for (const deviceId of [...entries.keys()].filter((id) => !(id in listed))) {
+      entries.delete(deviceId);
+      deviceDocs.forget(deviceId);
+      setRows(deviceId, undefined as unknown as FleetRow);
+    }
+    for (const [deviceId, entry] of Object.entries(listed)) {
       const known = entries.get(deviceId);
       entries.set(deviceId, entry);
       if (known === undefined || known.deviceDocUrl !== entry.deviceDocUrl) {

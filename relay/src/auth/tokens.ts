@@ -1,9 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
 /** Prefixes make a leaked token recognisable (secret scanners, logs) and say what it opens. */
-const PREFIX = { admin: "opa_", device: "opd_", secret: "ops_" } as const;
+const PREFIX = { admin: "opa_", device: "opd_", secret: "ops_", enrollment: "opt_" } as const;
 
-/** A fresh 256-bit random token for an admin or a device, or an enrollment secret. */
+/** A fresh 256-bit random token for an admin or a device, an enrollment secret or one-time token. */
 export function newToken(kind: keyof typeof PREFIX): string {
   return `${PREFIX[kind]}${randomBytes(32).toString("base64url")}`;
 }

@@ -7,10 +7,14 @@
  *   admin key list | approve NAME KEY_ID | revoke KEY_ID   (the same)
  *   root init [--root-key-out FILE] | root show            (the same)
  *   enroll-secret show | enroll-secret rotate              (with --data DIR or --config FILE)
+ *   device list | revoke ID | remove ID | purge ID | pending | approve REQ | deny REQ
+ *   enroll-token create [--device ID] [--ttl 24h] [--url URL] | list | revoke TOKEN_ID
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "@outpost/shared-model";
 import { openStore, runAdminCommand, runEnrollSecretCommand } from "./admin-commands.js";
+import { runDeviceCommand } from "./device-commands.js";
+import { runEnrollTokenCommand } from "./enroll-token-commands.js";
 import { runRootCommand } from "./root-commands.js";
 import { runServe } from "./serve.js";
 import { usage } from "./usage.js";
@@ -35,6 +39,11 @@ const { values, positionals } = parseArgs({
     "root-key": { type: "string" },
     reason: { type: "string" },
     help: { type: "boolean", short: "h" },
+    device: { type: "string" },
+    ttl: { type: "string" },
+    url: { type: "string" },
+    json: { type: "boolean" },
+    all: { type: "boolean" },
   },
 });
 
@@ -50,6 +59,10 @@ try {
     await runRootCommand(rest, values, await openStore(values));
   } else if (command === "enroll-secret") {
     await runEnrollSecretCommand(rest, values);
+  } else if (command === "device") {
+    await runDeviceCommand(rest, values);
+  } else if (command === "enroll-token") {
+    await runEnrollTokenCommand(rest, values);
   } else {
     throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   }

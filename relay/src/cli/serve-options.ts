@@ -72,6 +72,8 @@ export async function resolveServeOptions(
     ackDelayMs: config.sync?.ack_delay_ms,
     dashboardDirectory: resolve(flags.dashboard ?? config.dashboard ?? defaultDashboard),
     trustedProxies: config.trusted_proxies,
+    publicUrl: config.public_url,
+    agentBundlePath: config.agent_bundle === undefined ? undefined : resolve(config.agent_bundle),
     logger,
   };
 }

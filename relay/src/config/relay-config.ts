@@ -25,6 +25,13 @@ export const relayFileConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65_535).optional(),
   log_level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   dashboard: z.string().min(1).optional(),
+  public_url: z
+    .url({ protocol: /^https?$/, error: "expected the relay's http:// or https:// address" })
+    .refine((value) => new URL(value).pathname === "/", {
+      error: "expected the relay's address without a path",
+    })
+    .optional(),
+  agent_bundle: z.string().min(1).optional(),
   tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
   trusted_proxies: trustedProxies.optional(),
   limits: z

@@ -9,6 +9,7 @@ import type { PrincipalStore } from "../state/principal-store.js";
 import type { TrustDocument } from "../state/trust-document.js";
 import type { DocumentPresence } from "../sync/document-presence.js";
 import type { ClientAddressOf } from "./client-address.js";
+import type { EnrollmentGate } from "./enrollment-gate.js";
 import type { EnrollmentLimits, EnrollmentRefusal } from "./enrollment-limits.js";
 import { BodyError, readJsonBody, sendError, sendJson } from "./responses.js";
 
@@ -22,6 +23,8 @@ export interface EnrollDependencies {
   /** True when the relay already has the document (see DocumentPresence). */
   documentExists: DocumentPresence;
   enrollmentLimits: EnrollmentLimits;
+  /** Who may enroll which ID: the secret, one-time tokens, approved re-enrollments. */
+  gate: EnrollmentGate;
   /** The client behind a trusted proxy, else the socket's peer (see TrustedProxies). */
   clientAddress: ClientAddressOf;
   maxDocumentsPerDevice: number;
@@ -31,13 +34,25 @@ export interface EnrollDependencies {
 }
 
 /** Refusals that count against an address's failed attempts rather than its enrollments. */
-const FAILURES: ReadonlySet<RejectionReason> = new Set(["enroll-bad-secret", "enroll-bad-request"]);
+const FAILURES: ReadonlySet<RejectionReason> = new Set([
+  "enroll-bad-secret",
+  "enroll-bad-request",
+  "enroll-token-unknown",
+  "enroll-token-expired",
+  "enroll-token-used",
+  "enroll-token-revoked",
+  "enroll-token-wrong-device",
+  "enroll-pending-unknown",
+  "enroll-pending-denied",
+]);
 
 /**
- * `POST /v1/enroll` (ARCHITECTURE.md, "Identity"): checks the fleet secret, makes the device the
- * owner of its DeviceDoc, issues a token (stored hashed; a re-enrollment revokes the old one),
- * records the device in the FleetDoc and flushes it. Each step is durable before the next, so a
- * crash midway leaves at worst a device that enrolls again.
+ * `POST /v1/enroll` (ARCHITECTURE.md, "Identity"): checks what the device presents (EnrollmentGate:
+ * the fleet secret for a new ID, a one-time token, an approved re-enrollment; the secret with a
+ * known ID waits for an admin, answered 202), makes the device the owner of its DeviceDoc, issues
+ * a token (stored hashed; a re-enrollment revokes the old one), records the device in the FleetDoc
+ * and flushes it. Each step is durable before the next, so a crash midway leaves at worst a device
+ * that enrolls again.
  */
 export async function handleEnroll(
   request: IncomingMessage,
@@ -82,11 +97,11 @@ export async function handleEnroll(
     }));
     return refuse(400, "enroll-bad-request", "invalid enrollment request", problems);
   }
-  const { enrollmentSecret, hostname, deviceDocUrl } = parsed.data;
+  const { hostname, deviceDocUrl } = parsed.data;
   const deviceId = parsed.data.deviceId as DeviceId;
-  if (enrollmentSecret === undefined || !deps.principals.checkEnrollmentSecret(enrollmentSecret)) {
-    return refuse(403, "enroll-bad-secret", "wrong enrollment secret");
-  }
+  const decision = deps.gate.decide(parsed.data);
+  if (decision.kind === "refuse") return refuse(decision.status, decision.reason, decision.error);
+  if (decision.kind === "waiting") return sendJson(response, 202, decision.answer);
   const trust = deps.trust.fleetTrust();
   if (trust === undefined) {
     return refuse(
@@ -95,8 +110,10 @@ export async function handleEnroll(
       "this relay has no root key yet, so a device has nothing to pin; an operator makes one with: outpost-relay admin add NAME (or outpost-relay root init)",
     );
   }
-  const newDevice = deps.principals.device(deviceId) === undefined;
-  const admission = deps.enrollmentLimits.admit(address, newDevice);
+  // A request for an admin grows the journal as a new device would: it spends the same allowance.
+  const newDevice = decision.kind === "ask-admin" || decision.newDevice;
+  const limited = decision.kind === "ask-admin" || decision.rateLimited;
+  const admission = limited ? deps.enrollmentLimits.admit(address, newDevice) : undefined;
   if (admission !== undefined) return refuseRateLimited(admission);
   if (!isValidAutomergeUrl(deviceDocUrl)) {
     const problems = [
@@ -118,6 +135,11 @@ export async function handleEnroll(
   if (owner === undefined && (await deps.documentExists(documentId))) {
     return refuse(409, "enroll-conflict", `document ${documentId} already exists on the relay`);
   }
+  if (owner !== undefined && owner !== deviceId) {
+    return refuse(409, "enroll-conflict", `document ${documentId} belongs to another device`);
+  }
+  if (decision.kind === "ask-admin")
+    return sendJson(response, 202, await deps.gate.askAdmin(parsed.data, address));
   const claim = await deps.ownership.claim(documentId, deviceId, deps.maxDocumentsPerDevice);
   if (claim === "owned-by-another") {
     return refuse(409, "enroll-conflict", `document ${documentId} belongs to another device`);
@@ -130,7 +152,9 @@ export async function handleEnroll(
     );
   }
 
-  const rotated = deps.principals.device(deviceId) !== undefined;
+  const spent = await decision.spend();
+  if (spent !== undefined) return refuse(spent.status, spent.reason, spent.error);
+  const rotated = deps.principals.isKnownDevice(deviceId);
   const deviceToken = await deps.principals.enrollDevice({
     deviceId,
     hostname,

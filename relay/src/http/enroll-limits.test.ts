@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateAutomergeUrl } from "@automerge/automerge-repo";
-import type { RelayErrorBody } from "@outpost/shared-model";
+import type { DeviceId, RelayErrorBody } from "@outpost/shared-model";
 import { silentLogger } from "@outpost/shared-model";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
@@ -41,7 +41,12 @@ let deviceCount = 0;
 async function enrollFrom(
   relay: Relay,
   forwardedFor: string | undefined,
-  overrides: { enrollmentSecret?: string; deviceId?: string; deviceDocUrl?: string } = {},
+  overrides: {
+    enrollmentSecret?: string;
+    enrollmentToken?: string;
+    deviceId?: string;
+    deviceDocUrl?: string;
+  } = {},
 ): Promise<EnrollAnswer> {
   deviceCount += 1;
   const deviceId = overrides.deviceId ?? `device-${deviceCount}`;
@@ -52,7 +57,12 @@ async function enrollFrom(
       ...(forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor }),
     },
     body: JSON.stringify({
-      enrollmentSecret: overrides.enrollmentSecret ?? (await relay.principals.enrollmentSecret()),
+      ...(overrides.enrollmentToken === undefined
+        ? {
+            enrollmentSecret:
+              overrides.enrollmentSecret ?? (await relay.principals.enrollmentSecret()),
+          }
+        : { enrollmentToken: overrides.enrollmentToken }),
       deviceId,
       hostname: `${deviceId}.example`,
       deviceDocUrl: overrides.deviceDocUrl ?? generateAutomergeUrl(),
@@ -119,7 +129,7 @@ describe("enrollment rate limits", () => {
     expect(await rejectionCount(relay.url, "enroll-rate-limited-failures")).toBe(0);
   });
 
-  it("caps new devices across the fleet, but not known devices enrolling again", async () => {
+  it("caps new devices across the fleet, but not known devices enrolling again with consent", async () => {
     const relay = await started({
       trustedProxies: ["127.0.0.0/8"],
       limits: { newDevicesPerMinute: 3 },
@@ -136,8 +146,22 @@ describe("enrollment rate limits", () => {
     if (refusal !== undefined) expectRetryAfter(refusal);
     expect(await rejectionCount(relay.url, "enroll-rate-limited-fleet")).toBe(1);
 
+    // A known device enrolls again with an admin's consent (a token made for it), which the
+    // fleet's allowance does not count. The shared secret would only make a request for an admin
+    // to decide, which grows the journal as a new device does, and is refused like one.
     const known = relay.principals.device("known");
+    const asked = await enrollFrom(relay, "198.51.100.201", {
+      deviceId: "known",
+      deviceDocUrl: `automerge:${known?.deviceDocumentId}`,
+    });
+    expect(asked.status).toBe(429);
+    expect(asked.body.error).toMatch(/^too many new devices enrolling across the fleet/);
+    const { token } = await relay.principals.enrollmentTokens.create({
+      deviceId: "known" as DeviceId,
+      by: "admin:alice",
+    });
     const again = await enrollFrom(relay, "198.51.100.200", {
+      enrollmentToken: token,
       deviceId: "known",
       deviceDocUrl: `automerge:${known?.deviceDocumentId}`,
     });

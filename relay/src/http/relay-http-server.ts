@@ -9,6 +9,7 @@ import type { PrincipalStore } from "../state/principal-store.js";
 import type { RelaySync } from "../sync/relay-sync.js";
 import type { TrustedProxies } from "./client-address.js";
 import { guardConnections, type ServerTimeouts } from "./connection-guard.js";
+import { deviceAdministration } from "./device-administration.js";
 import { EnrollmentLimits } from "./enrollment-limits.js";
 import { makeRequestHandler } from "./request-handler.js";
 import { makeUpgradeHandler } from "./upgrade-handler.js";
@@ -32,11 +33,13 @@ export class RelayHttpServer {
     ownership: OwnershipStore;
     sync: Pick<
       RelaySync,
-      "adapter" | "webSocketServer" | "fleet" | "trust" | "documentExists" | "peerId"
+      "adapter" | "webSocketServer" | "fleet" | "trust" | "fleetMarks" | "documentExists" | "peerId"
     >;
     /** What `GET /healthz` reports beside its status. */
     health: () => Record<string, unknown>;
     dashboardDirectory: string | undefined;
+    /** Install commands' relay address and the agent archive (see deviceAdministration). */
+    onboarding?: { publicUrl?: string; agentBundlePath?: string };
     logger: Logger;
     metrics: RelayMetrics;
   }) {
@@ -57,6 +60,17 @@ export class RelayHttpServer {
       logger: logger.child({ component: "http" }),
       metrics,
     });
+    const devices = deviceAdministration({
+      principals,
+      ownership: options.ownership,
+      sync,
+      trustedProxies: options.trustedProxies,
+      secure: this.secure,
+      publicUrl: options.onboarding?.publicUrl,
+      agentBundlePath: options.onboarding?.agentBundlePath,
+      logger,
+      metrics,
+    });
     this.#server.on(
       "request",
       makeRequestHandler({
@@ -72,6 +86,7 @@ export class RelayHttpServer {
             newDevicesPerMinute: limits.newDevicesPerMinute,
           }),
           clientAddress,
+          gate: devices.gate,
           maxDocumentsPerDevice: limits.maxDocumentsPerDevice,
           relayPeerId: sync.peerId,
           logger: logger.child({ component: "enroll" }),
@@ -79,6 +94,8 @@ export class RelayHttpServer {
         },
         principals,
         trust: sync.trust,
+        devices: devices.devices,
+        agentInstall: devices.agentInstall,
         metrics,
         health: options.health,
         fleetDocUrl: sync.fleet.url,

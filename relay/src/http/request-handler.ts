@@ -4,10 +4,13 @@ import type { Logger } from "@outpost/shared-model";
 import { describePrincipal } from "@outpost/shared-model";
 import sirv from "sirv";
 import type { RelayMetrics } from "../metrics/relay-metrics.js";
+import type { AgentBundle } from "../onboarding/agent-bundle.js";
 import type { PrincipalStore } from "../state/principal-store.js";
 import type { TrustDocument } from "../state/trust-document.js";
 import { ADMIN_KEYS_PATH, handleAdminKeys } from "./admin-key-routes.js";
+import { routeAgentInstall } from "./agent-install-routes.js";
 import { bearerToken } from "./bearer-token.js";
+import { type DeviceRouteDependencies, routeDeviceAdministration } from "./device-routes.js";
 import type { EnrollDependencies } from "./enroll-handler.js";
 import { handleEnroll } from "./enroll-handler.js";
 import { sendError, sendJson } from "./responses.js";
@@ -20,6 +23,10 @@ export interface RouteDependencies {
   principals: PrincipalStore;
   /** The fleet's root and TrustDoc: `/v1/session` hands them out, `/v1/admin-keys` writes it. */
   trust: Pick<TrustDocument, "fleetTrust" | "settled">;
+  /** Admin routes about devices, pending re-enrollments and enrollment tokens. */
+  devices: DeviceRouteDependencies;
+  /** Install scripts and the agent archive for new devices. */
+  agentInstall: { bundle: AgentBundle; scriptsDirectory: string };
   metrics: RelayMetrics;
   health: () => Record<string, unknown>;
   fleetDocUrl: string;
@@ -29,7 +36,8 @@ export interface RouteDependencies {
 }
 
 /**
- * The relay's HTTP surface: enrollment, session, health, metrics and the dashboard's static files.
+ * The relay's HTTP surface: enrollment, session, device administration, agent downloads, health,
+ * metrics and the dashboard's static files.
  * Data never travels here: documents sync over the websocket only (ARCHITECTURE.md, "How the parts
  * sync").
  */
@@ -75,6 +83,8 @@ async function route(
     if (method !== "POST") return sendError(response, 405, { error: "use POST /v1/enroll" });
     return handleEnroll(request, response, deps.enroll);
   }
+  if (await routeDeviceAdministration(request, response, url, deps.devices)) return;
+  if (await routeAgentInstall(request, response, url, deps.agentInstall)) return;
   if (url.pathname === "/v1/session" && method === "OPTIONS") {
     response.writeHead(204, { ...SESSION_CORS, "access-control-max-age": "600" });
     response.end();

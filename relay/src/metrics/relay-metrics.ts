@@ -49,6 +49,16 @@ export type RejectionReason =
   | "admin-key-conflict"
   /** An admin with too many keys waiting for the root. */
   | "admin-key-limit"
+  /** One-time enrollment tokens: not one the relay made, past its time, spent, revoked, for another ID. */
+  | "enroll-token-unknown"
+  | "enroll-token-expired"
+  | "enroll-token-used"
+  | "enroll-token-revoked"
+  | "enroll-token-wrong-device"
+  /** Collecting a re-enrollment: no such request with that nonce, expired or collected. */
+  | "enroll-pending-unknown"
+  /** Collecting a re-enrollment an admin denied. */
+  | "enroll-pending-denied"
   /** A TCP connection dropped on arrival: the relay already holds `max_connections`. */
   | "connection-limit"
   /** A client that did not send its request's headers (or whole request, or TLS handshake) in time. */
@@ -81,6 +91,11 @@ export class RelayMetrics {
     name: "outpost_relay_enrollments_total",
     help: "Successful enrollments; rotated counts re-enrollments of a known device",
     labelNames: ["rotated"] as const,
+    registers: [this.registry],
+  });
+  readonly reenrollmentRequests = new Counter({
+    name: "outpost_relay_reenrollment_requests_total",
+    help: "Enrollments of a known device ID with the shared secret, held for an admin to approve",
     registers: [this.registry],
   });
   readonly receivedBytes = new Counter({

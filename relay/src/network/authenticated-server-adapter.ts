@@ -110,6 +110,14 @@ export class AuthenticatedServerAdapter extends WebSocketServerAdapter {
     return count;
   }
 
+  /** Device IDs holding at least one authenticated sync socket now. */
+  connectedDeviceIds(): Set<string> {
+    const connected = new Set<string>();
+    for (const { principal } of this.#connections.values())
+      if (principal.kind === "device") connected.add(principal.deviceId);
+    return connected;
+  }
+
   /** Closes every socket authenticated with a token that is no longer valid. */
   closeConnectionsOf(tokenHash: string, reason: string): void {
     for (const [socket, connection] of this.#connections) {

@@ -67,4 +67,24 @@ export class FleetDocument {
     });
     await this.#repo.flush([this.#handle.documentId]);
   }
+
+  /** Marks a revoked device (admins still see it) and flushes, unless the mark is there already. */
+  async markRevoked(deviceId: DeviceId, revokedAt: number): Promise<void> {
+    const listed = this.#handle.doc().devices[deviceId];
+    if (listed === undefined || listed.revokedAt === revokedAt) return;
+    this.#handle.change((fleet) => {
+      const device = fleet.devices[deviceId];
+      if (device !== undefined) device.revokedAt = revokedAt;
+    });
+    await this.#repo.flush([this.#handle.documentId]);
+  }
+
+  /** Drops a removed device from the fleet and flushes, unless it is gone already. */
+  async forgetDevice(deviceId: DeviceId): Promise<void> {
+    if (this.#handle.doc().devices[deviceId] === undefined) return;
+    this.#handle.change((fleet) => {
+      delete fleet.devices[deviceId];
+    });
+    await this.#repo.flush([this.#handle.documentId]);
+  }
 }

@@ -1,5 +1,6 @@
 import { isAdminName, isDeviceId } from "@outpost/shared-model";
 import { z } from "zod";
+import { deviceEntrySchemas } from "./device-entries.js";
 import type { EntryParser } from "./journal.js";
 import { trustEntrySchemas } from "./trust-entries.js";
 
@@ -28,6 +29,7 @@ export const principalEntrySchema = z.discriminatedUnion("op", [
     deviceDocumentId: z.string().min(1),
   }),
   ...trustEntrySchemas,
+  ...deviceEntrySchemas,
 ]);
 
 /** A parsed line of the principals journal. */

@@ -3,7 +3,10 @@ import { join } from "node:path";
 import type { DeviceId, Logger, Principal } from "@outpost/shared-model";
 import { hashToken, newToken, secretsEqual } from "../auth/tokens.js";
 import { AdminKeyStore } from "./admin-key-store.js";
+import type { DeviceEntry } from "./device-entries.js";
+import { EnrollmentTokens } from "./enrollment-tokens.js";
 import { Journal } from "./journal.js";
+import { PendingEnrollments } from "./pending-enrollments.js";
 import type { PrincipalEntry } from "./principal-entries.js";
 import { parsePrincipalEntry } from "./principal-entries.js";
 
@@ -13,11 +16,18 @@ export interface DeviceRecord {
   hostname: string;
   deviceDocumentId: string;
   enrolledAt: number;
+  /** When an admin revoked it: its token is refused until it enrolls again. */
+  revokedAt?: number;
 }
+
+/** A device an admin removed: gone from the fleet, its ID held until its documents are purged. */
+export type RemovedDeviceRecord = DeviceRecord & { removedAt: number };
 
 /** Events of {@link PrincipalStore}: a token stopped being valid (revoked admin, rotated device). */
 export interface PrincipalStoreEvents {
   "token-revoked": [tokenHash: string, principal: Principal];
+  /** A device was revoked or removed (the FleetDoc follows; see FleetDeviceMarks). */
+  "device-changed": [deviceId: DeviceId];
 }
 
 /** Thrown for an admin name that is taken or unknown; the CLI shows the message as it is. */
@@ -48,6 +58,11 @@ export class PrincipalStore extends EventEmitter<PrincipalStoreEvents> {
   readonly #byTokenHash = new Map<string, Principal>();
   readonly #admins = new Map<string, { tokenHash: string; addedAt: number }>();
   readonly #devices = new Map<string, DeviceRecord & { tokenHash: string }>();
+  readonly #removed = new Map<string, RemovedDeviceRecord>();
+  /** One-time enrollment tokens, in this journal. */
+  readonly enrollmentTokens = new EnrollmentTokens((entry) => this.#append(entry));
+  /** Re-enrollments waiting for an admin, in this journal. */
+  readonly pendingEnrollments = new PendingEnrollments((entry) => this.#append(entry));
   #enrollmentSecret: string | undefined;
   #identity: { relayId: string; fleetDocumentId: string } | undefined;
   #journal: Journal<PrincipalEntry> | undefined;
@@ -158,6 +173,31 @@ export class PrincipalStore extends EventEmitter<PrincipalStoreEvents> {
     return token;
   }
 
+  /**
+   * True when enrolling `deviceId` would replace a device: one enrolled (revoked too), or removed
+   * with its documents not yet purged (they are still its own).
+   */
+  isKnownDevice(deviceId: string): boolean {
+    return this.#devices.has(deviceId) || this.#removed.has(deviceId);
+  }
+
+  /** A removed device whose documents are not purged yet. */
+  removedDevice(deviceId: string): RemovedDeviceRecord | undefined {
+    return this.#removed.get(deviceId);
+  }
+
+  /** Every enrolled device (revoked ones included), then every removed one, by ID. */
+  listDevices(): (DeviceRecord | RemovedDeviceRecord)[] {
+    const enrolled = [...this.#devices.keys()].map((id) => this.device(id) as DeviceRecord);
+    const byId = (a: DeviceRecord, b: DeviceRecord) => (a.deviceId < b.deviceId ? -1 : 1);
+    return [...enrolled.sort(byId), ...[...this.#removed.values()].sort(byId)];
+  }
+
+  /** Appends a device lifecycle line (revoke, remove, purge; see DeviceLifecycle). */
+  async recordDeviceChange(entry: Extract<DeviceEntry, { op: `device-${string}` }>): Promise<void> {
+    await this.#append(entry);
+  }
+
   async #append(entry: PrincipalEntry): Promise<void> {
     if (this.#journal === undefined) throw new Error("principal store is not open");
     await this.#journal.append(entry);
@@ -196,10 +236,43 @@ export class PrincipalStore extends EventEmitter<PrincipalStoreEvents> {
         });
         if (previous !== undefined && previous.tokenHash !== entry.tokenHash)
           this.#revoke(previous.tokenHash);
+        this.#removed.delete(entry.deviceId);
         return;
       }
-      default:
+      case "device-revoked":
+      case "device-removed":
+      case "device-purged":
+        this.#applyDeviceChange(entry);
+        return;
+      case "enrollment-token-created":
+      case "enrollment-token-used":
+      case "enrollment-token-revoked":
+        this.enrollmentTokens.apply(entry);
+        return;
+      case "root-key-set":
+      case "trust-doc-created":
+      case "admin-key-registered":
+      case "admin-key-certified":
+      case "admin-key-revoked":
         this.adminKeys.apply(entry);
+        return;
+      default:
+        this.pendingEnrollments.apply(entry);
+    }
+  }
+
+  #applyDeviceChange(entry: Extract<DeviceEntry, { op: `device-${string}` }>): void {
+    const record = this.#devices.get(entry.deviceId);
+    if (entry.op === "device-purged") this.#removed.delete(entry.deviceId);
+    else if (record !== undefined) {
+      if (entry.op === "device-revoked") record.revokedAt ??= entry.at;
+      else {
+        this.#devices.delete(entry.deviceId);
+        const { tokenHash: _hidden, ...device } = record;
+        this.#removed.set(entry.deviceId, { ...device, removedAt: entry.at });
+      }
+      this.#revoke(record.tokenHash);
+      this.emit("device-changed", entry.deviceId as DeviceId);
     }
   }
 

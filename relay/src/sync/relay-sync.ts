@@ -9,6 +9,7 @@ import type { QuarantineGuard } from "../network/authenticated-server-adapter.js
 import { AuthenticatedServerAdapter } from "../network/authenticated-server-adapter.js";
 import { InboundSync } from "../network/inbound-sync.js";
 import type { RelayLimits, RelayOptions } from "../relay-options.js";
+import { FleetDeviceMarks } from "../state/fleet-device-marks.js";
 import { FleetDocument } from "../state/fleet-document.js";
 import type { OwnershipStore } from "../state/ownership-store.js";
 import type { PrincipalStore } from "../state/principal-store.js";
@@ -47,6 +48,7 @@ interface SyncParts {
   webSocketServer: WebSocketServer;
   fleet: FleetDocument;
   trust: TrustDocument;
+  fleetMarks: FleetDeviceMarks;
   documentExists: DocumentPresence;
   storage: CrashSafeFileStorageAdapter;
   quarantine: QuarantineGuard;
@@ -67,6 +69,8 @@ export class RelaySync {
   readonly fleet: FleetDocument;
   /** The fleet's TrustDoc, once the fleet has a root key. */
   readonly trust: TrustDocument;
+  /** Revocations and removals written into the FleetDoc as they come. */
+  readonly fleetMarks: FleetDeviceMarks;
   /** True when the relay has a document: stored, or loaded with content. */
   readonly documentExists: DocumentPresence;
   readonly #storage: CrashSafeFileStorageAdapter;
@@ -81,6 +85,7 @@ export class RelaySync {
     this.webSocketServer = parts.webSocketServer;
     this.fleet = parts.fleet;
     this.trust = parts.trust;
+    this.fleetMarks = parts.fleetMarks;
     this.documentExists = parts.documentExists;
     this.#storage = parts.storage;
     this.#quarantine = parts.quarantine;
@@ -133,6 +138,7 @@ export class RelaySync {
         access ? access.access(peer, documentId) : Promise.resolve(false),
     });
     const fleet = await FleetDocument.open(repo, principals, relayId);
+    const fleetMarks = await FleetDeviceMarks.follow(principals, fleet, logger);
     const documentExists = documentPresence(repo, storage);
     const memory = new DocumentMemory(repo, {
       ackDelayMs: options.ackDelayMs ?? 100,
@@ -194,6 +200,7 @@ export class RelaySync {
       webSocketServer,
       fleet,
       trust,
+      fleetMarks,
       documentExists,
       storage,
       quarantine,

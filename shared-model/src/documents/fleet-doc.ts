@@ -10,9 +10,17 @@ export interface FleetDevice {
   hostname: string;
   /** Epoch milliseconds of the (latest) enrollment. */
   enrolledAt: number;
+  /**
+   * Epoch milliseconds when an admin revoked the device: its token is refused and its connections
+   * were closed. Absent while the device may connect; a new enrollment clears it.
+   */
+  revokedAt?: number;
 }
 
-/** One per relay: the fleet's device index. Written by the relay, read by admins. */
+/**
+ * One per relay: the fleet's device index. Written by the relay, read by admins. A removed device
+ * is no longer listed (its documents stay on the relay's disk until an operator purges them).
+ */
 // A type alias, not an interface: Automerge.from wants an implicit index signature.
 export type FleetDoc = {
   schema: typeof FLEET_DOC_SCHEMA;

@@ -7,7 +7,9 @@ import { isDeviceId } from "../ids/ids.js";
 
 /**
  * What a device sends to enroll (JSON body): the fleet's shared enrollment secret (new device IDs
- * only) or a one-time enrollment token an admin made for it.
+ * only; an ID the relay knows waits for an admin's approval) or a one-time enrollment token an
+ * admin made for it. To collect an approved re-enrollment, the same request again with the
+ * pending request's ID and nonce.
  */
 export const enrollRequestSchema = z.object({
   enrollmentSecret: z.string().min(1).max(512).optional(),
@@ -19,6 +21,11 @@ export const enrollRequestSchema = z.object({
   deviceDocUrl: z.string().regex(/^automerge:[1-9A-HJ-NP-Za-km-z]+$/, {
     message: "expected an automerge: URL",
   }),
+  pendingRequestId: z
+    .string()
+    .regex(/^[0-9a-f]{12}$/, { message: "expected the pending request's ID (12 hex digits)" })
+    .optional(),
+  pendingNonce: z.string().min(1).max(512).optional(),
 });
 
 /** A parsed enrollment request. */
@@ -51,6 +58,21 @@ export interface FleetTrust {
   fleet: string;
   /** `automerge:` URL of the fleet's TrustDoc. */
   trustDocUrl: string;
+}
+
+/**
+ * What the relay answers (HTTP 202) when a device ID it knows enrolls with the shared secret, and
+ * to every later attempt until an admin decides: the request waits for an admin's approval
+ * (`outpost-relay device approve REQUEST_ID`). Send the same request again with `pendingRequestId`
+ * and `pendingNonce` to learn the decision; once approved, that answer carries the device token.
+ */
+export interface EnrollPendingResponse {
+  status: "pending";
+  requestId: string;
+  /** Only in the answer that made the request: the proof of being its requester, kept hashed. */
+  nonce?: string;
+  /** What the device waits for, in words for its log. */
+  message: string;
 }
 
 /** Error body of every non-2xx HTTP answer from the relay. */

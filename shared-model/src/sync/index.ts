@@ -16,7 +16,21 @@ export {
 } from "./admin-keys-api.js";
 export type { BackoffLimits, BackoffPolicy } from "./backoff.js";
 export { backoffCeilingMs, backoffDelayMs, RECONNECT_BACKOFF } from "./backoff.js";
-export type { EnrollRequest, EnrollResponse, FleetTrust, RelayErrorBody } from "./enrollment.js";
+export type {
+  DeviceStatus,
+  DeviceSummary,
+  EnrollmentTokenIssued,
+  InstallCommands,
+  PendingEnrollmentStatus,
+  PendingEnrollmentSummary,
+} from "./device-admin.js";
+export type {
+  EnrollPendingResponse,
+  EnrollRequest,
+  EnrollResponse,
+  FleetTrust,
+  RelayErrorBody,
+} from "./enrollment.js";
 export { enrollRequestSchema } from "./enrollment.js";
 export type { Principal } from "./peer-ids.js";
 export {

@@ -12,6 +12,7 @@ const fleetDeviceSchema = z.object({
   deviceDocUrl: z.string().startsWith("automerge:", { message: "expected an automerge: URL" }),
   hostname: z.string().max(255),
   enrolledAt: z.number().int().nonnegative(),
+  revokedAt: z.number().int().nonnegative().optional(),
 }) satisfies z.ZodType<FleetDevice>;
 
 /** Validates a FleetDoc; a malformed device entry is left out and reported, never thrown. */

@@ -15,6 +15,28 @@ describe("validateFleetDoc", () => {
     expect(Object.keys(value?.devices ?? {})).toEqual(["laptop-1"]);
     expect(problems.map((p) => p.path)).toEqual(["devices.laptop-2.enrolledAt", "devices.bad id!"]);
   });
+
+  it("keeps a revoked device's revokedAt and refuses one that is not a time", () => {
+    const { value, problems } = validateFleetDoc({
+      schema: 1,
+      devices: {
+        "laptop-1": {
+          deviceDocUrl: "automerge:2j9k",
+          hostname: "laptop-1",
+          enrolledAt: 1,
+          revokedAt: 5,
+        },
+        "laptop-2": {
+          deviceDocUrl: "automerge:3x",
+          hostname: "laptop-2",
+          enrolledAt: 1,
+          revokedAt: "yesterday",
+        },
+      },
+    });
+    expect(value?.devices["laptop-1" as never]).toMatchObject({ revokedAt: 5 });
+    expect(problems.map((p) => p.path)).toEqual(["devices.laptop-2.revokedAt"]);
+  });
 });
 
 describe("validateTelemetryDayDoc", () => {

@@ -5,7 +5,7 @@
  */
 
 import { join } from "node:path";
-import { type Agent, enrollDevice, SimulatedClock } from "@outpost/agent";
+import { type Agent, SimulatedClock } from "@outpost/agent";
 import { quietMachineCommands } from "@outpost/agent/testing";
 import {
   type CommandId,
@@ -159,13 +159,12 @@ describe("the agent with a real relay", () => {
     const setup = await setUp({ relayUp: true });
     await setup.clock.whenHeld();
     await eventually(() => setup.agent.link.isOnline(), "the agent connecting");
-    // Enrolling the same device ID again rotates its token: the agent's one is revoked.
-    await enrollDevice(setup.fleet.relayUrl, {
-      enrollmentSecret: setup.fleet.enrollmentSecret,
-      deviceId: setup.agent.deviceId,
-      hostname: "impostor-or-reimaged",
-      deviceDocUrl: setup.agent.device.url,
-    });
+    // An admin revokes the device: its token is refused from then on.
+    const revoked = await fetch(
+      `${setup.fleet.relayUrl}/v1/devices/${setup.agent.deviceId}/revoke`,
+      { method: "POST", headers: { authorization: `Bearer ${setup.fleet.adminToken}` } },
+    );
+    expect(revoked.status).toBe(200);
     await eventually(() => setup.agent.link.state?.kind === "unauthorized", "the 401");
     // Let it retry many times (fast backoff) while an hour of samples goes by.
     const retries = () => setup.lines.filter((l) => String(l.msg).startsWith("still unauthorized"));
