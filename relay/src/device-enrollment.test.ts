@@ -265,11 +265,14 @@ describe("one-time enrollment tokens", () => {
     expect(issued.token).toMatch(/^opt_[A-Za-z0-9_-]{43}$/);
     expect(issued.expiresAt - Date.now()).toBeGreaterThan(7_100_000);
     expect(issued.relayUrl).toBe(relay.url);
+    // The commands pin the fleet: a new agent refuses a relay that names another root.
+    const fleet = relay.principals.adminKeys.root?.fleet as string;
+    expect(issued.rootKeyFingerprint).toBe(fleet);
     expect(issued.install.shell).toBe(
-      `curl -fsSL '${relay.url}/v1/agent/install.sh' | sudo sh -s -- --relay '${relay.url}' --token '${issued.token}'`,
+      `curl -fsSL '${relay.url}/v1/agent/install.sh' | sudo sh -s -- --relay '${relay.url}' --token '${issued.token}' --root-fingerprint '${fleet}'`,
     );
     expect(issued.install.powershell).toContain(
-      `Invoke-RestMethod '${relay.url}/v1/agent/install.ps1'))) -Relay '${relay.url}' -Token '${issued.token}'`,
+      `Invoke-RestMethod '${relay.url}/v1/agent/install.ps1'))) -Relay '${relay.url}' -Token '${issued.token}' -RootFingerprint '${fleet}'`,
     );
 
     expect(await enrollWith(relay, issued.token, "laptop-new")).toMatchObject({

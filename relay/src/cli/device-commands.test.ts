@@ -127,8 +127,9 @@ describe("outpost-relay enroll-token", () => {
     const issued = JSON.parse(made.stdout) as EnrollmentTokenIssued;
     expect(issued).toMatchObject({ deviceId: "laptop-a", relayUrl: "https://relay.example.com" });
     expect(issued.expiresAt - Date.now()).toBeGreaterThan(7_000_000);
+    const fleet = fixture.relay.principals.adminKeys.root?.fleet as string;
     expect(issued.install.shell).toBe(
-      `curl -fsSL 'https://relay.example.com/v1/agent/install.sh' | sudo sh -s -- --relay 'https://relay.example.com' --token '${issued.token}' --device-id 'laptop-a'`,
+      `curl -fsSL 'https://relay.example.com/v1/agent/install.sh' | sudo sh -s -- --relay 'https://relay.example.com' --token '${issued.token}' --root-fingerprint '${fleet}' --device-id 'laptop-a'`,
     );
     // The running relay follows the file: the token enrolls there.
     await eventually(
@@ -159,7 +160,7 @@ describe("outpost-relay enroll-token", () => {
     expect(text.stdout).toContain(
       "Windows (PowerShell as Administrator):\n  [Net.ServicePointManager]",
     );
-    expect(text.stdout).toContain("pinning no root key: this relay has none yet");
+    expect(text.stdout).toContain(`pinning the fleet's root key ${fleet}`);
 
     const tooLong = await cli(
       "enroll-token",
