@@ -29,6 +29,7 @@ export async function runAgent(config: AgentConfig): Promise<number> {
       dataDirectory: config.dataDirectory,
       relayUrl: config.relayUrl,
       enrollmentSecret: config.enrollmentSecret,
+      rootKeyFingerprint: config.rootKeyFingerprint,
       sampleIntervalS: config.sampleIntervalSeconds,
       retainDays: config.retainDays,
       diskBudgetBytes: config.diskBudgetBytes,

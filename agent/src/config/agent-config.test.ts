@@ -56,6 +56,15 @@ describe("agent config file", () => {
     });
   });
 
+  it("passes the fleet's root key fingerprint on to the agent, which pins no other root", async () => {
+    const fingerprint = "SHA256:47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU";
+    const config = await loadAgentConfig(
+      await configFile(`${MINIMAL}root_key_fingerprint = "${fingerprint}"\n`),
+    );
+    expect(config.rootKeyFingerprint).toBe(fingerprint);
+    expect((await loadAgentConfig(await configFile(MINIMAL))).rootKeyFingerprint).toBeUndefined();
+  });
+
   const mistakes: [string, string, string][] = [
     ["an unknown key", `${MINIMAL}sample_interval = 5\n`, "unknown key sample_interval"],
     [

@@ -66,6 +66,8 @@ export interface AgentConfig {
   relayUrl: string;
   /** Needed until the device has enrolled once; the device token is kept in the data folder. */
   enrollmentSecret: string | undefined;
+  /** The fleet's root key fingerprint (`SHA256:…`): the only root the agent will pin. */
+  rootKeyFingerprint: string | undefined;
   /** Absolute; a relative `data` means relative to the config file's folder. */
   dataDirectory: string;
   sampleIntervalSeconds: number;
@@ -95,6 +97,7 @@ export async function loadAgentConfig(path: string): Promise<AgentConfig> {
     path: absolute,
     relayUrl: file.relay_url.replace(/\/$/, ""),
     enrollmentSecret: file.enrollment_secret,
+    rootKeyFingerprint: file.root_key_fingerprint,
     dataDirectory,
     sampleIntervalSeconds: file.sample_interval_seconds ?? AGENT_DEFAULTS.sampleIntervalSeconds,
     retainDays: file.retain_days ?? AGENT_DEFAULTS.retainDays,

@@ -14,6 +14,8 @@ import {
   saveCredentials,
 } from "../enrollment/credentials.js";
 import { EnrollmentRefused, enrollDevice } from "../enrollment/enroll.js";
+import { RootKeyRefused } from "../enrollment/fleet-trust.js";
+import type { EnrollmentPinning } from "../trust/root-pinning.js";
 import { type NetworkChangeSources, NetworkChangeWatch } from "./network-change-watch.js";
 import { type ConnectionState, RelayConnection } from "./relay-connection.js";
 
@@ -37,6 +39,7 @@ export class RelayLink implements ConnectivityProbe {
   readonly #stopping = new AbortController();
   readonly #connectedListeners = new Set<() => void>();
   readonly #networkWatch: NetworkChangeWatch;
+  readonly #pinning: EnrollmentPinning | undefined;
   /** Aborted to cut an enrollment wait short when the network changes. */
   #enrollmentWait: AbortController | undefined;
   #credentials: DeviceCredentials | undefined;
@@ -55,6 +58,8 @@ export class RelayLink implements ConnectivityProbe {
     now?: () => number;
     /** The network change watch's sources and interval; the system's by default. */
     networkWatch?: { sources?: Partial<NetworkChangeSources>; intervalMs?: number };
+    /** Checks and pins the root an enrollment answer names; without it, the root is not kept. */
+    pinning?: EnrollmentPinning;
   }) {
     this.#repo = options.repo;
     this.#relayUrl = options.relayUrl;
@@ -64,6 +69,7 @@ export class RelayLink implements ConnectivityProbe {
     this.#logger = options.logger;
     this.#backoff = options.backoff ?? RECONNECT_BACKOFF;
     this.#now = options.now;
+    this.#pinning = options.pinning;
     this.#networkWatch = new NetworkChangeWatch(
       (reason) => this.#networkChanged(reason),
       options.networkWatch,
@@ -87,6 +93,11 @@ export class RelayLink implements ConnectivityProbe {
   get relayPeerId(): string | undefined {
     const state = this.#connection?.state;
     return state?.kind === "connected" ? state.relayPeerId : this.#credentials?.relayPeerId;
+  }
+
+  /** What enrollment gave this device, once it is loaded or enrolled. */
+  get credentials(): DeviceCredentials | undefined {
+    return this.#credentials;
   }
 
   /** The connection's state, or `undefined` before enrollment. */
@@ -164,14 +175,17 @@ export class RelayLink implements ConnectivityProbe {
           hostname: this.#device.hostname,
           deviceDocUrl: this.#device.deviceDocUrl,
         });
+        const trust = await this.#pinning?.check(answer.trust);
         const credentials: DeviceCredentials = {
           deviceId: this.#device.deviceId,
           deviceToken: answer.deviceToken,
           relayPeerId: answer.relayPeerId,
           relayUrl: this.#relayUrl,
           enrolledAt: new Date().toISOString(),
+          ...(trust === undefined ? {} : { trust }),
         };
         await saveCredentials(this.#dataDirectory, credentials);
+        await this.#pinning?.enrolled(credentials);
         this.#networkWatch.stop();
         this.#logger.info(
           { relayUrl: this.#relayUrl },
@@ -180,11 +194,12 @@ export class RelayLink implements ConnectivityProbe {
         return credentials;
       } catch (error) {
         const message = messageOf(error);
-        unreachable = !(error instanceof EnrollmentRefused);
+        // A root the agent will not pin refuses the enrollment as surely as the relay can.
+        const refused = error instanceof EnrollmentRefused || error instanceof RootKeyRefused;
+        unreachable = !refused;
         // One line per distinct failure, not per attempt: a relay down for days is one line.
         if (message !== lastReport) {
-          if (error instanceof EnrollmentRefused)
-            this.#logger.error(`${message}; retrying with backoff`);
+          if (refused) this.#logger.error(`${message}; retrying with backoff`);
           else this.#logger.warn(`cannot enroll yet: ${message}; retrying with backoff`);
           lastReport = message;
         }
