@@ -194,6 +194,7 @@ export class Agent {
         isStopping: () => this.#stopping.signal.aborted,
         audit: audit.add,
         policy,
+        trust: this.trust,
       });
   }
 
@@ -243,7 +244,7 @@ export class Agent {
       { deviceId: this.deviceId, deviceDocUrl: this.device.url },
       `agent ${this.deviceId} starting; data in ${this.#options.dataDirectory}`,
     );
-    // The root first: what admins signed is verified against it.
+    // The root first: the queue is verified against it.
     await this.#pinning.resume(this.#options.trust);
     this.policy.start({
       samplingIntervalS: this.#options.sampleIntervalS,

@@ -1,0 +1,71 @@
+import {
+  type AdminKeyCertificate,
+  type DeviceId,
+  messageOf,
+  type SignatureVerdict,
+  type SignedItem,
+  type TrustVerifier,
+} from "@outpost/shared-model";
+
+/** The certificates a DeviceDoc carries beside what they signed (its `signers` map). */
+export type Signers = Readonly<Record<string, AdminKeyCertificate>> | undefined;
+
+/**
+ * Verdicts on the signed items of one device's document, remembered per item object, so a queue
+ * of 10,000 commands that has not changed costs 10,000 lookups, not 10,000 signature checks.
+ *
+ * Automerge snapshots are immutable and share every unchanged object with the snapshot before,
+ * exactly as `FoldCache` relies on: any change to an item's content (a spec's arguments, say)
+ * gives it a new object, which is verified afresh. Below this memo, `TrustVerifier` keys its own
+ * signature checks by the signature and the signed bytes, so content never borrows a verdict.
+ *
+ * What the memo cannot keep: a revocation learnt after a verdict (checked at every lookup, so a
+ * revoked signer counts from the next plan on), and `signer-unknown` (its certificate may come).
+ */
+export class VerdictMemo {
+  readonly #verifier: TrustVerifier;
+  readonly #device: DeviceId;
+  readonly #verdicts = new WeakMap<object, SignatureVerdict>();
+
+  constructor(verifier: TrustVerifier, device: DeviceId) {
+    this.#verifier = verifier;
+    this.#device = device;
+  }
+
+  /** The remembered verdict on the item read from `source`, revocations applied; else undefined. */
+  known(source: object): SignatureVerdict | undefined {
+    const verdict = this.#verdicts.get(source);
+    if (verdict?.ok && this.#verifier.isRevoked(verdict.keyId)) {
+      return {
+        ok: false,
+        problem: "signer-revoked",
+        detail: `key ${verdict.keyId} of admin ${verdict.admin} was revoked`,
+      };
+    }
+    return verdict;
+  }
+
+  /** The verdict on `item`, read from the snapshot object `source`: remembered, or checked now. */
+  async verdict(
+    source: object,
+    item: () => SignedItem,
+    signers: Signers,
+  ): Promise<SignatureVerdict> {
+    const known = this.known(source);
+    if (known !== undefined) return known;
+    let verdict: SignatureVerdict;
+    try {
+      verdict = await this.#verifier.verify(item(), this.#device, signers);
+    } catch (error) {
+      // A payload with no canonical form (a lone surrogate) cannot have been signed as written.
+      verdict = { ok: false, problem: "signature-invalid", detail: messageOf(error) };
+    }
+    if (verdict.ok || verdict.problem !== "signer-unknown") this.#verdicts.set(source, verdict);
+    return verdict;
+  }
+}
+
+/** `<problem>: <detail>`, the reason the agent records for an item it refuses. */
+export function describeVerdict(verdict: SignatureVerdict & { ok: false }): string {
+  return `${verdict.problem}: ${verdict.detail}`;
+}
