@@ -120,6 +120,8 @@ export class Agent {
       now,
       audit: audit.add,
       logger,
+      trust: this.trust,
+      deviceId,
     });
     const policy = () => this.policy.current;
     this.#sampling = new SamplingLoop({
@@ -244,9 +246,9 @@ export class Agent {
       { deviceId: this.deviceId, deviceDocUrl: this.device.url },
       `agent ${this.deviceId} starting; data in ${this.#options.dataDirectory}`,
     );
-    // The root first: the queue is verified against it.
+    // The root first: the policy and the queue are verified against it.
     await this.#pinning.resume(this.#options.trust);
-    this.policy.start({
+    await this.policy.start({
       samplingIntervalS: this.#options.sampleIntervalS,
       retainDays: this.#options.retainDays,
     });
@@ -267,7 +269,7 @@ export class Agent {
     this.#stopping.abort();
     await this.#sampling.stop();
     await this.#commands?.stop();
-    this.policy.stop();
+    await this.policy.stop();
     this.#presence.stop();
     await this.link.stop();
     await this.#pinning.idle();
