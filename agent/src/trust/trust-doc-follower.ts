@@ -1,7 +1,13 @@
-import type { AutomergeUrl, DocHandle, Repo } from "@automerge/automerge-repo";
+import type {
+  AutomergeUrl,
+  DocHandle,
+  DocHandleChangePayload,
+  Repo,
+} from "@automerge/automerge-repo";
 import {
   type AdminKeyRevocation,
   type Logger,
+  messageOf,
   type TrustDoc,
   type TrustVerifier,
   validateTrustDoc,
@@ -57,9 +63,10 @@ export class TrustDocFollower {
   start(): void {
     const handle = this.#repo.findWithProgress<TrustDoc>(this.#url).handle;
     this.#handle = handle;
+    // A document that arrives from the relay emits its first change before its handle is ready
+    // (and after `whenReady` may have given up): read what each change carries.
     handle.on("change", this.#changed);
-    if (handle.isReady()) this.#changed();
-    else void handle.whenReady().then(this.#changed, () => {});
+    if (handle.isReady()) this.#readLater(handle.doc());
   }
 
   /** Stops following; resolves once the reading under way is done. */
@@ -69,16 +76,20 @@ export class TrustDocFollower {
     await this.#reading;
   }
 
-  readonly #changed = (): void => {
-    const handle = this.#handle;
-    if (handle === undefined || !handle.isReady()) return;
-    const doc = handle.doc();
+  readonly #changed = ({ doc }: DocHandleChangePayload<TrustDoc>): void => {
+    if (this.#handle !== undefined) this.#readLater(doc);
+  };
+
+  #readLater(doc: TrustDoc): void {
     this.#reading = this.#reading
       .then(() => this.#read(doc))
       .catch((error: unknown) => {
-        this.#logger.error({ err: error }, `reading the fleet's TrustDoc failed: ${String(error)}`);
+        this.#logger.error(
+          { err: error },
+          `reading the fleet's TrustDoc failed: ${messageOf(error)}`,
+        );
       });
-  };
+  }
 
   async #read(input: unknown): Promise<void> {
     const { value: doc, problems } = validateTrustDoc(input);
