@@ -5,7 +5,7 @@
  * relay that names a root does (the relay's own session carries one once its trust work lands).
  */
 import { createServer, type Server } from "node:http";
-import { type FleetTrust, silentLogger } from "@outpost/shared-model";
+import type { FleetTrust } from "@outpost/shared-model";
 import {
   cleanupAfterEach,
   eventually,
@@ -21,7 +21,7 @@ import {
 } from "../enrollment/credentials.js";
 import { checkFleetTrust, RootKeyRefused } from "../enrollment/fleet-trust.js";
 import { RelayLink } from "../sync/relay-link.js";
-import { memoryDevice } from "../testing/memory-device.js";
+import { type MemoryDevice, memoryDevice } from "../testing/memory-device.js";
 import { AgentTrust } from "./agent-trust.js";
 import { RootPinning } from "./root-pinning.js";
 
@@ -65,8 +65,8 @@ async function sessionRelay(
   return { url: `http://127.0.0.1:${port}`, asked: () => asked };
 }
 
-async function setUp(relayUrl: string, rootKeyFingerprint?: string) {
-  const memory = await memoryDevice(cleanup, "root-pinning");
+/** The trust of the device `memory` and where its root comes from, with what they log. */
+function pinningOf(memory: MemoryDevice, relayUrl: string, rootKeyFingerprint?: string) {
   const { logger, at } = recordingLogger();
   const trust = new AgentTrust({ store: memory.store, repo: memory.repo, logger });
   cleanup.defer(() => trust.stop());
@@ -77,6 +77,12 @@ async function setUp(relayUrl: string, rootKeyFingerprint?: string) {
     rootKeyFingerprint,
     logger,
   });
+  return { trust, pinning, logger, at };
+}
+
+async function setUp(relayUrl: string, rootKeyFingerprint?: string) {
+  const memory = await memoryDevice(cleanup, "root-pinning");
+  const { trust, pinning, at } = pinningOf(memory, relayUrl, rootKeyFingerprint);
   const credentials: DeviceCredentials = {
     deviceId: memory.deviceId,
     deviceToken: "opd_device-token",
@@ -108,7 +114,7 @@ describe("RootPinning", () => {
     answer = await fleetTrust();
     await connect();
     expect(relay.asked()).toBe(1);
-    const restarted = await setUpAgain(memory.folder, memory);
+    const restarted = await setUpAgain(memory);
     expect(restarted.pinnedFleet).toBe(named.fleet);
   });
 
@@ -161,16 +167,7 @@ describe("enrollment with a root", () => {
   async function enroll(named: FleetTrust, rootKeyFingerprint: string | undefined) {
     const relay = await sessionRelay(() => ({}), { trust: named });
     const memory = await memoryDevice(cleanup, "root-pinning-enroll");
-    const { logger, at } = recordingLogger();
-    const trust = new AgentTrust({ store: memory.store, repo: memory.repo, logger });
-    cleanup.defer(() => trust.stop());
-    const pinning = new RootPinning({
-      trust,
-      dataDirectory: memory.folder,
-      relayUrl: relay.url,
-      rootKeyFingerprint,
-      logger,
-    });
+    const { trust, pinning, logger, at } = pinningOf(memory, relay.url, rootKeyFingerprint);
     const link = new RelayLink({
       repo: memory.repo,
       relayUrl: relay.url,
@@ -227,19 +224,8 @@ describe("checkFleetTrust", () => {
 });
 
 /** A restarted agent's trust over the same data folder: the root comes from the credentials. */
-async function setUpAgain(
-  folder: string,
-  memory: Awaited<ReturnType<typeof memoryDevice>>,
-): Promise<AgentTrust> {
-  const trust = new AgentTrust({ store: memory.store, repo: memory.repo, logger: silentLogger });
-  cleanup.defer(() => trust.stop());
-  const pinning = new RootPinning({
-    trust,
-    dataDirectory: folder,
-    relayUrl: "http://127.0.0.1:9",
-    rootKeyFingerprint: undefined,
-    logger: silentLogger,
-  });
+async function setUpAgain(memory: MemoryDevice): Promise<AgentTrust> {
+  const { trust, pinning } = pinningOf(memory, "http://127.0.0.1:9");
   await pinning.resume(undefined);
   return trust;
 }
