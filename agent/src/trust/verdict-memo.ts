@@ -10,6 +10,18 @@ import {
 /** The certificates a DeviceDoc carries beside what they signed (its `signers` map). */
 export type Signers = Readonly<Record<string, AdminKeyCertificate>> | undefined;
 
+/** A signed item to verify: the snapshot object it is read from, and what it signs. */
+export interface AskedItem {
+  source: object;
+  item: () => SignedItem;
+}
+
+/**
+ * Signatures checked at once: WebCrypto verifies on Node's thread pool, and one at a time the
+ * round trips, not the checks, set the pace (a cold 10,000-command queue took twice as long).
+ */
+const CONCURRENT_CHECKS = 32;
+
 /**
  * Verdicts on the signed items of one device's document, remembered per item object, so a queue
  * of 10,000 commands that has not changed costs 10,000 lookups, not 10,000 signature checks.
@@ -43,6 +55,31 @@ export class VerdictMemo {
       };
     }
     return verdict;
+  }
+
+  /**
+   * Checks every item of `asked` that has no remembered verdict, several at a time. Returns a
+   * lookup of verdicts by source object, remembered or checked now (throwing for an object that
+   * is neither: never a yes by mistake).
+   */
+  async verdicts(
+    asked: readonly AskedItem[],
+    signers: Signers,
+  ): Promise<(source: object) => SignatureVerdict> {
+    const fresh = new Map<object, SignatureVerdict>();
+    const missing = asked.filter((entry) => this.known(entry.source) === undefined);
+    for (let start = 0; start < missing.length; start += CONCURRENT_CHECKS) {
+      await Promise.all(
+        missing.slice(start, start + CONCURRENT_CHECKS).map(async ({ source, item }) => {
+          fresh.set(source, await this.verdict(source, item, signers));
+        }),
+      );
+    }
+    return (source) => {
+      const verdict = this.known(source) ?? fresh.get(source);
+      if (verdict === undefined) throw new Error("an item was not verified before it was used");
+      return verdict;
+    };
   }
 
   /** The verdict on `item`, read from the snapshot object `source`: remembered, or checked now. */

@@ -11,10 +11,16 @@ import {
   PRIORITY,
   priorityItem,
   type QueueTrust,
+  type SignedItem,
   type TrustVerifier,
 } from "@outpost/shared-model";
 import { NO_ROOT_PINNED, type TrustSource } from "../../trust/trust-status.js";
-import { describeVerdict, type Signers, VerdictMemo } from "../../trust/verdict-memo.js";
+import {
+  type AskedItem,
+  describeVerdict,
+  type Signers,
+  VerdictMemo,
+} from "../../trust/verdict-memo.js";
 
 /** What the command engine asks before it plans a snapshot of the queue. */
 export interface QueueGuard {
@@ -68,41 +74,34 @@ export class QueueVerdicts implements QueueGuard {
       return last.trust;
     }
     const memo = this.#memoFor(verifier);
-    const signers = doc.signers as Signers;
+    const entries = (Object.entries(doc.commands) as [CommandId, Command][]).map(
+      ([id, command]) => ({ id, command, state: stateOf(command) }),
+    );
+    const unknown: AskedItem[] = [];
+    for (const { id, command, state } of entries) askUnknown(memo, id, command, state, unknown);
+    const verdictOf = await memo.verdicts(unknown, doc.signers as Signers);
     const specProblems = new Map<Command, string | undefined>();
     const priorities = new Map<Command, number>();
     const intentProblems = new Map<string, string | undefined>();
-    for (const [id, command] of Object.entries(doc.commands) as [CommandId, Command][]) {
-      const state = stateOf(command);
+    for (const { id, command, state } of entries) {
       if (isWaiting(state)) {
-        const spec = command.spec;
-        // The lookup first: an await per command, even of a remembered verdict, costs more.
-        const verdict =
-          spec.id === id
-            ? (memo.known(spec) ?? (await memo.verdict(spec, () => commandSpecItem(spec), signers)))
-            : undefined;
         // The signature covers the spec's own ID: a signed spec copied under another key is a
         // replay of that command, and never runs.
+        const verdict = command.spec.id === id ? verdictOf(command.spec) : undefined;
         const problem =
           verdict === undefined
-            ? `signature-invalid: filed as ${id} but signed as command ${spec.id}`
+            ? `signature-invalid: filed as ${id} but signed as command ${command.spec.id}`
             : verdict.ok
               ? undefined
               : describeVerdict(verdict);
         specProblems.set(command, problem);
         if (problem === undefined) {
-          const register = command.priority;
-          const verdict =
-            memo.known(register) ??
-            (await memo.verdict(register, () => priorityItem(id, register), signers));
-          priorities.set(command, verdict.ok ? register.value : PRIORITY.default);
+          const trusted = verdictOf(command.priority).ok;
+          priorities.set(command, trusted ? command.priority.value : PRIORITY.default);
         }
       }
-      for (const request of state.requests) {
-        if (request.answer !== undefined) continue;
-        const intent = request.intent;
-        const verdict =
-          memo.known(intent) ?? (await memo.verdict(intent, () => intentItem(id, intent), signers));
+      for (const intent of openRequests(state)) {
+        const verdict = verdictOf(intent);
         const key = intentKey(id, intent);
         // The same event ID twice (a copy with other content): any untrusted copy taints it.
         if (!intentProblems.has(key) || verdict.ok === false)
@@ -126,6 +125,35 @@ export class QueueVerdicts implements QueueGuard {
     }
     return this.#memo;
   }
+}
+
+/**
+ * Adds to `unknown` what the plan reads of the command filed under `id` and `memo` remembers no
+ * verdict on, to be verified before it plans (an unchanged queue adds nothing).
+ */
+function askUnknown(
+  memo: VerdictMemo,
+  id: CommandId,
+  command: Command,
+  state: CommandState,
+  unknown: AskedItem[],
+): void {
+  const ask = (source: object, item: () => SignedItem) => {
+    if (memo.known(source) === undefined) unknown.push({ source, item });
+  };
+  if (isWaiting(state) && command.spec.id === id) {
+    const { spec, priority } = command;
+    ask(spec, () => commandSpecItem(spec));
+    ask(priority, () => priorityItem(id, priority));
+  }
+  for (const intent of openRequests(state)) ask(intent, () => intentItem(id, intent));
+}
+
+/** The cancel and retry requests the agent has not answered yet. */
+function openRequests(state: CommandState): Intent[] {
+  return state.requests.flatMap((request) =>
+    request.answer === undefined ? [request.intent] : [],
+  );
 }
 
 function intentKey(commandId: CommandId, intent: Intent): string {
