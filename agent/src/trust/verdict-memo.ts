@@ -35,19 +35,20 @@ const CONCURRENT_CHECKS = 32;
  * revoked signer counts from the next plan on), and `signer-unknown` (its certificate may come).
  */
 export class VerdictMemo {
-  readonly #verifier: TrustVerifier;
+  /** The verifier whose verdicts these are. */
+  readonly verifier: TrustVerifier;
   readonly #device: DeviceId;
   readonly #verdicts = new WeakMap<object, SignatureVerdict>();
 
   constructor(verifier: TrustVerifier, device: DeviceId) {
-    this.#verifier = verifier;
+    this.verifier = verifier;
     this.#device = device;
   }
 
   /** The remembered verdict on the item read from `source`, revocations applied; else undefined. */
   known(source: object): SignatureVerdict | undefined {
     const verdict = this.#verdicts.get(source);
-    if (verdict?.ok && this.#verifier.isRevoked(verdict.keyId)) {
+    if (verdict?.ok && this.verifier.isRevoked(verdict.keyId)) {
       return {
         ok: false,
         problem: "signer-revoked",
@@ -92,7 +93,7 @@ export class VerdictMemo {
     if (known !== undefined) return known;
     let verdict: SignatureVerdict;
     try {
-      verdict = await this.#verifier.verify(item(), this.#device, signers);
+      verdict = await this.verifier.verify(item(), this.#device, signers);
     } catch (error) {
       // A payload with no canonical form (a lone surrogate) cannot have been signed as written.
       verdict = { ok: false, problem: "signature-invalid", detail: messageOf(error) };

@@ -11,7 +11,7 @@ import {
   PRIORITY,
   priorityItem,
   type QueueTrust,
-  type SignedItem,
+  type SignatureVerdict,
   type TrustVerifier,
 } from "@outpost/shared-model";
 import { NO_ROOT_PINNED, type TrustSource } from "../../trust/trust-status.js";
@@ -41,17 +41,34 @@ const REFUSE_ALL: QueueTrust = {
   priorityOf: () => PRIORITY.default,
 };
 
+/** What a plan is told about one command, as of one state of the agent's trust. */
+interface CommandVerdicts {
+  verifier: TrustVerifier;
+  /** The trust generation they were made in: a later revocation makes them stale. */
+  generation: number;
+  /** Whether the command was waiting (only then is its spec asked about). */
+  waiting: boolean;
+  /** Why its spec is not to be run; `undefined` when it may. */
+  specProblem: string | undefined;
+  priority: number;
+  /** Why each open request is refused (`undefined`: trusted), by event ID. */
+  requests: ReadonlyMap<string, string | undefined>;
+}
+
 /**
  * Verifies, before each plan, what the planner will act on: the spec and priority register of
  * every waiting command and every unanswered cancel or retry request, against the pinned root.
- * Verdicts are remembered (see {@link VerdictMemo}), and a revocation learnt counts at the next
- * plan: a waiting command whose signer was revoked is then rejected `signer-revoked`.
+ * Each signature's verdict is remembered (see {@link VerdictMemo}), and so is what it makes of each
+ * command object, until the trust changes: an unchanged queue costs a lookup per command. A
+ * revocation learnt counts at the next plan: a waiting command whose signer was revoked is then
+ * rejected `signer-revoked`.
  */
 export class QueueVerdicts implements QueueGuard {
   readonly #trust: TrustSource;
   readonly #deviceId: DeviceId;
+  /** By command object; Automerge gives a command a new object whenever it changes. */
+  readonly #byCommand = new WeakMap<Command, CommandVerdicts>();
   #memo: VerdictMemo | undefined;
-  #memoVerifier: TrustVerifier | undefined;
   #last:
     | { doc: DeviceDoc; verifier: TrustVerifier; generation: number; trust: QueueTrust }
     | undefined;
@@ -74,62 +91,105 @@ export class QueueVerdicts implements QueueGuard {
       return last.trust;
     }
     const memo = this.#memoFor(verifier);
-    const entries = (Object.entries(doc.commands) as [CommandId, Command][]).map(
-      ([id, command]) => ({ id, command, state: stateOf(command) }),
-    );
+    const current = (command: Command): CommandVerdicts | undefined => {
+      const verdicts = this.#byCommand.get(command);
+      // Never older than this check's trust; a newer one only knows of more revocations.
+      return verdicts?.verifier === verifier && verdicts.generation >= generation
+        ? verdicts
+        : undefined;
+    };
+    const pending: { id: CommandId; command: Command; state: CommandState }[] = [];
     const unknown: AskedItem[] = [];
-    for (const { id, command, state } of entries) askUnknown(memo, id, command, state, unknown);
-    const verdictOf = await memo.verdicts(unknown, doc.signers as Signers);
-    const specProblems = new Map<Command, string | undefined>();
-    const priorities = new Map<Command, number>();
-    const intentProblems = new Map<string, string | undefined>();
-    for (const { id, command, state } of entries) {
-      if (isWaiting(state)) {
-        // The signature covers the spec's own ID: a signed spec copied under another key is a
-        // replay of that command, and never runs.
-        const verdict = command.spec.id === id ? verdictOf(command.spec) : undefined;
-        const problem =
-          verdict === undefined
-            ? `signature-invalid: filed as ${id} but signed as command ${command.spec.id}`
-            : verdict.ok
-              ? undefined
-              : describeVerdict(verdict);
-        specProblems.set(command, problem);
-        if (problem === undefined) {
-          const trusted = verdictOf(command.priority).ok;
-          priorities.set(command, trusted ? command.priority.value : PRIORITY.default);
-        }
-      }
-      for (const intent of openRequests(state)) {
-        const verdict = verdictOf(intent);
-        const key = intentKey(id, intent);
-        // The same event ID twice (a copy with other content): any untrusted copy taints it.
-        if (!intentProblems.has(key) || verdict.ok === false)
-          intentProblems.set(key, verdict.ok ? undefined : describeVerdict(verdict));
-      }
+    for (const [id, command] of Object.entries(doc.commands) as [CommandId, Command][]) {
+      if (current(command) !== undefined) continue;
+      const state = stateOf(command);
+      askUnknown(memo, id, command, state, unknown);
+      pending.push({ id, command, state });
     }
+    const verdictOf = await memo.verdicts(unknown, doc.signers as Signers);
+    /** This snapshot's verdicts that cannot be remembered (a certificate may still come). */
+    const unremembered = new Map<Command, CommandVerdicts>();
+    for (const { id, command, state } of pending) {
+      const made = commandVerdicts(id, command, state, verdictOf);
+      const verdicts = { verifier, generation, ...made.verdicts };
+      if (made.final) this.#byCommand.set(command, verdicts);
+      else unremembered.set(command, verdicts);
+    }
+    const of = (command: Command, what: string): CommandVerdicts => {
+      const verdicts = unremembered.get(command) ?? current(command);
+      // Asking about anything this check did not verify is a bug, never a yes.
+      if (verdicts === undefined) throw new Error(`the ${what} was not verified before planning`);
+      return verdicts;
+    };
     const trust: QueueTrust = {
-      specProblem: (command) => checked(specProblems, command, `spec of ${command.spec.id}`),
-      intentProblem: (commandId, intent) =>
-        checked(intentProblems, intentKey(commandId, intent), `request ${intent.id}`),
-      priorityOf: (command) => priorities.get(command) ?? PRIORITY.default,
+      specProblem: (command) => {
+        const verdicts = of(command, `spec of ${command.spec.id}`);
+        if (!verdicts.waiting) throw new Error(`${command.spec.id} is not waiting`);
+        return verdicts.specProblem;
+      },
+      intentProblem: (commandId, intent) => {
+        const requests = of(commandOf(doc, commandId), `request ${intent.id}`).requests;
+        if (!requests.has(intent.id)) {
+          throw new Error(`the request ${intent.id} was not verified before planning`);
+        }
+        return requests.get(intent.id);
+      },
+      priorityOf: (command) => of(command, `priority of ${command.spec.id}`).priority,
     };
     this.#last = { doc, verifier, generation, trust };
     return trust;
   }
 
   #memoFor(verifier: TrustVerifier): VerdictMemo {
-    if (this.#memo === undefined || this.#memoVerifier !== verifier) {
-      this.#memo = new VerdictMemo(verifier, this.#deviceId);
-      this.#memoVerifier = verifier;
-    }
+    if (this.#memo?.verifier !== verifier) this.#memo = new VerdictMemo(verifier, this.#deviceId);
     return this.#memo;
   }
 }
 
 /**
+ * What the plan is told about the command filed under `id`, from the signatures' verdicts, and
+ * whether that is final (no verdict waits on a certificate that may still come).
+ */
+function commandVerdicts(
+  id: CommandId,
+  command: Command,
+  state: CommandState,
+  verdictOf: (source: object) => SignatureVerdict,
+): { verdicts: Omit<CommandVerdicts, "verifier" | "generation">; final: boolean } {
+  let final = true;
+  const read = (source: object): SignatureVerdict => {
+    const verdict = verdictOf(source);
+    if (!verdict.ok && verdict.problem === "signer-unknown") final = false;
+    return verdict;
+  };
+  const waiting = isWaiting(state);
+  let specProblem: string | undefined;
+  let priority: number = PRIORITY.default;
+  if (waiting) {
+    // The signature covers the spec's own ID: a signed spec copied under another key is a
+    // replay of that command, and never runs.
+    const verdict = command.spec.id === id ? read(command.spec) : undefined;
+    specProblem =
+      verdict === undefined
+        ? `signature-invalid: filed as ${id} but signed as command ${command.spec.id}`
+        : verdict.ok
+          ? undefined
+          : describeVerdict(verdict);
+    if (specProblem === undefined && read(command.priority).ok) priority = command.priority.value;
+  }
+  const requests = new Map<string, string | undefined>();
+  for (const intent of openRequests(state)) {
+    const verdict = read(intent);
+    // The same event ID twice (a copy with other content): any untrusted copy taints it.
+    if (!requests.has(intent.id) || !verdict.ok)
+      requests.set(intent.id, verdict.ok ? undefined : describeVerdict(verdict));
+  }
+  return { verdicts: { waiting, specProblem, priority, requests }, final };
+}
+
+/**
  * Adds to `unknown` what the plan reads of the command filed under `id` and `memo` remembers no
- * verdict on, to be verified before it plans (an unchanged queue adds nothing).
+ * verdict on, to be verified before it plans.
  */
 function askUnknown(
   memo: VerdictMemo,
@@ -138,15 +198,20 @@ function askUnknown(
   state: CommandState,
   unknown: AskedItem[],
 ): void {
-  const ask = (source: object, item: () => SignedItem) => {
-    if (memo.known(source) === undefined) unknown.push({ source, item });
-  };
   if (isWaiting(state) && command.spec.id === id) {
     const { spec, priority } = command;
-    ask(spec, () => commandSpecItem(spec));
-    ask(priority, () => priorityItem(id, priority));
+    if (memo.known(spec) === undefined) {
+      unknown.push({ source: spec, item: () => commandSpecItem(spec) });
+    }
+    if (memo.known(priority) === undefined) {
+      unknown.push({ source: priority, item: () => priorityItem(id, priority) });
+    }
   }
-  for (const intent of openRequests(state)) ask(intent, () => intentItem(id, intent));
+  for (const intent of openRequests(state)) {
+    if (memo.known(intent) === undefined) {
+      unknown.push({ source: intent, item: () => intentItem(id, intent) });
+    }
+  }
 }
 
 /** The cancel and retry requests the agent has not answered yet. */
@@ -156,16 +221,8 @@ function openRequests(state: CommandState): Intent[] {
   );
 }
 
-function intentKey(commandId: CommandId, intent: Intent): string {
-  return `${commandId}\n${intent.id}`;
-}
-
-/** A verdict made for this snapshot; asking about anything else is a bug, never a yes. */
-function checked<K>(
-  verdicts: Map<K, string | undefined>,
-  key: K,
-  what: string,
-): string | undefined {
-  if (!verdicts.has(key)) throw new Error(`the ${what} was not verified before planning`);
-  return verdicts.get(key);
+function commandOf(doc: DeviceDoc, id: CommandId): Command {
+  const command = doc.commands[id];
+  if (command === undefined) throw new Error(`no command ${id} in the snapshot verified`);
+  return command;
 }
