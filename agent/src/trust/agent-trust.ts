@@ -117,5 +117,5 @@ export class AgentTrust implements TrustSource {
 
 function describeRevocation(revocation: AdminKeyRevocation): string {
   const why = revocation.reason ? ` (${revocation.reason})` : "";
-  return `admin key ${revocation.keyId} revoked by the fleet's root${why}: nothing it signed runs from now on`;
+  return `admin key ${revocation.keyId} revoked by the fleet's root${why}: what it signed is refused from now on, unless it already ran`;
 }
