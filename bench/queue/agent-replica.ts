@@ -9,6 +9,8 @@ import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
 export interface AgentReplica {
   deviceId: DeviceId;
   device: DocHandle<DeviceDoc>;
+  /** The repo over the agent's storage, to add documents to it. */
+  repo: Repo;
   /** Flushes every change to the agent's storage, closes the repo and waits for its last saves. */
   close(): Promise<void>;
 }
@@ -29,6 +31,7 @@ export async function openAgentReplica(dataDirectory: string): Promise<AgentRepl
   return {
     deviceId: state.deviceId as DeviceId,
     device,
+    repo,
     close: async () => {
       await repo.flush();
       await repo.shutdown();

@@ -1,11 +1,17 @@
 import { createHash } from "node:crypto";
 import {
   type Actor,
+  type AdminSigner,
+  type CommandDraft,
   type CommandId,
   type DeviceDoc,
+  type DeviceId,
+  draftCommand,
   type EnqueueInput,
-  enqueueCommand,
+  insertCommand,
   recordFact,
+  recordSigner,
+  signCommand,
 } from "@outpost/shared-model";
 import { SeededRandom } from "./seeded-random.js";
 
@@ -125,23 +131,49 @@ export function drawBenchQueue(options: { count: number; seed: number; now: numb
   return { commands, mix };
 }
 
+/** A drawn command as its admin signed it for `device`, ready to be written. */
+export interface SignedBenchCommand {
+  draft: CommandDraft;
+  outcome?: "succeeded" | "failed";
+}
+
 /**
- * Enqueues `commands` into a draft DeviceDoc (inside one Automerge change) and records the
- * agent's `started` and `succeeded` / `failed` facts of those that have run.
+ * Signs `commands` for `device` with `signer` (every spec and its first priority), as the
+ * dashboard does before it writes them: the agent runs nothing else.
+ */
+export async function signBenchCommands(
+  commands: readonly BenchCommand[],
+  signer: AdminSigner,
+  device: DeviceId,
+): Promise<SignedBenchCommand[]> {
+  const signed: SignedBenchCommand[] = [];
+  for (const { input, admin, outcome } of commands) {
+    const draft = await signCommand(signer, device, draftCommand(input, admin));
+    signed.push({ draft, outcome });
+  }
+  return signed;
+}
+
+/**
+ * Writes signed `commands` into a draft DeviceDoc (inside one Automerge change), with the key's
+ * certificate, and records the agent's `started` and `succeeded` / `failed` facts of those that
+ * have run.
  */
 export function writeBenchCommands(
   draft: DeviceDoc,
-  commands: readonly BenchCommand[],
+  commands: readonly SignedBenchCommand[],
+  signer: AdminSigner,
   agent: string,
 ): void {
-  for (const { input, admin, outcome } of commands) {
-    enqueueCommand(draft, input, admin);
+  recordSigner(draft, signer.certificate);
+  for (const { draft: command, outcome } of commands) {
+    const id = insertCommand(draft, command);
     if (outcome === undefined) continue;
-    const startedAt = admin.at + MINUTE_MS;
-    recordFact(draft, input.id, { type: "started", attempt: 1 }, { by: agent, at: startedAt });
+    const startedAt = command.spec.createdAt + MINUTE_MS;
+    recordFact(draft, id, { type: "started", attempt: 1 }, { by: agent, at: startedAt });
     recordFact(
       draft,
-      input.id,
+      id,
       {
         type: outcome,
         outcome: { exitCode: outcome === "succeeded" ? 0 : 1, durationMs: 1_200 },

@@ -11,15 +11,22 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DOCUMENTS_FOLDER, STATE_FILE } from "@outpost/agent";
-import { updatePolicy } from "@outpost/shared-model";
+import { draftPolicy, recordSigner, signPolicy, writePolicy } from "@outpost/shared-model";
 import { BUNDLE_FILE, buildAgentBundle } from "../../agent/scripts/build-bundle.js";
 import { wholeNumberOption } from "../../scripts/cli/whole-number.js";
 import { AgentProcess, INTERVAL_S, writeOfflineAgentConfig } from "./agent-child.js";
 import { closedMaintenanceWindow, installScript, openAgentReplica } from "./agent-replica.js";
-import { drawBenchQueue, NOOP_SCRIPT, writeBenchCommands } from "./bench-queue.js";
+import {
+  drawBenchQueue,
+  NOOP_SCRIPT,
+  signBenchCommands,
+  writeBenchCommands,
+} from "./bench-queue.js";
+import { pinBenchRoot } from "./bench-trust.js";
 import { documentFingerprint, measureIdleUsage, waitUntilQuiet } from "./idle-cpu.js";
 import { timePlanner } from "./planner-timing.js";
 import { statusCounts } from "./status-counts.js";
+import { timeVerification } from "./verify-timing.js";
 
 /** The issue's target for one `nextRunnable` over 10,000 commands. */
 const TARGET_NEXT_RUNNABLE_MS = 50;
@@ -72,25 +79,36 @@ try {
   const { commands, mix } = drawBenchQueue({ count: commandCount, seed: SEED, now });
   const replica = await openAgentReplica(data);
   const agentActor = `agent:${replica.deviceId}`;
-  replica.device.change((doc) =>
-    updatePolicy(
-      doc,
+  // Pinned to a root as enrollment would, and every command signed: the agent runs nothing else.
+  const { trust, signer } = await pinBenchRoot(replica, data, "http://127.0.0.1:9");
+  const policy = await signPolicy(
+    signer,
+    replica.deviceId,
+    draftPolicy(
       { maintenanceWindow: closedMaintenanceWindow(now) },
-      {
-        by: "admin:bench",
-        at: now,
-      },
+      { by: "admin:bench", at: now },
     ),
   );
-  for (let start = 0; start < commands.length; start += COMMANDS_PER_CHANGE) {
-    const batch = commands.slice(start, start + COMMANDS_PER_CHANGE);
-    replica.device.change((doc) => writeBenchCommands(doc, batch, agentActor));
+  replica.device.change((doc) => {
+    writePolicy(doc, policy);
+    recordSigner(doc, signer.certificate);
+  });
+  const signingStartedAt = performance.now();
+  const signed = await signBenchCommands(commands, signer, replica.deviceId);
+  const signingMs = performance.now() - signingStartedAt;
+  for (let start = 0; start < signed.length; start += COMMANDS_PER_CHANGE) {
+    const batch = signed.slice(start, start + COMMANDS_PER_CHANGE);
+    replica.device.change((doc) => writeBenchCommands(doc, batch, signer, agentActor));
   }
   await installScript(data, NOOP_SCRIPT);
   log(
     `queue: ${mix.commands} commands, ${mix.withDependencies} with dependencies, ${mix.dedupePairs} dedupe pairs, ${mix.succeeded} succeeded, ${mix.failed} failed, ${mix.notBefore} not before a later day; all need the maintenance window (closed)`,
   );
   const enqueued = timePlanner(replica.device.doc(), Date.now(), runs);
+  const verification = await timeVerification(replica.device.doc(), trust, {
+    coldRuns: 3,
+    warmRuns: runs,
+  });
   const plainCopy = timePlanner(structuredClone(replica.device.doc()), Date.now(), runs);
   const documentId = replica.device.documentId;
   await replica.close();
@@ -99,6 +117,10 @@ try {
   );
   log(
     `  on a plain-object copy: fold ${plainCopy.foldMs.toFixed(1)} ms, nextRunnable ${plainCopy.nextRunnableMs.toFixed(1)} ms`,
+  );
+  const perCommandUs = (ms: number) => (ms * 1000) / Math.max(1, verification.waiting);
+  log(
+    `signatures: ${commands.length} commands signed in ${signingMs.toFixed(0)} ms; verifying the ${verification.waiting} waiting ones before a plan: ${verification.coldMs.toFixed(1)} ms cold (${perCommandUs(verification.coldMs).toFixed(1)} µs a command, spec and priority), ${verification.warmMs.toFixed(1)} ms with every verdict remembered (${perCommandUs(verification.warmMs).toFixed(2)} µs a command)`,
   );
 
   // Second run: the agent settles the queue (accepted, deferred, superseded, blocked), then idles.
@@ -146,6 +168,11 @@ try {
       nextRunnableTargetMet: enqueued.nextRunnableMs < TARGET_NEXT_RUNNABLE_MS,
       nextRunnableCachedMs: round(enqueued.nextRunnableCachedMs, 1),
       plainCopyNextRunnableMs: round(plainCopy.nextRunnableMs, 1),
+      signingMs: round(signingMs, 0),
+      verifyColdMs: round(verification.coldMs, 1),
+      verifyWarmMs: round(verification.warmMs, 1),
+      verifyColdUsPerCommand: round(perCommandUs(verification.coldMs), 1),
+      verifyWarmUsPerCommand: round(perCommandUs(verification.warmMs), 2),
       settledFoldMs: round(settled.foldMs, 1),
       settledNextRunnableMs: round(settled.nextRunnableMs, 1),
       settledNextRunnableCachedMs: round(settled.nextRunnableCachedMs, 1),

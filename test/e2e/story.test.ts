@@ -23,10 +23,9 @@ import {
   readRange,
   type TelemetryDayDoc,
   type TelemetryRange,
-  updatePolicy,
 } from "@outpost/shared-model";
 import { cleanupAfterAll, eventually } from "@outpost/shared-model/testing";
-import { AgentCli, startFleet, TcpProxy } from "@outpost/test-support";
+import { AgentCli, certifiedAdmin, fleetRoot, startFleet, TcpProxy } from "@outpost/test-support";
 import {
   buildDashboard,
   commandItem,
@@ -114,18 +113,14 @@ describe("the Outpost story", () => {
     // The test machine is busy: the load gate must not be what decides when B runs its command
     // (100 % is no limit). A reading counts as recent for two sustained periods or sampling
     // intervals; B's readings come one to two hours apart by its clock (see B_SAMPLE_INTERVAL_S).
-    bDoc.change((doc) =>
-      updatePolicy(
-        doc,
-        {
-          load: { cpuPercent: 100, memoryPercent: 100, diskBusyPercent: 100, sustainedS: 3_600 },
-          // The agent re-plans at each sample tick; B's ticks are an hour or two apart by its
-          // clock (see B_SAMPLE_INTERVAL_S), so its window is four hours wide, not two.
-          maintenanceWindow: { start: "01:00", end: "05:00" },
-        },
-        { by: "admin:admin2", at: Date.now() },
-      ),
-    );
+    // Signed by admin 2's key, which the fleet's root certified: B applies nothing else.
+    const signingAdmin2 = await certifiedAdmin(await fleetRoot(outpost), "admin2");
+    await signingAdmin2.editPolicy(bDoc, {
+      load: { cpuPercent: 100, memoryPercent: 100, diskBusyPercent: 100, sustainedS: 3_600 },
+      // The agent re-plans at each sample tick; B's ticks are an hour or two apart by its
+      // clock (see B_SAMPLE_INTERVAL_S), so its window is four hours wide, not two.
+      maintenanceWindow: { start: "01:00", end: "05:00" },
+    });
 
     // Two admins in their own browsers; admin 1 reaches the relay through a proxy of its own.
     const admin1Link = await TcpProxy.start(port);

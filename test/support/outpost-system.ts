@@ -1,10 +1,12 @@
 import type { AutomergeUrl, DocHandle, Repo } from "@automerge/automerge-repo";
 import type { AgentProcess } from "@outpost/agent/testing";
 import type { Relay } from "@outpost/relay";
-import { type DeviceDoc, type DeviceId, type FleetDoc, updatePolicy } from "@outpost/shared-model";
+import type { DeviceDoc, DeviceId, FleetDoc } from "@outpost/shared-model";
 import { Cleanup, eventually } from "@outpost/shared-model/testing";
+import { certifiedAdmin } from "./admin-signing.js";
 import { AgentCli } from "./agent-cli.js";
 import { startFleet } from "./fleet.js";
+import { fleetRoot } from "./fleet-root.js";
 
 /** A relay serving the dashboard, with admins alice and bob, and one real agent enrolled. */
 export interface OutpostSystem {
@@ -69,16 +71,12 @@ export async function startOutpostSystem(dashboardDirectory: string): Promise<Ou
   const device = await checker.find<DeviceDoc>(
     fleetDoc.doc().devices[deviceId as DeviceId]?.deviceDocUrl as AutomergeUrl,
   );
-  device.change((doc) =>
-    updatePolicy(
-      doc,
-      {
-        load: { cpuPercent: 100, memoryPercent: 100, diskBusyPercent: 100, sustainedS: 0 },
-        allowShell: true,
-      },
-      { by: "admin:alice", at: Date.now() },
-    ),
-  );
+  // Signed by alice's key, which the fleet's root certified: the agent applies nothing else.
+  const alice = await certifiedAdmin(await fleetRoot(fleet), "alice");
+  await alice.editPolicy(device, {
+    load: { cpuPercent: 100, memoryPercent: 100, diskBusyPercent: 100, sustainedS: 0 },
+    allowShell: true,
+  });
 
   return {
     relayUrl: fleet.relayUrl,

@@ -31,6 +31,7 @@ export async function runAgent(config: AgentConfig): Promise<number> {
       enrollmentSecret: config.enrollmentSecret,
       enrollmentToken: config.enrollmentToken,
       deviceId: config.deviceId,
+      rootKeyFingerprint: config.rootKeyFingerprint,
       sampleIntervalS: config.sampleIntervalSeconds,
       retainDays: config.retainDays,
       diskBudgetBytes: config.diskBudgetBytes,

@@ -70,6 +70,15 @@ describe("agent config file", () => {
     expect(checked.stdout).not.toContain("opt_abc");
   });
 
+  it("passes the fleet's root key fingerprint on to the agent, which pins no other root", async () => {
+    const fingerprint = "SHA256:47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU";
+    const config = await loadAgentConfig(
+      await configFile(`${MINIMAL}root_key_fingerprint = "${fingerprint}"\n`),
+    );
+    expect(config.rootKeyFingerprint).toBe(fingerprint);
+    expect((await loadAgentConfig(await configFile(MINIMAL))).rootKeyFingerprint).toBeUndefined();
+  });
+
   const mistakes: [string, string, string][] = [
     [
       "a device_id that is not one",

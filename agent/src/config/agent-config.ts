@@ -80,6 +80,8 @@ export interface AgentConfig {
   enrollmentToken: string | undefined;
   /** The device ID a new data folder takes; `undefined`: one made from the hostname. */
   deviceId: DeviceId | undefined;
+  /** The fleet's root key fingerprint (`SHA256:…`): the only root the agent will pin. */
+  rootKeyFingerprint: string | undefined;
   /** Absolute; a relative `data` means relative to the config file's folder. */
   dataDirectory: string;
   sampleIntervalSeconds: number;
@@ -111,6 +113,7 @@ export async function loadAgentConfig(path: string): Promise<AgentConfig> {
     enrollmentSecret: file.enrollment_secret,
     enrollmentToken: file.enrollment_token,
     deviceId: file.device_id as DeviceId | undefined,
+    rootKeyFingerprint: file.root_key_fingerprint,
     dataDirectory,
     sampleIntervalSeconds: file.sample_interval_seconds ?? AGENT_DEFAULTS.sampleIntervalSeconds,
     retainDays: file.retain_days ?? AGENT_DEFAULTS.retainDays,

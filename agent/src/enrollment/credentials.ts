@@ -4,6 +4,7 @@ import { isDeviceId, messageOf } from "@outpost/shared-model";
 import { writeFileDurably } from "@outpost/shared-model/storage";
 import { z } from "zod";
 import { readJsonFile } from "../state/json-file.js";
+import { fleetTrustSchema } from "./fleet-trust.js";
 
 /** The credentials file in the agent's data folder; only its owner may read it (mode 0600). */
 export const CREDENTIALS_FILE = "credentials.json";
@@ -14,6 +15,11 @@ const credentialsSchema = z.strictObject({
   relayPeerId: z.string().min(1),
   relayUrl: z.string().min(1),
   enrolledAt: z.iso.datetime(),
+  /**
+   * The fleet's root the agent pinned (from the enrollment answer, or once from the relay's
+   * session for a device enrolled before there was one); never changed afterwards.
+   */
+  trust: fleetTrustSchema.optional(),
 });
 
 /** What enrollment gave this device; kept across restarts so it enrolls only once. */

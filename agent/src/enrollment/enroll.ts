@@ -1,5 +1,3 @@
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
 import type {
   EnrollPendingResponse,
   EnrollRequest,
@@ -7,6 +5,8 @@ import type {
   RelayErrorBody,
 } from "@outpost/shared-model";
 import { messageOf } from "@outpost/shared-model";
+import { parseFleetTrust } from "./fleet-trust.js";
+import { requestRelay } from "./relay-request.js";
 
 /** The relay answered, and said no; `status` and the relay's own words say why. */
 export class EnrollmentRefused extends Error {
@@ -66,7 +66,10 @@ export async function enrollDevice(
 ): Promise<EnrollResponse> {
   let response: { status: number; text: string };
   try {
-    response = await postJson(new URL("/v1/enroll", relayUrl), JSON.stringify(request));
+    response = await requestRelay(new URL("/v1/enroll", relayUrl), {
+      method: "POST",
+      body: JSON.stringify(request),
+    });
   } catch (error) {
     const detail = (error as NodeJS.ErrnoException).code ?? messageOf(error);
     throw new RelayUnreachable(relayUrl, detail, { cause: error });
@@ -101,38 +104,8 @@ export async function enrollDevice(
     deviceToken: answer.deviceToken,
     relayPeerId: answer.relayPeerId,
     rotated: answer.rotated === true,
+    ...(answer.trust === undefined
+      ? {}
+      : { trust: parseFleetTrust(answer.trust, `the enrollment answer of ${relayUrl}`) }),
   };
-}
-
-/**
- * One JSON POST with `node:http(s)`. Not `fetch`: loading undici for this single request made the
- * agent's resident memory jump by about 25 MB, its peak for the whole run.
- */
-function postJson(url: URL, body: string): Promise<{ status: number; text: string }> {
-  const request = url.protocol === "https:" ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      url,
-      {
-        method: "POST",
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
-        timeout: 30_000,
-      },
-      (incoming) => {
-        let text = "";
-        incoming.setEncoding("utf8");
-        incoming.on("data", (chunk: string) => {
-          // An enrollment answer is a few hundred bytes; never hold an unbounded body.
-          if (text.length < 64 * 1024) text += chunk;
-        });
-        incoming.on("end", () => resolve({ status: incoming.statusCode ?? 0, text }));
-        incoming.on("error", reject);
-      },
-    );
-    outgoing.on("timeout", () =>
-      outgoing.destroy(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })),
-    );
-    outgoing.on("error", reject);
-    outgoing.end(body);
-  });
 }

@@ -1,8 +1,10 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { BackoffPolicy, DeviceId, Logger } from "@outpost/shared-model";
 import { messageOf, ReconnectSchedule } from "@outpost/shared-model";
+import type { EnrollmentPinning } from "../trust/root-pinning.js";
 import { type DeviceCredentials, saveCredentials } from "./credentials.js";
 import { EnrollmentPending, EnrollmentRefused, enrollDevice } from "./enroll.js";
+import { RootKeyRefused } from "./fleet-trust.js";
 import {
   forgetPendingEnrollment,
   loadPendingEnrollment,
@@ -33,6 +35,8 @@ export interface EnrollmentLoopOptions {
   backoff: BackoffPolicy;
   /** Aborted when the agent stops. */
   signal: AbortSignal;
+  /** Checks and pins the root an enrollment answer names; without it, the root is not kept. */
+  pinning?: EnrollmentPinning;
   /** After each failed attempt: whether the relay was out of reach (a new network may help). */
   onAttemptFailed(unreachable: boolean): void;
 }
@@ -96,14 +100,18 @@ export class EnrollmentLoop {
             ? {}
             : { pendingRequestId: pending.requestId, pendingNonce: pending.nonce }),
         });
+        // A root the agent will not pin refuses the enrollment as surely as the relay can.
+        const trust = await this.#options.pinning?.check(answer.trust);
         const credentials: DeviceCredentials = {
           deviceId,
           deviceToken: answer.deviceToken,
           relayPeerId: answer.relayPeerId,
           relayUrl,
           enrolledAt: new Date().toISOString(),
+          ...(trust === undefined ? {} : { trust }),
         };
         await saveCredentials(dataDirectory, credentials);
+        await this.#options.pinning?.enrolled(credentials);
         await forgetPendingEnrollment(dataDirectory);
         this.#state = { kind: "enrolled" };
         logger.info({ relayUrl }, `enrolled with the relay at ${relayUrl}`);
@@ -127,11 +135,11 @@ export class EnrollmentLoop {
             await forgetPendingEnrollment(dataDirectory);
           }
           const message = messageOf(error);
-          unreachable = !(error instanceof EnrollmentRefused);
+          const refused = error instanceof EnrollmentRefused || error instanceof RootKeyRefused;
+          unreachable = !refused;
           // One line per distinct failure, not per attempt: a relay down for days is one line.
           if (message !== lastReport) {
-            if (error instanceof EnrollmentRefused)
-              logger.error(`${message}; retrying with backoff`);
+            if (refused) logger.error(`${message}; retrying with backoff`);
             else logger.warn(`cannot enroll yet: ${message}; retrying with backoff`);
             lastReport = message;
           }

@@ -1,4 +1,4 @@
-import type { BackoffPolicy, DeviceId, Logger } from "@outpost/shared-model";
+import type { BackoffPolicy, DeviceId, FleetTrust, Logger } from "@outpost/shared-model";
 import type { Collector } from "../collectors/collector.js";
 import type { SystemInfo } from "../collectors/system-info.js";
 import type { AgentCommandOptions } from "../commands/engine/agent-commands.js";
@@ -30,4 +30,11 @@ export interface AgentOptions {
   presenceIntervalMs?: number;
   /** The command engine's plugins and access to the system; without it no command runs. */
   commands?: AgentCommandOptions;
+  /**
+   * The fleet's root to trust admins' signatures by, for tests; otherwise the agent pins the root
+   * its enrollment answer names (docs/ARCHITECTURE.md, "Trust").
+   */
+  trust?: FleetTrust;
+  /** `root_key_fingerprint` from the config: the only root enrollment may pin. */
+  rootKeyFingerprint?: string;
 }

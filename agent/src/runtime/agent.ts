@@ -17,6 +17,8 @@ import { Housekeeping } from "../telemetry/housekeeping.js";
 import { LocalRetention } from "../telemetry/local-retention.js";
 import { Sampler } from "../telemetry/sampler.js";
 import { TelemetryDays } from "../telemetry/telemetry-days.js";
+import { AgentTrust } from "../trust/agent-trust.js";
+import { RootPinning } from "../trust/root-pinning.js";
 import type { AgentOptions } from "./agent-options.js";
 import { AuditBatcher } from "./audit-batcher.js";
 import { type Clock, systemClock } from "./clock.js";
@@ -46,6 +48,9 @@ export class Agent {
   readonly store: AgentStateStore;
   /** The device policy in force (admins edit it; the config file seeds it). */
   readonly policy: DevicePolicy;
+  /** The fleet's root and what the agent learnt about admin keys: what it trusts admins by. */
+  readonly trust: AgentTrust;
+  readonly #pinning: RootPinning;
   readonly #options: AgentOptions;
   readonly #clock: Clock;
   readonly #storage: CrashSafeFileStorageAdapter;
@@ -78,6 +83,14 @@ export class Agent {
     this.store = store;
     this.device = device;
     this.deviceId = deviceId;
+    this.trust = new AgentTrust({ store, repo, logger: logger.child({ component: "trust" }) });
+    this.#pinning = new RootPinning({
+      trust: this.trust,
+      dataDirectory: options.dataDirectory,
+      relayUrl: options.relayUrl,
+      rootKeyFingerprint: options.rootKeyFingerprint,
+      logger: logger.child({ component: "trust" }),
+    });
     this.link = new RelayLink({
       repo,
       relayUrl: options.relayUrl,
@@ -87,7 +100,9 @@ export class Agent {
       device: { deviceId, hostname: options.hostname ?? osHostname(), deviceDocUrl: device.url },
       logger: logger.child({ component: "relay-link" }),
       backoff: options.backoff,
+      pinning: this.#pinning,
     });
+    this.link.onConnected(() => this.#pinning.connected(this.link.credentials));
     const acks = new DurableAckTracker({
       store,
       relayPeerId: () => this.link.relayPeerId,
@@ -106,6 +121,8 @@ export class Agent {
       now,
       audit: audit.add,
       logger,
+      trust: this.trust,
+      deviceId,
     });
     const policy = () => this.policy.current;
     this.#sampling = new SamplingLoop({
@@ -180,6 +197,7 @@ export class Agent {
         isStopping: () => this.#stopping.signal.aborted,
         audit: audit.add,
         policy,
+        trust: this.trust,
       });
   }
 
@@ -230,7 +248,9 @@ export class Agent {
       { deviceId: this.deviceId, deviceDocUrl: this.device.url },
       `agent ${this.deviceId} starting; data in ${this.#options.dataDirectory}`,
     );
-    this.policy.start({
+    // The root first: the policy and the queue are verified against it.
+    await this.#pinning.resume(this.#options.trust);
+    await this.policy.start({
       samplingIntervalS: this.#options.sampleIntervalS,
       retainDays: this.#options.retainDays,
     });
@@ -251,9 +271,11 @@ export class Agent {
     this.#stopping.abort();
     await this.#sampling.stop();
     await this.#commands?.stop();
-    this.policy.stop();
+    await this.policy.stop();
     this.#presence.stop();
     await this.link.stop();
+    await this.#pinning.idle();
+    await this.trust.stop();
     await this.#serial.idle();
     await this.store.flush();
     await this.repo.flush();

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { isDay, isDeviceId } from "@outpost/shared-model";
+import { isDay, isDeviceId, revocationSchema } from "@outpost/shared-model";
 import { writeFileDurably } from "@outpost/shared-model/storage";
 import { z } from "zod";
 import { readJsonFile } from "./json-file.js";
@@ -45,6 +45,12 @@ const stateSchema = z.strictObject({
   ),
   /** Process groups of the commands running now, by command ID: a killed agent's leftovers. */
   commandProcesses: z.record(z.string(), recordedProcessSchema).optional(),
+  /**
+   * Admin key revocations learnt from the fleet's TrustDoc, by key ID: final, so a restart (or a
+   * TrustDoc that does not sync) never brings a revoked key back. Checked against the root again
+   * when read.
+   */
+  revocations: z.record(z.string(), revocationSchema).optional(),
 });
 
 /** What the agent keeps about itself and its day documents across restarts. */

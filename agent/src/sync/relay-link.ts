@@ -4,6 +4,7 @@ import { type BackoffPolicy, messageOf, RECONNECT_BACKOFF } from "@outpost/share
 import type { ConnectivityProbe } from "../collectors/collector.js";
 import { type DeviceCredentials, loadCredentials } from "../enrollment/credentials.js";
 import { EnrollmentLoop, type EnrollmentState } from "../enrollment/enrollment-loop.js";
+import type { EnrollmentPinning } from "../trust/root-pinning.js";
 import { type NetworkChangeSources, NetworkChangeWatch } from "./network-change-watch.js";
 import { type ConnectionState, RelayConnection } from "./relay-connection.js";
 
@@ -44,6 +45,8 @@ export class RelayLink implements ConnectivityProbe {
     now?: () => number;
     /** The network change watch's sources and interval; the system's by default. */
     networkWatch?: { sources?: Partial<NetworkChangeSources>; intervalMs?: number };
+    /** Checks and pins the root an enrollment answer names; without it, the root is not kept. */
+    pinning?: EnrollmentPinning;
   }) {
     this.#repo = options.repo;
     this.#relayUrl = options.relayUrl;
@@ -64,6 +67,7 @@ export class RelayLink implements ConnectivityProbe {
       logger: options.logger,
       backoff: this.#backoff,
       signal: this.#stopping.signal,
+      pinning: options.pinning,
       // A refusal (wrong secret, rate limit) is not a network problem; a new network cannot help.
       onAttemptFailed: (unreachable) =>
         unreachable ? this.#networkWatch.start() : this.#networkWatch.stop(),
@@ -92,6 +96,11 @@ export class RelayLink implements ConnectivityProbe {
   /** Where enrollment stands (`enrolled` once the device has a token). */
   get enrollment(): EnrollmentState {
     return this.#credentials === undefined ? this.#enrollment.state : { kind: "enrolled" };
+  }
+
+  /** What enrollment gave this device, once it is loaded or enrolled. */
+  get credentials(): DeviceCredentials | undefined {
+    return this.#credentials;
   }
 
   /** The connection's state, or `undefined` before enrollment. */

@@ -10,6 +10,8 @@ export {
   spawnAgent,
 } from "./agent-child.js";
 export { documentOnDisk, readStoredSampleTimes } from "./agent-disk.js";
+export { agentTrustFor } from "./agent-trust-doc.js";
+export { SignedAdmin } from "./signed-admin.js";
 export {
   clockCollector,
   FAST_BACKOFF,

@@ -19,18 +19,20 @@ export interface MemoryDevice {
 }
 
 /**
- * What an agent part needs of an enrolled device, without an agent: `laptop-1`'s DeviceDoc and a
- * state store that names it, created at `createdAt`. Released by `cleanup`.
+ * What an agent part needs of an enrolled device, without an agent: the DeviceDoc of `name`
+ * (`laptop-1` by default) and a state store that names it, created at `createdAt`. Released by
+ * `cleanup`.
  */
 export async function memoryDevice(
   cleanup: Cleanup,
   prefix: string,
   createdAt = 0,
+  name = "laptop-1",
 ): Promise<MemoryDevice> {
   const folder = await cleanup.tempFolder(prefix);
   const repo = new Repo({ network: [] });
   cleanup.defer(() => repo.shutdown());
-  const deviceId = parseDeviceId("laptop-1");
+  const deviceId = parseDeviceId(name);
   const device = repo.create<DeviceDoc>(createDeviceDoc(deviceId));
   const store = await AgentStateStore.open(folder, () => ({
     version: 1,

@@ -51,7 +51,11 @@ export function quietMachineCommands(
   };
 }
 
-/** Starts an agent with test defaults: fixture system, clock collector, fast backoff. */
+/**
+ * Starts an agent with test defaults: fixture system, clock collector, fast backoff. Give it
+ * `trust` (a fleet root and its TrustDoc, see `agentTrustFor`) to have it run what that
+ * fleet's admins sign; without it, it pins the root its enrollment answer names.
+ */
 export function startTestAgent(
   options: Pick<AgentOptions, "dataDirectory" | "relayUrl"> & Partial<AgentOptions>,
 ): Promise<Agent> {

@@ -19,4 +19,4 @@ export {
   T0,
   TEST_DEVICE,
 } from "./replicas.js";
-export { type TestRoot, testRoot } from "./trust-keys.js";
+export { certifiedAdminSigner, type TestRoot, testRoot } from "./trust-keys.js";

@@ -18,16 +18,23 @@ export async function testRoot(): Promise<TestRoot> {
   return {
     ...generated,
     key,
-    async adminSigner(admin, issuedAt = Date.now()) {
-      const pair = await generateSigningKey();
-      const publicKey = await exportPublicKey(pair.publicKey);
-      const certificate = await issueCertificate(key, {
-        admin,
-        publicKey,
-        keyId: await keyIdOf(publicKey),
-        issuedAt,
-      });
-      return webCryptoSigner(pair.privateKey, certificate, key.fleet);
-    },
+    adminSigner: (admin, issuedAt) => certifiedAdminSigner(key, admin, issuedAt),
   };
+}
+
+/** A new admin key for `admin`, certified by the root `key` (opened from its recovery key). */
+export async function certifiedAdminSigner(
+  key: RootKey,
+  admin: string,
+  issuedAt = Date.now(),
+): Promise<AdminSigner> {
+  const pair = await generateSigningKey();
+  const publicKey = await exportPublicKey(pair.publicKey);
+  const certificate = await issueCertificate(key, {
+    admin,
+    publicKey,
+    keyId: await keyIdOf(publicKey),
+    issuedAt,
+  });
+  return webCryptoSigner(pair.privateKey, certificate, key.fleet);
 }

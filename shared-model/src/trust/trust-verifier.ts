@@ -38,7 +38,7 @@ export class TrustVerifier {
   /** Certificates learnt outside documents (the TrustDoc), by key ID, checked. */
   readonly #certificates = new Map<string, AdminKeyCertificate>();
   readonly #revoked = new Map<string, AdminKeyRevocation>();
-  /** Certificate checks by the certificate's signature: the same certificate in many documents. */
+  /** Certificate checks by signature and signed fields: the same certificate in many documents. */
   readonly #certificateChecks = new Map<string, Promise<string | undefined>>();
   readonly #signatureChecks = new Map<string, boolean>();
   readonly #publicKeys = new Map<string, Promise<CryptoKey>>();
@@ -65,10 +65,14 @@ export class TrustVerifier {
    * is (its key ID matches its key, and the root signed it).
    */
   certificateProblem(certificate: AdminKeyCertificate): Promise<string | undefined> {
-    let check = this.#certificateChecks.get(certificate.signature);
+    // Keyed by what the root signed as well as the signature: a certificate that copies a real
+    // one's signature onto another key must be checked, never handed the real one's verdict.
+    const signed = new TextDecoder().decode(certificateMessage(this.fleet, certificate));
+    const cacheKey = `${certificate.signature}\n${signed}`;
+    let check = this.#certificateChecks.get(cacheKey);
     if (check === undefined) {
       check = this.#checkCertificate(certificate);
-      this.#certificateChecks.set(certificate.signature, check);
+      this.#certificateChecks.set(cacheKey, check);
     }
     return check;
   }

@@ -138,6 +138,28 @@ describe("TrustVerifier", () => {
     });
   });
 
+  it("never lets a certificate borrow the root's signature of another (checked first or not)", async () => {
+    const { verifier, signer } = await fleet();
+    const certificates = { [signer.certificate.keyId]: signer.certificate };
+    const real = await signCommand(signer, LAPTOP, draftCommand({ kind: "system.reboot" }, alice));
+    expect(await verifier.verify(commandSpecItem(real.spec), LAPTOP, certificates)).toMatchObject({
+      ok: true,
+    });
+    // A key nobody certified, its certificate carrying the root's signature of alice's.
+    const stranger = await (await testRoot()).adminSigner("alice", T0);
+    const borrowed = { ...stranger.certificate, signature: signer.certificate.signature };
+    const forged = await signCommand(
+      { ...stranger, certificate: borrowed },
+      LAPTOP,
+      draftCommand({ kind: "shell.run", args: { command: "id" } }, alice),
+    );
+    expect(
+      await verifier.verify(commandSpecItem(forged.spec), LAPTOP, { [borrowed.keyId]: borrowed }),
+    ).toMatchObject({ ok: false, problem: "signer-unknown" });
+    expect(await verifier.certificateProblem(borrowed)).toMatch(/not signed by this fleet's root/);
+    expect(await verifier.learnCertificates([borrowed])).toHaveLength(1);
+  });
+
   it("checks intents, priorities and policy settings for their own command or setting", async () => {
     const { verifier, signer } = await fleet();
     const certificates = { [signer.certificate.keyId]: signer.certificate };

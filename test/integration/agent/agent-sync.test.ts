@@ -6,27 +6,26 @@
 
 import { join } from "node:path";
 import { type Agent, SimulatedClock } from "@outpost/agent";
-import { quietMachineCommands } from "@outpost/agent/testing";
+import { agentTrustFor, quietMachineCommands } from "@outpost/agent/testing";
 import {
-  type CommandId,
   DAY_MS,
   type Day,
   DEFAULT_POLICY,
   type DeviceDoc,
-  enqueueCommand,
   fold,
   isPresenceMessage,
   type PresenceMessage,
-  updatePolicy,
 } from "@outpost/shared-model";
 import {
   cleanupAfterEach,
   eventually,
   LEVEL,
   recordingLogger,
+  testRoot,
 } from "@outpost/shared-model/testing";
 import {
   adminReplica,
+  certifiedAdmin,
   samplesOnRelayDisk,
   startFleet,
   untilAcknowledged,
@@ -46,6 +45,9 @@ async function setUp(options: {
 }) {
   const fleet = await startFleet(cleanup, { stopped: true });
   const agentData = await cleanup.tempFolder("agent");
+  // The fleet's root, pinned by the agent: it runs what the admins this root certified signed.
+  const root = await testRoot();
+  const trust = await agentTrustFor(root, agentData);
   let relay = options.relayUp ? await fleet.startRelay() : undefined;
   const { logger, at, lines } = recordingLogger();
   const clock = new SimulatedClock(START);
@@ -55,12 +57,14 @@ async function setUp(options: {
     clock,
     logger,
     presenceIntervalMs: options.presenceIntervalMs,
+    trust,
     commands: options.commands
       ? quietMachineCommands(join(agentData, "scripts"), () => clock.now())
       : undefined,
   });
   return {
     fleet,
+    root,
     agent,
     clock,
     at,
@@ -87,22 +91,17 @@ describe("the agent with a real relay", () => {
     await eventually(() => setup.agent.link.isOnline(), "the agent connecting");
     const admin = adminReplica(setup.fleet.port, setup.fleet.adminToken, cleanup);
     const device = await admin.find<DeviceDoc>(setup.agent.device.url);
-    let id: CommandId | undefined;
-    device.change((doc) => {
-      const alice = { by: "admin:alice", at: Date.now() };
-      updatePolicy(
-        doc,
-        { allowShell: true, load: { ...DEFAULT_POLICY.load, sustainedS: 0 } },
-        alice,
-      );
-      id = enqueueCommand(
-        doc,
-        { kind: "shell.run", args: { command: "echo hello from $(uname -s)" } },
-        { by: "admin:alice", at: Date.now() },
-      );
+    const alice = await certifiedAdmin(setup.root, "alice");
+    await alice.editPolicy(device, {
+      allowShell: true,
+      load: { ...DEFAULT_POLICY.load, sustainedS: 0 },
+    });
+    const id = await alice.enqueue(device, {
+      kind: "shell.run",
+      args: { command: "echo hello from $(uname -s)" },
     });
     const stateAtAdmin = () => {
-      const command = device.doc().commands[id as CommandId];
+      const command = device.doc().commands[id];
       return command && fold(command.spec, command.events);
     };
     await eventually(
@@ -112,7 +111,7 @@ describe("the agent with a real relay", () => {
     expect(stateAtAdmin()).toMatchObject({
       outcome: { exitCode: 0, stdout: "hello from Linux\n" },
     });
-    expect(device.doc().commands[id as CommandId]?.events.map((e) => e.type)).toEqual([
+    expect(device.doc().commands[id]?.events.map((e) => e.type)).toEqual([
       "accepted",
       "started",
       "succeeded",

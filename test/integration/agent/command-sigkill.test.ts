@@ -7,15 +7,10 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { AutomergeUrl } from "@automerge/automerge-repo";
 import { groupExists } from "@outpost/agent";
-import {
-  type CommandId,
-  type DeviceDoc,
-  enqueueCommand,
-  fold,
-  updatePolicy,
-} from "@outpost/shared-model";
+import type { DeviceDoc } from "@outpost/shared-model";
+import { fold } from "@outpost/shared-model";
 import { cleanupAfterEach, eventually } from "@outpost/shared-model/testing";
-import { AgentCli, startFleet } from "@outpost/test-support";
+import { AgentCli, certifiedAdmin, fleetRoot, startFleet } from "@outpost/test-support";
 import { describe, expect, it } from "vitest";
 
 const cleanup = cleanupAfterEach();
@@ -40,32 +35,30 @@ describe("an agent killed while a command runs", () => {
     const device = await admin.find<DeviceDoc>(state.deviceDocUrl as AutomergeUrl);
     // Each run appends a line with its process group, so the test can count runs and clean up.
     const runs = join(agent.folder, "runs.txt");
-    let id: CommandId | undefined;
-    device.change((doc) => {
-      updatePolicy(
-        doc,
-        {
-          allowShell: true,
-          load: { cpuPercent: 100, memoryPercent: 100, diskBusyPercent: 100, sustainedS: 0 },
-        },
-        { by: "admin:alice", at: Date.now() },
-      );
-      id = enqueueCommand(
-        doc,
-        { kind: "shell.run", args: { command: `echo $$ >> ${runs}; sleep 60` } },
-        { by: "admin:alice", at: Date.now() },
-      );
+    // Signed by alice's key, which the fleet's root (the one the agent pinned) certified.
+    const alice = await certifiedAdmin(await fleetRoot(fleet), "alice");
+    await alice.editPolicy(device, {
+      allowShell: true,
+      load: { cpuPercent: 100, memoryPercent: 100, diskBusyPercent: 100, sustainedS: 0 },
     });
-    const status = () => {
-      const command = device.doc().commands[id as CommandId];
-      return command && fold(command.spec, command.events).status;
+    const id = await alice.enqueue(device, {
+      kind: "shell.run",
+      args: { command: `echo $$ >> ${runs}; sleep 60` },
+    });
+    const commandState = () => {
+      const command = device.doc().commands[id];
+      return command && fold(command.spec, command.events);
     };
+    const status = () => commandState()?.status;
     // Killed while the command really runs: its shell has written its line.
     await eventually(
       async () => (await readFile(runs, "utf8").catch(() => "")) !== "",
       "the command running",
       30_000,
-    );
+    ).catch((error: Error) => {
+      // A refusal says why: an agent that pinned another root (or none) refuses alice's key.
+      throw new Error(`${error.message}; admin sees ${JSON.stringify(commandState())}`);
+    });
     await eventually(() => status() === "running", "the admin seeing it running");
     cleanup.defer(async () => {
       // The killed agent's command lives on in its own process group: end it.
@@ -101,7 +94,7 @@ describe("an agent killed while a command runs", () => {
     const target = ticks() + 3;
     await eventually(() => ticks() >= target, "three more ticks of the restarted agent", 30_000);
     // (A `deferred` may come first: the load gate wants a reading before anything starts.)
-    const facts = device.doc().commands[id as CommandId]?.events.map((e) => e.type) ?? [];
+    const facts = device.doc().commands[id]?.events.map((e) => e.type) ?? [];
     expect(facts.filter((type) => type !== "deferred")).toEqual([
       "accepted",
       "started",

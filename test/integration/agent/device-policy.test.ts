@@ -1,27 +1,32 @@
 /**
  * The device policy as admins change it through a real relay: the agent seeds it from its config
- * file, applies an admin's edit (the sampling interval and retention change on the device), audits
- * who changed what, refuses a bad setting while keeping the one in force, and keeps an admin's
- * values over its config file across a restart.
+ * file, applies an admin's signed edit (the sampling interval and retention change on the device),
+ * audits who changed what, refuses a bad setting and a setting nobody signed while keeping the
+ * one in force, and keeps an admin's values over its config file across a restart.
  */
 
 import { type Agent, SimulatedClock } from "@outpost/agent";
+import { agentTrustFor } from "@outpost/agent/testing";
 import {
   type AuditEntry,
   type Day,
   type DeviceDoc,
   dayOf,
   readRange,
+  recordSigner,
+  signPolicy,
   type TelemetryDayDoc,
   updatePolicy,
+  writePolicy,
 } from "@outpost/shared-model";
 import {
   cleanupAfterEach,
   eventually,
   LEVEL,
   recordingLogger,
+  testRoot,
 } from "@outpost/shared-model/testing";
-import { adminReplica, startFleet } from "@outpost/test-support";
+import { adminReplica, certifiedAdmin, startFleet } from "@outpost/test-support";
 import { describe, expect, it } from "vitest";
 
 const cleanup = cleanupAfterEach();
@@ -48,12 +53,19 @@ describe("the device policy", () => {
     const clock = new SimulatedClock(START);
     clock.holdAt(START + 10 * MINUTE);
     const { logger, at } = recordingLogger();
+    // The fleet's root, pinned by the agent, certifies the admins' signing keys.
+    const root = await testRoot();
+    const trust = await agentTrustFor(root, agentData);
+    let adminClock = START;
+    const alice = await certifiedAdmin(root, "alice", { now: () => adminClock });
+    const mallory = await certifiedAdmin(root, "mallory");
     const start = () =>
       fleet.startAgent({
         dataDirectory: agentData,
         clock,
         logger,
         sampleIntervalS: 60,
+        trust,
       });
     let agent = await start();
     await clock.whenHeld();
@@ -75,13 +87,7 @@ describe("the device policy", () => {
     await eventually(() => agent.link.isOnline(), "the agent connecting");
     const admin = adminReplica(fleet.port, fleet.adminToken, cleanup);
     const device = await admin.find<DeviceDoc>(agent.device.url);
-    device.change((doc) =>
-      updatePolicy(
-        doc,
-        { samplingIntervalS: 300, retainDays: 5 },
-        { by: "admin:alice", at: START },
-      ),
-    );
+    await alice.editPolicy(device, { samplingIntervalS: 300, retainDays: 5 });
     await eventually(() => agent.policy.current.samplingIntervalS === 300, "the policy applied");
     const changedAt = clock.now();
     clock.release(START + 60 * MINUTE);
@@ -97,9 +103,14 @@ describe("the device policy", () => {
       detail: "samplingIntervalS: 60 → 300; retainDays: 2 → 5",
     });
 
-    // A replica that skips validation writes a bad interval: refused, the one in force stays.
+    // A replica that skips validation writes (and signs) a bad interval: refused, the one in
+    // force stays.
+    const bad = await signPolicy(mallory.signer, agent.deviceId, {
+      samplingIntervalS: { value: 0, setBy: "admin:mallory", setAt: START + 2 },
+    });
     device.change((doc) => {
-      doc.policy.samplingIntervalS = { value: 0, setBy: "admin:mallory", setAt: START + 2 };
+      writePolicy(doc, bad);
+      recordSigner(doc, mallory.signer.certificate);
     });
     await eventually(
       async () => (await auditOf(agent, today)).some((e) => e.action === "policy-refused"),
@@ -117,10 +128,28 @@ describe("the device policy", () => {
       at(LEVEL.warn).filter((line) => line.msg.includes("policy settings refused")),
     ).toHaveLength(1);
 
-    // Restarted with the same config file: the admin's retention wins over it.
+    // A writer with an admin token and no key allows shell in alice's name: refused, audited as
+    // the agent's refusal naming whom it claims, and shell stays off.
     device.change((doc) =>
-      updatePolicy(doc, { samplingIntervalS: 120 }, { by: "admin:alice", at: START + 1 }),
+      updatePolicy(doc, { allowShell: true }, { by: "admin:alice", at: START + 3 }),
     );
+    await eventually(
+      async () => (await auditOf(agent, today)).some((e) => e.detail.includes("policy.allowShell")),
+      "the unsigned setting refused",
+    );
+    expect(await auditOf(agent, today)).toContainEqual({
+      at: expect.any(Number),
+      actor: `agent:${agent.deviceId}`,
+      action: "policy-refused",
+      detail: expect.stringContaining(
+        "policy.allowShell: signature-missing: unsigned (admin:alice) (written as admin:alice)",
+      ),
+    });
+    expect(agent.policy.current.allowShell).toBe(false);
+
+    // Restarted with the same config file: the admin's retention wins over it.
+    adminClock = START + 1;
+    await alice.editPolicy(device, { samplingIntervalS: 120 });
     await eventually(() => agent.policy.current.samplingIntervalS === 120, "the fix applied");
     await agent.stop();
     agent = await start();

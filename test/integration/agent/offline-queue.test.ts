@@ -9,26 +9,19 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DocHandle, Repo } from "@automerge/automerge-repo";
 import type { Agent } from "@outpost/agent";
-import { quietMachineCommands } from "@outpost/agent/testing";
+import { agentTrustFor, quietMachineCommands } from "@outpost/agent/testing";
 import {
-  type Actor,
   type CommandId,
   DEFAULT_POLICY,
   type DeviceDoc,
   type EnqueueInput,
-  enqueueCommand,
   fold,
-  requestCancel,
-  setPriority,
-  updatePolicy,
 } from "@outpost/shared-model";
-import { cleanupAfterEach, eventually } from "@outpost/shared-model/testing";
-import { adminReplica, startFleet } from "@outpost/test-support";
+import { cleanupAfterEach, eventually, testRoot } from "@outpost/shared-model/testing";
+import { adminReplica, certifiedAdmin, startFleet } from "@outpost/test-support";
 import { describe, expect, it } from "vitest";
 
 const cleanup = cleanupAfterEach();
-const alice = (): Actor => ({ by: "admin:alice", at: Date.now() });
-const bob = (): Actor => ({ by: "admin:bob", at: Date.now() });
 
 /** The folded state of every command, as one replica sees it. */
 function states(doc: DeviceDoc) {
@@ -50,11 +43,17 @@ describe("the command queue, offline everywhere, through a real relay", () => {
     let relay = await fleet.startRelay();
     const bobToken = await relay.principals.addAdmin("bob");
     const ranLog = join(agentData, "ran.log");
+    // The fleet's root, pinned by the agent, certifies alice's and bob's signing keys.
+    const root = await testRoot();
+    const trust = await agentTrustFor(root, agentData);
+    const alice = await certifiedAdmin(root, "alice");
+    const bob = await certifiedAdmin(root, "bob");
     const startAgent = () =>
       fleet.startAgent({
         dataDirectory: agentData,
         sampleIntervalS: 1,
         commands: quietMachineCommands(join(agentData, "scripts")),
+        trust,
       });
 
     // The device enrolls and its document reaches the relay; then it goes offline.
@@ -72,35 +71,27 @@ describe("the command queue, offline everywhere, through a real relay", () => {
       args: { command: `echo ${name} >> ${ranLog}` },
       ...extra,
     });
-    let ids: Record<string, CommandId> = {};
-    atAlice.change((doc) => {
-      updatePolicy(
-        doc,
-        { allowShell: true, load: { ...DEFAULT_POLICY.load, sustainedS: 0 } },
-        alice(),
-      );
-      const a = enqueueCommand(doc, shell("A", { priority: 4 }), alice());
-      ids = {
-        a,
-        b: enqueueCommand(doc, shell("B", { priority: 8 }), alice()),
-        // Higher than A, but it must wait for A.
-        c: enqueueCommand(doc, shell("C", { priority: 6, dependsOn: [a] }), alice()),
-        d1: enqueueCommand(doc, shell("D1", { priority: 2, dedupeKey: "cleanup" }), alice()),
-      };
+    await alice.editPolicy(atAlice, {
+      allowShell: true,
+      load: { ...DEFAULT_POLICY.load, sustainedS: 0 },
     });
+    const a = await alice.enqueue(atAlice, shell("A", { priority: 4 }));
+    const [b, c, d1] = await alice.enqueueAll(atAlice, [
+      shell("B", { priority: 8 }),
+      // Higher than A, but it must wait for A.
+      shell("C", { priority: 6, dependsOn: [a] }),
+      shell("D1", { priority: 2, dedupeKey: "cleanup" }),
+    ]);
+    const ids: Record<string, CommandId> = { a, b, c, d1 } as Record<string, CommandId>;
     await eventually(() => Object.keys(atBob.doc().commands).length === 4, "bob seeing the queue");
 
     // Now nobody can reach the relay.
     await relay.stop(); // closed every socket: nothing below reaches it
     // Alice, offline, enqueues the same clean-up again: the dedupe pair.
-    atAlice.change((doc) => {
-      ids.d2 = enqueueCommand(doc, shell("D2", { priority: 2, dedupeKey: "cleanup" }), alice());
-    });
+    ids.d2 = await alice.enqueue(atAlice, shell("D2", { priority: 2, dedupeKey: "cleanup" }));
     // Bob, offline, cancels B and raises D1 above everything.
-    atBob.change((doc) => {
-      requestCancel(doc, ids.b as CommandId, bob(), "not needed this week");
-      setPriority(doc, ids.d1 as CommandId, 9, bob());
-    });
+    await bob.cancel(atBob, ids.b as CommandId, "not needed this week");
+    await bob.reprioritize(atBob, ids.d1 as CommandId, 9);
 
     // Everyone reconnects: the admins first, so the relay has both offline edits; then the agent.
     relay = await fleet.startRelay();
@@ -112,7 +103,7 @@ describe("the command queue, offline everywhere, through a real relay", () => {
     );
     agent = await startAgent();
 
-    const { a, b, c, d1, d2 } = ids as Record<string, CommandId>;
+    const d2 = ids.d2 as CommandId;
     const settled = (doc: DeviceDoc) =>
       ["succeeded", "cancelled", "superseded"].includes(states(doc)[c as string]?.status ?? "") &&
       [a, b, d1, d2].every((id) =>

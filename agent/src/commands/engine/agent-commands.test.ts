@@ -2,6 +2,7 @@ import { DEFAULT_POLICY, silentLogger } from "@outpost/shared-model";
 import { cleanupAfterEach } from "@outpost/shared-model/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { memoryDevice } from "../../testing/memory-device.js";
+import type { TrustSource } from "../../trust/trust-status.js";
 import { ALL_KINDS } from "../kinds/all.js";
 import { FakeSystem } from "../kinds/testing/kind-contract.js";
 import { AgentCommands } from "./agent-commands.js";
@@ -17,6 +18,18 @@ afterEach(() => {
  */
 async function startCommands() {
   const { folder, repo, device, store, deviceId } = await memoryDevice(cleanup, "agent-commands");
+  // Still learning its root: enough here, where what is watched is when a plan would be made.
+  const trustListeners = new Set<() => void>();
+  const trust: TrustSource = {
+    status: { kind: "awaiting" },
+    onChange: (listener) => {
+      trustListeners.add(listener);
+      return () => trustListeners.delete(listener);
+    },
+  };
+  const trustChanged = () => {
+    for (const listener of trustListeners) listener();
+  };
   const commands = new AgentCommands(
     { kinds: ALL_KINDS, system: new FakeSystem(), scriptsFolder: folder },
     {
@@ -30,6 +43,7 @@ async function startCommands() {
       isStopping: () => false,
       audit: () => {},
       policy: () => DEFAULT_POLICY,
+      trust,
     },
   );
   const listenersBefore = device.listenerCount("change");
@@ -40,7 +54,7 @@ async function startCommands() {
     device.change((doc) => {
       doc.asset.notes = `edited ${Math.random()}`;
     });
-  return { commands, device, evaluate, edit, listenersBefore };
+  return { commands, device, evaluate, edit, listenersBefore, trustChanged, trustListeners };
 }
 
 describe("AgentCommands", () => {
@@ -51,6 +65,15 @@ describe("AgentCommands", () => {
     vi.advanceTimersByTime(1_000);
     expect(evaluate).toHaveBeenCalledTimes(1);
     await commands.stop();
+  });
+
+  it("re-plans when its trust changes (a root pinned, a key revoked), until it stops", async () => {
+    const { commands, evaluate, trustChanged, trustListeners } = await startCommands();
+    trustChanged();
+    vi.advanceTimersByTime(1_000);
+    expect(evaluate).toHaveBeenCalledTimes(1);
+    await commands.stop();
+    expect(trustListeners.size).toBe(0);
   });
 
   it("stops listening to the DeviceDoc when it stops: a later change re-plans nothing", async () => {

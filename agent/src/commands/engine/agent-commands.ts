@@ -9,6 +9,7 @@ import type {
 } from "@outpost/shared-model";
 import { actorOf, messageOf } from "@outpost/shared-model";
 import type { AgentStateStore } from "../../state/agent-state.js";
+import type { TrustSource } from "../../trust/trust-status.js";
 import { type LoadSource, LoadWatch } from "../execution/load-watch.js";
 import { ProcessGroupTracker } from "../execution/process-group-tracker.js";
 import { linuxProcesses, systemProcessNames } from "../gates/critical-operations.js";
@@ -17,8 +18,12 @@ import { LoadGate, type LoadReading } from "../gates/load-gate.js";
 import type { CommandKind, SystemControl } from "../kinds/command-kind.js";
 import { AgentGates } from "./agent-gates.js";
 import { CommandEngine } from "./command-engine.js";
+import { QueueVerdicts } from "./queue-verdicts.js";
 
-/** How soon after a DeviceDoc change (an admin's merge, or our own fact) the queue is re-planned. */
+/**
+ * How soon after a DeviceDoc change (an admin's merge, or our own fact) or a change of trust (a
+ * revocation learnt) the queue is re-planned.
+ */
 const REPLAN_DELAY_MS = 100;
 
 /** What the agent's command engine is given by the entry point. */
@@ -56,6 +61,8 @@ export class AgentCommands {
   readonly #device: DocHandle<DeviceDoc>;
   readonly #logger: Logger;
   readonly #isStopping: () => boolean;
+  readonly #trust: TrustSource;
+  #stopFollowingTrust: (() => void) | undefined;
   #replanTimer: NodeJS.Timeout | undefined;
   /** Ticks observed so far; see {@link evaluate}. */
   #observed = 0;
@@ -78,6 +85,8 @@ export class AgentCommands {
       audit: (entry: AuditEntry) => void;
       /** The device policy in force (validated; see DevicePolicy). */
       policy: () => Readonly<Policy>;
+      /** The agent's trust in what admins sign: every plan is verified against it. */
+      trust: TrustSource;
     },
   ) {
     const { device, repo, now } = parts;
@@ -87,6 +96,7 @@ export class AgentCommands {
     this.#device = device;
     this.#logger = parts.logger;
     this.#isStopping = parts.isStopping;
+    this.#trust = parts.trust;
     this.#processes = new ProcessGroupTracker({ store: parts.store, logger: parts.logger });
     this.#load = new LoadGate(
       () => parts.policy().load,
@@ -118,6 +128,7 @@ export class AgentCommands {
         refreshInventory: parts.refreshInventory,
       }),
       gates: this.#gates.prepare,
+      trust: new QueueVerdicts(parts.trust, parts.deviceId),
       logger: parts.logger,
       audit: parts.audit,
       watchLoad: () => new LoadWatch(this.#load.last, newLoadSource?.()),
@@ -133,6 +144,8 @@ export class AgentCommands {
     await this.#processes.stopLeftovers();
     this.#engine.recoverInterrupted();
     this.#device.on("change", this.#replanSoon);
+    // A root pinned, a certificate or a revocation learnt: the verdicts change, so does the plan.
+    this.#stopFollowingTrust = this.#trust.onChange(this.#replanSoon);
     void this.evaluate();
   }
 
@@ -167,6 +180,7 @@ export class AgentCommands {
     // The handle belongs to the repo, not to this object: a listener left on it would re-plan a
     // stopped engine at every later change (a merge still arriving) and keep this object alive.
     this.#device.off("change", this.#replanSoon);
+    this.#stopFollowingTrust?.();
     clearTimeout(this.#replanTimer);
     await this.#engine.stop();
   }

@@ -6,16 +6,17 @@ import {
   createDeviceDoc,
   DEFAULT_POLICY,
   type DeviceDoc,
-  enqueueCommand,
+  type EnqueueInput,
   fold,
   parseDeviceId,
   recordFact,
-  requestCancel,
   silentLogger,
+  TrustVerifier,
 } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
-import { cleanupAfterEach } from "@outpost/shared-model/testing";
+import { cleanupAfterEach, testRoot } from "@outpost/shared-model/testing";
 import { describe, expect, it } from "vitest";
+import { SignedAdmin } from "../../testing/signed-admin.js";
 import { LoadWatch } from "../execution/load-watch.js";
 import { OPEN } from "../gates/gate-result.js";
 import { lockGate } from "../gates/locks.js";
@@ -25,10 +26,10 @@ import type { CommandKind } from "../kinds/command-kind.js";
 import { inventoryCollectKind } from "../kinds/inventory-collect/inventory-collect.js";
 import { fakeKindContext } from "../kinds/testing/kind-contract.js";
 import { CommandEngine } from "./command-engine.js";
+import { QueueVerdicts } from "./queue-verdicts.js";
 
 const cleanup = cleanupAfterEach();
 const NOON = Date.parse("2026-11-21T12:00:00Z");
-const admin = { by: "admin:alice", at: NOON - 60_000 };
 
 async function setUp(options: { kinds?: readonly CommandKind[] } = {}) {
   const folder = await cleanup.tempFolder("engine");
@@ -40,6 +41,12 @@ async function setUp(options: { kinds?: readonly CommandKind[] } = {}) {
     await storage.whenIdle();
   });
   const device: DocHandle<DeviceDoc> = repo.create(createDeviceDoc(parseDeviceId("laptop-1")));
+  // The agent runs what admins of its fleet signed: alice enqueues, bob cancels.
+  const root = await testRoot();
+  const alice = new SignedAdmin(await root.adminSigner("alice"), () => NOON - 60_000);
+  const bob = new SignedAdmin(await root.adminSigner("bob"), () => NOON);
+  const verifier = await TrustVerifier.create(root.publicKey);
+  const pinned = { kind: "pinned" as const, verifier, generation: 0 };
   // The engine takes the policy in force from the agent (DevicePolicy); these tests allow shell.
   const policy = { ...DEFAULT_POLICY, allowShell: true };
   let now = NOON;
@@ -73,6 +80,7 @@ async function setUp(options: { kinds?: readonly CommandKind[] } = {}) {
         ? OPEN
         : { open: false, reason: "concurrency", detail: "one command at a time" };
     },
+    trust: new QueueVerdicts({ status: pinned, onChange: () => () => {} }, device.doc().deviceId),
     logger: silentLogger,
     audit: (entry) => audit.push(entry),
     // The gate's last reading, then a run that loads the CPU to 70 % at its peak.
@@ -89,13 +97,7 @@ async function setUp(options: { kinds?: readonly CommandKind[] } = {}) {
       });
     },
   });
-  const enqueue = (input: Parameters<typeof enqueueCommand>[1]) => {
-    let id: CommandId | undefined;
-    device.change((doc) => {
-      id = enqueueCommand(doc, input, admin);
-    });
-    return id as CommandId;
-  };
+  const enqueue = (input: EnqueueInput) => alice.enqueue(device, input);
   const settle = async () => {
     for (let round = 0; round < 10; round += 1) {
       await engine.evaluate();
@@ -117,6 +119,7 @@ async function setUp(options: { kinds?: readonly CommandKind[] } = {}) {
     stateOf,
     factsOf,
     audit,
+    bob,
     setNow: (at: number) => (now = at),
   };
 }
@@ -126,23 +129,23 @@ describe("CommandEngine", () => {
     timeout: 30_000,
   }, async () => {
     const { enqueue, settle, stateOf, factsOf, device } = await setUp();
-    const low = enqueue({ kind: "shell.run", args: { command: "echo low" }, priority: 3 });
-    const high = enqueue({ kind: "shell.run", args: { command: "echo high" }, priority: 8 });
-    const after = enqueue({
+    const low = await enqueue({ kind: "shell.run", args: { command: "echo low" }, priority: 3 });
+    const high = await enqueue({ kind: "shell.run", args: { command: "echo high" }, priority: 8 });
+    const after = await enqueue({
       kind: "shell.run",
       args: { command: "echo after" },
       priority: 9,
       dependsOn: [low],
     });
-    const unknown = enqueue({ kind: "firmware.flash", args: {} });
-    const first = enqueue({ kind: "inventory.collect", dedupeKey: "inv" });
-    const second = enqueue({ kind: "inventory.collect", dedupeKey: "inv" });
-    const failing = enqueue({
+    const unknown = await enqueue({ kind: "firmware.flash", args: {} });
+    const first = await enqueue({ kind: "inventory.collect", dedupeKey: "inv" });
+    const second = await enqueue({ kind: "inventory.collect", dedupeKey: "inv" });
+    const failing = await enqueue({
       kind: "shell.run",
       args: { command: "exit 4" },
       retry: { maxAttempts: 1 },
     });
-    const dependent = enqueue({
+    const dependent = await enqueue({
       kind: "shell.run",
       args: { command: "echo never" },
       dependsOn: [failing],
@@ -176,7 +179,7 @@ describe("CommandEngine", () => {
 
   it("records a deferral once per reason, and runs a windowed command once the window opens", async () => {
     const { enqueue, settle, stateOf, factsOf, setNow } = await setUp();
-    const reboot = enqueue({ kind: "system.reboot" });
+    const reboot = await enqueue({ kind: "system.reboot" });
     await settle();
     await settle();
     expect(stateOf(reboot)).toMatchObject({ status: "deferred", reason: "maintenance-window" });
@@ -188,10 +191,10 @@ describe("CommandEngine", () => {
 
   it("validates a command held back by notBefore or a dependency and records why it waits", async () => {
     const { enqueue, settle, stateOf, factsOf, setNow, device } = await setUp();
-    const later = enqueue({ kind: "inventory.collect", notBefore: NOON + 3_600_000 });
-    const first = enqueue({ kind: "system.reboot" });
-    const after = enqueue({ kind: "inventory.collect", dependsOn: [first] });
-    const broken = enqueue({ kind: "no.such-kind", notBefore: NOON + 3_600_000 });
+    const later = await enqueue({ kind: "inventory.collect", notBefore: NOON + 3_600_000 });
+    const first = await enqueue({ kind: "system.reboot" });
+    const after = await enqueue({ kind: "inventory.collect", dependsOn: [first] });
+    const broken = await enqueue({ kind: "no.such-kind", notBefore: NOON + 3_600_000 });
     await settle();
     expect(stateOf(later)).toMatchObject({ status: "deferred", reason: "not-before" });
     expect(factsOf(later)).toEqual(["accepted", "deferred"]);
@@ -215,8 +218,10 @@ describe("CommandEngine", () => {
 
   it("records what one evaluation decides about a waiting queue in one change", async () => {
     const { enqueue, engine, stateOf, device } = await setUp();
-    const waiting = Array.from({ length: 200 }, () =>
-      enqueue({ kind: "inventory.collect", window: "maintenance" }),
+    const waiting = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        enqueue({ kind: "inventory.collect", window: "maintenance" }),
+      ),
     );
     const changes = () => A.getAllChanges(device.doc()).length;
     const before = changes();
@@ -244,9 +249,9 @@ describe("CommandEngine", () => {
     const { enqueue, settle, stateOf } = await setUp({
       kinds: [...ALL_KINDS, throwing("bad.validate", "validate"), throwing("bad.run", "run")],
     });
-    const badValidate = enqueue({ kind: "bad.validate", priority: 9 });
-    const badRun = enqueue({ kind: "bad.run", priority: 8, retry: { maxAttempts: 1 } });
-    const fine = enqueue({ kind: "shell.run", args: { command: "echo fine" }, priority: 1 });
+    const badValidate = await enqueue({ kind: "bad.validate", priority: 9 });
+    const badRun = await enqueue({ kind: "bad.run", priority: 8, retry: { maxAttempts: 1 } });
+    const fine = await enqueue({ kind: "shell.run", args: { command: "echo fine" }, priority: 1 });
     await settle();
     expect(stateOf(badValidate)).toMatchObject({
       status: "rejected",
@@ -262,26 +267,22 @@ describe("CommandEngine", () => {
   it("stops a running interruptible command on cancel; answers cancel-too-late otherwise", {
     timeout: 20_000,
   }, async () => {
-    const { enqueue, engine, stateOf, device } = await setUp();
-    const sleeper = enqueue({ kind: "shell.run", args: { command: "sleep 30" } });
+    const { enqueue, engine, stateOf, device, bob } = await setUp();
+    const sleeper = await enqueue({ kind: "shell.run", args: { command: "sleep 30" } });
     await engine.evaluate();
     expect(stateOf(sleeper).status).toBe("running");
-    device.change((doc) => {
-      requestCancel(doc, sleeper, { by: "admin:bob", at: NOON });
-    });
+    await bob.cancel(device, sleeper);
     await engine.evaluate();
     await engine.idle();
     expect(stateOf(sleeper).status).toBe("cancelled");
   });
 
   it("audits every fact: who asked, when, and what happened", { timeout: 20_000 }, async () => {
-    const { enqueue, engine, device, audit } = await setUp();
-    const sleeper = enqueue({ kind: "shell.run", args: { command: "sleep 30" } });
-    const unknown = enqueue({ kind: "firmware.flash", args: {} });
+    const { enqueue, engine, device, audit, bob } = await setUp();
+    const sleeper = await enqueue({ kind: "shell.run", args: { command: "sleep 30" } });
+    const unknown = await enqueue({ kind: "firmware.flash", args: {} });
     await engine.evaluate();
-    device.change((doc) => {
-      requestCancel(doc, sleeper, { by: "admin:bob", at: NOON });
-    });
+    await bob.cancel(device, sleeper);
     await engine.evaluate();
     await engine.idle();
     const facts = (id: CommandId) =>
@@ -313,7 +314,7 @@ describe("CommandEngine", () => {
     timeout: 20_000,
   }, async () => {
     const { enqueue, engine, stateOf, factsOf } = await setUp();
-    const sleeper = enqueue({ kind: "shell.run", args: { command: "sleep 30" } });
+    const sleeper = await enqueue({ kind: "shell.run", args: { command: "sleep 30" } });
     await engine.evaluate();
     await engine.stop();
     expect(stateOf(sleeper).status).toBe("interrupted");
@@ -322,8 +323,8 @@ describe("CommandEngine", () => {
 
   it("turns a command left running by a dead agent into interrupted, retrying only idempotent kinds", async () => {
     const { enqueue, engine, stateOf, device } = await setUp();
-    const inventory = enqueue({ kind: "inventory.collect" });
-    const script = enqueue({ kind: "shell.run", args: { command: "echo once" } });
+    const inventory = await enqueue({ kind: "inventory.collect" });
+    const script = await enqueue({ kind: "shell.run", args: { command: "echo once" } });
     device.change((doc) => {
       for (const id of [inventory, script]) {
         recordFact(doc, id, { type: "accepted" }, { by: "agent:laptop-1", at: NOON });
@@ -340,7 +341,7 @@ describe("CommandEngine", () => {
 
   it("also when the dead agent's `started` arrives later, by sync, after this one has started", async () => {
     const { enqueue, engine, stateOf, device } = await setUp();
-    const script = enqueue({
+    const script = await enqueue({
       kind: "shell.run",
       args: { command: "sleep 30" },
       window: "maintenance",

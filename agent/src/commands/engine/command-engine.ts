@@ -12,9 +12,8 @@ import {
   type Logger,
   nextAutomaticAttemptAt,
   type Policy,
-  planQueue,
   type QueueDecision,
-  type QueuePlan,
+  type QueueTrust,
   type RunnableCommand,
   type RunOutcome,
   recordFact,
@@ -24,6 +23,8 @@ import { deferralFact } from "../gates/device-gates.js";
 import type { CommandKind, KindContext } from "../kinds/command-kind.js";
 import type { GateCheck } from "./agent-gates.js";
 import { auditEntryForFact } from "./fact-audit.js";
+import type { QueueGuard } from "./queue-verdicts.js";
+import { VerifiedPlanner } from "./verified-planner.js";
 
 /** A command this agent is running now. */
 interface Running {
@@ -51,6 +52,11 @@ export interface CommandEngineOptions {
    * called once per evaluation that has candidates, then asked about each.
    */
   gates: () => Promise<GateCheck> | GateCheck;
+  /**
+   * What the agent trusts of what admins wrote (signatures, docs/ARCHITECTURE.md, "Trust"),
+   * verified before each plan: `QueueVerdicts` in the agent.
+   */
+  trust: QueueGuard;
   logger: Logger;
   /** Receives an audit entry for every fact recorded (the agent appends it to the day document). */
   audit?: (entry: AuditEntry) => void;
@@ -68,8 +74,8 @@ export class CommandEngine {
   readonly #options: CommandEngineOptions;
   /** States of unchanged commands, across evaluations (each fact changes only its command). */
   readonly #folds = new FoldCache();
-  /** The last plan, reused while the document is the same and `stableUntil` has not passed. */
-  #lastPlan: { doc: DeviceDoc; at: number; plan: QueuePlan } | undefined;
+  /** Plans on verified snapshots, reusing the last plan while it holds. */
+  readonly #planner: VerifiedPlanner;
   /** The snapshot {@link recoverInterrupted} last scanned. */
   #scannedForInterrupted: DeviceDoc | undefined;
   readonly #running = new Map<CommandId, Running>();
@@ -80,6 +86,12 @@ export class CommandEngine {
 
   constructor(options: CommandEngineOptions) {
     this.#options = options;
+    this.#planner = new VerifiedPlanner({
+      device: options.device,
+      guard: options.trust,
+      stateOf: this.#folds.stateOf,
+      now: options.now,
+    });
   }
 
   /**
@@ -158,13 +170,17 @@ export class CommandEngine {
 
   async #evaluateOnce(): Promise<void> {
     this.recoverInterrupted();
-    this.#honourCancels();
-    let plan = this.#plan();
-    if (plan.decisions.length > 0) {
+    const verified = await this.#planner.verified();
+    // Still learning its root key: nothing an admin asked is acted on, nor refused, yet.
+    if (verified === undefined) return;
+    this.#honourCancels(verified.doc, verified.trust);
+    let plan = await this.#planner.plan();
+    if (plan !== undefined && plan.decisions.length > 0) {
       this.#recordAll(plan.decisions);
       // Planned again: the recorded decisions (a cancel, a supersession) change who may run.
-      plan = this.#plan();
+      plan = await this.#planner.plan();
     }
+    if (plan === undefined) return;
     const candidates = plan.runnable.filter((candidate) => !this.#running.has(candidate.id));
     if (candidates.length === 0 && plan.waiting.length === 0) return;
     const policy = this.#options.policy();
@@ -257,17 +273,6 @@ export class CommandEngine {
     };
   }
 
-  /** The queue's plan now: the last one while the document and its time-dependent parts hold. */
-  #plan(): QueuePlan {
-    const doc = this.#options.device.doc();
-    const now = this.#options.now();
-    const last = this.#lastPlan;
-    if (last?.doc === doc && now >= last.at && now < last.plan.stableUntil) return last.plan;
-    const plan = planQueue(doc, now, { stateOf: this.#folds.stateOf });
-    this.#lastPlan = { doc, at: now, plan };
-    return plan;
-  }
-
   async #start(
     candidate: RunnableCommand,
     kind: CommandKind,
@@ -344,13 +349,24 @@ export class CommandEngine {
     this.#finished.add(finished);
   }
 
-  /** Cancel intents on running commands: stop an interruptible kind, else cancel-too-late. */
-  #honourCancels(): void {
+  /**
+   * Trusted cancel intents on running commands, as `doc` has them: stop an interruptible kind,
+   * else cancel-too-late. An untrusted one is left for the planner, which answers it
+   * `intent-rejected`; it stops nothing.
+   */
+  #honourCancels(doc: DeviceDoc, trust: QueueTrust): void {
     for (const [id, running] of this.#running) {
       if (running.cancelledBy !== undefined) continue;
-      const open = this.#stateOf(id).requests.find(
-        (request) => request.intent.type === "cancel-requested" && request.answer === undefined,
-      );
+      const command = doc.commands[id];
+      if (command === undefined) continue;
+      const open = this.#folds
+        .stateOf(command)
+        .requests.find(
+          (request) =>
+            request.intent.type === "cancel-requested" &&
+            request.answer === undefined &&
+            trust.intentProblem(id, request.intent) === undefined,
+        );
       if (open === undefined) continue;
       if (running.kind.defaults.interruptible) {
         running.cancelledBy = open.intent.id;
@@ -387,7 +403,7 @@ export class CommandEngine {
     const commands = this.#options.device.doc().commands;
     for (const { commandId, fact } of facts) {
       const command = commands[commandId];
-      if (command) audit(auditEntryForFact(command, fact, actor.at));
+      if (command) audit(auditEntryForFact(command, fact, actor.at, actor.by));
     }
   }
 }

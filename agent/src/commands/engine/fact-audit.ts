@@ -1,21 +1,45 @@
-import type { AuditEntry, Command, FactInput, RunOutcome } from "@outpost/shared-model";
+import {
+  type AuditEntry,
+  type Command,
+  type FactInput,
+  type RunOutcome,
+  SIGNATURE_PROBLEMS,
+} from "@outpost/shared-model";
 
 /**
- * The audit entry for a fact the agent recorded on `command` at `at` (the day
- * document keeps the device's audit trail). `actor` is who asked: the admin whose intent the
- * fact answers (a cancel, a retry), else the admin who enqueued the command.
+ * The audit entry for a fact the agent (`agent`, `agent:<deviceId>`) recorded on `command` at
+ * `at` (the day document keeps the device's audit trail). `actor` is who asked: the admin whose
+ * intent the fact answers (a cancel, a retry), else the admin who enqueued the command. A
+ * refusal for a signature names no one as having asked, since no one is proven to: the agent is
+ * its actor, and the detail says whom the refused item claims.
  */
-export function auditEntryForFact(command: Command, fact: FactInput, at: number): AuditEntry {
+export function auditEntryForFact(
+  command: Command,
+  fact: FactInput,
+  at: number,
+  agent: string,
+): AuditEntry {
   const answered =
     "answers" in fact && fact.answers !== undefined
       ? command.events.find((event) => event.id === fact.answers)
       : undefined;
-  return {
-    at,
-    actor: answered?.by ?? command.spec.createdBy,
-    action: `command-${fact.type}`,
-    detail: `${command.spec.kind} ${command.spec.id}: ${describeFact(fact)}`,
-  };
+  const claimed = answered?.by ?? command.spec.createdBy;
+  const detail = `${command.spec.kind} ${command.spec.id}: ${describeFact(fact)}`;
+  if (isSignatureRefusal(fact)) {
+    return {
+      at,
+      actor: agent,
+      action: `command-${fact.type}`,
+      detail: `${detail} (written as ${claimed})`,
+    };
+  }
+  return { at, actor: claimed, action: `command-${fact.type}`, detail };
+}
+
+/** A `rejected` or `intent-rejected` whose reason is a signature's problem. */
+function isSignatureRefusal(fact: FactInput): boolean {
+  if (fact.type !== "rejected" && fact.type !== "intent-rejected") return false;
+  return SIGNATURE_PROBLEMS.some((problem) => fact.reason.startsWith(`${problem}:`));
 }
 
 /** One line on what the fact says, for a person reading the trail. */

@@ -11,59 +11,53 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { copyFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import {
-  type CommandId,
-  type EnqueueInput,
-  enqueueCommand,
-  fold,
-  updatePolicy,
-} from "@outpost/shared-model";
+import { type CommandId, type EnqueueInput, fold } from "@outpost/shared-model";
 import {
   cleanupAfterEach,
   eventually,
   freePort,
   recordingLogger,
+  testRoot,
 } from "@outpost/shared-model/testing";
 import { describe, expect, it } from "vitest";
 import type { Agent, AgentCommandOptions } from "../../runtime/agent.js";
+import { agentTrustFor } from "../../testing/agent-trust-doc.js";
+import { SignedAdmin } from "../../testing/signed-admin.js";
 import { startTestAgent } from "../../testing/test-agent.js";
 import { ALL_KINDS } from "../kinds/all.js";
 import { FakeSystem } from "../kinds/testing/kind-contract.js";
 
 const cleanup = cleanupAfterEach();
-const alice = () => ({ by: "admin:alice", at: Date.now() });
 
 /**
  * A real agent on the wall clock, sampling every second, offline (no relay is needed here), with
- * the load and process list read from /proc unless `commands` says otherwise. `ticks()` counts
- * its samples, each followed by an evaluation of the queue.
+ * the load and process list read from /proc unless `commands` says otherwise, pinned to a test
+ * fleet's root; `alice` is an admin of that fleet. `ticks()` counts its samples, each followed
+ * by an evaluation of the queue.
  */
 async function startAgent(
   commands: Partial<AgentCommandOptions> = {},
-): Promise<{ agent: Agent; ticks: () => number }> {
+): Promise<{ agent: Agent; alice: SignedAdmin; ticks: () => number }> {
   const data = await cleanup.tempFolder("real-gates");
   const { logger, lines } = recordingLogger();
+  const root = await testRoot();
   const agent = await startTestAgent({
     dataDirectory: data,
     relayUrl: `http://127.0.0.1:${await freePort()}`,
     sampleIntervalS: 1,
     logger,
     commands: { kinds: ALL_KINDS, system: new FakeSystem(), scriptsFolder: data, ...commands },
+    trust: await agentTrustFor(root, data),
   });
   cleanup.defer(() => agent.stop());
-  agent.device.change((doc) =>
-    updatePolicy(
-      doc,
-      {
-        allowShell: true,
-        // Every core spinning is over 90 % whatever else runs (more load only keeps it there).
-        load: { cpuPercent: 90, memoryPercent: 99, diskBusyPercent: 99, sustainedS: 1 },
-      },
-      alice(),
-    ),
-  );
+  const alice = new SignedAdmin(await root.adminSigner("alice"));
+  await alice.editPolicy(agent.device, {
+    allowShell: true,
+    // Every core spinning is over 90 % whatever else runs (more load only keeps it there).
+    load: { cpuPercent: 90, memoryPercent: 99, diskBusyPercent: 99, sustainedS: 1 },
+  });
   const ticks = () => lines.filter((line) => line.msg === "sample stored").length;
-  return { agent, ticks };
+  return { agent, alice, ticks };
 }
 
 /** Resolves once the agent has sampled (and evaluated its queue) `count` more times. */
@@ -72,12 +66,8 @@ async function moreTicks(ticks: () => number, count: number): Promise<void> {
   await eventually(() => ticks() >= target, `${count} more ticks`, 20_000);
 }
 
-function enqueue(agent: Agent, input: EnqueueInput): CommandId {
-  let id: CommandId | undefined;
-  agent.device.change((doc) => {
-    id = enqueueCommand(doc, input, alice());
-  });
-  return id as CommandId;
+function enqueue(agent: Agent, alice: SignedAdmin, input: EnqueueInput): Promise<CommandId> {
+  return alice.enqueue(agent.device, input);
 }
 
 function stateOf(agent: Agent, id: CommandId) {
@@ -98,12 +88,12 @@ describe.runIf(process.platform === "linux")("the agent's gates on this machine"
   it("defers a command while busy processes hold every core, and runs it once the limit allows", {
     timeout: 60_000,
   }, async () => {
-    const { agent, ticks } = await startAgent();
+    const { agent, alice, ticks } = await startAgent();
     const spinners = Array.from({ length: availableParallelism() }, () =>
       spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }),
     );
     cleanup.defer(() => Promise.all(spinners.map(stopped)));
-    const id = enqueue(agent, { kind: "shell.run", args: { command: "echo ran" } });
+    const id = await enqueue(agent, alice, { kind: "shell.run", args: { command: "echo ran" } });
     await eventually(
       () => stateOf(agent, id).status === "deferred",
       "the command deferred",
@@ -116,13 +106,9 @@ describe.runIf(process.platform === "linux")("the agent's gates on this machine"
     // Whether the machine is calm once they stop depends on what else runs on it; an admin lifting
     // the limit (100 % is none) releases the command at the next evaluation, whatever the load.
     await Promise.all(spinners.map(stopped));
-    agent.device.change((doc) =>
-      updatePolicy(
-        doc,
-        { load: { cpuPercent: 100, memoryPercent: 99, diskBusyPercent: 99, sustainedS: 1 } },
-        alice(),
-      ),
-    );
+    await alice.editPolicy(agent.device, {
+      load: { cpuPercent: 100, memoryPercent: 99, diskBusyPercent: 99, sustainedS: 1 },
+    });
     await eventually(() => stateOf(agent, id).status === "succeeded", "the command run", 30_000);
     const state = stateOf(agent, id);
     expect(state).toMatchObject({ outcome: { stdout: "ran\n" } });
@@ -137,7 +123,7 @@ describe.runIf(process.platform === "linux")("the agent's gates on this machine"
   }, async () => {
     // A calm machine by injection: the load gate comes before this one, and the real load of a
     // shared machine is not this test's subject.
-    const { agent, ticks } = await startAgent({
+    const { agent, alice, ticks } = await startAgent({
       loadSource: () => ({
         read: async () => ({
           at: Date.now(),
@@ -154,7 +140,7 @@ describe.runIf(process.platform === "linux")("the agent's gates on this machine"
     cleanup.defer(() => stopped(backup));
     await new Promise((resolve) => backup.once("spawn", resolve));
 
-    const id = enqueue(agent, {
+    const id = await enqueue(agent, alice, {
       kind: "shell.run",
       args: { command: "echo after the backup" },
       lock: "backup",
