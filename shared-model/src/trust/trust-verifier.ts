@@ -134,18 +134,9 @@ export class TrustVerifier {
     if (parts === undefined) {
       return { ok: false, problem: "signature-invalid", detail: "malformed signature" };
     }
-    const certificate = signers?.[parts.keyId] ?? this.#certificates.get(parts.keyId);
-    if (certificate === undefined || certificate.keyId !== parts.keyId) {
-      return {
-        ok: false,
-        problem: "signer-unknown",
-        detail: `key ${parts.keyId} has no certificate from this fleet's root`,
-      };
-    }
-    const certificateProblem = await this.certificateProblem(certificate);
-    if (certificateProblem !== undefined) {
-      return { ok: false, problem: "signer-unknown", detail: certificateProblem };
-    }
+    const found = await this.#certificateFor(parts.keyId, signers);
+    if (!found.ok) return { ok: false, problem: "signer-unknown", detail: found.detail };
+    const certificate = found.certificate;
     if (this.isRevoked(parts.keyId)) {
       return {
         ok: false,
@@ -179,6 +170,29 @@ export class TrustVerifier {
       };
     }
     return { ok: true, admin: certificate.admin, keyId: parts.keyId };
+  }
+
+  /**
+   * The valid certificate of `keyId`: the document's, else the one learnt from the TrustDoc. A bad
+   * certificate written into the document under a real key's ID (a device or relay may write
+   * there) does not hide a good one the verifier knows.
+   */
+  async #certificateFor(
+    keyId: string,
+    signers: Readonly<Record<string, AdminKeyCertificate>> | undefined,
+  ): Promise<{ ok: true; certificate: AdminKeyCertificate } | { ok: false; detail: string }> {
+    let detail = `key ${keyId} has no certificate from this fleet's root`;
+    for (const candidate of [signers?.[keyId], this.#certificates.get(keyId)]) {
+      if (candidate === undefined) continue;
+      if (candidate.keyId !== keyId) {
+        detail = `the certificate written for key ${keyId} names the key ${candidate.keyId}`;
+        continue;
+      }
+      const problem = await this.certificateProblem(candidate);
+      if (problem === undefined) return { ok: true, certificate: candidate };
+      detail = problem;
+    }
+    return { ok: false, detail };
   }
 
   async #checkCertificate(certificate: AdminKeyCertificate): Promise<string | undefined> {

@@ -160,6 +160,23 @@ describe("TrustVerifier", () => {
     expect(await verifier.learnCertificates([borrowed])).toHaveLength(1);
   });
 
+  it("is not fooled out of a good certificate by a bad one written under the same key ID", async () => {
+    const { verifier, signer } = await fleet();
+    const signed = await signCommand(
+      signer,
+      LAPTOP,
+      draftCommand({ kind: "system.reboot" }, alice),
+    );
+    await verifier.learnCertificates([signer.certificate]);
+    // A device (or the relay) overwrote the document's copy with garbage for that key.
+    const forged = { ...signer.certificate, issuedAt: signer.certificate.issuedAt + 1 };
+    expect(
+      await verifier.verify(commandSpecItem(signed.spec), LAPTOP, {
+        [signer.certificate.keyId]: forged,
+      }),
+    ).toMatchObject({ ok: true, admin: "alice" });
+  });
+
   it("checks intents, priorities and policy settings for their own command or setting", async () => {
     const { verifier, signer } = await fleet();
     const certificates = { [signer.certificate.keyId]: signer.certificate };
