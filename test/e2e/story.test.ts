@@ -25,7 +25,7 @@ import {
   type TelemetryRange,
 } from "@outpost/shared-model";
 import { cleanupAfterAll, eventually } from "@outpost/shared-model/testing";
-import { AgentCli, certifiedAdmin, fleetRoot, startFleet, TcpProxy } from "@outpost/test-support";
+import { AgentCli, certifiedAdmin, startFleet, TcpProxy } from "@outpost/test-support";
 import {
   buildDashboard,
   commandItem,
@@ -114,7 +114,7 @@ describe("the Outpost story", () => {
     // (100 % is no limit). A reading counts as recent for two sustained periods or sampling
     // intervals; B's readings come one to two hours apart by its clock (see B_SAMPLE_INTERVAL_S).
     // Signed by admin 2's key, which the fleet's root certified: B applies nothing else.
-    const signingAdmin2 = await certifiedAdmin(await fleetRoot(outpost), "admin2");
+    const signingAdmin2 = await certifiedAdmin(outpost.root, "admin2");
     await signingAdmin2.editPolicy(bDoc, {
       load: { cpuPercent: 100, memoryPercent: 100, diskBusyPercent: 100, sustainedS: 3_600 },
       // The agent re-plans at each sample tick; B's ticks are an hour or two apart by its

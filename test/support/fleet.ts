@@ -3,7 +3,9 @@ import type { Agent, AgentOptions } from "@outpost/agent";
 import { startTestAgent } from "@outpost/agent/testing";
 import { approveKeysAsRegistered, Relay, type RelayOptions, recordRootKey } from "@outpost/relay";
 import {
+  type AdminKeyRevocation,
   generateRootKey,
+  issueRevocation,
   makeLogger,
   type NewRootKey,
   openRootKey,
@@ -45,6 +47,11 @@ export interface TestFleet {
    * enrollment secret) in `dataDirectory`, stopped at clean-up.
    */
   startAgent(options: Pick<AgentOptions, "dataDirectory"> & Partial<AgentOptions>): Promise<Agent>;
+  /**
+   * Revokes an admin key with the fleet's root, as `outpost-relay admin key revoke` does: the
+   * running relay records it and writes it into the TrustDoc, which agents follow.
+   */
+  revokeAdminKey(keyId: string, reason?: string): Promise<AdminKeyRevocation>;
 }
 
 /** What a test fleet starts with. */
@@ -142,6 +149,17 @@ export async function startFleet(
       const token = adminTokens[name];
       if (token === undefined) throw new Error(`the test fleet has no admin named ${name}`);
       return adminReplica(port, token, cleanup, name);
+    },
+    async revokeAdminKey(keyId, reason) {
+      const relay = latest;
+      if (relay === undefined) throw new Error("the test fleet's relay is not running");
+      const revocation = await issueRevocation(await openRootKey(root.recoveryKey), {
+        keyId,
+        revokedAt: Date.now(),
+        ...(reason === undefined ? {} : { reason }),
+      });
+      await relay.principals.adminKeys.revoke(revocation);
+      return revocation;
     },
     async startAgent(agentOptions) {
       const agent = await startTestAgent({

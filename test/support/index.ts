@@ -11,8 +11,6 @@ export { adminReplica } from "./admin-replica.js";
 export { certifiedAdmin } from "./admin-signing.js";
 export { AgentCli, type AgentCliOptions } from "./agent-cli.js";
 export { startFleet, type TestFleet, type TestFleetOptions } from "./fleet.js";
-export { fleetRoot } from "./fleet-root.js";
 export { type OutpostSystem, startOutpostSystem } from "./outpost-system.js";
 export { samplesOnRelayDisk } from "./relay-disk.js";
 export { TcpProxy } from "./tcp-proxy.js";
-export { publishRevocation } from "./trust-doc-writes.js";

@@ -6,7 +6,6 @@ import { Cleanup, eventually } from "@outpost/shared-model/testing";
 import { certifiedAdmin } from "./admin-signing.js";
 import { AgentCli } from "./agent-cli.js";
 import { startFleet } from "./fleet.js";
-import { fleetRoot } from "./fleet-root.js";
 
 /** A relay serving the dashboard, with admins alice and bob, and one real agent enrolled. */
 export interface OutpostSystem {
@@ -72,7 +71,7 @@ export async function startOutpostSystem(dashboardDirectory: string): Promise<Ou
     fleetDoc.doc().devices[deviceId as DeviceId]?.deviceDocUrl as AutomergeUrl,
   );
   // Signed by alice's key, which the fleet's root certified: the agent applies nothing else.
-  const alice = await certifiedAdmin(await fleetRoot(fleet), "alice");
+  const alice = await certifiedAdmin(fleet.root, "alice");
   await alice.editPolicy(device, {
     load: { cpuPercent: 100, memoryPercent: 100, diskBusyPercent: 100, sustainedS: 0 },
     allowShell: true,

@@ -2,7 +2,11 @@ import { mkdir } from "node:fs/promises";
 import { hostname as osHostname } from "node:os";
 import type { DocHandle, Repo } from "@automerge/automerge-repo";
 import { actorOf, type DeviceDoc, type DeviceId } from "@outpost/shared-model";
-import { type CrashSafeFileStorageAdapter, lockDataFolder } from "@outpost/shared-model/storage";
+import {
+  type CrashSafeFileStorageAdapter,
+  lockDataFolder,
+  shutdownRepo,
+} from "@outpost/shared-model/storage";
 import { metricsOf } from "../collectors/registry.js";
 import { realSystemInfo } from "../collectors/system-info.js";
 import { AgentCommands } from "../commands/engine/agent-commands.js";
@@ -278,8 +282,7 @@ export class Agent {
     await this.trust.stop();
     await this.#serial.idle();
     await this.store.flush();
-    await this.repo.flush();
-    await this.repo.shutdown();
+    await shutdownRepo(this.repo);
     // Nothing may write into the data folder once stop() returns (the lock says it is free).
     await storageQuiet(this.#storage);
     await this.#releaseLock();

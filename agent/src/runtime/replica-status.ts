@@ -8,7 +8,7 @@ import {
   fold,
   type TelemetryDayDoc,
 } from "@outpost/shared-model";
-import { openReadOnlyReplica } from "@outpost/shared-model/storage";
+import { openReadOnlyReplica, shutdownRepo } from "@outpost/shared-model/storage";
 import { loadCredentials } from "../enrollment/credentials.js";
 import { AgentStateStore } from "../state/agent-state.js";
 import { folderBytes } from "../telemetry/folder-bytes.js";
@@ -105,7 +105,7 @@ export async function readReplicaStatus(dataDirectory: string): Promise<ReplicaS
       dataBytes: await folderBytes(dataDirectory),
     };
   } finally {
-    await repo.shutdown();
+    await shutdownRepo(repo);
   }
 }
 

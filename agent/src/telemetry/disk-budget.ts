@@ -9,6 +9,7 @@ import {
   type Logger,
   type TelemetryDayDoc,
 } from "@outpost/shared-model";
+import { flushReady } from "@outpost/shared-model/storage";
 import type { AgentStateStore } from "../state/agent-state.js";
 import { folderBytes } from "./folder-bytes.js";
 import type { LocalRetention } from "./local-retention.js";
@@ -131,7 +132,7 @@ export class DiskBudget {
         downsampledFrom: [...(previous?.downsampledFrom ?? []), old.url],
       };
     });
-    await Promise.all([this.#store.flush(), this.#repo.flush()]);
+    await Promise.all([this.#store.flush(), flushReady(this.#repo)]);
     await this.#retention.deleteLocally(old.url);
     // The audit trail of the day it happened says so too (the day document keeps the audit trail).
     await this.#days.audit(entry);

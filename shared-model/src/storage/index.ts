@@ -17,4 +17,5 @@ export {
   lockDataFolder,
 } from "./data-folder-lock.js";
 export { writeFileDurably } from "./durable-fs.js";
+export { flushReady, shutdownRepo } from "./flush-ready.js";
 export { openReadOnlyReplica, readReplica } from "./read-only-replica.js";

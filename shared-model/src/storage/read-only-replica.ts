@@ -2,6 +2,7 @@ import { Repo } from "@automerge/automerge-repo";
 import type { Logger } from "../log/logger.js";
 import { silentLogger } from "../log/logger.js";
 import { CrashSafeFileStorageAdapter } from "./crash-safe-file-storage-adapter.js";
+import { shutdownRepo } from "./flush-ready.js";
 
 /**
  * A network-less `Repo` over a documents folder (an agent's or a relay's) opened read-only, as
@@ -30,6 +31,6 @@ export async function readReplica<T>(
   try {
     return await read(repo);
   } finally {
-    await repo.shutdown();
+    await shutdownRepo(repo);
   }
 }

@@ -6,7 +6,7 @@
 
 import { join } from "node:path";
 import { type Agent, SimulatedClock } from "@outpost/agent";
-import { agentTrustFor, quietMachineCommands } from "@outpost/agent/testing";
+import { quietMachineCommands } from "@outpost/agent/testing";
 import {
   DAY_MS,
   type Day,
@@ -21,7 +21,6 @@ import {
   eventually,
   LEVEL,
   recordingLogger,
-  testRoot,
 } from "@outpost/shared-model/testing";
 import {
   adminReplica,
@@ -45,9 +44,8 @@ async function setUp(options: {
 }) {
   const fleet = await startFleet(cleanup, { stopped: true });
   const agentData = await cleanup.tempFolder("agent");
-  // The fleet's root, pinned by the agent: it runs what the admins this root certified signed.
-  const root = await testRoot();
-  const trust = await agentTrustFor(root, agentData);
+  // The fleet's root, which the agent pins at enrollment: it runs what the admins this root certified signed.
+  const root = fleet.root;
   let relay = options.relayUp ? await fleet.startRelay() : undefined;
   const { logger, at, lines } = recordingLogger();
   const clock = new SimulatedClock(START);
@@ -57,7 +55,6 @@ async function setUp(options: {
     clock,
     logger,
     presenceIntervalMs: options.presenceIntervalMs,
-    trust,
     commands: options.commands
       ? quietMachineCommands(join(agentData, "scripts"), () => clock.now())
       : undefined,

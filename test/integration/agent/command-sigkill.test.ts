@@ -10,7 +10,7 @@ import { groupExists } from "@outpost/agent";
 import type { DeviceDoc } from "@outpost/shared-model";
 import { fold } from "@outpost/shared-model";
 import { cleanupAfterEach, eventually } from "@outpost/shared-model/testing";
-import { AgentCli, certifiedAdmin, fleetRoot, startFleet } from "@outpost/test-support";
+import { AgentCli, certifiedAdmin, startFleet } from "@outpost/test-support";
 import { describe, expect, it } from "vitest";
 
 const cleanup = cleanupAfterEach();
@@ -36,7 +36,7 @@ describe("an agent killed while a command runs", () => {
     // Each run appends a line with its process group, so the test can count runs and clean up.
     const runs = join(agent.folder, "runs.txt");
     // Signed by alice's key, which the fleet's root (the one the agent pinned) certified.
-    const alice = await certifiedAdmin(await fleetRoot(fleet), "alice");
+    const alice = await certifiedAdmin(fleet.root, "alice");
     await alice.editPolicy(device, {
       allowShell: true,
       load: { cpuPercent: 100, memoryPercent: 100, diskBusyPercent: 100, sustainedS: 0 },

@@ -6,7 +6,6 @@
  */
 
 import { type Agent, SimulatedClock } from "@outpost/agent";
-import { agentTrustFor } from "@outpost/agent/testing";
 import {
   type AuditEntry,
   type Day,
@@ -24,7 +23,6 @@ import {
   eventually,
   LEVEL,
   recordingLogger,
-  testRoot,
 } from "@outpost/shared-model/testing";
 import { adminReplica, certifiedAdmin, startFleet } from "@outpost/test-support";
 import { describe, expect, it } from "vitest";
@@ -53,9 +51,8 @@ describe("the device policy", () => {
     const clock = new SimulatedClock(START);
     clock.holdAt(START + 10 * MINUTE);
     const { logger, at } = recordingLogger();
-    // The fleet's root, pinned by the agent, certifies the admins' signing keys.
-    const root = await testRoot();
-    const trust = await agentTrustFor(root, agentData);
+    // The fleet's root, which the agent pins at enrollment, certifies the admins' signing keys.
+    const root = fleet.root;
     let adminClock = START;
     const alice = await certifiedAdmin(root, "alice", { now: () => adminClock });
     const mallory = await certifiedAdmin(root, "mallory");
@@ -65,7 +62,6 @@ describe("the device policy", () => {
         clock,
         logger,
         sampleIntervalS: 60,
-        trust,
       });
     let agent = await start();
     await clock.whenHeld();

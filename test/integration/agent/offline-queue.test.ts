@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DocHandle, Repo } from "@automerge/automerge-repo";
 import type { Agent } from "@outpost/agent";
-import { agentTrustFor, quietMachineCommands } from "@outpost/agent/testing";
+import { quietMachineCommands } from "@outpost/agent/testing";
 import {
   type CommandId,
   DEFAULT_POLICY,
@@ -17,7 +17,7 @@ import {
   type EnqueueInput,
   fold,
 } from "@outpost/shared-model";
-import { cleanupAfterEach, eventually, testRoot } from "@outpost/shared-model/testing";
+import { cleanupAfterEach, eventually } from "@outpost/shared-model/testing";
 import { adminReplica, certifiedAdmin, startFleet } from "@outpost/test-support";
 import { describe, expect, it } from "vitest";
 
@@ -43,9 +43,8 @@ describe("the command queue, offline everywhere, through a real relay", () => {
     let relay = await fleet.startRelay();
     const bobToken = await relay.principals.addAdmin("bob");
     const ranLog = join(agentData, "ran.log");
-    // The fleet's root, pinned by the agent, certifies alice's and bob's signing keys.
-    const root = await testRoot();
-    const trust = await agentTrustFor(root, agentData);
+    // The fleet's root, which the agent pins at enrollment, certifies alice's and bob's signing keys.
+    const root = fleet.root;
     const alice = await certifiedAdmin(root, "alice");
     const bob = await certifiedAdmin(root, "bob");
     const startAgent = () =>
@@ -53,7 +52,6 @@ describe("the command queue, offline everywhere, through a real relay", () => {
         dataDirectory: agentData,
         sampleIntervalS: 1,
         commands: quietMachineCommands(join(agentData, "scripts")),
-        trust,
       });
 
     // The device enrolls and its document reaches the relay; then it goes offline.

@@ -9,17 +9,15 @@ import { access, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type DocHandle, type PeerId, Repo } from "@automerge/automerge-repo";
 import { type Agent, loadCredentials, RelayConnection } from "@outpost/agent";
-import { agentTrustFor, FAST_BACKOFF, quietMachineCommands } from "@outpost/agent/testing";
+import { FAST_BACKOFF, quietMachineCommands } from "@outpost/agent/testing";
 import {
   type Actor,
   type CommandId,
   DEFAULT_POLICY,
   type DeviceDoc,
   draftCommand,
-  type FleetTrust,
   fold,
   insertCommand,
-  issueRevocation,
   peerIdFor,
   recordSigner,
   requestCancel,
@@ -27,36 +25,27 @@ import {
   silentLogger,
   updatePolicy,
 } from "@outpost/shared-model";
-import {
-  cleanupAfterEach,
-  eventually,
-  type TestRoot,
-  testRoot,
-} from "@outpost/shared-model/testing";
-import {
-  adminReplica,
-  certifiedAdmin,
-  publishRevocation,
-  startFleet,
-  type TestFleet,
-} from "@outpost/test-support";
+import { cleanupAfterEach, eventually, testRoot } from "@outpost/shared-model/testing";
+import { adminReplica, certifiedAdmin, startFleet, type TestFleet } from "@outpost/test-support";
 import { describe, expect, it } from "vitest";
 
 const cleanup = cleanupAfterEach();
 
-/** A relay, its admin replica, and one agent pinned to the fleet's root `root`. */
-async function setUp(fleet?: TestFleet, root?: TestRoot) {
+/** A relay, its admin replica, and one agent that pinned the fleet's root when it enrolled. */
+async function setUp(fleet?: TestFleet) {
   const started = fleet ?? (await startFleet(cleanup));
-  const fleetRoot = root ?? (await testRoot());
+  const fleetRoot = started.root;
   const agentData = await cleanup.tempFolder("agent");
-  const trust = await agentTrustFor(fleetRoot, agentData);
   const agent = await started.startAgent({
     dataDirectory: agentData,
     sampleIntervalS: 1,
     commands: quietMachineCommands(join(agentData, "scripts")),
-    trust,
   });
-  await eventually(() => agent.link.isOnline(), "the agent connecting");
+  // The relay has the DeviceDoc on disk (an admin asking sooner would find it unavailable).
+  await eventually(
+    () => agent.store.state.deviceDocAcknowledged !== undefined,
+    "the relay storing the agent's DeviceDoc",
+  );
   const admin = adminReplica(started.port, started.adminToken, cleanup);
   const device = await admin.find<DeviceDoc>(agent.device.url);
   const alice = await certifiedAdmin(fleetRoot, "alice");
@@ -65,7 +54,7 @@ async function setUp(fleet?: TestFleet, root?: TestRoot) {
     load: { ...DEFAULT_POLICY.load, sustainedS: 0 },
   });
   await eventually(() => agent.policy.current.allowShell, "alice's policy applied");
-  return { fleet: started, root: fleetRoot, agent, agentData, trust, admin, device, alice };
+  return { fleet: started, root: fleetRoot, agent, agentData, admin, device, alice };
 }
 
 function stateOf(device: DocHandle<DeviceDoc>, id: CommandId) {
@@ -200,7 +189,7 @@ describe("an agent pinned to its fleet's root", () => {
     timeout: 120_000,
   }, async () => {
     const a = await setUp();
-    const b = await setUp(a.fleet, a.root);
+    const b = await setUp(a.fleet);
     const id = await a.alice.enqueue(a.device, {
       kind: "shell.run",
       args: { command: "echo ran on A" },
@@ -234,7 +223,7 @@ describe("an agent pinned to its fleet's root", () => {
   it("after an admin key is revoked, rejects what it signs later and what it signed that had not started; what ran keeps its outcome", {
     timeout: 120_000,
   }, async () => {
-    const { agent, admin, device, alice, root, trust } = await setUp();
+    const { fleet, agent, device, alice, root } = await setUp();
     const ran = await alice.enqueue(device, {
       kind: "shell.run",
       args: { command: "echo before" },
@@ -249,12 +238,9 @@ describe("an agent pinned to its fleet's root", () => {
       "the held command accepted",
     );
 
-    const revocation = await issueRevocation(root.key, {
-      keyId: alice.signer.certificate.keyId,
-      revokedAt: Date.now(),
-      reason: "laptop stolen",
-    });
-    await publishRevocation(admin, trust as FleetTrust, revocation);
+    // Through the relay, as the CLI or the dashboard's Keys page would: it writes the
+    // revocation into the fleet's TrustDoc, which the agent follows.
+    const revocation = await fleet.revokeAdminKey(alice.signer.certificate.keyId, "laptop stolen");
     await eventually(
       () => {
         const status = agent.trust.status;
@@ -295,20 +281,18 @@ describe("an agent pinned to its fleet's root", () => {
 
   it("ignores a forged cancel, priority and policy setting", { timeout: 120_000 }, async () => {
     const fleet = await startFleet(cleanup);
-    const root = await testRoot();
+    const root = fleet.root;
     const agentData = await cleanup.tempFolder("agent");
     const ranLog = join(agentData, "ran.log");
     const scripts = join(agentData, "scripts");
     const script = `#!/bin/sh\necho "$1" >> ${ranLog}\n`;
     await mkdir(scripts, { recursive: true });
     await writeFile(join(scripts, "note.sh"), script, { mode: 0o755 });
-    const trust = await agentTrustFor(root, agentData);
     const startAgent = () =>
       fleet.startAgent({
         dataDirectory: agentData,
         sampleIntervalS: 1,
         commands: quietMachineCommands(scripts),
-        trust,
       });
     let agent = await startAgent();
     await eventually(() => agent.link.isOnline(), "the agent connecting");
