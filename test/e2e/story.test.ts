@@ -65,6 +65,9 @@ describe("the Outpost story", () => {
     const outpost = await startFleet(cleanup, {
       admins: ["admin1", "admin2"],
       dashboardDirectory: dashboard,
+      // The story is about offline work, not about approving keys (signed-commands.test.ts is):
+      // each admin's browser key is certified as it registers, as npm start does.
+      approveKeysOf: ["admin1", "admin2"],
     });
     const { port, enrollmentSecret: secret } = outpost;
     const tokens = {
