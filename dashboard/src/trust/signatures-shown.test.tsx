@@ -21,7 +21,7 @@ import {
   updatePolicy,
 } from "@outpost/shared-model";
 import { cleanup, fireEvent, render, screen, within } from "@solidjs/testing-library";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CommandQueue } from "../commands/CommandQueue.js";
 import { type DeviceActions, makeDeviceActions } from "../device/device-actions.js";
 import { createOneDeviceActions } from "../device/one-device-actions.js";
@@ -102,12 +102,14 @@ describe("who signed each command", () => {
     const bobs = await enqueueSignedBy(bob);
     renderQueue();
 
-    await screen.findAllByText("signed by alice");
-    expect(signatureOf(signed)?.textContent).toBe("signed by alice");
-    expect(signatureOf(unsigned)?.textContent).toBe("UNSIGNED");
-    expect(signatureOf(tampered)?.textContent).toBe(
-      "signature invalid: the signature of alice's key does not match this command-spec on laptop-042",
-    );
+    // Each verdict is checked on its own (WebCrypto is asynchronous): wait for every one.
+    await vi.waitFor(() => {
+      expect(signatureOf(signed)?.textContent).toBe("signed by alice");
+      expect(signatureOf(unsigned)?.textContent).toBe("UNSIGNED");
+      expect(signatureOf(tampered)?.textContent).toBe(
+        "signature invalid: the signature of alice's key does not match this command-spec on laptop-042",
+      );
+    }, 10_000);
     await screen.findByText("signed by bob");
 
     // Bob's key is revoked later: what it signed is shown as such at once.
