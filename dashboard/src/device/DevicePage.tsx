@@ -78,8 +78,8 @@ function DeviceView(props: {
   const doc = createDocumentStore(props.handle);
   const thisDevice = createOneDeviceActions(props.actions, props.deviceId, props.handle);
   const [rangeId, setRangeId] = createSignal<RangeId>("1h");
-  const telemetry = createTelemetryRange(props.actions.findDay, () => doc.telemetry, rangeId);
-  const audit = createAuditEntries(() => doc.telemetry, props.actions.auditOf);
+  const telemetry = createTelemetryRange(thisDevice.findDay, () => doc.telemetry, rangeId);
+  const audit = createAuditEntries(() => doc.telemetry, thisDevice.auditOf);
   const pending = createPending(replica.pending);
   const stored = () => !pending().includes(props.handle.documentId);
   const row = () => props.fleet.row(props.deviceId);

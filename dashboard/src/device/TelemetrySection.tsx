@@ -94,6 +94,13 @@ export function TelemetrySection(props: {
                   ; not in this browser yet: {ready().missingDays.join(", ")}
                 </Show>
               </p>
+              <For each={ready().refused}>
+                {(reason) => (
+                  <p class="error" role="alert">
+                    Telemetry refused: {reason}
+                  </p>
+                )}
+              </For>
               <Show
                 when={metrics().length > 0}
                 fallback={<p class="muted">No samples in this range.</p>}

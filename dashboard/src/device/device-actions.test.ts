@@ -13,6 +13,7 @@ import {
   updateAsset,
 } from "@outpost/shared-model";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ForeignDayDocument } from "../primitives/find-day.js";
 import { makeTestReplica } from "../testing/test-replica.js";
 import { makeTestTrust, type TestTrust } from "../testing/test-trust.js";
 import { type DeviceActions, makeDeviceActions } from "./device-actions.js";
@@ -282,9 +283,37 @@ describe("makeDeviceActions: day documents", () => {
       "2026-11-22": { url: generateAutomergeUrl(), samples: 0 },
     } as DeviceDoc["telemetry"];
 
-    const entries = await actions.auditOf(telemetry, ["2026-11-21", "2026-11-22", "2026-11-20"]);
+    const entries = await actions.auditOf(device, telemetry, [
+      "2026-11-21",
+      "2026-11-22",
+      "2026-11-20",
+    ]);
     expect(entries.map((entry) => entry.action)).toEqual(["c", "b", "a"]);
-    expect(await actions.auditOf(telemetry, ["2026-11-21"])).toHaveLength(2);
-    expect((await actions.findDay(first.url)).doc().day).toBe("2026-11-20");
+    expect(await actions.auditOf(device, telemetry, ["2026-11-21"])).toHaveLength(2);
+    expect((await actions.findDay(device, "2026-11-20", first.url)).doc().day).toBe("2026-11-20");
+  });
+
+  it("refuses a day document that is not the device's own day: another device's, or another day", async () => {
+    const device = parseDeviceId("laptop-042");
+    const other = parseDeviceId("laptop-043");
+    const theirs = replica.repo.create(
+      createTelemetryDayDoc(other, parseDay("2026-11-20"), 10, {}),
+    );
+    theirs.change((doc) => {
+      doc.audit.push({ at: 1, action: "forged", actor: "relay", detail: "" });
+    });
+    const mine = replica.repo.create(createTelemetryDayDoc(device, parseDay("2026-11-19"), 10, {}));
+    const telemetry = {
+      "2026-11-20": { url: theirs.url, samples: 0 },
+      "2026-11-21": { url: mine.url, samples: 0 },
+    } as DeviceDoc["telemetry"];
+
+    await expect(actions.findDay(device, "2026-11-20", theirs.url)).rejects.toThrow(
+      new RegExp(`holds the telemetry of ${other} for 2026-11-20`),
+    );
+    await expect(actions.findDay(device, "2026-11-21", mine.url)).rejects.toBeInstanceOf(
+      ForeignDayDocument,
+    );
+    expect(await actions.auditOf(device, telemetry, ["2026-11-20", "2026-11-21"])).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { AutomergeUrl, DocHandle } from "@automerge/automerge-repo/slim";
+import type { DocHandle } from "@automerge/automerge-repo/slim";
 import {
   type Actor,
   type AssetFields,
@@ -15,6 +15,7 @@ import {
   type TelemetryDayDoc,
   updateAsset,
 } from "@outpost/shared-model";
+import { findDayOf } from "../primitives/find-day.js";
 import type { Replica } from "../sync/replica.js";
 import {
   type ActionTrust,
@@ -51,13 +52,21 @@ export interface DeviceActions extends SignedWrites {
     device: DocHandle<DeviceDoc>,
     field: K,
   ): AssetFields[K][];
-  /** A day document of a device's telemetry, from this browser or the relay. */
-  findDay(url: string): Promise<DocHandle<TelemetryDayDoc>>;
   /**
-   * The audit entries of `days` (keys of the DeviceDoc's telemetry index), newest first. A day
-   * neither this browser nor the relay has is left out.
+   * The day document `url` that the telemetry index of `deviceId` lists for `day`, from this
+   * browser or the relay; refused (a `ForeignDayDocument`, see find-day.ts) unless it is that device's day.
    */
-  auditOf(telemetry: DeviceDoc["telemetry"], days: readonly string[]): Promise<AuditEntry[]>;
+  findDay(deviceId: string, day: string, url: string): Promise<DocHandle<TelemetryDayDoc>>;
+  /**
+   * The audit entries of `days` (keys of the DeviceDoc's telemetry index of `deviceId`), newest
+   * first. A day neither this browser nor the relay has, or that is not the device's own, is left
+   * out.
+   */
+  auditOf(
+    deviceId: string,
+    telemetry: DeviceDoc["telemetry"],
+    days: readonly string[],
+  ): Promise<AuditEntry[]>;
 }
 
 /**
@@ -74,7 +83,8 @@ export function makeDeviceActions(
     by: actorOf({ kind: "admin", name: replica.session.admin }),
     at: clock(),
   });
-  const findDay = (url: string) => replica.repo.find<TelemetryDayDoc>(url as AutomergeUrl);
+  const findDay = (deviceId: string, day: string, url: string) =>
+    findDayOf(replica.repo, deviceId, day, url);
 
   return {
     ...makeSignedWrites(replica, trust, actor),
@@ -91,13 +101,13 @@ export function makeDeviceActions(
     priorityConflicts: (device, id) => priorityConflictsIn(device.doc(), id),
     assetConflicts: (device, field) => assetConflictsIn(device.doc(), field),
     findDay,
-    async auditOf(telemetry, days) {
+    async auditOf(deviceId, telemetry, days) {
       const lists = await Promise.all(
         days.map(async (day) => {
           const url = telemetry[day as keyof DeviceDoc["telemetry"]]?.url;
           if (url === undefined) return [];
           try {
-            return [...((await findDay(url)).doc().audit ?? [])];
+            return [...((await findDay(deviceId, day, url)).doc().audit ?? [])];
           } catch {
             return [];
           }

@@ -1,5 +1,11 @@
 import type { DocHandle } from "@automerge/automerge-repo/slim";
-import type { AssetFields, DeviceDoc, PolicySettings } from "@outpost/shared-model";
+import type {
+  AssetFields,
+  AuditEntry,
+  DeviceDoc,
+  PolicySettings,
+  TelemetryDayDoc,
+} from "@outpost/shared-model";
 import type { QueueActions } from "../commands/CommandQueue.js";
 import { createPathVersion } from "../primitives/create-path-version.js";
 import type { VerifyItem } from "../trust/create-verdict.js";
@@ -13,6 +19,10 @@ export interface OneDeviceActions extends QueueActions {
   assetConflicts<K extends keyof AssetFields>(field: K): AssetFields[K][];
   /** Who signed an item of this device's document (a policy setting, say). */
   verify: VerifyItem;
+  /** This device's day document `url` for `day`; see {@link DeviceActions.findDay}. */
+  findDay(day: string, url: string): Promise<DocHandle<TelemetryDayDoc>>;
+  /** This device's audit entries of `days`; see {@link DeviceActions.auditOf}. */
+  auditOf(telemetry: DeviceDoc["telemetry"], days: readonly string[]): Promise<AuditEntry[]>;
 }
 
 /**
@@ -48,5 +58,7 @@ export function createOneDeviceActions(
     verify: (item) => actions.verify(device, item),
     editAsset: (patch) => actions.editAsset(handle, patch),
     editPolicy: (patch) => actions.editPolicy(device, patch),
+    findDay: (day, url) => actions.findDay(deviceId, day, url),
+    auditOf: (telemetry, days) => actions.auditOf(deviceId, telemetry, days),
   };
 }

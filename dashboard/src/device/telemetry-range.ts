@@ -9,6 +9,7 @@ import {
   type TelemetryRange,
 } from "@outpost/shared-model";
 import { type Accessor, createEffect, createSignal, on, onCleanup } from "solid-js";
+import { ForeignDayDocument } from "../primitives/find-day.js";
 
 /** The ranges an admin picks from, longest 30 days. */
 export const RANGES = [
@@ -25,17 +26,26 @@ export type RangeId = (typeof RANGES)[number]["id"];
 /** A range's telemetry, or where its loading stands. */
 export type TelemetryState =
   | { kind: "loading"; loaded: number; total: number }
-  | { kind: "ready"; range: TelemetryRange; fromMs: number; toMs: number; missingDays: string[] }
+  | {
+      kind: "ready";
+      range: TelemetryRange;
+      fromMs: number;
+      toMs: number;
+      missingDays: string[];
+      /** Why days the index lists were not read: documents that are not this device's day. */
+      refused: string[];
+    }
   | { kind: "error"; message: string };
 
 /**
  * Loads, on demand, with `findDay`, the day documents of the range `rangeId` of a device's
  * telemetry (from its DeviceDoc's index), and reads them into columns for the charts. Days the
- * replica does not hold and cannot fetch are reported, not fatal. The open day keeps the charts
+ * replica does not hold and cannot fetch are reported, not fatal; a document that is not this
+ * device's day is refused and said so. The open day keeps the charts
  * live: each new sample re-reads the range.
  */
 export function createTelemetryRange(
-  findDay: (url: string) => Promise<DocHandle<TelemetryDayDoc>>,
+  findDay: (day: string, url: string) => Promise<DocHandle<TelemetryDayDoc>>,
   telemetry: Accessor<DeviceDoc["telemetry"]>,
   rangeId: Accessor<RangeId>,
 ): Accessor<TelemetryState> {
@@ -52,6 +62,7 @@ export function createTelemetryRange(
       setState({ kind: "loading", loaded: 0, total: wanted.length });
       const handles: DocHandle<TelemetryDayDoc>[] = [];
       const missingDays: string[] = [];
+      const refused: string[] = [];
       const read = () => {
         if (mine !== generation) return;
         try {
@@ -60,7 +71,7 @@ export function createTelemetryRange(
             fromMs,
             Date.now() + 60_000,
           );
-          setState({ kind: "ready", range, fromMs, toMs, missingDays });
+          setState({ kind: "ready", range, fromMs, toMs, missingDays, refused });
         } catch (error) {
           setState({ kind: "error", message: messageOf(error) });
         }
@@ -70,15 +81,16 @@ export function createTelemetryRange(
       void Promise.all(
         wanted.map(async ([day, entry]) => {
           try {
-            const handle = await findDay(entry.url);
+            const handle = await findDay(day, entry.url);
             handles.push(handle);
             // Only today's document still grows; following it keeps the charts live.
             if (day === dayOf(Date.now())) {
               handle.on("change", read);
               listeners.push(() => handle.off("change", read));
             }
-          } catch {
-            missingDays.push(day);
+          } catch (failure) {
+            if (failure instanceof ForeignDayDocument) refused.push(failure.message);
+            else missingDays.push(day);
           } finally {
             loaded += 1;
             if (mine === generation && loaded < wanted.length) {

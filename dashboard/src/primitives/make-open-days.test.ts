@@ -89,4 +89,25 @@ describe("makeOpenDays", () => {
     expect(openDays.lastSampleAt(DEVICE)).toBeUndefined();
     expect(redrawn).toEqual([]);
   });
+
+  it("refuses a day document that is another device's, which a device could list as its own", async () => {
+    const other = parseDeviceId("lt-0002-fedcba");
+    const theirs = repo.create(createTelemetryDayDoc(other, TODAY, 10, STANDARD_METRICS));
+    theirs.change((doc) => appendSample(doc, { at: NOON, values: { cpu: 99 } }));
+    const device = repo.create(createDeviceDoc(DEVICE));
+    device.change((doc) => {
+      doc.telemetry[TODAY] = { url: theirs.url, samples: 1 };
+    });
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      openDays.want(DEVICE, device.doc());
+      await vi.waitFor(() => expect(warn).toHaveBeenCalled());
+      expect(String(warn.mock.calls[0]?.[1])).toContain(`the telemetry of ${other}`);
+      expect(openDays.rollupOf(DEVICE)).toBeUndefined();
+      expect(openDays.lastSampleAt(DEVICE)).toBeUndefined();
+      expect(redrawn).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
 });

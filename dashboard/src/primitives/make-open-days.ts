@@ -1,7 +1,11 @@
-import type { AutomergeUrl, Repo } from "@automerge/automerge-repo/slim";
-import { computeRollup, type DeviceDoc, type TelemetryDayDoc } from "@outpost/shared-model";
+import type { Repo } from "@automerge/automerge-repo/slim";
+import { computeRollup, type DeviceDoc } from "@outpost/shared-model";
 import type { LiveRollup } from "../fleet/health.js";
+import { makeLogger } from "../ui/logger.js";
+import { ForeignDayDocument, findDayOf } from "./find-day.js";
 import { latestSampleAt } from "./latest-sample.js";
+
+const logger = makeLogger("fleet");
 
 /**
  * The newest day documents of the devices a view asked for, followed as samples arrive: the
@@ -26,7 +30,8 @@ export interface OpenDays {
 /**
  * Follows open day documents for the views that want them. `onSample` is called with the device
  * whenever its open day holds a sample (at once, then on each change), for its row to be redrawn.
- * A day document that is not here is left alone: the row keeps its day-level "last sample".
+ * A day document that is not here, or that is not the device's own day (see
+ * {@link ForeignDayDocument}), is left alone: the row keeps its day-level "last sample".
  * Not reactive: the owner calls `close`.
  */
 export function makeOpenDays(
@@ -43,9 +48,9 @@ export function makeOpenDays(
     const days = Object.keys(doc.telemetry ?? {}).sort();
     const newest = days[days.length - 1];
     const url = newest ? doc.telemetry[newest as keyof DeviceDoc["telemetry"]]?.url : undefined;
-    if (url === undefined) return;
+    if (newest === undefined || url === undefined) return;
     try {
-      const day = await repo.find<TelemetryDayDoc>(url as AutomergeUrl);
+      const day = await findDayOf(repo, deviceId, newest, url);
       if (closed) return;
       const update = () => {
         const dayDoc = day.doc();
@@ -58,8 +63,9 @@ export function makeOpenDays(
       day.on("change", update);
       cleanups.push(() => day.off("change", update));
       update();
-    } catch {
-      // the day is not here: the row keeps its day-level "last sample"
+    } catch (failure) {
+      if (failure instanceof ForeignDayDocument) logger.warn(failure.message);
+      // Otherwise the day is not here: the row keeps its day-level "last sample".
     }
   };
 
