@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { DeviceId, Logger } from "@outpost/shared-model";
+import type { DeviceId, EnrollmentTokenSummary, Logger } from "@outpost/shared-model";
 import { isDeviceId } from "@outpost/shared-model";
 import { z } from "zod";
 import type { RelayMetrics } from "../metrics/relay-metrics.js";
@@ -190,7 +190,8 @@ async function createToken({ request, response, deps, admin }: RouteContext): Pr
 }
 
 async function listTokens({ response, deps }: RouteContext): Promise<void> {
-  sendJson(response, 200, { tokens: deps.principals.enrollmentTokens.list() });
+  const tokens: EnrollmentTokenSummary[] = deps.principals.enrollmentTokens.list();
+  sendJson(response, 200, { tokens });
 }
 
 async function revokeToken(
