@@ -1,5 +1,7 @@
 import { createSignal, type JSX, Match, Show, Switch } from "solid-js";
 import { DevicePage } from "../device/DevicePage.js";
+import { makeDevicesClient } from "../enrollment/devices-client.js";
+import { whyRelayUnavailable } from "../enrollment/relay-required.js";
 import { FleetPage } from "../fleet/FleetPage.js";
 import { KeysPage } from "../keys/KeysPage.js";
 import { SigningBanner } from "../keys/SigningBanner.js";
@@ -26,6 +28,8 @@ export function Shell(props: { onSignedOut: () => void }): JSX.Element {
   const pending = createPending(replica.pending);
   const saving = createSaving(replica);
   const [confirmingSignOut, setConfirmingSignOut] = createSignal(false);
+  const devices = makeDevicesClient(replica.session);
+  const relayUnavailable = () => whyRelayUnavailable(status());
 
   const signOut = async () => {
     await replica.close();
@@ -99,7 +103,14 @@ export function Shell(props: { onSignedOut: () => void }): JSX.Element {
             })()}
             keyed
           >
-            {(device) => <DevicePage deviceId={device.deviceId} fleet={fleet} />}
+            {(device) => (
+              <DevicePage
+                deviceId={device.deviceId}
+                fleet={fleet}
+                devices={devices}
+                relayUnavailable={relayUnavailable()}
+              />
+            )}
           </Match>
         </Switch>
       </main>
