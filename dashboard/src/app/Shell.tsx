@@ -1,6 +1,7 @@
 import { createSignal, type JSX, Match, Show, Switch } from "solid-js";
 import { DevicePage } from "../device/DevicePage.js";
 import { makeDevicesClient } from "../enrollment/devices-client.js";
+import { EnrollmentPage } from "../enrollment/EnrollmentPage.js";
 import { whyRelayUnavailable } from "../enrollment/relay-required.js";
 import { FleetPage } from "../fleet/FleetPage.js";
 import { KeysPage } from "../keys/KeysPage.js";
@@ -57,6 +58,12 @@ export function Shell(props: { onSignedOut: () => void }): JSX.Element {
           >
             Keys
           </a>
+          <a
+            href={hrefOf({ page: "enrollment" })}
+            aria-current={route().page === "enrollment" ? "page" : undefined}
+          >
+            Enrollment
+          </a>
         </nav>
         <SyncIndicator status={status()} pendingCount={pending().length} saving={saving() > 0} />
         <span class="who">admin:{replica.session.admin}</span>
@@ -95,6 +102,9 @@ export function Shell(props: { onSignedOut: () => void }): JSX.Element {
           </Match>
           <Match when={route().page === "keys"}>
             <KeysPage />
+          </Match>
+          <Match when={route().page === "enrollment"}>
+            <EnrollmentPage client={devices} relayUnavailable={relayUnavailable()} />
           </Match>
           <Match
             when={(() => {

@@ -28,7 +28,7 @@ afterEach(() => {
 
 /** Enrolls `deviceId` and returns its device token. */
 async function enrolled(deviceId: string): Promise<string> {
-  const answer = await relay.enroll(deviceId, `${deviceId}.example`);
+  const answer = await relay.enroll({ deviceId, hostname: `${deviceId}.example` });
   expect(answer.status).toBe(200);
   return answer.body.deviceToken as string;
 }

@@ -19,8 +19,12 @@ beforeAll(async () => {
 
 describe("makeDevicesClient", () => {
   it("lists, revokes and removes devices", async () => {
-    expect((await relay.enroll("laptop-a", "laptop-a.example")).status).toBe(200);
-    expect((await relay.enroll("laptop-b", "laptop-b.example")).status).toBe(200);
+    expect(
+      (await relay.enroll({ deviceId: "laptop-a", hostname: "laptop-a.example" })).status,
+    ).toBe(200);
+    expect(
+      (await relay.enroll({ deviceId: "laptop-b", hostname: "laptop-b.example" })).status,
+    ).toBe(200);
     expect(await client.devices()).toMatchObject([
       { deviceId: "laptop-a", hostname: "laptop-a.example", status: "active", connected: false },
       { deviceId: "laptop-b", status: "active" },
@@ -65,8 +69,10 @@ describe("makeDevicesClient", () => {
   });
 
   it("lists re-enrollment requests and decides on them", async () => {
-    expect((await relay.enroll("laptop-c", "laptop-c.example")).status).toBe(200);
-    const asked = await relay.enroll("laptop-c", "laptop-c.reinstalled");
+    expect(
+      (await relay.enroll({ deviceId: "laptop-c", hostname: "laptop-c.example" })).status,
+    ).toBe(200);
+    const asked = await relay.enroll({ deviceId: "laptop-c", hostname: "laptop-c.reinstalled" });
     expect(asked.status).toBe(202);
     const [request] = await client.pendingEnrollments();
     expect(request).toMatchObject({

@@ -6,10 +6,16 @@
  */
 import { generateAutomergeUrl } from "@automerge/automerge-repo/slim";
 import { startRelayProcess } from "@outpost/relay/testing/relay-child";
+import type { EnrollRequest } from "@outpost/shared-model";
 import type { Cleanup } from "@outpost/shared-model/testing";
 
-/** What a device sends to `POST /v1/enroll` besides its ID and hostname. */
-export type EnrollCredential = { enrollmentSecret: string } | { enrollmentToken: string };
+/**
+ * What a test device sends to `POST /v1/enroll`: its ID and hostname, and by default the fleet's
+ * secret and a new DeviceDoc URL (a fresh agent); a test may set anything else.
+ */
+export type TestEnrollment = { deviceId: string; hostname: string } & Partial<
+  Omit<EnrollRequest, "deviceId">
+>;
 
 /** A relay for one test file. */
 export interface ComponentTestRelay {
@@ -18,12 +24,8 @@ export interface ComponentTestRelay {
   /** The admin `alice`'s token. */
   adminToken: string;
   enrollmentSecret: string;
-  /** Enrolls a device as an agent would (a new DeviceDoc URL); the relay's status and answer. */
-  enroll(
-    deviceId: string,
-    hostname: string,
-    credential?: EnrollCredential,
-  ): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** Enrolls a device as an agent would; the relay's status and answer. */
+  enroll(request: TestEnrollment): Promise<{ status: number; body: Record<string, unknown> }>;
 }
 
 /** Starts a relay in a child process; `cleanup` stops it. */
@@ -37,16 +39,12 @@ export async function startComponentTestRelay(cleanup: Cleanup): Promise<Compone
     relayUrl: url,
     adminToken,
     enrollmentSecret,
-    async enroll(deviceId, hostname, credential = { enrollmentSecret }) {
+    async enroll(request) {
+      const credential = request.enrollmentToken === undefined ? { enrollmentSecret } : {};
       const response = await fetch(`${url}/v1/enroll`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          ...credential,
-          deviceId,
-          hostname,
-          deviceDocUrl: generateAutomergeUrl(),
-        }),
+        body: JSON.stringify({ ...credential, deviceDocUrl: generateAutomergeUrl(), ...request }),
       });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     },
