@@ -27,7 +27,12 @@ export function EnrollmentPage(props: {
   const clock = props.clock ?? Date.now;
   const [asked, setAsked] = createSignal(0);
   const [showDecided, setShowDecided] = createSignal(false);
-  const timer = setInterval(() => setAsked((count) => count + 1), REFRESH_MS);
+  const [now, setNow] = createSignal(clock());
+  // Asked again, and "usable until" checked against the time again, while the page is open.
+  const timer = setInterval(() => {
+    setNow(clock());
+    setAsked((count) => count + 1);
+  }, REFRESH_MS);
   onCleanup(() => clearInterval(timer));
   // Asked again after each action, on the timer, and when the relay comes back.
   const trigger = () => ({ asked: asked(), back: props.relayUnavailable === undefined });
@@ -36,7 +41,6 @@ export function EnrollmentPage(props: {
     () => ({ ...trigger(), all: showDecided() }),
   );
   const tokens = createRelayList(() => props.client.enrollmentTokens(), trigger);
-  const [now, setNow] = createSignal(clock());
   const [busy, setBusy] = createSignal(false);
   const [done, setDone] = createSignal<string>();
   const [problem, setProblem] = createSignal<string>();
