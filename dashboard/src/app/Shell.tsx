@@ -1,5 +1,8 @@
 import { createSignal, type JSX, Match, Show, Switch } from "solid-js";
 import { DevicePage } from "../device/DevicePage.js";
+import { makeDevicesClient } from "../enrollment/devices-client.js";
+import { EnrollmentPage } from "../enrollment/EnrollmentPage.js";
+import { whyRelayUnavailable } from "../enrollment/relay-required.js";
 import { FleetPage } from "../fleet/FleetPage.js";
 import { KeysPage } from "../keys/KeysPage.js";
 import { SigningBanner } from "../keys/SigningBanner.js";
@@ -26,6 +29,8 @@ export function Shell(props: { onSignedOut: () => void }): JSX.Element {
   const pending = createPending(replica.pending);
   const saving = createSaving(replica);
   const [confirmingSignOut, setConfirmingSignOut] = createSignal(false);
+  const devices = makeDevicesClient(replica.session);
+  const relayUnavailable = () => whyRelayUnavailable(status());
 
   const signOut = async () => {
     await replica.close();
@@ -52,6 +57,12 @@ export function Shell(props: { onSignedOut: () => void }): JSX.Element {
             aria-current={route().page === "keys" ? "page" : undefined}
           >
             Keys
+          </a>
+          <a
+            href={hrefOf({ page: "enrollment" })}
+            aria-current={route().page === "enrollment" ? "page" : undefined}
+          >
+            Enrollment
           </a>
         </nav>
         <SyncIndicator status={status()} pendingCount={pending().length} saving={saving() > 0} />
@@ -92,6 +103,9 @@ export function Shell(props: { onSignedOut: () => void }): JSX.Element {
           <Match when={route().page === "keys"}>
             <KeysPage />
           </Match>
+          <Match when={route().page === "enrollment"}>
+            <EnrollmentPage client={devices} relayUnavailable={relayUnavailable()} />
+          </Match>
           <Match
             when={(() => {
               const r = route();
@@ -99,7 +113,14 @@ export function Shell(props: { onSignedOut: () => void }): JSX.Element {
             })()}
             keyed
           >
-            {(device) => <DevicePage deviceId={device.deviceId} fleet={fleet} />}
+            {(device) => (
+              <DevicePage
+                deviceId={device.deviceId}
+                fleet={fleet}
+                devices={devices}
+                relayUnavailable={relayUnavailable()}
+              />
+            )}
           </Match>
         </Switch>
       </main>

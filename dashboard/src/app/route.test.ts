@@ -16,6 +16,13 @@ describe("parseRoute", () => {
     expect(parseRoute("#/keysmith")).toEqual({ page: "fleet" });
   });
 
+  it("reads the enrollment page", () => {
+    for (const hash of ["#/enrollment", "#/enrollment/", "#/enrollment?all=1"]) {
+      expect(parseRoute(hash)).toEqual({ page: "enrollment" });
+    }
+    expect(parseRoute("#/enrollments")).toEqual({ page: "fleet" });
+  });
+
   it("reads a device page, its ID decoded", () => {
     expect(parseRoute("#/device/laptop-042")).toEqual({ page: "device", deviceId: "laptop-042" });
     expect(parseRoute("#/device/a%2Fb%20c")).toEqual({ page: "device", deviceId: "a/b c" });
@@ -37,6 +44,7 @@ describe("hrefOf", () => {
   it.each<Route>([
     { page: "fleet" },
     { page: "keys" },
+    { page: "enrollment" },
     { page: "device", deviceId: "laptop-042" },
     { page: "device", deviceId: "odd/id with space?#&%" },
     { page: "device", deviceId: "ünïcode" },

@@ -2,13 +2,22 @@ import { type Accessor, createSignal, onCleanup } from "solid-js";
 
 /**
  * What the app shows, from the URL's hash: `#/` the fleet, `#/device/<id>` one device, `#/keys`
- * the admin keys.
+ * the admin keys, `#/enrollment` re-enrollment requests, enrollment tokens and adding a device.
  */
-export type Route = { page: "fleet" } | { page: "device"; deviceId: string } | { page: "keys" };
+export type Route =
+  | { page: "fleet" }
+  | { page: "device"; deviceId: string }
+  | { page: "keys" }
+  | { page: "enrollment" };
+
+/** Pages with no parameter, by the hash segment that names them. */
+const PLAIN_PAGES = ["keys", "enrollment"] as const;
 
 /** The route a hash names; anything unknown, a badly encoded ID too, is the fleet. */
 export function parseRoute(hash: string): Route {
-  if (/^#\/keys(?:[/?#]|$)/.test(hash)) return { page: "keys" };
+  for (const page of PLAIN_PAGES) {
+    if (new RegExp(`^#/${page}(?:[/?#]|$)`).test(hash)) return { page };
+  }
   const match = /^#\/device\/([^/?#]+)/.exec(hash);
   if (!match?.[1]) return { page: "fleet" };
   try {
@@ -21,7 +30,7 @@ export function parseRoute(hash: string): Route {
 
 /** The hash of a route, for links. */
 export function hrefOf(route: Route): string {
-  if (route.page === "keys") return "#/keys";
+  if (route.page === "keys" || route.page === "enrollment") return `#/${route.page}`;
   return route.page === "device" ? `#/device/${encodeURIComponent(route.deviceId)}` : "#/";
 }
 

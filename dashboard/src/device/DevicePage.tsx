@@ -4,15 +4,19 @@ import { createSignal, type JSX, Match, Show, Switch } from "solid-js";
 import { useReplica } from "../app/replica-context.js";
 import { hrefOf } from "../app/route.js";
 import { CommandQueue } from "../commands/CommandQueue.js";
+import type { DevicesClient } from "../enrollment/devices-client.js";
 import { createDeviceHandle } from "../primitives/create-device-handle.js";
 import { createDocumentStore } from "../primitives/create-document-store.js";
 import type { Fleet } from "../primitives/create-fleet.js";
 import { createPending } from "../primitives/create-pending.js";
 import { useTrust } from "../trust/trust-context.js";
+import { formatTime } from "../ui/format.js";
 import { AssetEditor } from "./AssetEditor.js";
 import { AuditTrail } from "./AuditTrail.js";
 import { createAuditEntries } from "./audit-entries.js";
+import { DeviceAccess } from "./DeviceAccess.js";
 import { DeviceExports } from "./DeviceExports.js";
+import { makeDeviceAccessActions } from "./device-access-actions.js";
 import { type DeviceActions, makeDeviceActions } from "./device-actions.js";
 import { InventoryPanel } from "./InventoryPanel.js";
 import { createOneDeviceActions } from "./one-device-actions.js";
@@ -21,14 +25,24 @@ import { TelemetrySection } from "./TelemetrySection.js";
 import { createTelemetryRange, type RangeId } from "./telemetry-range.js";
 
 /**
- * One device: inventory, asset record, charts, command queue, policy and audit trail. The
- * container of the device's views: every document they write or load goes through its
- * {@link makeDeviceActions}.
+ * One device: inventory, asset record, charts, command queue, policy, audit trail, and its
+ * access to the relay. The container of the device's views: every document they write or load
+ * goes through its {@link makeDeviceActions}; revoking and removing go to the relay through
+ * {@link makeDeviceAccessActions}.
  */
-export function DevicePage(props: { deviceId: string; fleet: Fleet }): JSX.Element {
+export function DevicePage(props: {
+  deviceId: string;
+  fleet: Fleet;
+  /** The relay's device routes, for revoking and removing. */
+  devices: DevicesClient;
+  /** Why the relay cannot be asked now (revoke and remove wait for it); `undefined` if it can. */
+  relayUnavailable: string | undefined;
+}): JSX.Element {
   const replica = useReplica();
   const actions = makeDeviceActions(replica, useTrust());
+  const access = makeDeviceAccessActions(props.devices);
   const device = createDeviceHandle(replica, props.fleet, props.deviceId);
+  const row = () => props.fleet.row(props.deviceId);
   return (
     <section class="device" aria-labelledby="device-title">
       <p class="crumbs">
@@ -63,6 +77,16 @@ export function DevicePage(props: { deviceId: string; fleet: Fleet }): JSX.Eleme
           <p class="empty">Loading the device…</p>
         </Match>
       </Switch>
+      <Show when={props.fleet.status() === "ready"}>
+        <DeviceAccess
+          deviceId={props.deviceId}
+          hostname={row()?.hostname || props.deviceId}
+          revokedAt={row()?.revokedAt}
+          inFleet={row() !== undefined}
+          actions={access}
+          unavailable={props.relayUnavailable}
+        />
+      </Show>
     </section>
   );
 }
@@ -103,6 +127,17 @@ function DeviceView(props: {
           <span class={`pill ${stored() ? "stored" : "local"}`} data-testid="doc-sync-state">
             {stored() ? "all changes on the relay" : "changes only in this browser"}
           </span>
+          <Show when={row()?.revokedAt}>
+            {(at) => (
+              <span
+                class="pill revoked"
+                data-testid="device-revoked"
+                title="An admin revoked it: the relay refuses its token"
+              >
+                Revoked {formatTime(at())}
+              </span>
+            )}
+          </Show>
         </p>
         <Show when={row()?.healthReasons.length}>
           <p class="muted">{row()?.healthReasons.join("; ")}</p>

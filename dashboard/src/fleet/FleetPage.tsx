@@ -99,7 +99,11 @@ export function FleetPage(props: { fleet: Fleet }): JSX.Element {
           </p>
         </Match>
         <Match when={props.fleet.rows().length === 0}>
-          <p class="empty">No devices yet. Enroll an agent with the relay's enrollment secret.</p>
+          <p class="empty">
+            No devices yet. "Add a device" on the{" "}
+            <a href={hrefOf({ page: "enrollment" })}>Enrollment</a> page gives a one-line install
+            command.
+          </p>
         </Match>
         <Match when={true}>
           <FleetTable

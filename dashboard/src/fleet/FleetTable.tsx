@@ -1,6 +1,7 @@
 import { createVirtualizer } from "@tanstack/solid-virtual";
 import { createEffect, createSignal, For, type JSX, Show } from "solid-js";
 import { hrefOf } from "../app/route.js";
+import { formatTime } from "../ui/format.js";
 import type { FleetColumn, RowContext } from "./columns.js";
 import type { FleetRow } from "./fleet-row.js";
 
@@ -164,6 +165,17 @@ export function FleetTable(props: {
                               >
                                 {column.text(current(), props.context)}
                               </a>
+                              <Show when={current().revokedAt}>
+                                {(at) => (
+                                  <span
+                                    class="badge revoked"
+                                    data-testid="revoked-badge"
+                                    title="An admin revoked it: the relay refuses its token"
+                                  >
+                                    Revoked {formatTime(at())}
+                                  </span>
+                                )}
+                              </Show>
                               <Show when={!current().loaded}>
                                 <span
                                   class="badge muted"

@@ -88,6 +88,19 @@ export function FleetToolbar(props: {
             </For>
           </select>
         </label>
+        <label>
+          Access
+          <select
+            value={props.query.access}
+            onChange={(event) =>
+              update({ access: event.currentTarget.value as FleetQuery["access"] })
+            }
+          >
+            <option value="any">any</option>
+            <option value="active">not revoked</option>
+            <option value="revoked">revoked</option>
+          </select>
+        </label>
         <label class="check">
           <input
             type="checkbox"

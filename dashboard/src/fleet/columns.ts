@@ -112,6 +112,13 @@ export const FLEET_COLUMNS: readonly FleetColumn[] = [
     text: (row) => row.location || "—",
     csv: (row) => row.location,
   },
+  {
+    id: "revoked",
+    label: "Revoked",
+    text: (row) => (row.revokedAt === undefined ? "—" : formatTime(row.revokedAt)),
+    sortKey: (row) => row.revokedAt ?? 0,
+    csv: (row) => isoTime(row.revokedAt),
+  },
   { id: "model", label: "Model", text: (row) => row.model || "—", csv: (row) => row.model },
   { id: "os", label: "OS", text: (row) => row.os || "—", csv: (row) => row.os },
 ];

@@ -61,6 +61,7 @@ const rows: FleetRow[] = [
     os: "macOS 15",
     health: "unknown",
     lastSampleAt: NOW - 3_600_000,
+    revokedAt: NOW - 60_000,
   }),
 ];
 
@@ -109,6 +110,11 @@ describe("queryFleet filters", () => {
 
   it("keeps only devices with failed commands when asked", () => {
     expect(ids({ failedOnly: true })).toEqual(["dev-c"]);
+  });
+
+  it("keeps revoked devices, or the others", () => {
+    expect(ids({ access: "revoked" })).toEqual(["dev-b"]);
+    expect(ids({ access: "active" })).toEqual(["dev-a", "dev-c"]);
   });
 
   it("combines filters and search", () => {

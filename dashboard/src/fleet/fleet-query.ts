@@ -8,6 +8,8 @@ export interface FleetQuery {
   health: Health | "any";
   online: "any" | "online" | "offline";
   lifecycle: string;
+  /** Revoked devices (their token refused), the others, or both. */
+  access: "any" | "active" | "revoked";
   failedOnly: boolean;
   sort: { column: string; descending: boolean };
 }
@@ -18,6 +20,7 @@ export const DEFAULT_QUERY: FleetQuery = {
   health: "any",
   online: "any",
   lifecycle: "any",
+  access: "any",
   failedOnly: false,
   sort: { column: "hostname", descending: false },
 };
@@ -37,6 +40,8 @@ export function queryFleet(
     if (query.health !== "any" && row.health !== query.health) return false;
     if (query.lifecycle !== "any" && row.lifecycle !== query.lifecycle) return false;
     if (query.failedOnly && row.failedCommands === 0) return false;
+    if (query.access !== "any" && (row.revokedAt !== undefined) !== (query.access === "revoked"))
+      return false;
     if (query.online !== "any" && context.isOnline(row.deviceId) !== (query.online === "online"))
       return false;
     if (words.length === 0) return true;

@@ -76,6 +76,16 @@ describe("rowOf", () => {
     });
   });
 
+  it("carries the FleetDoc's revocation, with or without the DeviceDoc, and ignores a malformed one", () => {
+    const revoked = { ...entry, revokedAt: 1_700_000_100_000 };
+    expect(rowOf(deviceId, revoked, undefined).revokedAt).toBe(1_700_000_100_000);
+    expect(rowOf(deviceId, revoked, A.from(createDeviceDoc(deviceId))).revokedAt).toBe(
+      1_700_000_100_000,
+    );
+    const malformed = { ...entry, revokedAt: "yesterday" } as unknown as FleetDevice;
+    expect(rowOf(deviceId, malformed, undefined)).not.toHaveProperty("revokedAt");
+  });
+
   it("reads a fresh DeviceDoc: asset defaults, no inventory, no telemetry", () => {
     const row = rowOf(deviceId, entry, A.from(createDeviceDoc(deviceId)));
     expect(row).toMatchObject({

@@ -35,6 +35,8 @@ export interface FleetRow {
   os: string;
   model: string;
   enrolledAt: number;
+  /** When an admin revoked the device (FleetDoc): its token is refused, its connections closed. */
+  revokedAt?: number;
 }
 
 /** Statuses that count as failed in the fleet view: ended without doing the work. */
@@ -64,6 +66,8 @@ export function rowOf(
     os: "",
     model: "",
     enrolledAt: entry.enrolledAt,
+    // A number or nothing: the FleetDoc comes from the network like any document.
+    ...(typeof entry.revokedAt === "number" ? { revokedAt: entry.revokedAt } : {}),
   };
   if (doc === undefined) return base;
   try {

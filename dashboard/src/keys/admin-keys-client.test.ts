@@ -15,8 +15,9 @@ import {
 } from "@outpost/shared-model";
 import { type TestRoot, testRoot } from "@outpost/shared-model/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RelayRefused, RelayUnreachable } from "../sync/relay-admin-call.js";
 import { KeyRegistry, RegistryRefusal } from "../testing/key-registry.js";
-import { makeAdminKeysClient, RelayRefused, RelayUnreachable } from "./admin-keys-client.js";
+import { makeAdminKeysClient } from "./admin-keys-client.js";
 
 const TOKENS: Record<string, string> = { "alice-token": "alice" };
 

@@ -9,9 +9,10 @@ import {
 } from "@outpost/shared-model";
 import { type TestRoot, testRoot } from "@outpost/shared-model/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RelayUnreachable } from "../sync/relay-admin-call.js";
 import { KeyRegistry, registryClient } from "../testing/key-registry.js";
 import { AdminKeyStore } from "./admin-key-store.js";
-import { type AdminKeysClient, RelayUnreachable } from "./admin-keys-client.js";
+import type { AdminKeysClient } from "./admin-keys-client.js";
 import { approveKey } from "./key-approvals.js";
 import { type OwnKey, SigningKeys, type SigningState } from "./signing-keys.js";
 import { whyCannotSign } from "./why-cannot-sign.js";

@@ -67,6 +67,32 @@ describe("createFleet", () => {
     await replica.close();
   });
 
+  it("marks the row of a device an admin revoked, keeping its DeviceDoc", async () => {
+    const replica = makeTestReplica();
+    const fleetDoc = await replica.repo.find<FleetDoc>(replica.session.fleetDocUrl);
+    fleetDoc.change((doc) => {
+      doc.devices[DEVICE as DeviceId] = {
+        deviceDocUrl: replica.repo.create(createDeviceDoc(DEVICE)).url,
+        hostname: "lt-0001",
+        enrolledAt: 1,
+      };
+    });
+    const { fleet, dispose } = createRoot((dispose) => ({ fleet: createFleet(replica), dispose }));
+    await vi.waitFor(() => expect(fleet.row(DEVICE)?.loaded).toBe(true));
+    const handle = fleet.handleOf(DEVICE);
+    expect(fleet.row(DEVICE)?.revokedAt).toBeUndefined();
+
+    fleetDoc.change((doc) => {
+      const entry = doc.devices[DEVICE as DeviceId];
+      if (entry) entry.revokedAt = 5_000;
+    });
+    await vi.waitFor(() => expect(fleet.row(DEVICE)?.revokedAt).toBe(5_000));
+    expect(fleet.row(DEVICE)?.loaded).toBe(true);
+    expect(fleet.handleOf(DEVICE)).toBe(handle);
+    dispose();
+    await replica.close();
+  });
+
   it("drops the row of a device removed from the FleetDoc, without a reload", async () => {
     const replica = makeTestReplica();
     const fleetDoc = await replica.repo.find<FleetDoc>(replica.session.fleetDocUrl);

@@ -121,6 +121,9 @@ export function createFleet(replica: Replica): Fleet {
         if (known !== undefined) deviceDocs.forget(deviceId);
         refreshRow(deviceId);
         loads.request(deviceId);
+      } else if (known.revokedAt !== entry.revokedAt || known.hostname !== entry.hostname) {
+        // Revoked (or enrolled again) by an admin: the row says so, its DeviceDoc stays loaded.
+        refreshRow(deviceId);
       }
     }
   };

@@ -16,7 +16,8 @@ import {
   TrustVerifier,
 } from "@outpost/shared-model";
 import type { TestRoot } from "@outpost/shared-model/testing";
-import { type AdminKeysClient, RelayRefused } from "../keys/admin-keys-client.js";
+import type { AdminKeysClient } from "../keys/admin-keys-client.js";
+import { RelayRefused } from "../sync/relay-admin-call.js";
 
 /** A refusal: the HTTP status and the relay's words. */
 export class RegistryRefusal extends Error {

@@ -14,6 +14,7 @@ import type { TrustDocument } from "../state/trust-document.js";
 import { type TrustRefusalKind, TrustRefused } from "../state/trust-refused.js";
 import { certificateBody, registrationBody, revocationBody } from "./admin-key-requests.js";
 import { bearerToken } from "./bearer-token.js";
+import { allowCrossOrigin, answerPreflight } from "./cors.js";
 import { BodyError, readJsonBody, sendJson } from "./responses.js";
 
 /** Where the admin key routes live. */
@@ -26,13 +27,6 @@ export interface AdminKeyRouteDependencies {
   metrics: RelayMetrics;
   logger: Logger;
 }
-
-/** A dashboard on another origin may call these with its token; no cookie is involved. */
-const CORS = {
-  "access-control-allow-origin": "*",
-  "access-control-allow-methods": "GET, POST, OPTIONS",
-  "access-control-allow-headers": "authorization, content-type",
-};
 
 /** How each refusal of the key store is answered. */
 const REFUSALS: Record<TrustRefusalKind, { status: number; reason: RejectionReason }> = {
@@ -67,11 +61,9 @@ export async function handleAdminKeys(
   deps: AdminKeyRouteDependencies,
 ): Promise<void> {
   const method = request.method ?? "GET";
-  if (method === "OPTIONS") {
-    response.writeHead(204, { ...CORS, "access-control-max-age": "600" });
-    response.end();
-    return;
-  }
+  if (method === "OPTIONS") return answerPreflight(response);
+  // A dashboard on another origin calls these with its token (see CROSS_ORIGIN_HEADERS).
+  allowCrossOrigin(response);
   try {
     const admin = authenticateAdmin(request, deps.principals);
     const keys = deps.principals.adminKeys;
@@ -80,7 +72,7 @@ export async function handleAdminKeys(
       // Throws TrustRefused (no-root) while the fleet has no root: nothing here can be trusted yet.
       const { publicKey, fleet } = keys.requireRoot();
       const answer: AdminKeyList = { rootPublicKey: publicKey, fleet, keys: keys.keys() };
-      return sendJson(response, 200, answer, CORS);
+      return sendJson(response, 200, answer);
     }
     if (route === `POST ${ADMIN_KEYS_PATH}`) {
       const registration = await readBody(request, registrationBody);
@@ -112,7 +104,7 @@ export async function handleAdminKeys(
       { reason: refusal.reason, error: refusal.body.error, path },
       `${method} ${path} refused: ${refusal.body.error}`,
     );
-    sendJson(response, refusal.status, refusal.body, CORS);
+    sendJson(response, refusal.status, refusal.body);
   }
 }
 
@@ -136,14 +128,14 @@ async function answerStatement(
   const { by, what, keyId, created, key, revocation } = recorded;
   if (created) deps.logger.info({ by, keyId }, `admin key ${what}`);
   const body = key === undefined ? { revocation } : { key };
-  sendJson(response, created ? 201 : 200, body, CORS);
+  sendJson(response, created ? 201 : 200, body);
 }
 
 function answerKey(
   response: ServerResponse,
   { key, created }: { key: AdminKeyListing; created: boolean },
 ): void {
-  sendJson(response, created ? 201 : 200, { key } satisfies { key: AdminKeyListing }, CORS);
+  sendJson(response, created ? 201 : 200, { key } satisfies { key: AdminKeyListing });
 }
 
 /** The admin whose token the request carries. */

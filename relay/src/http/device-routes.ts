@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { DeviceId, Logger } from "@outpost/shared-model";
+import type { DeviceId, EnrollmentTokenSummary, Logger } from "@outpost/shared-model";
 import { isDeviceId } from "@outpost/shared-model";
 import { z } from "zod";
 import type { RelayMetrics } from "../metrics/relay-metrics.js";
@@ -9,6 +9,7 @@ import { EnrollmentTokenLifetimeError, MAX_TOKEN_TTL_MS } from "../state/enrollm
 import { PendingEnrollmentError } from "../state/pending-enrollments.js";
 import type { PrincipalStore } from "../state/principal-store.js";
 import { requireAdmin } from "./admin-auth.js";
+import { allowCrossOrigin, answerPreflight } from "./cors.js";
 import { BodyError, readJsonBody, sendError, sendJson } from "./responses.js";
 
 /** What the admin routes about devices need. */
@@ -45,6 +46,8 @@ const tokenRequestSchema = z.strictObject({
  *   POST /v1/enrollment-tokens {deviceId?, ttlSeconds?}  a token and its install commands
  *   POST /v1/enrollment-tokens/{id}/revoke
  *
+ * Any origin may call them (the token is in a header, never a cookie): `OPTIONS` answers a
+ * browser's preflight without a token, and every answer carries the CORS headers.
  * Returns false for any other path, for the next route to try.
  */
 export async function routeDeviceAdministration(
@@ -55,9 +58,17 @@ export async function routeDeviceAdministration(
 ): Promise<boolean> {
   const handlers = routeOf(url.pathname);
   if (handlers === undefined) return false;
-  const handler = handlers[request.method ?? "GET"];
+  const method = request.method ?? "GET";
+  // The dashboard may be served from another origin: a preflight carries no token, and every
+  // answer, refusals included, must be readable there (see CROSS_ORIGIN_HEADERS).
+  if (method === "OPTIONS") {
+    answerPreflight(response);
+    return true;
+  }
+  allowCrossOrigin(response);
+  const handler = handlers[method];
   if (handler === undefined) {
-    const allowed = Object.keys(handlers).map((method) => `${method} ${url.pathname}`);
+    const allowed = Object.keys(handlers).map((verb) => `${verb} ${url.pathname}`);
     sendError(response, 405, { error: `use ${allowed.join(" or ")}` });
     return true;
   }
@@ -179,7 +190,8 @@ async function createToken({ request, response, deps, admin }: RouteContext): Pr
 }
 
 async function listTokens({ response, deps }: RouteContext): Promise<void> {
-  sendJson(response, 200, { tokens: deps.principals.enrollmentTokens.list() });
+  const tokens: EnrollmentTokenSummary[] = deps.principals.enrollmentTokens.list();
+  sendJson(response, 200, { tokens });
 }
 
 async function revokeToken(

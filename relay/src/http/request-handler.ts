@@ -10,6 +10,7 @@ import type { TrustDocument } from "../state/trust-document.js";
 import { ADMIN_KEYS_PATH, handleAdminKeys } from "./admin-key-routes.js";
 import { routeAgentInstall } from "./agent-install-routes.js";
 import { bearerToken } from "./bearer-token.js";
+import { allowCrossOrigin, answerPreflight } from "./cors.js";
 import { type DeviceRouteDependencies, routeDeviceAdministration } from "./device-routes.js";
 import type { EnrollDependencies } from "./enroll-handler.js";
 import { handleEnroll } from "./enroll-handler.js";
@@ -85,11 +86,7 @@ async function route(
   }
   if (await routeDeviceAdministration(request, response, url, deps.devices)) return;
   if (await routeAgentInstall(request, response, url, deps.agentInstall)) return;
-  if (url.pathname === "/v1/session" && method === "OPTIONS") {
-    response.writeHead(204, { ...SESSION_CORS, "access-control-max-age": "600" });
-    response.end();
-    return;
-  }
+  if (url.pathname === "/v1/session" && method === "OPTIONS") return answerPreflight(response);
   if (url.pathname === "/v1/session" && method === "GET")
     return session(request, url, response, deps);
   if (url.pathname === ADMIN_KEYS_PATH || url.pathname.startsWith(`${ADMIN_KEYS_PATH}/`))
@@ -106,44 +103,29 @@ async function route(
 }
 
 /**
- * A dashboard served from elsewhere (a second relay, a file on an admin's laptop) may ask who its
- * token is. The answer carries no cookie and says nothing without the token, so any origin may ask.
+ * Who the bearer of a token is, and for admins where the fleet is: what a dashboard signs in with.
+ * A dashboard served from elsewhere (a second relay, a file on an admin's laptop) may ask: the
+ * answer says nothing without the token, so any origin may.
  */
-const SESSION_CORS = {
-  "access-control-allow-origin": "*",
-  "access-control-allow-methods": "GET, OPTIONS",
-  "access-control-allow-headers": "authorization",
-};
-
-/** Who the bearer of a token is, and for admins where the fleet is: what a dashboard signs in with. */
 function session(
   request: IncomingMessage,
   url: URL,
   response: ServerResponse,
   deps: RouteDependencies,
 ): void {
+  allowCrossOrigin(response);
   const token = bearerToken(request) ?? url.searchParams.get("token");
   const principal = token ? deps.principals.authenticate(token) : undefined;
   if (principal === undefined) {
-    sendJson(
-      response,
-      401,
-      { error: token ? "invalid or revoked token" : "missing token" },
-      SESSION_CORS,
-    );
+    sendJson(response, 401, { error: token ? "invalid or revoked token" : "missing token" });
     return;
   }
   const trust = deps.trust.fleetTrust();
-  sendJson(
-    response,
-    200,
-    {
-      principal: describePrincipal(principal),
-      ...(trust === undefined ? {} : { trust }),
-      relayPeerId: deps.relayPeerId,
-      syncPath: SYNC_PATH,
-      ...(principal.kind === "admin" ? { fleetDocUrl: deps.fleetDocUrl } : {}),
-    },
-    SESSION_CORS,
-  );
+  sendJson(response, 200, {
+    principal: describePrincipal(principal),
+    ...(trust === undefined ? {} : { trust }),
+    relayPeerId: deps.relayPeerId,
+    syncPath: SYNC_PATH,
+    ...(principal.kind === "admin" ? { fleetDocUrl: deps.fleetDocUrl } : {}),
+  });
 }

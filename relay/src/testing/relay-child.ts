@@ -1,15 +1,19 @@
 /**
  * Test support: runs `relay-process.ts` in a child process and controls it from the test: wait
- * for it to listen, SIGKILL it, stop it politely, read its log.
+ * for it to listen, SIGKILL it, stop it politely, read its log. Exported as
+ * `@outpost/relay/testing/relay-child` for the dashboard's component tests, which run in jsdom
+ * and so cannot start a relay in their own process.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import type { RelayLimits } from "../relay-options.js";
 
-const ENTRY = fileURLToPath(new URL("./relay-process.ts", import.meta.url));
+// `import.meta.dirname`, not `fileURLToPath(new URL(…))`: the dashboard's component tests start
+// relays with this from jsdom, whose global URL Node's fileURLToPath does not take.
+const ENTRY = join(import.meta.dirname, "relay-process.ts");
 /** Where `tsx` and the workspace packages resolve from. */
-export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+export const REPO_ROOT = `${resolve(import.meta.dirname, "../../..")}/`;
 
 /** What the parent passes as the only argument. */
 export interface RelayProcessOptions {

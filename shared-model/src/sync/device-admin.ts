@@ -1,7 +1,8 @@
 /**
  * The relay's admin HTTP answers about devices (admin token; docs/OPERATIONS.md, "Devices"):
- * `GET /v1/devices`, `GET /v1/pending-enrollments`, `POST /v1/enrollment-tokens`. Shared by the
- * relay, its CLI's JSON output and the dashboard.
+ * `GET /v1/devices`, `GET /v1/pending-enrollments`, `GET` and `POST /v1/enrollment-tokens`.
+ * Shared by the relay, its CLI's JSON output and the dashboard (which reads them through the
+ * schemas in device-admin-schemas.ts).
  */
 
 /** Where a device stands: may connect, refused, or gone from the fleet (documents still on disk). */
@@ -77,4 +78,20 @@ export interface EnrollmentTokenIssued {
   /** The fleet's root key fingerprint the agent pins, `SHA256:…`; absent while the relay has none. */
   rootKeyFingerprint?: string;
   install: InstallCommands;
+}
+
+/** A one-time enrollment token as `GET /v1/enrollment-tokens` lists it (never the token itself). */
+export interface EnrollmentTokenSummary {
+  /** The token's public ID, the first 12 hex digits of its hash. */
+  tokenId: string;
+  /** The only device ID it enrolls; absent: any device ID the relay does not know. */
+  deviceId?: string;
+  createdAt: number;
+  /** Who made it: `admin:NAME`, or `cli:USER` for the relay's CLI. */
+  createdBy: string;
+  expiresAt: number;
+  /** When a device enrolled with it (a token enrolls once), and which. */
+  usedAt?: number;
+  usedBy?: string;
+  revokedAt?: number;
 }

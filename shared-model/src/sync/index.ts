@@ -20,10 +20,19 @@ export type {
   DeviceStatus,
   DeviceSummary,
   EnrollmentTokenIssued,
+  EnrollmentTokenSummary,
   InstallCommands,
   PendingEnrollmentStatus,
   PendingEnrollmentSummary,
 } from "./device-admin.js";
+export {
+  deviceAdminAnswers,
+  deviceSummarySchema,
+  enrollmentTokenIssuedSchema,
+  enrollmentTokenSummarySchema,
+  parseRelayAnswer,
+  pendingEnrollmentSummarySchema,
+} from "./device-admin-schemas.js";
 export type {
   EnrollPendingResponse,
   EnrollRequest,
