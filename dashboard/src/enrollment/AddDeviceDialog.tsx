@@ -1,5 +1,6 @@
 import { type EnrollmentTokenIssued, isDeviceId, messageOf } from "@outpost/shared-model";
 import { createSignal, createUniqueId, For, type JSX, Show } from "solid-js";
+import { createEscapeKey } from "../ui/create-escape-key.js";
 import type { EnrollmentTokenRequest } from "./devices-client.js";
 import { IssuedToken } from "./IssuedToken.js";
 import { TOKEN_VALIDITY, type TokenValidityId } from "./token-status.js";
@@ -7,7 +8,8 @@ import { TOKEN_VALIDITY, type TokenValidityId } from "./token-status.js";
 /**
  * "Add a device": makes a one-time enrollment token (for any new device, or for one device ID to
  * replace it, say a reinstalled laptop) valid for the chosen time, and shows its install commands.
- * Making one needs the relay: without it the button is disabled with the reason.
+ * Making one needs the relay: without it the button is disabled with the reason. Escape closes it
+ * unless a token is being made.
  */
 export function AddDeviceDialog(props: {
   onCreate: (request: EnrollmentTokenRequest) => Promise<EnrollmentTokenIssued>;
@@ -21,6 +23,7 @@ export function AddDeviceDialog(props: {
   const [busy, setBusy] = createSignal(false);
   const [problem, setProblem] = createSignal<string>();
   const [issued, setIssued] = createSignal<EnrollmentTokenIssued>();
+  createEscapeKey(() => props.onClose(), busy);
 
   const create = async (event: SubmitEvent) => {
     event.preventDefault();

@@ -114,6 +114,9 @@ describe("EnrollmentPage: Add a device", () => {
     expect((await screen.findByTestId("add-device-error")).textContent).toMatch(/^Device ID: /);
     expect(screen.queryByTestId("issued-token")).toBeNull();
     expect(await client.enrollmentTokens()).toHaveLength(before);
+
+    fireEvent.keyDown(document, { key: "Escape" });
+    expect(screen.queryByRole("dialog", { name: "Add a device" })).toBeNull();
   });
 
   it("says when the browser will not copy, the command still there to select", async () => {

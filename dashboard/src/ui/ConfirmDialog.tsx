@@ -1,4 +1,5 @@
-import { createUniqueId, type JSX, onCleanup, onMount } from "solid-js";
+import { createUniqueId, type JSX, onMount } from "solid-js";
+import { createEscapeKey } from "./create-escape-key.js";
 
 /**
  * A modal question before an action that cannot be undone from here (revoking a device, approving
@@ -20,14 +21,11 @@ export function ConfirmDialog(props: {
   const titleId = createUniqueId();
   const bodyId = createUniqueId();
   let cancel: HTMLButtonElement | undefined;
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === "Escape" && !props.busy) props.onCancel();
-  };
-  onMount(() => {
-    cancel?.focus();
-    document.addEventListener("keydown", onKeyDown);
-  });
-  onCleanup(() => document.removeEventListener("keydown", onKeyDown));
+  createEscapeKey(
+    () => props.onCancel(),
+    () => props.busy === true,
+  );
+  onMount(() => cancel?.focus());
   return (
     <div class="dialog-backdrop">
       <div
