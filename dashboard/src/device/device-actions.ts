@@ -10,6 +10,7 @@ import {
   type CommandState,
   type DeviceDoc,
   FoldCache,
+  liveCommand,
   type PriorityRegister,
   priorityConflicts as priorityConflictsIn,
   type TelemetryDayDoc,
@@ -97,7 +98,7 @@ export function makeDeviceActions(
       }
     },
     stateOf: (device, command) =>
-      folds.stateOf(device.doc().commands[command.spec.id as CommandId] ?? command),
+      folds.stateOf(liveCommand(device.doc().commands, command.spec.id) ?? command),
     priorityConflicts: (device, id) => priorityConflictsIn(device.doc(), id),
     assetConflicts: (device, field) => assetConflictsIn(device.doc(), field),
     findDay,

@@ -1,4 +1,4 @@
-import { type Command, type DeviceDoc, FoldCache } from "@outpost/shared-model";
+import { type DeviceDoc, FoldCache, liveCommands } from "@outpost/shared-model";
 import { isoTime } from "../ui/format.js";
 import type { TableExport } from "./table-export.js";
 
@@ -10,9 +10,9 @@ function endedAt(state: ReturnType<FoldCache["stateOf"]>): number | undefined {
 /** A device's commands with their state now: one row per command, oldest first. */
 export function commandsExport(deviceId: string, doc: DeviceDoc): TableExport {
   const folds = new FoldCache();
-  const commands = (Object.values(doc.commands) as Command[]).sort(
-    (a, b) => a.spec.createdAt - b.spec.createdAt || (a.spec.id < b.spec.id ? -1 : 1),
-  );
+  const commands = liveCommands(doc.commands)
+    .map(([, command]) => command)
+    .sort((a, b) => a.spec.createdAt - b.spec.createdAt || (a.spec.id < b.spec.id ? -1 : 1));
   const keys = [
     "deviceId",
     "commandId",

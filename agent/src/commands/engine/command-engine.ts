@@ -10,6 +10,8 @@ import {
   type FactInput,
   FoldCache,
   type Logger,
+  liveCommand,
+  liveCommands,
   nextAutomaticAttemptAt,
   type Policy,
   type QueueDecision,
@@ -109,10 +111,7 @@ export class CommandEngine {
     if (device.doc() === this.#scannedForInterrupted) return;
     this.#scannedForInterrupted = device.doc();
     const now = this.#options.now();
-    for (const [id, command] of Object.entries(device.doc().commands) as [
-      CommandId,
-      DeviceDoc["commands"][CommandId],
-    ][]) {
+    for (const [id, command] of liveCommands(device.doc().commands)) {
       const state = this.#folds.stateOf(command);
       if (state.status !== "running" || this.#running.has(id)) continue;
       this.#interrupted(id, this.#kind(command.spec.kind), now);
@@ -122,7 +121,7 @@ export class CommandEngine {
   /** Records `interrupted`, then a retry when the kind is idempotent and attempts remain. */
   #interrupted(id: CommandId, kind: CommandKind | undefined, now: number): void {
     this.#record(id, { type: "interrupted" });
-    const spec = this.#options.device.doc().commands[id]?.spec;
+    const spec = liveCommand(this.#options.device.doc().commands, id)?.spec;
     const retryAt =
       kind?.defaults.idempotent && spec
         ? nextAutomaticAttemptAt(
@@ -192,7 +191,7 @@ export class CommandEngine {
     const commands = this.#options.device.doc().commands;
     for (const waiting of plan.waiting) {
       const state = this.#stateOf(waiting.id);
-      const spec = commands[waiting.id]?.spec;
+      const spec = liveCommand(commands, waiting.id)?.spec;
       // A retry's wait is its own state (with its time): a `deferred` fact would replace it.
       if (spec === undefined || state.status === "retry-wait") continue;
       if (state.status === "pending") {
@@ -357,7 +356,7 @@ export class CommandEngine {
   #honourCancels(doc: DeviceDoc, trust: QueueTrust): void {
     for (const [id, running] of this.#running) {
       if (running.cancelledBy !== undefined) continue;
-      const command = doc.commands[id];
+      const command = liveCommand(doc.commands, id);
       if (command === undefined) continue;
       const open = this.#folds
         .stateOf(command)
@@ -382,7 +381,7 @@ export class CommandEngine {
   }
 
   #stateOf(id: CommandId): CommandState {
-    const command = this.#options.device.doc().commands[id];
+    const command = liveCommand(this.#options.device.doc().commands, id);
     if (command === undefined) throw new Error(`command ${id} vanished from the device document`);
     return this.#folds.stateOf(command);
   }
@@ -403,7 +402,7 @@ export class CommandEngine {
     const commands = this.#options.device.doc().commands;
     for (const { commandId, fact } of facts) {
       const command = commands[commandId];
-      if (command) audit(auditEntryForFact(command, fact, actor.at, actor.by));
+      if (command) audit(auditEntryForFact(commandId, command, fact, actor.at, actor.by));
     }
   }
 }

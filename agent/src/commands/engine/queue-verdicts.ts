@@ -8,6 +8,7 @@ import {
   type Intent,
   intentItem,
   isWaiting,
+  liveCommand,
   PRIORITY,
   priorityItem,
   type QueueTrust,
@@ -222,7 +223,7 @@ function openRequests(state: CommandState): Intent[] {
 }
 
 function commandOf(doc: DeviceDoc, id: CommandId): Command {
-  const command = doc.commands[id];
-  if (command === undefined) throw new Error(`no command ${id} in the snapshot verified`);
+  const command = liveCommand(doc.commands, id);
+  if (command === undefined) throw new Error(`no live command ${id} in the snapshot verified`);
   return command;
 }
