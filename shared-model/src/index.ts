@@ -20,6 +20,7 @@ export {
   isLive,
   liveCommand,
   liveCommands,
+  openIntents,
 } from "./commands/archived.js";
 export type { ArchivableCommand } from "./commands/archiving.js";
 export { archivableCommands, archiveMarkOf, markArchived } from "./commands/archiving.js";

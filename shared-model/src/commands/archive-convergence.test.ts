@@ -142,13 +142,13 @@ class Scenario {
     const id = pick(doc, action.target);
     if (id === undefined) return;
     this.replicas[who] = A.change(doc, (d) => {
-      // An admin acts on whatever the replica shows, archived or not (the dashboard offers
-      // retry on an archived failure too): that is the race under test.
+      // An admin acts on what their replica shows, which may be a command the agent has
+      // archived meanwhile (or already, in a replica that saw it): the race under test.
       let intentId: string | undefined;
       if (action.op === "cancel") intentId = requestCancel(d, id, actor);
       else if (action.op === "retry") intentId = requestRetry(d, id, actor);
       else if (action.op === "note") intentId = addNote(d, id, "looked at it", actor);
-      else setPriority(d, id, action.value, actor);
+      else if (action.op === "priority") setPriority(d, id, action.value, actor);
       if (intentId !== undefined)
         this.intents.push({ id: intentId, commandId: id, type: action.op });
     });

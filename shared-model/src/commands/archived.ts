@@ -1,6 +1,7 @@
 import type { CommandId } from "../ids/ids.js";
 import type { Command } from "./command.js";
-import type { CommandEvent } from "./events.js";
+import type { CommandEvent, Intent } from "./events.js";
+import { isIntent } from "./events.js";
 import type { PriorityRegister } from "./spec.js";
 import type { CommandStatus } from "./state.js";
 
@@ -86,4 +87,19 @@ export function liveCommand(
 ): Command | undefined {
   const entry = commands[id];
   return entry !== undefined && isLive(entry) ? entry : undefined;
+}
+
+/**
+ * Cancel and retry requests in `events` that no fact answers yet: on an archived command, those an
+ * admin wrote while or after the agent archived it, which the agent still owes an answer.
+ */
+export function openIntents(events: readonly CommandEvent[]): Intent[] {
+  const answered = new Set<string>();
+  for (const event of events) {
+    if (!isIntent(event) && "answers" in event && event.answers !== undefined)
+      answered.add(event.answers);
+  }
+  return events.filter(
+    (event): event is Intent => isIntent(event) && event.type !== "note" && !answered.has(event.id),
+  );
 }

@@ -1,13 +1,12 @@
 import type { CommandId } from "../ids/ids.js";
 import { compareCodeUnits } from "../util/compare-code-units.js";
 import type { ArchivedCommand, ArchiveMark } from "./archived.js";
-import { isArchived } from "./archived.js";
+import { isArchived, openIntents } from "./archived.js";
 import type { Command, WithCommands } from "./command.js";
 import { dedupeWinners } from "./dedupe.js";
 import { dependencyVerdict, noteDependencyWatchers } from "./dependencies.js";
 import { describeCycle, findDependencyCycles } from "./dependency-cycles.js";
-import type { CommandEvent, Fact, FactInput, Intent } from "./events.js";
-import { isIntent } from "./events.js";
+import type { Fact, FactInput, Intent } from "./events.js";
 import { fold } from "./fold.js";
 import type { FoldCache } from "./fold-cache.js";
 import type { QueueEntry } from "./queue-entries.js";
@@ -247,7 +246,7 @@ function answerArchivedIntents(
   decisions: QueueDecision[],
   trust: QueueTrust | undefined,
 ): void {
-  for (const intent of openRequests(command.events)) {
+  for (const intent of openIntents(command.events)) {
     const answers = intent.id;
     const problem = trust?.intentProblem(id, intent);
     if (problem !== undefined) {
@@ -263,18 +262,6 @@ function answerArchivedIntents(
       decisions.push({ commandId: id, fact: { type: "retry-declined", answers, reason } });
     }
   }
-}
-
-/** Cancel and retry requests in `events` that no fact answers yet. */
-function openRequests(events: readonly CommandEvent[]): Intent[] {
-  const answered = new Set<string>();
-  for (const event of events) {
-    if (!isIntent(event) && "answers" in event && event.answers !== undefined)
-      answered.add(event.answers);
-  }
-  return events.filter(
-    (event): event is Intent => isIntent(event) && event.type !== "note" && !answered.has(event.id),
-  );
 }
 
 function declineReason(state: CommandState): string {
