@@ -5,7 +5,7 @@ import { draftCommand, draftIntent, draftPriority, enqueueCommand } from "../com
 import { createDeviceDoc } from "../documents/create.js";
 import type { DeviceDoc } from "../documents/device-doc.js";
 import { draftPolicy } from "../documents/policy.js";
-import { type CommandId, parseDeviceId } from "../ids/ids.js";
+import { parseDeviceId } from "../ids/ids.js";
 import { testRoot } from "../testing/trust-keys.js";
 import { issueRevocation } from "./certificates.js";
 import { fromBase64Url, toBase64Url } from "./encoding.js";

@@ -2,6 +2,7 @@ import type { DocHandle, Repo } from "@automerge/automerge-repo";
 import {
   type Actor,
   type AuditEntry,
+  type Command,
   type CommandId,
   type CommandSpec,
   type CommandState,
@@ -83,6 +84,8 @@ export class CommandEngine {
   readonly #running = new Map<CommandId, Running>();
   readonly #finished = new Set<Promise<void>>();
   #evaluating: Promise<void> | undefined;
+  /** Evaluations and {@link whileNotPlanning} work, one at a time. */
+  #turn: Promise<unknown> = Promise.resolve();
   #again = false;
   #stopping = false;
 
@@ -134,6 +137,9 @@ export class CommandEngine {
     if (retryAt !== undefined) this.#record(id, { type: "retry-scheduled", notBefore: retryAt });
   }
 
+  /** The state of a command, folded once per command object (the engine's cache). */
+  readonly stateOf = (command: Command): CommandState => this.#folds.stateOf(command);
+
   /** Re-plans the queue and starts what may start; calls made while one runs coalesce into one more. */
   evaluate(): Promise<void> {
     if (this.#evaluating) {
@@ -143,12 +149,30 @@ export class CommandEngine {
     this.#evaluating = (async () => {
       do {
         this.#again = false;
-        await this.#evaluateOnce();
+        await this.#inTurn(() => this.#evaluateOnce());
       } while (this.#again);
     })().finally(() => {
       this.#evaluating = undefined;
     });
     return this.#evaluating;
+  }
+
+  /**
+   * Runs `work` between evaluations, never during one (archiving: a plan must not see a command
+   * half archived), then evaluates again.
+   */
+  async whileNotPlanning<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.#inTurn(work);
+    } finally {
+      if (!this.#stopping) void this.evaluate();
+    }
+  }
+
+  #inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#turn.then(work);
+    this.#turn = run.catch(() => undefined);
+    return run;
   }
 
   /** Stops every interruptible command under way (the agent is stopping) and waits for the rest. */
