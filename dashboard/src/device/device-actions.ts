@@ -16,6 +16,7 @@ import {
   type TelemetryDayDoc,
   updateAsset,
 } from "@outpost/shared-model";
+import { type CommandArchive, findArchiveOf } from "../primitives/find-archive.js";
 import { findDayOf } from "../primitives/find-day.js";
 import type { Replica } from "../sync/replica.js";
 import {
@@ -58,6 +59,12 @@ export interface DeviceActions extends SignedWrites {
    * browser or the relay; refused (a `ForeignDayDocument`, see find-day.ts) unless it is that device's day.
    */
   findDay(deviceId: string, day: string, url: string): Promise<DocHandle<TelemetryDayDoc>>;
+  /**
+   * The archive of finished commands `url` that the DeviceDoc of `deviceId` lists for `month`,
+   * validated; refused (a `ForeignArchiveDocument`, see find-archive.ts) unless it is that
+   * device's archive of that month.
+   */
+  findArchive(deviceId: string, month: string, url: string): Promise<CommandArchive>;
   /**
    * The audit entries of `days` (keys of the DeviceDoc's telemetry index of `deviceId`), newest
    * first. A day neither this browser nor the relay has, or that is not the device's own, is left
@@ -102,6 +109,7 @@ export function makeDeviceActions(
     priorityConflicts: (device, id) => priorityConflictsIn(device.doc(), id),
     assetConflicts: (device, field) => assetConflictsIn(device.doc(), field),
     findDay,
+    findArchive: (deviceId, month, url) => findArchiveOf(replica.repo, deviceId, month, url),
     async auditOf(deviceId, telemetry, days) {
       const lists = await Promise.all(
         days.map(async (day) => {
