@@ -8,9 +8,12 @@
  * of peak resident memory (89 MiB against 102-105 MiB, an offline agent after 35 s; the agent's
  * steady work is one small change every ten seconds, where the optimized code saves nothing
  * measurable). The price is on large documents: loading one of millions of operations is slower.
+ * `--no-opt` does the same for the agent's JavaScript (no TurboFan): 2.5 MiB less resident, and
+ * the same CPU over two minutes offline (0.200 % both): its code runs once per tick.
  */
 export const AGENT_NODE_FLAGS = [
   "--max-semi-space-size=1",
   "--v8-pool-size=1",
   "--liftoff-only",
+  "--no-opt",
 ] as const;
