@@ -24,8 +24,9 @@ import { describe, expect, it } from "vitest";
 const cleanup = cleanupAfterEach();
 
 describe("archiving finished commands with a real relay", () => {
+  // About 70 s here: each start waits two sampling ticks for a load reading before it plans.
   it("an admin sees a finished command archived, opens its archive, and a retry on it is answered", {
-    timeout: 120_000,
+    timeout: 240_000,
   }, async () => {
     const fleet = await startFleet(cleanup);
     const dataDirectory = await cleanup.tempFolder("agent");
