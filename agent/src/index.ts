@@ -16,6 +16,15 @@ export { CollectorFailed } from "./collectors/collector.js";
 export { metricsOf, selectCollectors, UnknownCollector } from "./collectors/registry.js";
 export type { SystemInfo } from "./collectors/system-info.js";
 export { realSystemInfo } from "./collectors/system-info.js";
+export {
+  ARCHIVE_RECORD_FILE,
+  ArchiveRecord,
+  ArchiveRecordError,
+} from "./commands/archive/archive-record.js";
+export {
+  CommandArchiver,
+  type CommandArchiverOptions,
+} from "./commands/archive/command-archiver.js";
 export { type QueueGuard, QueueVerdicts } from "./commands/engine/queue-verdicts.js";
 export { groupExists } from "./commands/execution/leftover-processes.js";
 export { ALL_KINDS } from "./commands/kinds/all.js";

@@ -39,6 +39,12 @@ const SHARES = {
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
+/**
+ * In a queue with history, commands older than this have all ended (as they would on a device
+ * that keeps up with its queue): 90 % succeeded, 10 % failed.
+ */
+const FINISHED_AFTER_DAYS = 30;
+const HISTORY_FAILED_SHARE = 0.1;
 
 /** One command of the benchmark's queue, with how it has ended, if it has. */
 export interface BenchCommand {
@@ -59,12 +65,22 @@ export interface QueueMix {
 }
 
 /**
- * Draws `count` commands as admins would have enqueued them, one a minute up to `now`: random
+ * Draws `count` commands as admins would have enqueued them, up to `now`: over `historyDays`
+ * (those older than 30 days all ended), or one a minute. Random
  * priorities 0–9, about 30 % with 1–3 dependencies on earlier commands, dedupe pairs, 8 %
  * succeeded and 3 % failed (their facts recorded by the agent), 15 % with `notBefore` days
  * ahead. Every command has `window: "maintenance"`, so none may start while the window is closed.
  */
-export function drawBenchQueue(options: { count: number; seed: number; now: number }): {
+export function drawBenchQueue(options: {
+  count: number;
+  seed: number;
+  now: number;
+  /**
+   * Days the commands are spread over, evenly, up to `now`; those older than 30 days have ended.
+   * 0: one a minute, all with the shares above (a backlog that built up in a week).
+   */
+  historyDays?: number;
+}): {
   commands: BenchCommand[];
   mix: QueueMix;
 } {
@@ -81,11 +97,17 @@ export function drawBenchQueue(options: { count: number; seed: number; now: numb
     dedupePairs: 0,
     scriptRuns: 0,
   };
+  const historyDays = options.historyDays ?? 0;
+  const spacingMs = historyDays > 0 ? (historyDays * DAY_MS) / options.count : MINUTE_MS;
   for (let index = 0; index < options.count; index += 1) {
-    const createdAt = options.now - (options.count - index) * MINUTE_MS;
+    const createdAt = Math.round(options.now - (options.count - index) * spacingMs);
     const draw = random.next();
-    const outcome =
-      draw < SHARES.succeeded
+    const old = historyDays > 0 && createdAt < options.now - FINISHED_AFTER_DAYS * DAY_MS;
+    const outcome = old
+      ? draw < HISTORY_FAILED_SHARE
+        ? "failed"
+        : "succeeded"
+      : draw < SHARES.succeeded
         ? "succeeded"
         : draw < SHARES.succeeded + SHARES.failed
           ? "failed"

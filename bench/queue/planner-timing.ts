@@ -1,8 +1,8 @@
 import {
-  type Command,
   type DeviceDoc,
   FoldCache,
   fold,
+  liveCommands,
   nextRunnable,
   planQueue,
 } from "@outpost/shared-model";
@@ -35,7 +35,7 @@ export function timePlanner(
   runs: number,
 ): PlannerTiming {
   const foldQueue = () => {
-    for (const command of Object.values(doc.commands) as Command[]) {
+    for (const [, command] of liveCommands(doc.commands)) {
       fold(command.spec, command.events);
     }
   };

@@ -1,7 +1,9 @@
 /**
- * `npm run bench:queue -- [--commands N] [--seconds S] [--runs R] [--cpu-prof DIR]`: one DeviceDoc
- * with N commands (default 10,000; seeded random priorities, dependencies, dedupe pairs and
- * states), put into a real agent's data folder. Times `fold` of the whole queue and
+ * `npm run bench:queue -- [--commands N] [--seconds S] [--runs R] [--history-days D]
+ * [--cpu-prof DIR]`: one DeviceDoc with N commands (default 10,000; seeded random priorities,
+ * dependencies, dedupe pairs and states) enqueued over D days (default 180; those older than 30
+ * days ended, and were archived as the agent does), put into a real agent's data folder
+ * (`--history-days 0`: a backlog of N live commands drawn one a minute, nothing archived). Times `fold` of the whole queue and
  * `nextRunnable` on the Automerge document the agent reads, then runs the agent (the bundle)
  * offline with that queue and measures its CPU over S seconds (default 60) against the same agent
  * with an empty queue. Last line: one JSON object.
@@ -10,8 +12,21 @@ import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { DOCUMENTS_FOLDER, STATE_FILE } from "@outpost/agent";
-import { draftPolicy, recordSigner, signPolicy, writePolicy } from "@outpost/shared-model";
+import {
+  AGENT_DEFAULTS,
+  ArchiveRecord,
+  CommandArchiver,
+  DOCUMENTS_FOLDER,
+  STATE_FILE,
+} from "@outpost/agent";
+import {
+  draftPolicy,
+  FoldCache,
+  recordSigner,
+  signPolicy,
+  silentLogger,
+  writePolicy,
+} from "@outpost/shared-model";
 import { BUNDLE_FILE, buildAgentBundle } from "../../agent/scripts/build-bundle.js";
 import { wholeNumberOption } from "../../scripts/cli/whole-number.js";
 import { AgentProcess, INTERVAL_S, writeOfflineAgentConfig } from "./agent-child.js";
@@ -41,6 +56,7 @@ const { values } = parseArgs({
     commands: { type: "string", default: "10000" },
     seconds: { type: "string", default: "60" },
     runs: { type: "string", default: "15" },
+    "history-days": { type: "string", default: "180" },
     "cpu-prof": { type: "string" },
   },
   strict: true,
@@ -48,6 +64,7 @@ const { values } = parseArgs({
 const commandCount = wholeNumberOption("--commands", values.commands, 1, 1_000_000);
 const seconds = wholeNumberOption("--seconds", values.seconds, 10, 24 * 3600);
 const runs = wholeNumberOption("--runs", values.runs, 1, 1_000);
+const historyDays = wholeNumberOption("--history-days", values["history-days"], 0, 3_650);
 /** Relative to where npm runs the script: the bench folder. */
 const profileDirectory = values["cpu-prof"] === undefined ? undefined : resolve(values["cpu-prof"]);
 const profileFlags = profileDirectory ? ["--cpu-prof", `--cpu-prof-dir=${profileDirectory}`] : [];
@@ -76,7 +93,7 @@ try {
 
   // The queue, written into the stopped agent's own storage as an admin's sync would land it.
   const now = Date.now();
-  const { commands, mix } = drawBenchQueue({ count: commandCount, seed: SEED, now });
+  const { commands, mix } = drawBenchQueue({ count: commandCount, seed: SEED, now, historyDays });
   const replica = await openAgentReplica(data);
   const agentActor = `agent:${replica.deviceId}`;
   // Pinned to a root as enrollment would, and every command signed: the agent runs nothing else.
@@ -96,9 +113,32 @@ try {
   const signingStartedAt = performance.now();
   const signed = await signBenchCommands(commands, signer, replica.deviceId);
   const signingMs = performance.now() - signingStartedAt;
+  // With history, the agent has archived as it went (its real archiver, its record in the data
+  // folder): after each batch, what ended more than 30 days before the batch's last command.
+  const record = await ArchiveRecord.open(data);
+  const folds = new FoldCache();
+  let archivedWhileWriting = 0;
   for (let start = 0; start < signed.length; start += COMMANDS_PER_CHANGE) {
     const batch = signed.slice(start, start + COMMANDS_PER_CHANGE);
     replica.device.change((doc) => writeBenchCommands(doc, batch, signer, agentActor));
+    const last = batch.at(-1)?.draft.spec.createdAt ?? now;
+    if (historyDays === 0) continue;
+    const archiver = new CommandArchiver({
+      repo: replica.repo,
+      device: replica.device,
+      deviceId: replica.deviceId,
+      record,
+      now: () => last + 60_000,
+      retentionDays: AGENT_DEFAULTS.archiveCommandsAfterDays,
+      stateOf: folds.stateOf,
+      logger: silentLogger,
+    });
+    archivedWhileWriting += await archiver.archive();
+  }
+  if (historyDays > 0) {
+    log(
+      `history: ${commandCount} commands over ${historyDays} days; ${archivedWhileWriting} archived as they passed ${AGENT_DEFAULTS.archiveCommandsAfterDays} days, ${commandCount - archivedWhileWriting} in the live DeviceDoc`,
+    );
   }
   await installScript(data, NOOP_SCRIPT);
   log(
@@ -163,6 +203,8 @@ try {
   log(
     JSON.stringify({
       commands: commandCount,
+      historyDays,
+      archivedBeforeStart: archivedWhileWriting,
       foldMs: round(enqueued.foldMs, 1),
       nextRunnableMs: round(enqueued.nextRunnableMs, 1),
       nextRunnableTargetMet: enqueued.nextRunnableMs < TARGET_NEXT_RUNNABLE_MS,

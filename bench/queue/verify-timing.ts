@@ -1,10 +1,10 @@
 import { type QueueGuard, QueueVerdicts } from "@outpost/agent";
 import {
-  type Command,
   type DeviceDoc,
   type FleetTrust,
   FoldCache,
   isWaiting,
+  liveCommands,
   TrustVerifier,
 } from "@outpost/shared-model";
 
@@ -50,7 +50,7 @@ export async function timeVerification(
     // The first two compile the hot path.
     if (run >= 2) warm.push(performance.now() - startedAt);
   }
-  const waiting = (Object.values(doc.commands) as Command[]).filter((command) =>
+  const waiting = liveCommands(doc.commands).filter(([, command]) =>
     isWaiting(folds.stateOf(command)),
   ).length;
   return { coldMs: median(cold), warmMs: median(warm), waiting };

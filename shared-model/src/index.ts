@@ -7,6 +7,23 @@
 export type { Actor } from "./actors/actor.js";
 export { actorOf } from "./actors/actor.js";
 export { UsageError } from "./cli/usage-error.js";
+export type {
+  ArchivedCommand,
+  ArchiveMark,
+  ArchiveMonth,
+  CommandEntry,
+} from "./commands/archived.js";
+export {
+  archiveMonthOf,
+  isArchived,
+  isArchiveMonth,
+  isLive,
+  liveCommand,
+  liveCommands,
+  openIntents,
+} from "./commands/archived.js";
+export type { ArchivableCommand } from "./commands/archiving.js";
+export { archivableCommands, archiveMarkOf, markArchived } from "./commands/archiving.js";
 export type { Command } from "./commands/command.js";
 export { priorityConflicts } from "./commands/conflicts.js";
 export type {
@@ -62,6 +79,15 @@ export type { CommandPhase, CommandState, CommandStatus, IntentStatus } from "./
 export { isTerminal, isWaiting, TERMINAL_STATUSES, WAITING_STATUSES } from "./commands/state.js";
 export type { AssetFields } from "./documents/asset.js";
 export { ASSET_FIELDS, assetConflicts, updateAsset } from "./documents/asset.js";
+export type {
+  ArchivedCommandRecord,
+  CommandArchiveDoc,
+} from "./documents/command-archive-doc.js";
+export {
+  archiveRecordValue,
+  COMMAND_ARCHIVE_DOC_SCHEMA,
+  newCommandArchiveDoc,
+} from "./documents/command-archive-doc.js";
 export {
   createDeviceDoc,
   createFleetDoc,
@@ -70,6 +96,7 @@ export {
 } from "./documents/create.js";
 export type {
   Asset,
+  CommandArchiveIndexEntry,
   DeviceDoc,
   Inventory,
   Lifecycle,
@@ -132,6 +159,8 @@ export {
   publicKeySchema,
   revocationSchema,
 } from "./validation/certificate-schemas.js";
+export type { ValidCommandArchive } from "./validation/command-archive-doc.js";
+export { validateCommandArchiveDoc } from "./validation/command-archive-doc.js";
 export { validateDeviceDoc } from "./validation/device-doc.js";
 export { validateFleetDoc } from "./validation/fleet-doc.js";
 export { InvalidField, ValidationFailed } from "./validation/invalid-field.js";

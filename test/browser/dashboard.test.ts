@@ -11,6 +11,7 @@ import {
   type CommandId,
   type DeviceDoc,
   fold,
+  liveCommands,
   readRange,
   type TelemetryDayDoc,
   type TelemetryRange,
@@ -344,7 +345,8 @@ async function documentsOnRelayDisk(
     );
     return {
       samples: readRange(days, 0, Date.now() + 60_000),
-      commandStates: Object.values(device.commands)
+      commandStates: liveCommands(device.commands)
+        .map(([, command]) => command)
         .map((command) => [command.spec.id, fold(command.spec, command.events).status])
         .sort(),
       auditDetails: days.flatMap((day) => day.audit.map((entry) => entry.detail)).sort(),

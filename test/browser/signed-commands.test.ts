@@ -16,6 +16,7 @@ import {
   type FleetDoc,
   fold,
   insertCommand,
+  liveCommand,
 } from "@outpost/shared-model";
 import { cleanupAfterAll, eventually } from "@outpost/shared-model/testing";
 import { AgentCli, certifiedAdmin, startFleet, type TestFleet } from "@outpost/test-support";
@@ -70,7 +71,7 @@ beforeAll(async () => {
 }, 240_000);
 
 function stateOf(id: CommandId) {
-  const command = device.doc().commands[id];
+  const command = liveCommand(device.doc().commands, id);
   return command && fold(command.spec, command.events);
 }
 
@@ -147,7 +148,9 @@ describe("signed commands in the dashboard", () => {
     await eventually(() => stateOf(before)?.status === "succeeded", "the agent running it", 90_000);
     await expect.poll(() => commandStatus(page, before), UNTIL_SHOWN).toBe("succeeded");
     await expect.poll(() => verdictOf(page, before), UNTIL_SHOWN).toBe("ok");
-    expect(device.doc().commands[before]?.spec.signature?.startsWith(`${firstKey}.`)).toBe(true);
+    expect(
+      liveCommand(device.doc().commands, before)?.spec.signature?.startsWith(`${firstKey}.`),
+    ).toBe(true);
 
     // Rotation: a new key, approved; then the old one revoked with the recovery key.
     await keysPage(page);
@@ -183,7 +186,9 @@ describe("signed commands in the dashboard", () => {
     await expect.poll(() => verdictOf(page, before), UNTIL_SHOWN).toBe("signer-revoked");
     const after = (await enqueueFromDevicePage(page, "Collect inventory")) as CommandId;
     await eventually(() => stateOf(after)?.status === "succeeded", "the agent running it", 90_000);
-    expect(device.doc().commands[after]?.spec.signature?.startsWith(`${secondKey}.`)).toBe(true);
+    expect(
+      liveCommand(device.doc().commands, after)?.spec.signature?.startsWith(`${secondKey}.`),
+    ).toBe(true);
     await expect.poll(() => verdictOf(page, after), UNTIL_SHOWN).toBe("ok");
     expect(stateOf(before)?.status).toBe("succeeded");
     await page.close();

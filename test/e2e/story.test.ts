@@ -20,6 +20,7 @@ import {
   type DeviceId,
   type FleetDoc,
   fold,
+  liveCommand,
   readRange,
   type TelemetryDayDoc,
   type TelemetryRange,
@@ -205,7 +206,7 @@ describe("the Outpost story", () => {
     timings.reconnectAfterRestoreMs = reconnectedAt - restoredAt;
     timings.succeededAfterRestoreMs = Date.now() - restoredAt;
     // It ran inside B's maintenance window (01:00–05:00, B's local time, by B's clock).
-    const command = bDoc.doc().commands[commandId as never];
+    const command = liveCommand(bDoc.doc().commands, commandId as never);
     const started = command?.events.find((event) => event.type === "started");
     const hour = Number(
       new Intl.DateTimeFormat("en-GB", { hour: "2-digit", hourCycle: "h23" }).format(started?.at),

@@ -43,6 +43,7 @@ export async function runAgent(config: AgentConfig): Promise<number> {
         system: realSystemControl,
         scriptsFolder: config.scriptsDirectory,
         maxConcurrent: config.maxConcurrentCommands,
+        archiveAfterDays: config.archiveCommandsAfterDays,
       },
     });
   } catch (error) {

@@ -37,6 +37,7 @@ describe("agent config file", () => {
       diskBudgetBytes: 256 * 1024 * 1024,
       logLevel: "info",
       maxConcurrentCommands: 1,
+      archiveCommandsAfterDays: 30,
       scriptsDirectory: "/var/lib/outpost-agent/scripts",
     });
   });
@@ -52,6 +53,7 @@ describe("agent config file", () => {
       diskBudgetBytes: 256 * 1024 * 1024,
       logLevel: "info",
       maxConcurrentCommands: 1,
+      archiveCommandsAfterDays: 30,
       scriptsDirectory: join(directory, "state", "scripts"),
     });
   });

@@ -12,6 +12,7 @@ export const AGENT_DEFAULTS = Object.freeze({
   retainDays: 2,
   diskBudgetMib: 256,
   maxConcurrentCommands: 1,
+  archiveCommandsAfterDays: 30,
   scripts: "scripts",
   logLevel: "info" as (typeof LOG_LEVELS)[number],
 });
@@ -57,6 +58,8 @@ export const agentFileConfigSchema = z.strictObject({
   disk_budget_mib: z.number().int().min(16).max(1_048_576).optional(),
   log_level: z.enum(LOG_LEVELS).optional(),
   max_concurrent_commands: z.number().int().min(1).max(16).optional(),
+  // Days a finished command stays in the live DeviceDoc before it moves to its month's archive.
+  archive_commands_after_days: z.number().int().min(0).max(3_650).optional(),
   scripts: z.string().min(1, "expected a folder").optional(),
   // Names are checked against the plugins by the entry point (the config never imports them).
   collectors: z
@@ -92,6 +95,8 @@ export interface AgentConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   /** Commands that may run at once on this device. */
   maxConcurrentCommands: number;
+  /** Days a finished command stays in the live DeviceDoc before the agent archives it. */
+  archiveCommandsAfterDays: number;
   /** Absolute; `script.run` runs only scripts from here (relative: to the data folder). */
   scriptsDirectory: string;
   /** Collector names to run; `undefined` runs all of them. */
@@ -120,6 +125,8 @@ export async function loadAgentConfig(path: string): Promise<AgentConfig> {
     diskBudgetBytes: (file.disk_budget_mib ?? AGENT_DEFAULTS.diskBudgetMib) * 1024 * 1024,
     logLevel: file.log_level ?? AGENT_DEFAULTS.logLevel,
     maxConcurrentCommands: file.max_concurrent_commands ?? AGENT_DEFAULTS.maxConcurrentCommands,
+    archiveCommandsAfterDays:
+      file.archive_commands_after_days ?? AGENT_DEFAULTS.archiveCommandsAfterDays,
     scriptsDirectory: resolve(dataDirectory, file.scripts ?? AGENT_DEFAULTS.scripts),
     collectors: file.collectors,
   };

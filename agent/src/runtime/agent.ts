@@ -202,6 +202,7 @@ export class Agent {
         audit: audit.add,
         policy,
         trust: this.trust,
+        dataDirectory: options.dataDirectory,
       });
   }
 

@@ -6,6 +6,7 @@ import {
   type Day,
   type DeviceDoc,
   fold,
+  isArchived,
   type TelemetryDayDoc,
 } from "@outpost/shared-model";
 import { openReadOnlyReplica, shutdownRepo } from "@outpost/shared-model/storage";
@@ -91,7 +92,8 @@ export async function readReplicaStatus(dataDirectory: string): Promise<ReplicaS
     ].filter((at): at is number => at !== undefined);
     const queue: Record<string, number> = {};
     for (const command of Object.values(device.commands)) {
-      const { status } = fold(command.spec, command.events);
+      // Archived commands are counted apart: they left the queue.
+      const status = isArchived(command) ? "archived" : fold(command.spec, command.events).status;
       queue[status] = (queue[status] ?? 0) + 1;
     }
     return {

@@ -52,7 +52,7 @@ describe("the systemd unit", () => {
     }
     // The path with a space is quoted; the V8 flags are the bundle's.
     expect(unit).toContain(
-      `ExecStart=${process.execPath} --max-semi-space-size=1 --v8-pool-size=1 "${spec.entry}" run --config /etc/outpost-agent/agent.toml`,
+      `ExecStart=${process.execPath} --max-semi-space-size=1 --v8-pool-size=1 --liftoff-only --no-opt "${spec.entry}" run --config /etc/outpost-agent/agent.toml`,
     );
   });
 
@@ -125,6 +125,8 @@ describe("the launchd daemon", () => {
       process.execPath,
       "--max-semi-space-size=1",
       "--v8-pool-size=1",
+      "--liftoff-only",
+      "--no-opt",
       spec.entry,
       "run",
       "--config",
@@ -155,7 +157,7 @@ describe("the Windows service (WinSW)", () => {
     expect(xml).toContain('<onfailure action="restart" delay="10 sec"/>');
     expect(xml).toContain("<priority>BelowNormal</priority>");
     expect(xml).toContain(
-      "<arguments>--max-semi-space-size=1 --v8-pool-size=1 &quot;C:\\Program Files\\Outpost\\outpost-agent.mjs&quot; run --config C:\\ProgramData\\Outpost\\agent.toml</arguments>",
+      "<arguments>--max-semi-space-size=1 --v8-pool-size=1 --liftoff-only --no-opt &quot;C:\\Program Files\\Outpost\\outpost-agent.mjs&quot; run --config C:\\ProgramData\\Outpost\\agent.toml</arguments>",
     );
   });
 

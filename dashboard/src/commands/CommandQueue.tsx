@@ -5,6 +5,7 @@ import {
   type DeviceDoc,
   type EnqueueInput,
   isTerminal,
+  liveCommands,
   type PriorityRegister,
 } from "@outpost/shared-model";
 import { createMemo, createSignal, For, type JSX, Show } from "solid-js";
@@ -49,7 +50,7 @@ export function CommandQueue(props: { doc: DeviceDoc; actions: QueueActions }): 
   const commands = createMemo(() => {
     // Reading each command's events and priority through the store subscribes this memo to
     // exactly what a state depends on; the state itself is folded from Automerge's own object.
-    const list = Object.values(props.doc.commands) as Command[];
+    const list = liveCommands(props.doc.commands).map(([, command]) => command);
     const withState = list.map((command) => {
       void command.events.length;
       void command.priority.value;

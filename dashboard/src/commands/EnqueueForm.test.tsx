@@ -3,6 +3,7 @@ import {
   type CommandId,
   createDeviceDoc,
   type DeviceDoc,
+  liveCommands,
   parseDeviceId,
 } from "@outpost/shared-model";
 import { cleanup, fireEvent, render, screen } from "@solidjs/testing-library";
@@ -60,7 +61,8 @@ function kindOf(label: string): string {
   return (screen.getByRole("option", { name: label }) as HTMLOptionElement).value;
 }
 
-const commandsOn = (handle: DocHandle<DeviceDoc>) => Object.values(handle.doc().commands);
+const commandsOn = (handle: DocHandle<DeviceDoc>) =>
+  liveCommands(handle.doc().commands).map(([, command]) => command);
 
 describe("EnqueueForm", () => {
   it("asks for a shell command's required command and writes nothing without it", () => {

@@ -3,6 +3,7 @@ import type { DeviceDoc } from "@outpost/shared-model";
 import { createSignal, type JSX, Match, Show, Switch } from "solid-js";
 import { useReplica } from "../app/replica-context.js";
 import { hrefOf } from "../app/route.js";
+import { ArchivedCommands } from "../commands/ArchivedCommands.js";
 import { CommandQueue } from "../commands/CommandQueue.js";
 import type { DevicesClient } from "../enrollment/devices-client.js";
 import { createDeviceHandle } from "../primitives/create-device-handle.js";
@@ -158,9 +159,18 @@ function DeviceView(props: {
         state={telemetry()}
       />
       <CommandQueue doc={doc} actions={thisDevice} />
+      <ArchivedCommands
+        archives={() => doc.commandArchives ?? {}}
+        findArchive={thisDevice.findArchive}
+      />
       <div class="device-grid">
         <PolicyEditor registers={doc.policy} actions={thisDevice} />
-        <DeviceExports deviceId={props.deviceId} handle={props.handle} />
+        <DeviceExports
+          deviceId={props.deviceId}
+          handle={props.handle}
+          archives={() => doc.commandArchives ?? {}}
+          findArchive={thisDevice.findArchive}
+        />
       </div>
       <AuditTrail
         deviceId={props.deviceId}

@@ -10,11 +10,13 @@ import {
   type CommandState,
   type DeviceDoc,
   FoldCache,
+  liveCommand,
   type PriorityRegister,
   priorityConflicts as priorityConflictsIn,
   type TelemetryDayDoc,
   updateAsset,
 } from "@outpost/shared-model";
+import { type CommandArchive, findArchiveOf } from "../primitives/find-archive.js";
 import { findDayOf } from "../primitives/find-day.js";
 import type { Replica } from "../sync/replica.js";
 import {
@@ -58,6 +60,12 @@ export interface DeviceActions extends SignedWrites {
    */
   findDay(deviceId: string, day: string, url: string): Promise<DocHandle<TelemetryDayDoc>>;
   /**
+   * The archive of finished commands `url` that the DeviceDoc of `deviceId` lists for `month`,
+   * validated; refused (a `ForeignArchiveDocument`, see find-archive.ts) unless it is that
+   * device's archive of that month.
+   */
+  findArchive(deviceId: string, month: string, url: string): Promise<CommandArchive>;
+  /**
    * The audit entries of `days` (keys of the DeviceDoc's telemetry index of `deviceId`), newest
    * first. A day neither this browser nor the relay has, or that is not the device's own, is left
    * out.
@@ -97,10 +105,11 @@ export function makeDeviceActions(
       }
     },
     stateOf: (device, command) =>
-      folds.stateOf(device.doc().commands[command.spec.id as CommandId] ?? command),
+      folds.stateOf(liveCommand(device.doc().commands, command.spec.id) ?? command),
     priorityConflicts: (device, id) => priorityConflictsIn(device.doc(), id),
     assetConflicts: (device, field) => assetConflictsIn(device.doc(), field),
     findDay,
+    findArchive: (deviceId, month, url) => findArchiveOf(replica.repo, deviceId, month, url),
     async auditOf(deviceId, telemetry, days) {
       const lists = await Promise.all(
         days.map(async (day) => {

@@ -8,6 +8,7 @@ import type {
 } from "@outpost/shared-model";
 import type { QueueActions } from "../commands/CommandQueue.js";
 import { createPathVersion } from "../primitives/create-path-version.js";
+import type { CommandArchive } from "../primitives/find-archive.js";
 import type { VerifyItem } from "../trust/create-verdict.js";
 import type { DeviceActions, EditOutcome } from "./device-actions.js";
 
@@ -21,6 +22,8 @@ export interface OneDeviceActions extends QueueActions {
   verify: VerifyItem;
   /** This device's day document `url` for `day`; see {@link DeviceActions.findDay}. */
   findDay(day: string, url: string): Promise<DocHandle<TelemetryDayDoc>>;
+  /** This device's archive of `month`; see {@link DeviceActions.findArchive}. */
+  findArchive(month: string, url: string): Promise<CommandArchive>;
   /** This device's audit entries of `days`; see {@link DeviceActions.auditOf}. */
   auditOf(telemetry: DeviceDoc["telemetry"], days: readonly string[]): Promise<AuditEntry[]>;
 }
@@ -59,6 +62,7 @@ export function createOneDeviceActions(
     editAsset: (patch) => actions.editAsset(handle, patch),
     editPolicy: (patch) => actions.editPolicy(device, patch),
     findDay: (day, url) => actions.findDay(deviceId, day, url),
+    findArchive: (month, url) => actions.findArchive(deviceId, month, url),
     auditOf: (telemetry, days) => actions.auditOf(deviceId, telemetry, days),
   };
 }

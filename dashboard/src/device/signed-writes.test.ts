@@ -1,11 +1,13 @@
 import type { DocHandle } from "@automerge/automerge-repo/slim";
 import {
+  type Command,
   type CommandId,
   commandSpecItem,
   createDeviceDoc,
   type DeviceDoc,
   enqueueCommand,
   intentItem,
+  liveCommand,
   parseDeviceId,
   policySettingItem,
   priorityItem,
@@ -48,8 +50,8 @@ describe("signed writes", () => {
     const report = await actions.enqueue([laptop, kiosk], { kind: "system.reboot", priority: 7 });
     expect(report).toMatchObject({ kind: "written", enqueued: ["laptop-042", "kiosk-7"] });
 
-    const onLaptop = Object.values(laptop.handle.doc().commands)[0];
-    const onKiosk = Object.values(kiosk.handle.doc().commands)[0];
+    const onLaptop = Object.values(laptop.handle.doc().commands)[0] as Command;
+    const onKiosk = Object.values(kiosk.handle.doc().commands)[0] as Command;
     if (onLaptop === undefined || onKiosk === undefined) throw new Error("not enqueued");
     expect(onLaptop.spec.id).toBe(onKiosk.spec.id);
     expect(onLaptop.spec.signature).not.toBe(onKiosk.spec.signature);
@@ -91,7 +93,7 @@ describe("signed writes", () => {
       expect(outcome).toEqual({ saved: true });
     }
     const doc = laptop.handle.doc();
-    const command = doc.commands[id];
+    const command = liveCommand(doc.commands, id);
     if (command === undefined) throw new Error("no command");
     for (const event of command.events) {
       expect(await verifyIn(laptop.handle, "laptop-042", intentItem(id, event) as never)).toEqual(

@@ -9,14 +9,15 @@ import { download, type TableExport, toCsvBlob, toJsonBlob } from "./table-expor
 export function ExportButtons(props: {
   label: string;
   fileName: string;
-  source: () => TableExport;
+  /** The snapshot to export; may first load what it needs (archived commands). */
+  source: () => TableExport | Promise<TableExport>;
 }): JSX.Element {
   const [progress, setProgress] = createSignal<{ done: number; total: number }>();
   const [error, setError] = createSignal<string>();
   const run = async (format: "csv" | "json") => {
     setError(undefined);
     try {
-      const source = props.source();
+      const source = await props.source();
       const options = { onProgress: (done: number, total: number) => setProgress({ done, total }) };
       const blob =
         format === "csv" ? await toCsvBlob(source, options) : await toJsonBlob(source, options);

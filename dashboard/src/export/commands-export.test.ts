@@ -1,5 +1,7 @@
 import {
+  type ArchiveMonth,
   addNote,
+  type Command,
   type CommandId,
   createDeviceDoc,
   DEFAULT_RETRY_POLICY,
@@ -8,6 +10,7 @@ import {
   parseDeviceId,
   parseEventId,
   recordFact,
+  type ValidCommandArchive,
 } from "@outpost/shared-model";
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
@@ -143,5 +146,42 @@ describe("commandsExport", () => {
       createdBy: "+admin:alice",
       exitCode: -1,
     });
+  });
+
+  it("includes archived commands on request, each naming its month; a live copy shows once", async () => {
+    const doc = deviceDoc();
+    const failed = parseCommandId("cmd-bbbb");
+    const archivedCommand = structuredClone(doc.commands[failed]) as Command;
+    const oldId = parseCommandId("cmd-old1");
+    const archive: ValidCommandArchive = {
+      deviceId,
+      month: "2026-10" as ArchiveMonth,
+      commands: {
+        [oldId]: {
+          command: {
+            ...structuredClone(archivedCommand),
+            spec: { ...archivedCommand.spec, id: oldId, createdAt: 100 },
+          },
+          status: "failed",
+          archivedAt: 9_000,
+        },
+        [failed]: { command: archivedCommand, status: "failed", archivedAt: 9_000 },
+      },
+    };
+    const json = JSON.parse(
+      await (await toJsonBlob(commandsExport(deviceId, doc, [archive]), noWait)).text(),
+    );
+    expect(
+      json.rows.map((row: { commandId: string; archived: string }) => [
+        row.commandId,
+        row.archived,
+      ]),
+    ).toEqual([
+      ["cmd-old1", "2026-10"],
+      ["cmd-zzzz", ""],
+      ["cmd-aaaa", ""],
+      ["cmd-bbbb", ""],
+    ]);
+    expect(json.rows[0]).toMatchObject({ status: "failed", exitCode: 2, events: 3 });
   });
 });

@@ -1,4 +1,10 @@
-import { type Command, type DeviceDoc, FoldCache } from "@outpost/shared-model";
+import {
+  type Command,
+  type DeviceDoc,
+  FoldCache,
+  liveCommands,
+  type ValidCommandArchive,
+} from "@outpost/shared-model";
 import { isoTime } from "../ui/format.js";
 import type { TableExport } from "./table-export.js";
 
@@ -7,11 +13,32 @@ function endedAt(state: ReturnType<FoldCache["stateOf"]>): number | undefined {
   return "at" in state && typeof state.at === "number" ? state.at : undefined;
 }
 
-/** A device's commands with their state now: one row per command, oldest first. */
-export function commandsExport(deviceId: string, doc: DeviceDoc): TableExport {
+/**
+ * A device's commands with their state now: one row per command, oldest first. With `archives`
+ * (the device's archive documents the admin chose to include), archived commands too, each as its
+ * archive holds it, their `archived` column naming the month.
+ */
+export function commandsExport(
+  deviceId: string,
+  doc: DeviceDoc,
+  archives: readonly ValidCommandArchive[] = [],
+): TableExport {
   const folds = new FoldCache();
-  const commands = (Object.values(doc.commands) as Command[]).sort(
-    (a, b) => a.spec.createdAt - b.spec.createdAt || (a.spec.id < b.spec.id ? -1 : 1),
+  const rows: { command: Command; archived: string }[] = liveCommands(doc.commands).map(
+    ([, command]) => ({ command, archived: "" }),
+  );
+  const live = new Set(rows.map((row) => row.command.spec.id));
+  for (const archive of archives) {
+    for (const record of Object.values(archive.commands)) {
+      // A command written back live after archiving shows once, as it is now.
+      if (!live.has(record.command.spec.id))
+        rows.push({ command: record.command, archived: archive.month });
+    }
+  }
+  rows.sort(
+    (a, b) =>
+      a.command.spec.createdAt - b.command.spec.createdAt ||
+      (a.command.spec.id < b.command.spec.id ? -1 : 1),
   );
   const keys = [
     "deviceId",
@@ -27,14 +54,15 @@ export function commandsExport(deviceId: string, doc: DeviceDoc): TableExport {
     "exitCode",
     "endedAt",
     "events",
+    "archived",
   ];
   return {
     kind: "commands",
     keys,
     header: keys.map((key) => (key === "createdAt" || key === "endedAt" ? `${key} (UTC)` : key)),
-    rowCount: commands.length,
+    rowCount: rows.length,
     *rows() {
-      for (const command of commands) {
+      for (const { command, archived } of rows) {
         const state = folds.stateOf(command);
         const reason = "reason" in state ? String(state.reason) : "";
         const exitCode = "outcome" in state ? state.outcome.exitCode : null;
@@ -52,6 +80,7 @@ export function commandsExport(deviceId: string, doc: DeviceDoc): TableExport {
           exitCode,
           isoTime(endedAt(state)),
           command.events.length,
+          archived,
         ];
       }
     },

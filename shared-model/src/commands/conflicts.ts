@@ -3,6 +3,7 @@ import { getConflicts } from "@automerge/automerge";
 import type { CommandId } from "../ids/ids.js";
 import { compareCodeUnits } from "../util/compare-code-units.js";
 import { priorityRegisterSchema } from "../validation/command-schemas.js";
+import type { CommandEntry } from "./archived.js";
 import type { WithCommands } from "./command.js";
 import type { PriorityRegister } from "./spec.js";
 
@@ -13,8 +14,8 @@ import type { PriorityRegister } from "./spec.js";
 export function priorityConflicts(doc: Doc<WithCommands>, id: CommandId): PriorityRegister[] {
   const command = doc.commands[id];
   if (command === undefined) return [];
-  const conflicts = getConflicts(command, "priority");
-  if (conflicts === undefined) return [command.priority];
+  const conflicts = getConflicts(command as Doc<CommandEntry>, "priority");
+  if (conflicts === undefined) return command.priority === undefined ? [] : [command.priority];
   // Conflicting values come from other replicas: check each, keep the well-formed ones.
   return Object.values(conflicts)
     .flatMap((value) => {

@@ -5,6 +5,7 @@
  * for every command and the identical queue plan; the document must still validate; and the planner
  * must reach a fixpoint once the agent records what it decided.
  */
+
 import * as A from "@automerge/automerge";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -12,6 +13,7 @@ import type { DeviceDoc } from "../documents/device-doc.js";
 import type { CommandId } from "../ids/ids.js";
 import { agentAt, forkReplica, newDeviceReplica, T0 } from "../testing/replicas.js";
 import { validateDeviceDoc } from "../validation/device-doc.js";
+import { liveCommand } from "./archived.js";
 import type { FactInput } from "./events.js";
 import { fold } from "./fold.js";
 import {
@@ -164,7 +166,7 @@ function applyAgent(
   const id = pick(doc, action.target);
   if (id === undefined) return doc;
   if (action.op === "finish") {
-    const command = doc.commands[id];
+    const command = liveCommand(doc.commands, id);
     if (!command || fold(command.spec, command.events).status !== "running") return doc;
     return A.change(doc, (d) => recordFact(d, id, { type: action.ending, outcome }, actor));
   }
@@ -236,8 +238,8 @@ function run(initialCommands: number, steps: Step[], mergeOrder: ReplicaName[]):
     expect(A.toJS(doc), `${name} document`).toEqual(A.toJS(reference));
     expect(commandIds(doc)).toEqual(referenceIds);
     for (const id of referenceIds) {
-      const mine = doc.commands[id];
-      const theirs = reference.commands[id];
+      const mine = liveCommand(doc.commands, id);
+      const theirs = liveCommand(reference.commands, id);
       if (!mine || !theirs) throw new Error(`command ${id} missing on ${name}`);
       expect(fold(mine.spec, mine.events), `${name} fold of ${id}`).toEqual(
         fold(theirs.spec, theirs.events),

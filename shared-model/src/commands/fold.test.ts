@@ -11,6 +11,7 @@ import {
   syncPair,
   T0,
 } from "../testing/replicas.js";
+import { liveCommand } from "./archived.js";
 import type { Fact } from "./events.js";
 import { fold } from "./fold.js";
 import { enqueueCommand, recordFact, requestCancel, requestRetry } from "./mutators.js";
@@ -21,7 +22,7 @@ const id = (value: string) => value as CommandId;
 const outcome = { exitCode: 0, durationMs: 1200 };
 
 function stateOf(doc: A.Doc<DeviceDoc>, commandId: CommandId): CommandState {
-  const command = doc.commands[commandId];
+  const command = liveCommand(doc.commands, commandId);
   if (!command) throw new Error(`no command ${commandId}`);
   return fold(command.spec, command.events);
 }

@@ -7,6 +7,7 @@ import type { CommandId, EventId } from "../ids/ids.js";
 import { newCommandId, newEventId } from "../ids/ids.js";
 import { withoutUndefined } from "../util/without-undefined.js";
 import { checkCommandSpec, checkPriority } from "../validation/command-schemas.js";
+import type { CommandEntry } from "./archived.js";
 import type { Command, WithCommands } from "./command.js";
 import type { CommandEvent, FactInput, Intent } from "./events.js";
 import type {
@@ -193,7 +194,11 @@ function append(draft: WithCommands, id: CommandId, body: FactInput, actor: Acto
   return eventId;
 }
 
-function commandIn(draft: WithCommands, id: CommandId): Command {
+/**
+ * The command's entry, live or archived: an archived command keeps its events list, so an intent
+ * or a priority written to it lands where everyone sees it (see archived.ts).
+ */
+function commandIn(draft: WithCommands, id: CommandId): CommandEntry {
   const command = draft.commands[id];
   if (command === undefined) throw new UnknownCommand(id);
   return command;

@@ -3,11 +3,13 @@
  * queue cheaply on every tick: FoldCache over Automerge snapshots and the plan's `stableUntil`.
  * (The queue semantics themselves are in fold.test.ts and convergence.test.ts.)
  */
+
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
 import type { DeviceDoc } from "../documents/device-doc.js";
 import type { CommandId } from "../ids/ids.js";
 import { agentAt, aliceAt, newDeviceReplica, T0 } from "../testing/replicas.js";
+import { liveCommands } from "./archived.js";
 import type { Command } from "./command.js";
 import { fold } from "./fold.js";
 import { FoldCache } from "./fold-cache.js";
@@ -163,9 +165,9 @@ describe("FoldCache over Automerge snapshots", () => {
     expect(cache.stateOf(doc.commands[numbered(7)] as Command).status).toBe("running");
 
     // The 98 commands nothing touched kept their objects, so their states come from the cache.
-    const unchanged = Object.values(doc.commands).filter(
-      (command) => !["cmd-00007", "cmd-00008"].includes(command.spec.id),
-    ) as Command[];
+    const unchanged = liveCommands(doc.commands)
+      .map(([, command]) => command)
+      .filter((command) => !["cmd-00007", "cmd-00008"].includes(command.spec.id)) as Command[];
     const reused = unchanged.filter(
       (command) =>
         cache.stateOf(command) === before.runnable.find((r) => r.id === command.spec.id)?.state,

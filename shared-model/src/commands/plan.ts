@@ -1,5 +1,7 @@
 import type { CommandId } from "../ids/ids.js";
 import { compareCodeUnits } from "../util/compare-code-units.js";
+import type { ArchivedCommand, ArchiveMark } from "./archived.js";
+import { isArchived, openIntents } from "./archived.js";
 import type { Command, WithCommands } from "./command.js";
 import { dedupeWinners } from "./dedupe.js";
 import { dependencyVerdict, noteDependencyWatchers } from "./dependencies.js";
@@ -68,6 +70,12 @@ export interface QueueTrust {
   intentProblem(commandId: CommandId, intent: Intent): string | undefined;
   /** The priority to order the command by: its register's value only when that is trusted. */
   priorityOf(command: Command): number;
+  /**
+   * Whether an archived command's mark is the agent's own (the agent remembers what it archived):
+   * a mark it did not write is ignored, so a writer who is not the agent cannot make a dependency
+   * look finished or a dedupe twin look run. Without it, every mark is taken as written.
+   */
+  archiveTrusted?(commandId: CommandId, entry: ArchivedCommand): boolean;
 }
 
 /**
@@ -81,12 +89,23 @@ export function planQueue(doc: WithCommands, now: number, options: PlanOptions =
   const stateOf = options.stateOf ?? foldCommand;
   // Key order of an Automerge map differs between replicas; decisions must not.
   const ids = (Object.keys(doc.commands) as CommandId[]).sort(compareCodeUnits);
+  const trust = options.trust;
   const entries = new Map<CommandId, QueueEntry>();
+  // Archived commands are out of the queue, but dependents and dedupe twins still read how they
+  // ended (archived.ts).
+  const archived = new Map<CommandId, ArchiveMark>();
+  const decisions: QueueDecision[] = [];
   for (const id of ids) {
-    const command = doc.commands[id] as Command;
+    const command = doc.commands[id];
+    if (command === undefined) continue;
+    if (isArchived(command)) {
+      if (trust?.archiveTrusted?.(id, command) === false) continue;
+      archived.set(id, command.archived);
+      answerArchivedIntents(id, command, decisions, trust);
+      continue;
+    }
     entries.set(id, { id, command, state: stateOf(command) });
   }
-  const decisions: QueueDecision[] = [];
   // Each decision is folded in at once, so later steps see the state the agent will record.
   const plannedFacts = new Map<CommandId, Fact[]>();
   const decide = (entry: QueueEntry, fact: FactInput) => {
@@ -100,7 +119,6 @@ export function planQueue(doc: WithCommands, now: number, options: PlanOptions =
     plannedFacts.set(entry.id, facts);
     entry.state = fold(entry.command.spec, [...entry.command.events, ...facts]);
   };
-  const trust = options.trust;
   if (trust !== undefined) {
     for (const entry of entries.values()) {
       if (!isWaiting(entry.state)) continue;
@@ -123,7 +141,7 @@ export function planQueue(doc: WithCommands, now: number, options: PlanOptions =
     });
   }
 
-  const winners = dedupeWinners(entries);
+  const winners = dedupeWinners(entries, archived);
   for (const entry of stillWaiting()) {
     const { dedupeKey, expiresAt } = entry.command.spec;
     const winner = dedupeKey === undefined ? undefined : winners.get(dedupeKey);
@@ -141,11 +159,11 @@ export function planQueue(doc: WithCommands, now: number, options: PlanOptions =
   for (let index = 0; index < toCheck.length; index += 1) {
     const entry = toCheck[index] as QueueEntry;
     if (!isWaiting(entry.state)) continue;
-    const dependency = dependencyVerdict(entry.command, entries);
+    const dependency = dependencyVerdict(entry.command, entries, archived);
     entry.verdict = dependency;
     if (dependency.kind !== "dead") continue;
     decide(entry, { type: "blocked", dependency: dependency.id, reason: dependency.reason });
-    if (!watchersNoted) noteDependencyWatchers(toCheck, entries);
+    if (!watchersNoted) noteDependencyWatchers(toCheck, entries, archived);
     watchersNoted = true;
     for (const watcher of entry.watchers ?? []) toCheck.push(watcher);
   }
@@ -213,6 +231,35 @@ function answerIntents(
       decide(entry, { type: "retry-scheduled", notBefore: now, answers });
     } else {
       decide(entry, { type: "retry-declined", answers, reason: declineReason(state) });
+    }
+  }
+}
+
+/**
+ * Answers the open cancel and retry requests on an archived command: it had ended, so a cancel
+ * comes too late and a retry is declined (an admin enqueues it again). Such a request was written
+ * while, or after, the agent archived the command; answered, it is never silently lost.
+ */
+function answerArchivedIntents(
+  id: CommandId,
+  command: ArchivedCommand,
+  decisions: QueueDecision[],
+  trust: QueueTrust | undefined,
+): void {
+  for (const intent of openIntents(command.events)) {
+    const answers = intent.id;
+    const problem = trust?.intentProblem(id, intent);
+    if (problem !== undefined) {
+      decisions.push({
+        commandId: id,
+        fact: { type: "intent-rejected", answers, reason: problem },
+      });
+    } else if (intent.type === "cancel-requested") {
+      decisions.push({ commandId: id, fact: { type: "cancel-too-late", answers } });
+    } else {
+      const { month, status } = command.archived;
+      const reason = `the command is archived (${status}, archive ${month}); enqueue it again`;
+      decisions.push({ commandId: id, fact: { type: "retry-declined", answers, reason } });
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { Command } from "../commands/command.js";
+import type { ArchiveMonth, CommandEntry } from "../commands/archived.js";
 import type { CommandId, Day, DeviceId } from "../ids/ids.js";
 import type { MetricRollup } from "../telemetry/rollup.js";
 import type { AdminKeyCertificate } from "../trust/certificates.js";
@@ -113,6 +113,14 @@ export interface TelemetryIndexEntry {
   rollup?: Record<string, MetricRollup>;
 }
 
+/** The device document's index entry for one month's archive of finished commands. */
+export interface CommandArchiveIndexEntry {
+  /** `automerge:` URL of the {@link CommandArchiveDoc}. */
+  url: string;
+  /** How many commands it holds. */
+  commands: number;
+}
+
 /** One per device: inventory, asset, policy, telemetry index and the command queue. */
 // A type alias, not an interface: Automerge.from wants an implicit index signature.
 export type DeviceDoc = {
@@ -122,7 +130,13 @@ export type DeviceDoc = {
   asset: Asset;
   policy: PolicyRecord;
   telemetry: Record<Day, TelemetryIndexEntry>;
-  commands: Record<CommandId, Command>;
+  /** Live commands, and what stays of archived ones (see {@link CommandEntry}). */
+  commands: Record<CommandId, CommandEntry>;
+  /**
+   * The agent's archive documents of finished commands, one per UTC month it archived in (absent
+   * in documents from before archiving). Written by the agent alone.
+   */
+  commandArchives?: Record<ArchiveMonth, CommandArchiveIndexEntry>;
   /**
    * Certificates of the admin keys that signed something in this document, by key ID, written
    * with the first item each key signs here: a signature can be checked from the document alone

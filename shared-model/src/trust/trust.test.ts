@@ -1,10 +1,11 @@
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
+import type { Command } from "../commands/command.js";
 import { draftCommand, draftIntent, draftPriority, enqueueCommand } from "../commands/mutators.js";
 import { createDeviceDoc } from "../documents/create.js";
 import type { DeviceDoc } from "../documents/device-doc.js";
 import { draftPolicy } from "../documents/policy.js";
-import { type CommandId, parseDeviceId } from "../ids/ids.js";
+import { parseDeviceId } from "../ids/ids.js";
 import { testRoot } from "../testing/trust-keys.js";
 import { issueRevocation } from "./certificates.js";
 import { fromBase64Url, toBase64Url } from "./encoding.js";
@@ -58,7 +59,7 @@ describe("TrustVerifier", () => {
     });
     // Through a save and a load, as a replica on another machine reads it.
     const loaded = A.load<DeviceDoc>(A.save(doc));
-    const command = loaded.commands[signed.spec.id] as DeviceDoc["commands"][CommandId];
+    const command = loaded.commands[signed.spec.id] as Command;
     const certificates = { [signer.certificate.keyId]: signer.certificate };
     expect(await verifier.verify(commandSpecItem(command.spec), LAPTOP, certificates)).toEqual({
       ok: true,

@@ -1,5 +1,7 @@
 /** Runtime schemas of the command queue: the spec, the priority register and every event. */
 import { z } from "zod";
+import type { ArchiveMark, ArchiveMonth } from "../commands/archived.js";
+import { isArchiveMonth } from "../commands/archived.js";
 import type { CommandEvent } from "../commands/events.js";
 import { DEFERRAL_REASONS } from "../commands/events.js";
 import type { CommandSpec, PriorityRegister } from "../commands/spec.js";
@@ -133,3 +135,25 @@ export function checkPriority(value: number): void {
   const result = parseOrProblems(priorityValue, value, "priority");
   if (!result.ok) throw new ValidationFailed("priority", result.problems);
 }
+
+const terminalStatus = z.enum([
+  "succeeded",
+  "failed",
+  "interrupted",
+  "cancelled",
+  "rejected",
+  "superseded",
+  "blocked",
+  "expired",
+]);
+
+/** Schema of {@link ArchiveMark}. */
+export const archiveMarkSchema = z.object({
+  month: z.custom<ArchiveMonth>(isArchiveMonth, { message: "expected a month YYYY-MM" }),
+  at: epochMs,
+  status: terminalStatus,
+  winner: commandId.optional(),
+  createdAt: epochMs,
+  dedupeKey: z.string().min(1).max(200).optional(),
+  started: z.boolean(),
+}) satisfies z.ZodType<ArchiveMark>;

@@ -1,6 +1,12 @@
 /** Runtime schemas of the DeviceDoc's sections (the command queue's live in command-schemas.ts). */
 import { z } from "zod";
-import type { Asset, Inventory, Policy, TelemetryIndexEntry } from "../documents/device-doc.js";
+import type {
+  Asset,
+  CommandArchiveIndexEntry,
+  Inventory,
+  Policy,
+  TelemetryIndexEntry,
+} from "../documents/device-doc.js";
 import { LIFECYCLES } from "../documents/device-doc.js";
 
 const shortText = z.string().max(500);
@@ -91,6 +97,12 @@ export const telemetryIndexEntrySchema = z.object({
   samples: z.number().int().nonnegative(),
   rollup: z.record(z.string(), rollup).optional(),
 }) satisfies z.ZodType<TelemetryIndexEntry>;
+
+/** Schema of {@link CommandArchiveIndexEntry}. */
+export const commandArchiveIndexEntrySchema = z.object({
+  url: z.string().startsWith("automerge:", { message: "expected an automerge: URL" }),
+  commands: z.number().int().nonnegative(),
+}) satisfies z.ZodType<CommandArchiveIndexEntry>;
 
 function isRegExp(pattern: string): boolean {
   try {

@@ -90,7 +90,7 @@ describe("validateDeviceDoc", () => {
     at(doc, "commands", "cmd-good", "priority").value = 99 as never;
     const { value, problems } = validateDeviceDoc(doc);
     expect(problems.map((p) => p.path)).toEqual(["commands.cmd-good.priority.value"]);
-    expect(value?.commands["cmd-good" as CommandId]?.priority.value).toBe(5);
+    expect(value?.commands["cmd-good" as CommandId]?.priority?.value).toBe(5);
   });
 
   it("drops a telemetry entry with a bad day key or URL", () => {

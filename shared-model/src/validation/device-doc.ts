@@ -1,3 +1,5 @@
+import type { ArchivedCommand, CommandEntry } from "../commands/archived.js";
+import { isArchiveMonth } from "../commands/archived.js";
 import type { Command } from "../commands/command.js";
 import type { CommandEvent } from "../commands/events.js";
 import { PRIORITY } from "../commands/spec.js";
@@ -9,11 +11,17 @@ import type { DeviceId } from "../ids/ids.js";
 import { isDay, parseDeviceId } from "../ids/ids.js";
 import { certificateSchema } from "./certificate-schemas.js";
 import {
+  archiveMarkSchema,
   commandEventSchema,
   commandSpecSchema,
   priorityRegisterSchema,
 } from "./command-schemas.js";
-import { assetShape, inventorySchema, telemetryIndexEntrySchema } from "./device-doc-schemas.js";
+import {
+  assetShape,
+  commandArchiveIndexEntrySchema,
+  inventorySchema,
+  telemetryIndexEntrySchema,
+} from "./device-doc-schemas.js";
 import { checkIdentity } from "./identity.js";
 import { InvalidField } from "./invalid-field.js";
 import type { Validated } from "./validated.js";
@@ -63,8 +71,16 @@ export function validateDeviceDoc(input: unknown): Validated<DeviceDoc> {
     ),
     commands: validEntries(
       input.commands,
-      (id, command, path) => validCommand(id, command, path, problems),
+      (id, command, path) => validCommandEntry(id, command, path, problems),
       "commands",
+    ),
+    commandArchives: validEntries(
+      input.commandArchives,
+      (month, entry, path) =>
+        checkKey(isArchiveMonth, month, path, "a month key YYYY-MM", problems)
+          ? parseRecording(commandArchiveIndexEntrySchema, entry, path, problems)
+          : undefined,
+      "commandArchives",
     ),
     signers: validEntries(
       input.signers,
@@ -80,8 +96,38 @@ export function validateDeviceDoc(input: unknown): Validated<DeviceDoc> {
   return { value, problems };
 }
 
-/** A command survives when its spec is sound; a bad priority falls back, bad events drop out. */
-function validCommand(
+/** A live command, or an archived command's mark (with the events written to it since). */
+function validCommandEntry(
+  id: string,
+  input: unknown,
+  path: string,
+  problems: InvalidField[],
+): CommandEntry | undefined {
+  if (!isRecord(input) || input.archived === undefined)
+    return validCommand(id, input, path, problems);
+  const mark = parseOrProblems(archiveMarkSchema, input.archived, `${path}.archived`);
+  if (!mark.ok) {
+    problems.push(...mark.problems);
+    return undefined;
+  }
+  const archived: ArchivedCommand = {
+    archived: mark.value,
+    events: validEvents(input, path, problems),
+  };
+  // A priority an admin set while the agent archived the command lands here (archived.ts).
+  if (input.priority !== undefined) {
+    const priority = parseOrProblems(priorityRegisterSchema, input.priority, `${path}.priority`);
+    if (priority.ok) archived.priority = priority.value;
+    else problems.push(...priority.problems);
+  }
+  return archived;
+}
+
+/**
+ * A command survives when its spec is sound; a bad priority falls back, bad events drop out.
+ * Archives validate their records with it too.
+ */
+export function validCommand(
   id: string,
   input: unknown,
   path: string,
@@ -104,6 +150,19 @@ function validCommand(
   }
   const priority = parseOrProblems(priorityRegisterSchema, input.priority, `${path}.priority`);
   if (!priority.ok) problems.push(...priority.problems);
+  return {
+    spec: spec.value,
+    priority: priority.ok ? priority.value : { value: PRIORITY.default, setBy: "", setAt: 0 },
+    events: validEvents(input, path, problems),
+  };
+}
+
+/** The command's events that are sound; each bad one is a problem and drops out. */
+function validEvents(
+  input: Record<string, unknown>,
+  path: string,
+  problems: InvalidField[],
+): CommandEvent[] {
   const events: CommandEvent[] = [];
   const rawEvents = Array.isArray(input.events) ? input.events : [];
   if (!Array.isArray(input.events))
@@ -113,9 +172,5 @@ function validCommand(
     if (parsed.ok) events.push(parsed.value);
     else problems.push(...parsed.problems);
   });
-  return {
-    spec: spec.value,
-    priority: priority.ok ? priority.value : { value: PRIORITY.default, setBy: "", setAt: 0 },
-    events,
-  };
+  return events;
 }

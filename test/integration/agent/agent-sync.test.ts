@@ -14,6 +14,7 @@ import {
   type DeviceDoc,
   fold,
   isPresenceMessage,
+  liveCommand,
   type PresenceMessage,
 } from "@outpost/shared-model";
 import {
@@ -98,7 +99,7 @@ describe("the agent with a real relay", () => {
       args: { command: "echo hello from $(uname -s)" },
     });
     const stateAtAdmin = () => {
-      const command = device.doc().commands[id];
+      const command = liveCommand(device.doc().commands, id);
       return command && fold(command.spec, command.events);
     };
     await eventually(

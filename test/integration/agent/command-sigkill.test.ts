@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { AutomergeUrl } from "@automerge/automerge-repo";
 import { groupExists } from "@outpost/agent";
 import type { DeviceDoc } from "@outpost/shared-model";
-import { fold } from "@outpost/shared-model";
+import { fold, liveCommand } from "@outpost/shared-model";
 import { cleanupAfterEach, eventually } from "@outpost/shared-model/testing";
 import { AgentCli, certifiedAdmin, startFleet } from "@outpost/test-support";
 import { describe, expect, it } from "vitest";
@@ -46,7 +46,7 @@ describe("an agent killed while a command runs", () => {
       args: { command: `echo $$ >> ${runs}; sleep 60` },
     });
     const commandState = () => {
-      const command = device.doc().commands[id];
+      const command = liveCommand(device.doc().commands, id);
       return command && fold(command.spec, command.events);
     };
     const status = () => commandState()?.status;

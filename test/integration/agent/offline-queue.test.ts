@@ -16,6 +16,7 @@ import {
   type DeviceDoc,
   type EnqueueInput,
   fold,
+  liveCommands,
 } from "@outpost/shared-model";
 import { cleanupAfterEach, eventually } from "@outpost/shared-model/testing";
 import { adminReplica, certifiedAdmin, startFleet } from "@outpost/test-support";
@@ -26,7 +27,7 @@ const cleanup = cleanupAfterEach();
 /** The folded state of every command, as one replica sees it. */
 function states(doc: DeviceDoc) {
   return Object.fromEntries(
-    Object.entries(doc.commands).map(([id, command]) => [id, fold(command.spec, command.events)]),
+    liveCommands(doc.commands).map(([id, command]) => [id, fold(command.spec, command.events)]),
   );
 }
 

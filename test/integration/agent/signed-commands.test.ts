@@ -18,6 +18,7 @@ import {
   draftCommand,
   fold,
   insertCommand,
+  liveCommand,
   peerIdFor,
   recordSigner,
   requestCancel,
@@ -58,7 +59,7 @@ async function setUp(fleet?: TestFleet) {
 }
 
 function stateOf(device: DocHandle<DeviceDoc>, id: CommandId) {
-  const command = device.doc().commands[id];
+  const command = liveCommand(device.doc().commands, id);
   return command && fold(command.spec, command.events);
 }
 
@@ -196,7 +197,7 @@ describe("an agent pinned to its fleet's root", () => {
     });
     await eventually(() => stateOf(a.device, id)?.status === "succeeded", "A running it");
     // The relay (or an admin token) replays A's signed spec and priority onto B.
-    const command = a.device.doc().commands[id];
+    const command = liveCommand(a.device.doc().commands, id);
     b.device.change((doc) => {
       if (command === undefined) return;
       insertCommand(doc, {

@@ -44,6 +44,7 @@ async function startCommands() {
       audit: () => {},
       policy: () => DEFAULT_POLICY,
       trust,
+      dataDirectory: folder,
     },
   );
   const listenersBefore = device.listenerCount("change");

@@ -10,6 +10,8 @@ import type {
 import { actorOf, messageOf } from "@outpost/shared-model";
 import type { AgentStateStore } from "../../state/agent-state.js";
 import type { TrustSource } from "../../trust/trust-status.js";
+import { ArchiveRecord } from "../archive/archive-record.js";
+import { CommandArchiver } from "../archive/command-archiver.js";
 import { type LoadSource, LoadWatch } from "../execution/load-watch.js";
 import { ProcessGroupTracker } from "../execution/process-group-tracker.js";
 import { linuxProcesses, systemProcessNames } from "../gates/critical-operations.js";
@@ -25,6 +27,10 @@ import { QueueVerdicts } from "./queue-verdicts.js";
  * revocation learnt) the queue is re-planned.
  */
 const REPLAN_DELAY_MS = 100;
+/** How often finished commands past the retention are archived (and once at start). */
+const ARCHIVE_EVERY_MS = 3_600_000;
+/** Days a finished command stays in the live DeviceDoc by default (`archive_commands_after_days`). */
+export const DEFAULT_ARCHIVE_AFTER_DAYS = 30;
 
 /** What the agent's command engine is given by the entry point. */
 export interface AgentCommandOptions {
@@ -45,6 +51,11 @@ export interface AgentCommandOptions {
   timeZone?: string;
   /** Commands run at once; 1 by default (config `max_concurrent_commands`). */
   maxConcurrent?: number;
+  /**
+   * Days a finished command stays in the live DeviceDoc before it moves to its month's archive
+   * document; 30 by default (config `archive_commands_after_days`).
+   */
+  archiveAfterDays?: number;
 }
 
 /**
@@ -63,6 +74,17 @@ export class AgentCommands {
   readonly #isStopping: () => boolean;
   readonly #trust: TrustSource;
   #stopFollowingTrust: (() => void) | undefined;
+  readonly #archiveAfterDays: number;
+  readonly #parts: {
+    repo: Repo;
+    device: DocHandle<DeviceDoc>;
+    deviceId: DeviceId;
+    now: () => number;
+    dataDirectory: string;
+  };
+  #archiveRecord: ArchiveRecord | undefined;
+  #archiver: CommandArchiver | undefined;
+  #archiveTimer: NodeJS.Timeout | undefined;
   #replanTimer: NodeJS.Timeout | undefined;
   /** Ticks observed so far; see {@link evaluate}. */
   #observed = 0;
@@ -87,6 +109,8 @@ export class AgentCommands {
       policy: () => Readonly<Policy>;
       /** The agent's trust in what admins sign: every plan is verified against it. */
       trust: TrustSource;
+      /** The data folder: the record of what this agent archived lives there. */
+      dataDirectory: string;
     },
   ) {
     const { device, repo, now } = parts;
@@ -128,12 +152,22 @@ export class AgentCommands {
         refreshInventory: parts.refreshInventory,
       }),
       gates: this.#gates.prepare,
-      trust: new QueueVerdicts(parts.trust, parts.deviceId),
+      trust: new QueueVerdicts(parts.trust, parts.deviceId, {
+        monthOf: (id) => this.#archiveRecord?.monthOf(id),
+      }),
       logger: parts.logger,
       audit: parts.audit,
       watchLoad: () => new LoadWatch(this.#load.last, newLoadSource?.()),
     });
     this.#loadSource = newLoadSource?.();
+    this.#archiveAfterDays = commands.archiveAfterDays ?? DEFAULT_ARCHIVE_AFTER_DAYS;
+    this.#parts = {
+      repo,
+      device,
+      deviceId: parts.deviceId,
+      now,
+      dataDirectory: parts.dataDirectory,
+    };
   }
 
   /**
@@ -141,12 +175,39 @@ export class AgentCommands {
    * behind, records their commands `interrupted`), then listens for changes to the queue.
    */
   async start(): Promise<void> {
+    // Before any plan: the record says which archive marks are this agent's own.
+    this.#archiveRecord = await ArchiveRecord.open(this.#parts.dataDirectory);
+    this.#archiver = new CommandArchiver({
+      ...this.#parts,
+      record: this.#archiveRecord,
+      retentionDays: this.#archiveAfterDays,
+      stateOf: this.#engine.stateOf,
+      logger: this.#logger,
+    });
     await this.#processes.stopLeftovers();
     this.#engine.recoverInterrupted();
     this.#device.on("change", this.#replanSoon);
     // A root pinned, a certificate or a revocation learnt: the verdicts change, so does the plan.
     this.#stopFollowingTrust = this.#trust.onChange(this.#replanSoon);
     void this.evaluate();
+    void this.archive();
+    this.#archiveTimer = setInterval(() => void this.archive(), ARCHIVE_EVERY_MS);
+    this.#archiveTimer.unref();
+  }
+
+  /**
+   * Archives the finished commands past the retention (between plans); never throws (a failure
+   * is logged, and the next hourly run tries again). Returns how many it archived.
+   */
+  async archive(): Promise<number> {
+    const archiver = this.#archiver;
+    if (archiver === undefined || this.#isStopping()) return 0;
+    try {
+      return await this.#engine.whileNotPlanning(() => archiver.archive());
+    } catch (error) {
+      this.#logger.error({ err: error }, `archiving finished commands failed: ${messageOf(error)}`);
+      return 0;
+    }
   }
 
   /** Feeds the load gate: /proc on Linux (or the injected source), else the sample's values. */
@@ -182,6 +243,7 @@ export class AgentCommands {
     this.#device.off("change", this.#replanSoon);
     this.#stopFollowingTrust?.();
     clearTimeout(this.#replanTimer);
+    clearInterval(this.#archiveTimer);
     await this.#engine.stop();
   }
 

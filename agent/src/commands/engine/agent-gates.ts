@@ -1,5 +1,11 @@
 import type { DocHandle } from "@automerge/automerge-repo";
-import type { CommandId, DeviceDoc, Policy, RunnableCommand } from "@outpost/shared-model";
+import {
+  type CommandId,
+  type DeviceDoc,
+  liveCommand,
+  type Policy,
+  type RunnableCommand,
+} from "@outpost/shared-model";
 import {
   compilePatterns,
   criticalOperationsGate,
@@ -117,7 +123,7 @@ export class AgentGates {
   #heldLocks(running: ReadonlyMap<CommandId, unknown>): Map<string, CommandId> {
     const held = new Map<string, CommandId>();
     for (const id of running.keys()) {
-      const lock = this.#device.doc().commands[id]?.spec.lock;
+      const lock = liveCommand(this.#device.doc().commands, id)?.spec.lock;
       if (lock !== undefined) held.set(lock, id);
     }
     return held;

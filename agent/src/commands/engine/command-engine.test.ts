@@ -8,6 +8,7 @@ import {
   type DeviceDoc,
   type EnqueueInput,
   fold,
+  liveCommand,
   parseDeviceId,
   recordFact,
   silentLogger,
@@ -71,7 +72,7 @@ async function setUp(options: { kinds?: readonly CommandKind[] } = {}) {
       if (!window.open) return window;
       const held = new Map<string, CommandId>();
       for (const id of running.keys()) {
-        const lock = device.doc().commands[id]?.spec.lock;
+        const lock = liveCommand(device.doc().commands, id)?.spec.lock;
         if (lock) held.set(lock, id);
       }
       const lock = lockGate(candidate.command.spec.lock, held);
@@ -105,7 +106,7 @@ async function setUp(options: { kinds?: readonly CommandKind[] } = {}) {
     }
   };
   const stateOf = (id: CommandId) => {
-    const command = device.doc().commands[id];
+    const command = liveCommand(device.doc().commands, id);
     if (!command) throw new Error(`no ${id}`);
     return fold(command.spec, command.events);
   };

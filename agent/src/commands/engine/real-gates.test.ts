@@ -11,7 +11,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { copyFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { type CommandId, type EnqueueInput, fold } from "@outpost/shared-model";
+import { type CommandId, type EnqueueInput, fold, liveCommand } from "@outpost/shared-model";
 import {
   cleanupAfterEach,
   eventually,
@@ -71,7 +71,7 @@ function enqueue(agent: Agent, alice: SignedAdmin, input: EnqueueInput): Promise
 }
 
 function stateOf(agent: Agent, id: CommandId) {
-  const command = agent.device.doc().commands[id];
+  const command = liveCommand(agent.device.doc().commands, id);
   if (command === undefined) throw new Error(`no command ${id}`);
   return fold(command.spec, command.events);
 }

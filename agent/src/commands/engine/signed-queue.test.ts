@@ -10,6 +10,7 @@ import {
   draftCommand,
   fold,
   insertCommand,
+  liveCommand,
   recordSigner,
   requestCancel,
   silentLogger,
@@ -55,7 +56,7 @@ async function setUp() {
     }
   };
   const stateOf = (id: CommandId) => {
-    const command = device.doc().commands[id];
+    const command = liveCommand(device.doc().commands, id);
     if (command === undefined) throw new Error(`no command ${id}`);
     return fold(command.spec, command.events);
   };
