@@ -17,8 +17,8 @@ export {
 export type { BackoffLimits, BackoffPolicy } from "./backoff.js";
 export { backoffCeilingMs, backoffDelayMs, RECONNECT_BACKOFF } from "./backoff.js";
 export type {
+  DeviceListing,
   DeviceStatus,
-  DeviceSummary,
   EnrollmentTokenIssued,
   InstallCommands,
   PendingEnrollmentStatus,
