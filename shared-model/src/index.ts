@@ -160,6 +160,7 @@ export { validateFleetDoc } from "./validation/fleet-doc.js";
 export {
   deviceSummarySchema,
   validateFleetSummaryDoc,
+  validateSummaryEntry,
 } from "./validation/fleet-summary-doc.js";
 export { InvalidField, ValidationFailed } from "./validation/invalid-field.js";
 export { validateTelemetryDayDoc } from "./validation/telemetry-day-doc.js";

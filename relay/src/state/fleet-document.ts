@@ -1,6 +1,6 @@
 import type { AutomergeUrl, DocHandle, DocumentId, Repo } from "@automerge/automerge-repo";
 import { stringifyAutomergeUrl } from "@automerge/automerge-repo";
-import type { DeviceId, FleetDevice, FleetDoc } from "@outpost/shared-model";
+import type { DeviceId, FleetDevice, FleetDoc, FleetSummaryIndex } from "@outpost/shared-model";
 import { createFleetDoc } from "@outpost/shared-model";
 import type { PrincipalStore } from "./principal-store.js";
 
@@ -55,6 +55,25 @@ export class FleetDocument {
   /** The URL admins open the fleet with (`/v1/session`). */
   get url(): AutomergeUrl {
     return this.#handle.url;
+  }
+
+  /** The fleet as it is now (a snapshot: the relay is its only writer). */
+  doc(): FleetDoc {
+    return this.#handle.doc();
+  }
+
+  /** Calls `listener` after every change to the fleet (enrollment, revocation, removal). */
+  onChange(listener: () => void): () => void {
+    this.#handle.on("heads-changed", listener);
+    return () => this.#handle.off("heads-changed", listener);
+  }
+
+  /** Records where the device summaries are (see SummaryShards) and flushes. */
+  async recordSummaries(index: FleetSummaryIndex): Promise<void> {
+    this.#handle.change((fleet) => {
+      fleet.summaries = { shardCount: index.shardCount, shards: [...index.shards] };
+    });
+    await this.#repo.flush([this.#handle.documentId]);
   }
 
   /**

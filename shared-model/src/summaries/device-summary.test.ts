@@ -156,8 +156,8 @@ describe("writeSummary", () => {
 });
 
 describe("shards", () => {
-  it("grows by powers of two, keeping the average at or under 128 devices", () => {
-    expect([0, 1, 128, 129, 1_000, 10_000].map(shardCountFor)).toEqual([1, 1, 1, 2, 8, 128]);
+  it("grows by powers of two, keeping the average at or under 192 devices", () => {
+    expect([0, 1, 192, 193, 1_000, 10_000].map(shardCountFor)).toEqual([1, 1, 1, 2, 8, 64]);
   });
 
   it("splits a shard in two when the count doubles, and spreads 10,000 IDs under 256 each", () => {

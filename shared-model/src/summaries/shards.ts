@@ -6,7 +6,7 @@
  */
 
 /** Devices per shard the relay aims at; shards split before the average passes it. */
-export const SUMMARY_SHARD_TARGET = 128;
+export const SUMMARY_SHARD_TARGET = 192;
 /** The most devices a shard should hold; at the target average a shard passes it very rarely. */
 export const SUMMARY_SHARD_MAX = 256;
 

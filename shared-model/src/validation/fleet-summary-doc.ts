@@ -31,6 +31,21 @@ export const deviceSummarySchema = z.object({
 }) satisfies z.ZodType<DeviceSummary>;
 
 /**
+ * Validates one entry of a shard's `devices` (`path` names it, `devices.<id>`); records what is
+ * wrong in `problems` and returns undefined for a bad key or entry.
+ */
+export function validateSummaryEntry(
+  deviceId: string,
+  entry: unknown,
+  path: string,
+  problems: InvalidField[],
+): DeviceSummary | undefined {
+  return checkKey(isDeviceId, deviceId, path, "a device ID as the key", problems)
+    ? parseRecording(deviceSummarySchema, entry, path, problems)
+    : undefined;
+}
+
+/**
  * Validates a summary shard read from the network. Never throws: a malformed entry is left out
  * and reported with its path (`devices.lt-0001.pendingCommands: expected int, received "3"`), so
  * its row falls back to the device's own DeviceDoc; a broken identity makes `value` null.
@@ -52,10 +67,7 @@ export function validateFleetSummaryDoc(input: unknown): Validated<FleetSummaryD
   }
   const devices = validEntries(
     input.devices,
-    (deviceId, entry, path) =>
-      checkKey(isDeviceId, deviceId, path, "a device ID as the key", problems)
-        ? parseRecording(deviceSummarySchema, entry, path, problems)
-        : undefined,
+    (deviceId, entry, path) => validateSummaryEntry(deviceId, entry, path, problems),
     "devices",
   );
   return {
