@@ -53,9 +53,10 @@ export const FAILED_STATUSES: ReadonlySet<string> = new Set([
 /**
  * The longest text a summary keeps, and the most tags. A device writes its own inventory and
  * nothing validates a DeviceDoc on its way to the relay: a megabyte "hostname" must not be copied
- * into a shard that every admin syncs. The limits are the DeviceDoc validation's own.
+ * into a shard that every admin syncs. An inventory field may have 500 characters (the DeviceDoc
+ * validation's limit), and `os` and `model` join two.
  */
-export const SUMMARY_TEXT_MAX = 500;
+export const SUMMARY_TEXT_MAX = 1_000;
 const MAX_TAGS = 100;
 
 function clip(value: unknown): string {
