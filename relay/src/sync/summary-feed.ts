@@ -155,9 +155,10 @@ export class SummaryFeed {
       }
       if (this.#deviceOf.get(documentId) === deviceId) continue;
       this.#deviceOf.set(documentId, deviceId);
-      // A new device, or a new DeviceDoc for it (re-enrollment): summarized from its document.
+      // A new device, or a new DeviceDoc for it (re-enrollment): summarized when its document
+      // syncs, as every change is; the relay loads nothing for it.
       this.#summarizedAt.delete(deviceId);
-      if (this.#started) this.#backlog.add(deviceId);
+      if (this.#started && this.#handleOf(deviceId)?.isReady()) this.#markDirty(deviceId);
     }
     for (const [documentId, deviceId] of this.#deviceOf) {
       if (listed.has(deviceId) && this.#documentOf(deviceId) === documentId) continue;
@@ -167,7 +168,6 @@ export class SummaryFeed {
         this.#shards.remove(deviceId);
       }
     }
-    this.#backfill();
   }
 
   #backfill(): void {
