@@ -42,6 +42,8 @@ export class SummaryFeed {
   readonly #logger: Logger;
   readonly #folds = new FoldCache();
   readonly #deviceOf = new Map<DocumentId, DeviceId>();
+  /** The DeviceDoc each listed device has, as the FleetDoc says. */
+  readonly #knownDocument = new Map<DeviceId, DocumentId>();
   /** Heads each device was last summarized at: the same heads need no new summary. */
   readonly #summarizedAt = new Map<DeviceId, string>();
   readonly #dirty = new Set<DeviceId>();
@@ -65,7 +67,7 @@ export class SummaryFeed {
     this.#loads = options.loads;
     this.#logger = options.logger;
     this.#readFleet();
-    this.#unfollow = this.#fleet.onChange(() => this.#readFleet());
+    this.#unfollow = this.#fleet.onChange((deviceIds) => this.#readFleet(deviceIds));
     this.#repo.synchronizer.on("sync-state", this.#onSyncState);
   }
 
@@ -141,29 +143,35 @@ export class SummaryFeed {
     this.#shards.update(deviceId, summary);
   }
 
-  #readFleet(): void {
+  /** Follows the FleetDoc's devices: all of them, or only `deviceIds` when a change says which. */
+  #readFleet(deviceIds?: readonly string[]): void {
     const devices = this.#fleet.doc().devices;
-    const listed = new Set<DeviceId>();
-    for (const [id, entry] of Object.entries(devices)) {
+    for (const id of deviceIds ?? Object.keys(devices)) {
       const deviceId = id as DeviceId;
-      listed.add(deviceId);
-      let documentId: DocumentId;
-      try {
-        documentId = parseAutomergeUrl(entry.deviceDocUrl as AutomergeUrl).documentId;
-      } catch {
-        continue; // the relay wrote the entry; nothing to summarize if it is not a URL
+      const known = this.#knownDocument.get(deviceId);
+      const url = devices[deviceId]?.deviceDocUrl;
+      const documentId = url === undefined ? undefined : documentIdOf(url);
+      if (known === documentId) continue;
+      if (known !== undefined) this.#deviceOf.delete(known);
+      this.#summarizedAt.delete(deviceId);
+      if (documentId === undefined) {
+        this.#knownDocument.delete(deviceId);
+        // Gone from the fleet: gone from its shard.
+        if (url === undefined) this.#shards.remove(deviceId);
+        continue;
       }
-      if (this.#deviceOf.get(documentId) === deviceId) continue;
+      this.#knownDocument.set(deviceId, documentId);
       this.#deviceOf.set(documentId, deviceId);
       // A new device, or a new DeviceDoc for it (re-enrollment): summarized when its document
       // syncs, as every change is; the relay loads nothing for it.
-      this.#summarizedAt.delete(deviceId);
       if (this.#started && this.#handleOf(deviceId)?.isReady()) this.#markDirty(deviceId);
     }
-    for (const [documentId, deviceId] of this.#deviceOf) {
-      if (listed.has(deviceId) && this.#documentOf(deviceId) === documentId) continue;
-      this.#deviceOf.delete(documentId);
-      if (!listed.has(deviceId)) {
+    if (deviceIds === undefined) {
+      for (const deviceId of [...this.#knownDocument.keys()]) {
+        if (deviceId in devices) continue;
+        const documentId = this.#knownDocument.get(deviceId) as DocumentId;
+        this.#knownDocument.delete(deviceId);
+        this.#deviceOf.delete(documentId);
         this.#summarizedAt.delete(deviceId);
         this.#shards.remove(deviceId);
       }
@@ -225,12 +233,15 @@ export class SummaryFeed {
   }
 
   #documentOf(deviceId: DeviceId): DocumentId | undefined {
-    const url = this.#fleet.doc().devices[deviceId]?.deviceDocUrl;
-    if (url === undefined) return undefined;
-    try {
-      return parseAutomergeUrl(url as AutomergeUrl).documentId;
-    } catch {
-      return undefined;
-    }
+    return this.#knownDocument.get(deviceId);
+  }
+}
+
+/** The document ID of a DeviceDoc URL the relay wrote; undefined if it is none. */
+function documentIdOf(url: string): DocumentId | undefined {
+  try {
+    return parseAutomergeUrl(url as AutomergeUrl).documentId;
+  } catch {
+    return undefined;
   }
 }
