@@ -31,7 +31,7 @@ export function describeRun(index: number, run: RunFigures): string {
   return [
     `run ${index + 1}: fleet listed ${ms(run.fleetListedMs)}, interactive ${ms(run.fleetInteractiveMs)}, complete ${ms(run.fleetCompleteMs)};`,
     `sort ${ms(run.sortMs)}, filter ${ms(run.filterMs)}`,
-    `(long tasks ${ms(run.longTasksMs)}, longest after first paint ${ms(run.longestTaskMs)});`,
+    `(long tasks ${ms(run.longTasksMs)}, longest after first paint ${ms(run.longestTaskMs)}, after interactive ${ms(run.longestTaskAfterInteractiveMs)});`,
     `7 days: ${run.chartPoints.toLocaleString("en")} points, draw ${ms(run.chartDrawMs)},`,
     `click to drawn ${ms(run.rangeToDrawnMs)} (${ms(run.rangeLoadMs)} before the draw), all charts ${ms(run.rangeToAllDrawnMs)}`,
   ].join(" ");

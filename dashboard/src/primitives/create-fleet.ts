@@ -1,5 +1,11 @@
 import type { DocHandle } from "@automerge/automerge-repo/slim";
-import { type DeviceDoc, type FleetDevice, type FleetDoc, FoldCache } from "@outpost/shared-model";
+import {
+  type DeviceDoc,
+  type FleetDevice,
+  type FleetDoc,
+  type FleetSummaryIndex,
+  FoldCache,
+} from "@outpost/shared-model";
 import { type Accessor, createMemo, createSignal, onCleanup } from "solid-js";
 import { type FleetRow, rowOf, rowOfSummary } from "../fleet/fleet-row.js";
 import type { Replica } from "../sync/replica.js";
@@ -69,6 +75,7 @@ export function createFleet(replica: Replica): Fleet {
   /** Devices by the document ID of their DeviceDoc, for this admin's pending changes. */
   const deviceOfDocument = new Map<string, string>();
   let summariesListed = false;
+  let summaryIndex: FleetSummaryIndex | undefined;
   const shards = makeSummaryShards(replica.repo, (deviceIds) => {
     for (const deviceId of deviceIds) {
       refreshRow(deviceId);
@@ -112,7 +119,12 @@ export function createFleet(replica: Replica): Fleet {
     markProgress();
     if (!rowsShown) {
       rowsShown = true;
-      afterPaint(loads.start);
+      afterPaint(() => {
+        // Loading shards is Automerge work on the main thread: the rows the FleetDoc gives are
+        // painted first.
+        if (summaryIndex !== undefined) shards.follow(summaryIndex);
+        loads.start();
+      });
     }
   });
 
@@ -126,6 +138,10 @@ export function createFleet(replica: Replica): Fleet {
     if (!marks.complete && marks.listed && isComplete()) {
       marks.complete = true;
       performance.mark(FLEET_COMPLETE_MARK, { detail });
+      afterPaint(() => {
+        for (const deviceId of wantedWhileFilling) wantLastSample(deviceId);
+        wantedWhileFilling.clear();
+      });
     }
   };
 
@@ -170,7 +186,8 @@ export function createFleet(replica: Replica): Fleet {
     }
     if (fleet.summaries !== undefined) {
       summariesListed = true;
-      shards.follow(fleet.summaries);
+      summaryIndex = fleet.summaries;
+      if (rowsShown) shards.follow(fleet.summaries);
     }
     for (const [deviceId, entry] of Object.entries(listed)) {
       const known = entries.get(deviceId);
@@ -224,6 +241,15 @@ export function createFleet(replica: Replica): Fleet {
     for (const cleanup of cleanups) cleanup();
   });
 
+  /** Rows in view asked for their DeviceDoc and open day while the shards were filling rows. */
+  const wantedWhileFilling = new Set<string>();
+  function wantLastSample(deviceId: string) {
+    const handle = deviceDocs.handleOf(deviceId);
+    if (openDays.want(deviceId, handle?.doc()) && handle === undefined) {
+      loads.request(deviceId, true);
+    }
+  }
+
   const rowList = createMemo(() => {
     version();
     return [...rows.values()];
@@ -238,10 +264,13 @@ export function createFleet(replica: Replica): Fleet {
     handleOf: deviceDocs.handleOf,
     isOnline,
     wantLastSample: (deviceId) => {
-      const handle = deviceDocs.handleOf(deviceId);
-      if (openDays.want(deviceId, handle?.doc()) && handle === undefined) {
-        loads.request(deviceId, true);
+      // With shards, every row is complete from them first; the DeviceDocs and open days of the
+      // rows in view (one open day can be thousands of changes: a long task) come after.
+      if (summariesListed && !marks.complete) {
+        wantedWhileFilling.add(deviceId);
+        return;
       }
+      wantLastSample(deviceId);
     },
   };
 }
