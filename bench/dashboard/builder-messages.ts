@@ -1,4 +1,4 @@
-import type { DeviceId } from "@outpost/shared-model";
+import type { DeviceId, DeviceSummary } from "@outpost/shared-model";
 import type { BuiltDay, DayPlan } from "./telemetry-week.js";
 
 /** A job for a document-builder process. */
@@ -13,6 +13,8 @@ export interface BuiltDevice {
   hostname: string;
   binary: Uint8Array;
   heads: string[];
+  /** What the relay would write into the summary shards for it. */
+  summary: DeviceSummary;
 }
 
 /** A builder's answer to one job. */

@@ -3,7 +3,7 @@ import type { ProbeState, ReplicaSummary } from "./page-probe.js";
 
 /** The dashboard's User Timing entries (dashboard/src: create-fleet.ts, MetricChart.tsx). */
 export const FLEET_LISTED_MARK = "outpost:fleet-listed";
-export const FLEET_LOADED_MARK = "outpost:fleet-loaded";
+export const FLEET_COMPLETE_MARK = "outpost:fleet-complete";
 export const CHART_DRAW_MEASURE = "outpost:chart-draw";
 
 /** One uPlot draw as the dashboard measured it. */
@@ -24,6 +24,24 @@ export async function entryTime(page: Page, name: string, timeoutMs: number): Pr
     polling: 50,
   });
   return page.evaluate((entry) => performance.getEntriesByName(entry)[0]?.startTime ?? NaN, name);
+}
+
+/**
+ * Does `action` in the page (a click on a sort header, a filter choice) and returns how long from
+ * just before it until the frame after it is painted: what the admin waits for the table.
+ */
+export async function timeToPaint(page: Page, action: string): Promise<number> {
+  return (await page.evaluate(`(async () => {
+    const started = performance.now();
+    ${action};
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    return performance.now() - started;
+  })()`)) as number;
+}
+
+/** When the page first painted (ms since navigation). */
+export async function firstPaintAt(page: Page): Promise<number> {
+  return page.evaluate(() => performance.getEntriesByName("first-paint")[0]?.startTime ?? 0);
 }
 
 /** Every chart draw the page has measured so far. */

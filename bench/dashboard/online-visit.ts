@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from "playwright-core";
 import {
   entryTime,
-  FLEET_LOADED_MARK,
+  FLEET_COMPLETE_MARK,
   openDevicePage,
   replicaSummary,
   showWeek,
@@ -10,9 +10,9 @@ import type { ReplicaSummary } from "./page-probe.js";
 
 /** What the online visit found. */
 export interface OnlineVisit {
-  /** Sign-in until IndexedDB held the FleetDoc and every DeviceDoc (polled every 2 s). */
+  /** Sign-in until IndexedDB held the FleetDoc and every summary shard (polled every 2 s). */
   storedMs: number;
-  /** The first page's "every DeviceDoc loaded" mark, if it came before everything was stored. */
+  /** The first page's "every row complete" mark. */
   firstPageLoadedMs: number | undefined;
   /** The replica once the week's day documents were in too. */
   replica: ReplicaSummary;
@@ -21,7 +21,7 @@ export interface OnlineVisit {
 const POLL_MS = 2_000;
 /** How often a slow online load reports how far it got. */
 const PROGRESS_MS = 20_000;
-/** Time the first page gets, once everything is stored, to load every DeviceDoc. */
+/** Time the first page gets, once everything is stored, to complete every row. */
 const LOADED_WAIT_MS = 120_000;
 
 /**
@@ -39,7 +39,7 @@ export async function visitOnline(
     database: string;
     telemetryDeviceId: string;
     weekSamples: number;
-    /** The FleetDoc and every DeviceDoc. */
+    /** What the fleet view needs: the FleetDoc and the summary shards. */
     fleetDocumentIds: readonly string[];
     /** Those and the week's day documents. */
     expectedDocumentIds: readonly string[];
@@ -61,7 +61,7 @@ export async function visitOnline(
     });
     // The page loads each DeviceDoc as it arrives; one the relay was slow to give is tried
     // again a little later. Not what is measured: wait a while for it, then go on.
-    const firstPageLoadedMs = await entryTime(page, FLEET_LOADED_MARK, LOADED_WAIT_MS).catch(
+    const firstPageLoadedMs = await entryTime(page, FLEET_COMPLETE_MARK, LOADED_WAIT_MS).catch(
       () => undefined,
     );
     if (firstPageLoadedMs === undefined) {

@@ -1,6 +1,12 @@
 import { generateAutomergeUrl } from "@automerge/automerge-repo";
-import { Relay, recordRootKey } from "@outpost/relay";
-import { type Day, type DeviceId, generateRootKey, silentLogger } from "@outpost/shared-model";
+import { Relay, recordRootKey, writeSummariesOffline } from "@outpost/relay";
+import {
+  type Day,
+  type DeviceId,
+  type DeviceSummary,
+  generateRootKey,
+  silentLogger,
+} from "@outpost/shared-model";
 import { saveDeviceDocument } from "../../scripts/synthetic-fleet/device-history.js";
 import { Enrollments } from "../../scripts/synthetic-fleet/enrollments.js";
 import {
@@ -31,6 +37,14 @@ export interface SeededFleet {
   documentIds: string[];
   /** The FleetDoc and every DeviceDoc. */
   fleetDocumentIds: string[];
+  /** The summary shards, as the relay's own shard writer wrote them. */
+  shardDocumentIds: string[];
+  /**
+   * What an admin's replica holds after the online visit: the FleetDoc, the shards, and the
+   * telemetry device's DeviceDoc and week (the fleet view loads no other DeviceDoc but those of
+   * the rows in view).
+   */
+  visitedDocumentIds: string[];
   /** Bytes of the saved documents (whole history, as stored). */
   deviceDocumentBytes: number;
   dayDocumentBytes: number;
@@ -79,6 +93,7 @@ export async function seedFleet(
     const dayUrls = new Map<Day, string>(plans.map((plan) => [plan.day, generateAutomergeUrl()]));
     const days = new Map<Day, Pick<BuiltDay, "samples" | "rollup">>();
     const saved: SavedDocument[] = [];
+    const summaries: [DeviceId, DeviceSummary][] = [];
 
     // The long jobs first, so that no builder is left with a day document at the end.
     const jobs: BuildJob[] = [...plans]
@@ -103,10 +118,11 @@ export async function seedFleet(
         log(`  ${day}: ${samples.toLocaleString("en")} samples, one change each`);
         return;
       }
-      for (const { deviceId, hostname, binary, heads } of result.devices) {
+      for (const { deviceId, hostname, binary, heads, summary } of result.devices) {
         const deviceDocUrl = generateAutomergeUrl();
         enrollments.enroll({ deviceId, hostname, deviceDocUrl });
         saved.push({ documentId: documentIdOf(deviceDocUrl), binary, heads });
+        summaries.push([deviceId, summary]);
       }
       built += result.devices.length;
       if (built % 250 < DEVICES_PER_JOB) log(`  ${built} synthetic DeviceDocs`);
@@ -116,11 +132,15 @@ export async function seedFleet(
     const telemetryDocUrl = generateAutomergeUrl();
     enrollments.enroll({ ...telemetryDevice, deviceDocUrl: telemetryDocUrl });
     saved.push({ documentId: documentIdOf(telemetryDocUrl), ...telemetryDoc });
+    summaries.push([telemetryDevice.deviceId, telemetryDoc.summary]);
     await enrollments.whenDone();
 
     await relay.stop();
     running = undefined;
     await storeInRelayFolder(setting.dataDirectory, saved);
+    // The summaries the relay would have written on syncing these DeviceDocs, by its own writer.
+    const shards = await writeSummariesOffline(setting.dataDirectory, summaries);
+    log(`  ${summaries.length} summaries in ${shards.shards.length} shards`);
     running = await start();
     const dayIds = new Set([...dayUrls.values()].map(documentIdOf));
     const deviceDocs = saved.filter((document) => !dayIds.has(document.documentId));
@@ -136,6 +156,13 @@ export async function seedFleet(
         dayDocuments: days.size,
         documentIds: [fleetDocumentId, ...saved.map((document) => document.documentId)],
         fleetDocumentIds: [fleetDocumentId, ...deviceDocs.map((document) => document.documentId)],
+        shardDocumentIds: shards.shards.map(documentIdOf),
+        visitedDocumentIds: [
+          fleetDocumentId,
+          ...shards.shards.map(documentIdOf),
+          documentIdOf(telemetryDocUrl),
+          ...dayIds,
+        ],
         deviceDocumentBytes: bytesOf(deviceDocs),
         dayDocumentBytes: bytesOf(saved.filter((document) => dayIds.has(document.documentId))),
       },

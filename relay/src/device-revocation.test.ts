@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { generateAutomergeUrl } from "@automerge/automerge-repo";
-import type { DeviceSummary, FleetDoc } from "@outpost/shared-model";
+import type { DeviceListing, FleetDoc } from "@outpost/shared-model";
 import { silentLogger } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
 import { eventually } from "@outpost/shared-model/testing";
@@ -74,7 +74,7 @@ describe("revoking a device", () => {
     const { relay, adminToken } = fixture;
     const device = await connectedDevice(fixture, "laptop-a");
     const other = await connectedDevice(fixture, "laptop-b");
-    const listed = await adminCall<{ devices: DeviceSummary[] }>(
+    const listed = await adminCall<{ devices: DeviceListing[] }>(
       relay.url,
       adminToken,
       "GET",
@@ -85,7 +85,7 @@ describe("revoking a device", () => {
       { deviceId: "laptop-b", status: "active", connected: true },
     ]);
 
-    const answer = await adminCall<{ device: DeviceSummary }>(
+    const answer = await adminCall<{ device: DeviceListing }>(
       relay.url,
       adminToken,
       "POST",
@@ -187,7 +187,7 @@ describe("removing a device", () => {
     const real = await connectedDevice(fixture, "laptop-a");
 
     for (const name of ["fake-1", "fake-2"]) {
-      const answer = await adminCall<{ device: DeviceSummary }>(
+      const answer = await adminCall<{ device: DeviceListing }>(
         relay.url,
         adminToken,
         "POST",
@@ -215,7 +215,7 @@ describe("removing a device", () => {
       deviceDocUrl: generateAutomergeUrl(),
     });
     expect(back.status).toBe(202);
-    const listed = await adminCall<{ devices: DeviceSummary[] }>(
+    const listed = await adminCall<{ devices: DeviceListing[] }>(
       relay.url,
       adminToken,
       "GET",

@@ -11,5 +11,6 @@ export type { RelayLimits, RelayOptions } from "./relay-options.js";
 export { DEFAULT_LIMITS } from "./relay-options.js";
 export type { AdminKeyStore, FleetRoot } from "./state/admin-key-store.js";
 export { approveKeysAsRegistered } from "./state/approve-as-registered.js";
+export { writeSummariesOffline } from "./state/offline-summaries.js";
 export { recordRootKey } from "./state/record-root-key.js";
 export { type TrustRefusalKind, TrustRefused } from "./state/trust-refused.js";

@@ -157,6 +157,14 @@ export class Relay {
     this.#sync.recordCrash(error);
   }
 
+  /**
+   * Resolves once the summary shards hold every summary the relay has computed so far, background
+   * summaries included (tests and benchmarks).
+   */
+  summariesSettled(): Promise<void> {
+    return this.#sync.summaries.settled();
+  }
+
   /** Releases claims of documents that never got content now (tests; a timer does it too). */
   sweepEmptyClaims(): Promise<number> {
     return this.#sync.sweepEmptyClaims();

@@ -1,6 +1,12 @@
 import { randomBytes } from "node:crypto";
 import * as A from "@automerge/automerge";
-import { createDeviceDoc, type DeviceDoc, type DeviceId } from "@outpost/shared-model";
+import {
+  createDeviceDoc,
+  type DeviceDoc,
+  type DeviceId,
+  type DeviceSummary,
+  summarizeDevice,
+} from "@outpost/shared-model";
 
 /** The admins who edit the synthetic fleet. */
 export const ADMINS = ["admin:alice", "admin:bob"] as const;
@@ -29,6 +35,8 @@ export interface DeviceHistory {
 export function saveDeviceDocument(history: DeviceHistory): {
   binary: Uint8Array;
   heads: string[];
+  /** What the relay writes into the summary shards for it ({@link summarizeDevice}). */
+  summary: DeviceSummary;
 } {
   const actors = new Map<string, string>();
   const actorOf = (writer: string) => {
@@ -48,5 +56,5 @@ export function saveDeviceDocument(history: DeviceHistory): {
     }
     doc = A.change(doc, { time: Math.floor(write.at / 1000) }, (draft) => write.apply(draft));
   }
-  return { binary: A.save(doc), heads: A.getHeads(doc) };
+  return { binary: A.save(doc), heads: A.getHeads(doc), summary: summarizeDevice(doc) };
 }

@@ -109,8 +109,13 @@ export type {
   TimeWindow,
 } from "./documents/device-doc.js";
 export { DEVICE_DOC_SCHEMA, LIFECYCLES } from "./documents/device-doc.js";
-export type { FleetDevice, FleetDoc } from "./documents/fleet-doc.js";
+export type { FleetDevice, FleetDoc, FleetSummaryIndex } from "./documents/fleet-doc.js";
 export { FLEET_DOC_SCHEMA } from "./documents/fleet-doc.js";
+export {
+  createFleetSummaryDoc,
+  FLEET_SUMMARY_DOC_SCHEMA,
+  type FleetSummaryDoc,
+} from "./documents/fleet-summary-doc.js";
 export type { AnyPolicyRegister } from "./documents/policy.js";
 export {
   draftPolicy,
@@ -148,6 +153,24 @@ export {
 export { makeConsoleLogger } from "./log/console-logger.js";
 export type { Logger } from "./log/logger.js";
 export { makeLogger, silentLogger } from "./log/logger.js";
+export type { DeviceSummary } from "./summaries/device-summary.js";
+export {
+  emptySummary,
+  FAILED_STATUSES,
+  SUMMARY_TEXT_MAX,
+  summarizeDevice,
+} from "./summaries/device-summary.js";
+export type { Health, HealthVerdict, LiveRollup } from "./summaries/health.js";
+export { HEALTH_ORDER, HEALTH_THRESHOLDS, healthOf } from "./summaries/health.js";
+export {
+  deviceHash,
+  isShardCount,
+  SUMMARY_SHARD_MAX,
+  SUMMARY_SHARD_TARGET,
+  shardCountFor,
+  shardOf,
+} from "./summaries/shards.js";
+export { sameSummary, writeSummary } from "./summaries/write-summary.js";
 export * from "./sync/index.js";
 export * from "./telemetry/index.js";
 export * from "./trust/index.js";
@@ -163,6 +186,11 @@ export type { ValidCommandArchive } from "./validation/command-archive-doc.js";
 export { validateCommandArchiveDoc } from "./validation/command-archive-doc.js";
 export { validateDeviceDoc } from "./validation/device-doc.js";
 export { validateFleetDoc } from "./validation/fleet-doc.js";
+export {
+  deviceSummarySchema,
+  validateFleetSummaryDoc,
+  validateSummaryEntry,
+} from "./validation/fleet-summary-doc.js";
 export { InvalidField, ValidationFailed } from "./validation/invalid-field.js";
 export { validateTelemetryDayDoc } from "./validation/telemetry-day-doc.js";
 export { validateTrustDoc } from "./validation/trust-doc.js";

@@ -7,7 +7,7 @@
  * waits on the Enrollment page until the admin approves it; then the requester takes the ID.
  */
 import type { Agent } from "@outpost/agent";
-import { type DeviceSummary, parseDeviceId } from "@outpost/shared-model";
+import { type DeviceListing, parseDeviceId } from "@outpost/shared-model";
 import { cleanupAfterAll, eventually } from "@outpost/shared-model/testing";
 import { startFleet, type TestFleet } from "@outpost/test-support";
 import {
@@ -33,11 +33,11 @@ beforeAll(async () => {
 }, 240_000);
 
 /** The relay's own view of a device (admin HTTP), as `GET /v1/devices` lists it. */
-async function relaysView(deviceId: string): Promise<DeviceSummary | undefined> {
+async function relaysView(deviceId: string): Promise<DeviceListing | undefined> {
   const response = await fetch(`${fleet.relayUrl}/v1/devices`, {
     headers: { authorization: `Bearer ${fleet.adminToken}` },
   });
-  const { devices } = (await response.json()) as { devices: DeviceSummary[] };
+  const { devices } = (await response.json()) as { devices: DeviceListing[] };
   return devices.find((device) => device.deviceId === deviceId);
 }
 

@@ -1,5 +1,5 @@
 import {
-  type DeviceSummary,
+  type DeviceListing,
   deviceAdminAnswers,
   type EnrollmentTokenIssued,
   type EnrollmentTokenSummary,
@@ -25,11 +25,11 @@ export interface EnrollmentTokenRequest {
  */
 export interface DevicesClient {
   /** Every device the relay knows, removed ones not yet purged included. */
-  devices(): Promise<DeviceSummary[]>;
+  devices(): Promise<DeviceListing[]>;
   /** Closes the device's connections, refuses its token; it stays in the fleet, marked revoked. */
-  revoke(deviceId: string): Promise<DeviceSummary>;
+  revoke(deviceId: string): Promise<DeviceListing>;
   /** Revokes the device and drops it from the fleet; its documents stay on the relay's disk. */
-  remove(deviceId: string): Promise<DeviceSummary>;
+  remove(deviceId: string): Promise<DeviceListing>;
   /** Re-enrollment requests, newest first: open ones, or every one with `all`. */
   pendingEnrollments(options?: { all?: boolean }): Promise<PendingEnrollmentSummary[]>;
   /** Approves or denies a re-enrollment request; returns it as it stands. */

@@ -1,4 +1,4 @@
-import { LIFECYCLES } from "@outpost/shared-model";
+import { HEALTH_ORDER, LIFECYCLES } from "@outpost/shared-model";
 import { createMemo, createSignal, For, type JSX, Match, Show, Switch } from "solid-js";
 import { useReplica } from "../app/replica-context.js";
 import { hrefOf } from "../app/route.js";
@@ -11,7 +11,6 @@ import { DEFAULT_VISIBLE, FLEET_COLUMNS, type RowContext } from "./columns.js";
 import { FleetTable } from "./FleetTable.js";
 import { FleetToolbar } from "./FleetToolbar.js";
 import { DEFAULT_QUERY, type FleetQuery, queryFleet } from "./fleet-query.js";
-import { HEALTH_ORDER } from "./health.js";
 
 /** The fleet page: every device, searchable, filterable and sortable, with bulk actions. */
 export function FleetPage(props: { fleet: Fleet }): JSX.Element {

@@ -1,4 +1,5 @@
 import type { EnqueueInput } from "@outpost/shared-model";
+import { HEALTH_ORDER } from "@outpost/shared-model";
 import { createSignal, For, type JSX, Show } from "solid-js";
 import { EnqueueForm } from "../commands/EnqueueForm.js";
 import type { EnqueueReport } from "../commands/enqueue-report.js";
@@ -10,7 +11,6 @@ import type { FleetColumn, RowContext } from "./columns.js";
 import { FLEET_COLUMNS } from "./columns.js";
 import type { FleetQuery } from "./fleet-query.js";
 import type { FleetRow } from "./fleet-row.js";
-import { HEALTH_ORDER } from "./health.js";
 
 /** Search, filters, visible columns and the actions on the shown or selected devices. */
 export function FleetToolbar(props: {

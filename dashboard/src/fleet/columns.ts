@@ -1,6 +1,6 @@
+import { HEALTH_ORDER } from "@outpost/shared-model";
 import { formatAge, formatTime, isoTime } from "../ui/format.js";
 import type { FleetRow } from "./fleet-row.js";
-import { HEALTH_ORDER } from "./health.js";
 
 /** What the table and the CSV export know about a row at a given moment. */
 export interface RowContext {

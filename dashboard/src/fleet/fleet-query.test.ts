@@ -9,6 +9,7 @@ function fleetRow(deviceId: string, fields: Partial<FleetRow> = {}): FleetRow {
     deviceDocUrl: `automerge:${deviceId}`,
     hostname: deviceId,
     loaded: true,
+    source: "device",
     health: "ok",
     healthReasons: [],
     pendingCommands: 0,

@@ -1,6 +1,6 @@
+import type { Health } from "@outpost/shared-model";
 import { FLEET_COLUMNS, type FleetColumn, type RowContext } from "./columns.js";
 import type { FleetRow } from "./fleet-row.js";
-import type { Health } from "./health.js";
 
 /** What the admin asked the fleet table for. */
 export interface FleetQuery {

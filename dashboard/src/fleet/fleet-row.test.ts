@@ -12,9 +12,10 @@ import {
   parseDeviceId,
   recordFact,
   startOfDay,
+  summarizeDevice,
 } from "@outpost/shared-model";
 import { describe, expect, it } from "vitest";
-import { rowOf } from "./fleet-row.js";
+import { rowOf, rowOfSummary } from "./fleet-row.js";
 
 const deviceId = parseDeviceId("laptop-042");
 const entry: FleetDevice = {
@@ -62,6 +63,7 @@ describe("rowOf", () => {
       deviceDocUrl: entry.deviceDocUrl,
       hostname: "enrolled-name",
       loaded: false,
+      source: "fleet",
       health: "unknown",
       healthReasons: [],
       pendingCommands: 0,
@@ -95,8 +97,8 @@ describe("rowOf", () => {
       health: "unknown",
       os: "",
       model: "",
-      lastSampleDay: undefined,
     });
+    expect(row.lastSampleDay).toBeUndefined();
     expect(row.damaged).toBeUndefined();
   });
 
@@ -148,6 +150,22 @@ describe("rowOf", () => {
       healthReasons: ["disk 96 % full"],
       lastSampleDay: startOfDay(parseDay("2026-03-02")),
     });
+  });
+
+  it("shows a shard's summary of a DeviceDoc as the DeviceDoc itself would be shown", () => {
+    let doc = A.change(A.from(createDeviceDoc(deviceId)), (d) => {
+      d.inventory = structuredClone(inventory);
+      d.asset.assignee = "Alice Martin";
+      d.telemetry[parseDay("2026-03-01")] = {
+        url: "automerge:a",
+        samples: 8_640,
+        rollup: { cpu: { min: 90, avg: 91, max: 96, count: 8_640 } },
+      };
+    });
+    doc = withCommand(doc, [{ type: "rejected", reason: "unknown kind" }]);
+    const fromShard = rowOfSummary(deviceId, entry, summarizeDevice(doc));
+    expect(fromShard).toEqual({ ...rowOf(deviceId, entry, doc), source: "summary" });
+    expect(fromShard).toMatchObject({ loaded: true, health: "warning", failedCommands: 1 });
   });
 
   it("marks a malformed document damaged instead of throwing", () => {

@@ -1,14 +1,14 @@
 import {
-  type CommandState,
   type DeviceDoc,
+  type DeviceSummary,
   type FleetDevice,
   FoldCache,
-  isWaiting,
-  liveCommands,
-  messageOf,
+  type Health,
+  healthOf,
+  type LiveRollup,
   startOfDay,
+  summarizeDevice,
 } from "@outpost/shared-model";
-import { type Health, healthOf, type LiveRollup } from "./health.js";
 
 /** One device as the fleet table shows it. */
 export interface FleetRow {
@@ -16,8 +16,16 @@ export interface FleetRow {
   /** `automerge:` URL of its DeviceDoc. */
   deviceDocUrl: string;
   hostname: string;
-  /** False until the DeviceDoc is in this replica (it may be on its way from the relay). */
+  /**
+   * False until the row's facts are here: its DeviceDoc, or its entry in a summary shard (it may
+   * be on its way from the relay).
+   */
   loaded: boolean;
+  /**
+   * Where the facts come from: the FleetDoc alone, a summary shard, or the DeviceDoc this replica
+   * holds (which wins: it has this admin's own changes at once, offline too).
+   */
+  source: "fleet" | "summary" | "device";
   /** The DeviceDoc could not be read: a malformed document from the network. */
   damaged?: string;
   health: Health;
@@ -39,10 +47,46 @@ export interface FleetRow {
   revokedAt?: number;
 }
 
-/** Statuses that count as failed in the fleet view: ended without doing the work. */
-const FAILED = new Set(["failed", "interrupted", "blocked", "rejected", "expired"]);
+/**
+ * The fleet row of a device from its summary (a shard's entry, or {@link summarizeDevice} of its
+ * DeviceDoc), or from the FleetDoc entry alone while neither is here.
+ */
+export function rowOfSummary(
+  deviceId: string,
+  entry: FleetDevice,
+  summary: DeviceSummary | undefined,
+  source: FleetRow["source"] = summary === undefined ? "fleet" : "summary",
+): FleetRow {
+  const row: FleetRow = {
+    deviceId,
+    deviceDocUrl: entry.deviceDocUrl,
+    hostname: summary?.hostname || entry.hostname,
+    loaded: summary !== undefined,
+    source,
+    health: summary?.health ?? "unknown",
+    healthReasons: summary?.healthReasons ?? [],
+    pendingCommands: summary?.pendingCommands ?? 0,
+    failedCommands: summary?.failedCommands ?? 0,
+    lifecycle: summary?.lifecycle ?? "",
+    assignee: summary?.assignee ?? "",
+    location: summary?.location ?? "",
+    tags: summary?.tags ?? [],
+    os: summary?.os ?? "",
+    model: summary?.model ?? "",
+    enrolledAt: entry.enrolledAt,
+    // A number or nothing: the FleetDoc comes from the network like any document.
+    ...(typeof entry.revokedAt === "number" ? { revokedAt: entry.revokedAt } : {}),
+  };
+  if (summary?.lastSampleDay !== undefined) row.lastSampleDay = startOfDay(summary.lastSampleDay);
+  if (summary?.damaged !== undefined) row.damaged = summary.damaged;
+  return row;
+}
 
-/** The fleet row of a device: from the FleetDoc entry alone until its DeviceDoc is here. */
+/**
+ * The fleet row of a device from its DeviceDoc (the same {@link summarizeDevice} the relay writes
+ * into the summary shards, so both say the same), worsened by today's rollup so far when its open
+ * day is loaded (`live`); from the FleetDoc entry alone until the DeviceDoc is here.
+ */
 export function rowOf(
   deviceId: string,
   entry: FleetDevice,
@@ -50,60 +94,13 @@ export function rowOf(
   folds: FoldCache = new FoldCache(),
   live?: LiveRollup,
 ): FleetRow {
-  const base: FleetRow = {
-    deviceId,
-    deviceDocUrl: entry.deviceDocUrl,
-    hostname: entry.hostname,
-    loaded: false,
-    health: "unknown",
-    healthReasons: [],
-    pendingCommands: 0,
-    failedCommands: 0,
-    lifecycle: "",
-    assignee: "",
-    location: "",
-    tags: [],
-    os: "",
-    model: "",
-    enrolledAt: entry.enrolledAt,
-    // A number or nothing: the FleetDoc comes from the network like any document.
-    ...(typeof entry.revokedAt === "number" ? { revokedAt: entry.revokedAt } : {}),
-  };
-  if (doc === undefined) return base;
-  try {
+  if (doc === undefined) return rowOfSummary(deviceId, entry, undefined);
+  const summary = summarizeDevice(doc, folds);
+  const row = rowOfSummary(deviceId, entry, summary, "device");
+  if (live !== undefined && summary.damaged === undefined) {
     const verdict = healthOf(doc, live);
-    let pendingCommands = 0;
-    let failedCommands = 0;
-    // Archived commands had ended long before: they are neither pending nor recent failures.
-    for (const [, command] of liveCommands(doc.commands ?? {})) {
-      const state: CommandState = folds.stateOf(command);
-      if (isWaiting(state) || state.status === "running") pendingCommands += 1;
-      else if (FAILED.has(state.status)) failedCommands += 1;
-    }
-    const days = Object.keys(doc.telemetry ?? {}).sort();
-    const newestDay = days[days.length - 1];
-    const inventory = doc.inventory;
-    return {
-      ...base,
-      hostname: inventory?.hostname || entry.hostname,
-      loaded: true,
-      health: verdict.health,
-      healthReasons: verdict.reasons,
-      lastSampleDay: newestDay
-        ? startOfDay(newestDay as Parameters<typeof startOfDay>[0])
-        : undefined,
-      pendingCommands,
-      failedCommands,
-      lifecycle: String(doc.asset?.lifecycle ?? ""),
-      assignee: String(doc.asset?.assignee ?? ""),
-      location: String(doc.asset?.location ?? ""),
-      tags: Array.isArray(doc.asset?.tags) ? doc.asset.tags.map(String) : [],
-      os: inventory ? `${inventory.os.distro} ${inventory.os.release}`.trim() : "",
-      model: inventory
-        ? `${inventory.hardware.manufacturer} ${inventory.hardware.model}`.trim()
-        : "",
-    };
-  } catch (error) {
-    return { ...base, loaded: true, damaged: messageOf(error) };
+    row.health = verdict.health;
+    row.healthReasons = verdict.reasons;
   }
+  return row;
 }

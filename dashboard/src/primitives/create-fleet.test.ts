@@ -1,9 +1,13 @@
 import type { AutomergeUrl, DocHandle } from "@automerge/automerge-repo/slim";
 import {
   createDeviceDoc,
+  createFleetSummaryDoc,
   type DeviceId,
   type FleetDoc,
+  type FleetSummaryDoc,
   parseDeviceId,
+  summarizeDevice,
+  writeSummary,
 } from "@outpost/shared-model";
 import { createRoot } from "solid-js";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -121,6 +125,71 @@ describe("createFleet", () => {
     await vi.waitFor(() => expect(fleet.rows().map((row) => row.deviceId)).toEqual([other]));
     expect(fleet.row(DEVICE)).toBeUndefined();
     expect(fleet.handleOf(DEVICE)).toBeUndefined();
+    dispose();
+    await replica.close();
+  });
+
+  it("fills every row from the summary shards without loading DeviceDocs", async () => {
+    const replica = makeTestReplica();
+    const fleetDoc = await replica.repo.find<FleetDoc>(replica.session.fleetDocUrl);
+    const shard = replica.repo.create<FleetSummaryDoc>(createFleetSummaryDoc(0, 1));
+    const ids = ["lt-0001", "lt-0002", "lt-0003"].map(parseDeviceId);
+    const docs = new Map<string, DocHandle<ReturnType<typeof createDeviceDoc>>>();
+    for (const [position, id] of ids.entries()) {
+      const device = replica.repo.create(createDeviceDoc(id));
+      device.change((doc) => {
+        doc.asset.assignee = `assignee ${position}`;
+      });
+      docs.set(id, device);
+      shard.change((doc) => void writeSummary(doc, id, summarizeDevice(device.doc())));
+    }
+    // A tampered entry: its row falls back to the device's own DeviceDoc.
+    shard.change((doc) => {
+      (doc.devices[ids[2] as DeviceId] as unknown as { pendingCommands: string }).pendingCommands =
+        "many";
+    });
+    fleetDoc.change((doc) => {
+      for (const id of ids) {
+        doc.devices[id] = {
+          deviceDocUrl: docs.get(id)?.url as string,
+          hostname: id,
+          enrolledAt: 1,
+        };
+      }
+      doc.summaries = { shardCount: 1, shards: [shard.url] };
+    });
+    const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { fleet, dispose } = createRoot((dispose) => ({ fleet: createFleet(replica), dispose }));
+    await vi.waitFor(() => {
+      const rows = fleet.rows();
+      expect(rows).toHaveLength(3);
+      expect(rows.every((row) => row.loaded)).toBe(true);
+    });
+    expect(fleet.row(ids[0] as string)).toMatchObject({
+      source: "summary",
+      assignee: "assignee 0",
+    });
+    expect(fleet.handleOf(ids[0] as string)).toBeUndefined();
+    await vi.waitFor(() =>
+      expect(fleet.row(ids[2] as string)).toMatchObject({ source: "device", pendingCommands: 0 }),
+    );
+    expect(warnings).toHaveBeenCalledWith(
+      "[outpost:fleet]",
+      expect.stringContaining(`devices.${ids[2]}.pendingCommands: expected number`),
+    );
+
+    // This admin's own (offline) change: the row is the DeviceDoc's at once, not the shard's.
+    const first = docs.get(ids[0] as string) as DocHandle<ReturnType<typeof createDeviceDoc>>;
+    replica.change(first, (doc) => {
+      doc.asset.assignee = "changed here";
+    });
+    await vi.waitFor(() =>
+      expect(fleet.row(ids[0] as string)).toMatchObject({
+        source: "device",
+        assignee: "changed here",
+      }),
+    );
+    warnings.mockRestore();
     dispose();
     await replica.close();
   });

@@ -1,14 +1,20 @@
 import type { DocHandle } from "@automerge/automerge-repo/slim";
-import { type DeviceDoc, type FleetDevice, type FleetDoc, FoldCache } from "@outpost/shared-model";
-import { type Accessor, batch, createMemo, createSignal, onCleanup } from "solid-js";
-import { createStore, reconcile } from "solid-js/store";
-import { type FleetRow, rowOf } from "../fleet/fleet-row.js";
+import {
+  type DeviceDoc,
+  type FleetDevice,
+  type FleetDoc,
+  type FleetSummaryIndex,
+  FoldCache,
+} from "@outpost/shared-model";
+import { type Accessor, createMemo, createSignal, onCleanup } from "solid-js";
+import { type FleetRow, rowOf, rowOfSummary } from "../fleet/fleet-row.js";
 import type { Replica } from "../sync/replica.js";
 import { createIsOnline } from "./create-is-online.js";
 import { makeDeviceDocs } from "./make-device-docs.js";
 import { makeLoadQueue } from "./make-load-queue.js";
 import { makeOpenDays } from "./make-open-days.js";
 import { makeRowBatcher } from "./make-row-batcher.js";
+import { makeSummaryShards } from "./make-summary-shards.js";
 
 /** The fleet as the app sees it: the FleetDoc's devices, each with its DeviceDoc when here. */
 export interface Fleet {
@@ -31,20 +37,34 @@ const ROW_FLUSH_MS = 50;
  * time, each in a task of its own, keep the table answering while 1,000 load behind it.
  */
 const LOAD_CONCURRENCY = 4;
-/** User Timing marks: every FleetDoc device listed, and every DeviceDoc loaded (bench/dashboard). */
+/**
+ * User Timing marks (bench/dashboard): every FleetDoc device listed; every row complete (its
+ * summary or its DeviceDoc here, every column filled in).
+ */
 export const FLEET_LISTED_MARK = "outpost:fleet-listed";
-export const FLEET_LOADED_MARK = "outpost:fleet-loaded";
+export const FLEET_COMPLETE_MARK = "outpost:fleet-complete";
 /** How often "online now" is re-evaluated (presence expires without any event). */
 const PRESENCE_TICK_MS = 5_000;
 
 /**
- * Loads the fleet from the replica and keeps every row current: rows from the FleetDoc alone
- * first; once they are painted, DeviceDocs load a few at a time, rows in view first, and those
- * the relay was slow to give are tried again while connected.
+ * Loads the fleet from the replica and keeps every row current (ARCHITECTURE.md, "Fleet
+ * summaries"): rows from the FleetDoc alone first, then from the summary shards it lists (every
+ * column of every row from a few dozen small documents). A row whose DeviceDoc is loaded is
+ * computed from the DeviceDoc and wins over its shard entry: DeviceDocs load, a few at a time once
+ * the first rows are painted, for the rows in view, for devices with this admin's changes the
+ * relay has not stored (so an offline edit shows at once, after a reload too), and for devices the
+ * shards do not summarize (all of them on a relay without shards). Those the relay was slow to give
+ * are tried again while connected.
  */
 export function createFleet(replica: Replica): Fleet {
   const [status, setStatus] = createSignal<"loading" | "ready" | "unavailable">("loading");
-  const [rows, setRows] = createStore<Record<string, FleetRow>>({});
+  /**
+   * Rows as plain, immutable objects, and a version that counts the batches applied: filtering
+   * and sorting 10,000 rows reads plain objects, not a store's proxies, and a batch of 10,000 new
+   * rows is 10,000 map writes, not 10,000 store diffs. The table redraws only the rows in view.
+   */
+  const rows = new Map<string, FleetRow>();
+  const [version, setVersion] = createSignal(0);
   const isOnline = createIsOnline(replica.presence, PRESENCE_TICK_MS);
   const entries = new Map<string, FleetDevice>();
   const folds = new FoldCache();
@@ -52,6 +72,34 @@ export function createFleet(replica: Replica): Fleet {
   let closed = false;
 
   const deviceDocs = makeDeviceDocs(replica, (deviceId) => refreshRow(deviceId));
+  /** Devices by the document ID of their DeviceDoc, for this admin's pending changes. */
+  const deviceOfDocument = new Map<string, string>();
+  let summariesListed = false;
+  let summaryIndex: FleetSummaryIndex | undefined;
+  const shards = makeSummaryShards(replica.repo, (deviceIds) => {
+    for (const deviceId of deviceIds) {
+      refreshRow(deviceId);
+      // A device with no usable summary is summarized here, from its DeviceDoc.
+      if (shards.summaryOf(deviceId) === undefined) loads.request(deviceId);
+    }
+    if (shards.settled()) requestUnsummarized();
+    markProgress();
+  });
+  /** Devices the settled shards say nothing of: their rows need their DeviceDocs. */
+  let unsummarizedRequested = false;
+  const requestUnsummarized = () => {
+    if (unsummarizedRequested) return;
+    unsummarizedRequested = true;
+    for (const deviceId of entries.keys()) {
+      if (shards.summaryOf(deviceId) === undefined) loads.request(deviceId);
+    }
+  };
+  const requestPending = () => {
+    for (const documentId of replica.pending.documentIds()) {
+      const deviceId = deviceOfDocument.get(documentId);
+      if (deviceId !== undefined) loads.request(deviceId, true);
+    }
+  };
   const openDays = makeOpenDays(replica.repo, (deviceId) => refreshRow(deviceId));
   const loads = makeLoadQueue({
     load: (deviceId) => loadDevice(deviceId),
@@ -59,42 +107,63 @@ export function createFleet(replica: Replica): Fleet {
     concurrency: LOAD_CONCURRENCY,
     shouldRetry: () => replica.connection.state.kind === "connected",
   });
-  const marks = { listed: false, loaded: false };
+  const marks = { listed: false, complete: false };
   /** The first rows are drawn from the FleetDoc alone before any DeviceDoc loads. */
   let rowsShown = false;
   const batcher = makeRowBatcher<FleetRow>(ROW_FLUSH_MS, (queued) => {
-    batch(() => {
-      for (const [deviceId, next] of queued) {
-        // A row queued just before its device left the fleet stays gone.
-        if (entries.has(deviceId)) setRows(deviceId, reconcile(next));
-      }
-    });
+    for (const [deviceId, next] of queued) {
+      // A row queued just before its device left the fleet stays gone.
+      if (entries.has(deviceId)) rows.set(deviceId, next);
+    }
+    setVersion((current) => current + 1);
     markProgress();
     if (!rowsShown) {
       rowsShown = true;
-      afterPaint(loads.start);
+      afterPaint(() => {
+        // Loading shards is Automerge work on the main thread: the rows the FleetDoc gives are
+        // painted first.
+        if (summaryIndex !== undefined) shards.follow(summaryIndex);
+        loads.start();
+      });
     }
   });
 
   const markProgress = () => {
     if (entries.size === 0) return;
     const detail = { devices: entries.size };
-    if (!marks.listed && Object.keys(rows).length >= entries.size) {
+    if (!marks.listed && rows.size >= entries.size) {
       marks.listed = true;
       performance.mark(FLEET_LISTED_MARK, { detail });
     }
-    if (!marks.loaded && deviceDocs.count() >= entries.size) {
-      marks.loaded = true;
-      performance.mark(FLEET_LOADED_MARK, { detail });
+    if (!marks.complete && marks.listed && isComplete()) {
+      marks.complete = true;
+      performance.mark(FLEET_COMPLETE_MARK, { detail });
+      afterPaint(() => {
+        for (const deviceId of wantedWhileFilling) wantLastSample(deviceId);
+        wantedWhileFilling.clear();
+      });
     }
+  };
+
+  /** Every listed device has its row's facts (summary or DeviceDoc), as the table shows them. */
+  const isComplete = () => {
+    for (const deviceId of entries.keys()) {
+      const row = batcher.queued(deviceId) ?? rows.get(deviceId);
+      if (row === undefined || !row.loaded) return false;
+    }
+    return true;
   };
 
   const refreshRow = (deviceId: string) => {
     const entry = entries.get(deviceId);
     if (entry === undefined) return;
     const doc = deviceDocs.handleOf(deviceId)?.doc();
-    const row = rowOf(deviceId, entry, doc, folds, openDays.rollupOf(deviceId));
-    batcher.queue(deviceId, { ...row, lastSampleAt: openDays.lastSampleAt(deviceId) });
+    const row =
+      doc !== undefined
+        ? rowOf(deviceId, entry, doc, folds, openDays.rollupOf(deviceId))
+        : rowOfSummary(deviceId, entry, shards.summaryOf(deviceId));
+    const lastSampleAt = openDays.lastSampleAt(deviceId);
+    batcher.queue(deviceId, lastSampleAt === undefined ? row : { ...row, lastSampleAt });
   };
 
   const loadDevice = async (deviceId: string) => {
@@ -112,20 +181,30 @@ export function createFleet(replica: Replica): Fleet {
     for (const deviceId of [...entries.keys()].filter((id) => !(id in listed))) {
       entries.delete(deviceId);
       deviceDocs.forget(deviceId);
-      setRows(deviceId, undefined as unknown as FleetRow);
+      rows.delete(deviceId);
+      setVersion((current) => current + 1);
+    }
+    if (fleet.summaries !== undefined) {
+      summariesListed = true;
+      summaryIndex = fleet.summaries;
+      if (rowsShown) shards.follow(fleet.summaries);
     }
     for (const [deviceId, entry] of Object.entries(listed)) {
       const known = entries.get(deviceId);
       entries.set(deviceId, entry);
       if (known === undefined || known.deviceDocUrl !== entry.deviceDocUrl) {
         if (known !== undefined) deviceDocs.forget(deviceId);
+        deviceOfDocument.set(entry.deviceDocUrl.slice("automerge:".length), deviceId);
         refreshRow(deviceId);
-        loads.request(deviceId);
+        // Without shards every row needs its DeviceDoc; with them, only those they lack.
+        if (!summariesListed || (shards.settled() && !shards.summaryOf(deviceId)))
+          loads.request(deviceId);
       } else if (known.revokedAt !== entry.revokedAt || known.hostname !== entry.hostname) {
         // Revoked (or enrolled again) by an admin: the row says so, its DeviceDoc stays loaded.
         refreshRow(deviceId);
       }
     }
+    requestPending();
   };
 
   void (async () => {
@@ -146,31 +225,55 @@ export function createFleet(replica: Replica): Fleet {
   cleanups.push(
     replica.connection.onStateChange((state) => {
       if (state.kind !== "connected") return;
-      for (const deviceId of entries.keys()) loads.request(deviceId);
+      for (const deviceId of entries.keys()) {
+        if (!summariesListed || !shards.summaryOf(deviceId)) loads.request(deviceId);
+      }
     }),
   );
+  // This admin's change to a device (the device page, a bulk enqueue): its row is computed from
+  // the DeviceDoc from now on, so it shows before the relay has summarized it.
+  cleanups.push(replica.pending.onChange(requestPending));
 
   onCleanup(() => {
     closed = true;
     batcher.close();
     loads.close();
     openDays.close();
+    shards.close();
     deviceDocs.close();
     for (const cleanup of cleanups) cleanup();
   });
 
-  const rowList = createMemo(() => Object.values(rows));
+  /** Rows in view asked for their DeviceDoc and open day while the shards were filling rows. */
+  const wantedWhileFilling = new Set<string>();
+  function wantLastSample(deviceId: string) {
+    const handle = deviceDocs.handleOf(deviceId);
+    if (openDays.want(deviceId, handle?.doc()) && handle === undefined) {
+      loads.request(deviceId, true);
+    }
+  }
+
+  const rowList = createMemo(() => {
+    version();
+    return [...rows.values()];
+  });
   return {
     status,
     rows: rowList,
-    row: (deviceId) => rows[deviceId],
+    row: (deviceId) => {
+      version();
+      return rows.get(deviceId);
+    },
     handleOf: deviceDocs.handleOf,
     isOnline,
     wantLastSample: (deviceId) => {
-      const handle = deviceDocs.handleOf(deviceId);
-      if (openDays.want(deviceId, handle?.doc()) && handle === undefined) {
-        loads.request(deviceId, true);
+      // With shards, every row is complete from them first; the DeviceDocs and open days of the
+      // rows in view (one open day can be thousands of changes: a long task) come after.
+      if (summariesListed && !marks.complete) {
+        wantedWhileFilling.add(deviceId);
+        return;
       }
+      wantLastSample(deviceId);
     },
   };
 }

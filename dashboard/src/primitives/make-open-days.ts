@@ -1,6 +1,6 @@
 import type { Repo } from "@automerge/automerge-repo/slim";
+import type { LiveRollup } from "@outpost/shared-model";
 import { computeRollup, type DeviceDoc } from "@outpost/shared-model";
-import type { LiveRollup } from "../fleet/health.js";
 import { makeLogger } from "../ui/logger.js";
 import { ForeignDayDocument, findDayOf } from "./find-day.js";
 import { latestSampleAt } from "./latest-sample.js";

@@ -1,6 +1,6 @@
 import type {
   DeviceId,
-  DeviceSummary,
+  DeviceListing,
   Logger,
   PendingEnrollmentSummary,
 } from "@outpost/shared-model";
@@ -101,7 +101,7 @@ function print<T>(items: T[], flags: DeviceFlags, lines: (item: T) => string): v
 
 const iso = (at: number | undefined) => (at === undefined ? "-" : new Date(at).toISOString());
 
-function deviceLine(device: DeviceSummary): string {
+function deviceLine(device: DeviceListing): string {
   const since =
     device.status === "revoked"
       ? ` since ${iso(device.revokedAt)}`

@@ -26,6 +26,8 @@ export type RejectionReason =
   | "document-quarantined"
   /** A sync message carrying changes for the TrustDoc, which only the relay writes. */
   | "trust-doc-write"
+  /** A sync message carrying changes for a summary shard, which only the relay writes. */
+  | "summary-write"
   | "enroll-bad-secret"
   | "enroll-bad-request"
   /** Failed enrollments (wrong secret, bad request) from one client address: its failures spent. */

@@ -1,6 +1,6 @@
 import type { DocumentId } from "@automerge/automerge-repo";
 import { stringifyAutomergeUrl } from "@automerge/automerge-repo";
-import type { DeviceSummary, PendingEnrollmentSummary } from "@outpost/shared-model";
+import type { DeviceListing, PendingEnrollmentSummary } from "@outpost/shared-model";
 import type { OwnershipStore } from "./ownership-store.js";
 import type { PendingEnrollmentRecord } from "./pending-enrollments.js";
 import type { DeviceRecord, PrincipalStore, RemovedDeviceRecord } from "./principal-store.js";
@@ -49,7 +49,7 @@ export class DeviceLifecycle {
   }
 
   /** Revokes a device (again is a no-op) and returns it as it stands. */
-  async revoke(deviceId: string, by: string): Promise<DeviceSummary> {
+  async revoke(deviceId: string, by: string): Promise<DeviceListing> {
     const device = this.#enrolled(deviceId);
     if (device.revokedAt === undefined) {
       await this.#principals.recordDeviceChange({
@@ -59,11 +59,11 @@ export class DeviceLifecycle {
         by,
       });
     }
-    return this.summary(deviceId) as DeviceSummary;
+    return this.summary(deviceId) as DeviceListing;
   }
 
   /** Removes a device (again is a no-op) and returns it as it stands. */
-  async remove(deviceId: string, by: string): Promise<DeviceSummary> {
+  async remove(deviceId: string, by: string): Promise<DeviceListing> {
     if (this.#principals.removedDevice(deviceId) === undefined) {
       const device = this.#enrolled(deviceId);
       await this.#principals.recordDeviceChange({
@@ -73,17 +73,17 @@ export class DeviceLifecycle {
         by,
       });
     }
-    return this.summary(deviceId) as DeviceSummary;
+    return this.summary(deviceId) as DeviceListing;
   }
 
   /** Every device the relay knows: enrolled ones by ID, then removed ones not yet purged. */
-  list(): DeviceSummary[] {
+  list(): DeviceListing[] {
     const connected = this.#connected?.();
     return this.#principals.listDevices().map((device) => this.#summarize(device, connected));
   }
 
   /** One device as {@link list} shows it, or `undefined` for an ID the relay does not know. */
-  summary(deviceId: string): DeviceSummary | undefined {
+  summary(deviceId: string): DeviceListing | undefined {
     return this.#summaryOf(deviceId, this.#connected?.());
   }
 
@@ -126,7 +126,7 @@ export class DeviceLifecycle {
   #summarize(
     device: DeviceRecord | RemovedDeviceRecord,
     connected: ReadonlySet<string> | undefined,
-  ): DeviceSummary {
+  ): DeviceListing {
     const removedAt = "removedAt" in device ? device.removedAt : undefined;
     const status =
       removedAt !== undefined ? "removed" : device.revokedAt !== undefined ? "revoked" : "active";

@@ -1,6 +1,12 @@
-import type { AutomergeUrl, DocHandle, DocumentId, Repo } from "@automerge/automerge-repo";
+import type {
+  AutomergeUrl,
+  DocHandle,
+  DocHandleChangePayload,
+  DocumentId,
+  Repo,
+} from "@automerge/automerge-repo";
 import { stringifyAutomergeUrl } from "@automerge/automerge-repo";
-import type { DeviceId, FleetDevice, FleetDoc } from "@outpost/shared-model";
+import type { DeviceId, FleetDevice, FleetDoc, FleetSummaryIndex } from "@outpost/shared-model";
 import { createFleetDoc } from "@outpost/shared-model";
 import type { PrincipalStore } from "./principal-store.js";
 
@@ -55,6 +61,38 @@ export class FleetDocument {
   /** The URL admins open the fleet with (`/v1/session`). */
   get url(): AutomergeUrl {
     return this.#handle.url;
+  }
+
+  /** The fleet as it is now (a snapshot: the relay is its only writer). */
+  doc(): FleetDoc {
+    return this.#handle.doc();
+  }
+
+  /**
+   * Calls `listener` after every change to the fleet (enrollment, revocation, removal) with the
+   * devices whose entries it touched, or `undefined` when it may have touched any (reading every
+   * entry on each of 10,000 enrollments would make enrolling a fleet quadratic).
+   */
+  onChange(listener: (deviceIds: readonly string[] | undefined) => void): () => void {
+    const changed = ({ patches }: DocHandleChangePayload<FleetDoc>) => {
+      const deviceIds = new Set<string>();
+      for (const { path } of patches) {
+        if (path[0] !== "devices") continue;
+        if (path.length < 2) return listener(undefined);
+        deviceIds.add(String(path[1]));
+      }
+      listener([...deviceIds]);
+    };
+    this.#handle.on("change", changed);
+    return () => this.#handle.off("change", changed);
+  }
+
+  /** Records where the device summaries are (see SummaryShards) and flushes. */
+  async recordSummaries(index: FleetSummaryIndex): Promise<void> {
+    this.#handle.change((fleet) => {
+      fleet.summaries = { shardCount: index.shardCount, shards: [...index.shards] };
+    });
+    await this.#repo.flush([this.#handle.documentId]);
   }
 
   /**

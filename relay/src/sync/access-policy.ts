@@ -52,6 +52,7 @@ export class AccessPolicy {
   readonly #quota: StorageQuota | undefined;
   readonly #fleetDocumentId: string;
   readonly #trustDocumentId: () => string | undefined;
+  readonly #isSummaryShard: (documentId: string) => boolean;
   readonly #maxDocumentsPerDevice: number;
   readonly #logger: Logger;
   readonly #metrics: RelayMetrics;
@@ -71,6 +72,8 @@ export class AccessPolicy {
     fleetDocumentId: string;
     /** The TrustDoc, once the fleet has a root: everyone reads it, only the relay writes it. */
     trustDocumentId?: () => string | undefined;
+    /** The fleet's summary shards: admins read them, only the relay writes them. */
+    isSummaryShard?: (documentId: string) => boolean;
     maxDocumentsPerDevice: number;
     logger: Logger;
     metrics: RelayMetrics;
@@ -86,6 +89,7 @@ export class AccessPolicy {
     this.#quota = options.quota;
     this.#fleetDocumentId = options.fleetDocumentId;
     this.#trustDocumentId = options.trustDocumentId ?? (() => undefined);
+    this.#isSummaryShard = options.isSummaryShard ?? (() => false);
     this.#maxDocumentsPerDevice = options.maxDocumentsPerDevice;
     this.#logger = options.logger;
     this.#metrics = options.metrics;
@@ -133,6 +137,22 @@ export class AccessPolicy {
           peerId,
           documentId,
           "only the relay writes the trust document",
+        );
+      return true;
+    }
+    if (this.#isSummaryShard(documentId)) {
+      // Like the FleetDoc for devices (they never reach it), like the TrustDoc for writes: a
+      // dashboard's change would be a summary no DeviceDoc backs.
+      if (principal.kind === "device") {
+        if (message === undefined) return false;
+        return this.#deny("access-denied", peerId, documentId, "summaries are for admins");
+      }
+      if (message?.carriesChanges())
+        return this.#deny(
+          "summary-write",
+          peerId,
+          documentId,
+          "only the relay writes the summary shards",
         );
       return true;
     }

@@ -36,6 +36,8 @@ export class DocumentAccess {
     storedBytes: StoredBytes;
     documentExists: DocumentPresence;
     fleetDocumentId: DocumentId;
+    /** The fleet's summary shards (admins read, only the relay writes). */
+    isSummaryShard: (documentId: string) => boolean;
     /** Where a document waits for a slot before it is loaded (the load budget). */
     admission: Admission;
     limits: RelayLimits;
@@ -63,6 +65,7 @@ export class DocumentAccess {
       ),
       fleetDocumentId: options.fleetDocumentId,
       trustDocumentId: () => principals.adminKeys.trustDocumentId,
+      isSummaryShard: options.isSummaryShard,
       maxDocumentsPerDevice: limits.maxDocumentsPerDevice,
       logger: logger.child({ component: "access" }),
       metrics,

@@ -82,6 +82,14 @@ export class DocumentMemory {
     this.#budget.pump();
   }
 
+  /**
+   * Unloads `documentId` now if nothing is lost by it (flushed first; kept if a peer touched it
+   * meanwhile): the relay loaded it for its own reading (a summary), not for a peer.
+   */
+  unloadNow(documentId: DocumentId): Promise<boolean> {
+    return this.#unloader.evict(documentId);
+  }
+
   /** Starts looking for idle documents every `idleSweepMs`. */
   start(idleSweepMs: number): void {
     this.#unloader.start(idleSweepMs);

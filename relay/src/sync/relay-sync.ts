@@ -9,11 +9,13 @@ import type { QuarantineGuard } from "../network/authenticated-server-adapter.js
 import { AuthenticatedServerAdapter } from "../network/authenticated-server-adapter.js";
 import { InboundSync } from "../network/inbound-sync.js";
 import type { RelayLimits, RelayOptions } from "../relay-options.js";
+import { markCleanStop, takeCleanStop } from "../state/clean-stop.js";
 import { FleetDeviceMarks } from "../state/fleet-device-marks.js";
 import { FleetDocument } from "../state/fleet-document.js";
 import type { OwnershipStore } from "../state/ownership-store.js";
 import type { PrincipalStore } from "../state/principal-store.js";
 import { StoredBytes } from "../state/stored-bytes.js";
+import { SummaryShards } from "../state/summary-shards.js";
 import { TrustDocument } from "../state/trust-document.js";
 import { startAutomergeProbe } from "./automerge-work.js";
 import { openCrashQuarantine } from "./crash-quarantine.js";
@@ -23,6 +25,7 @@ import { type DocumentPresence, documentPresence } from "./document-presence.js"
 import { DocumentSizes, readyDocumentOps } from "./document-sizes.js";
 import { PeerRequests } from "./peer-requests.js";
 import { createRelayRepo } from "./relay-repo.js";
+import { SummaryFeed } from "./summary-feed.js";
 
 /** What {@link RelaySync.open} needs: the relay's options, limits and state. */
 export type RelaySyncOptions = Pick<
@@ -54,6 +57,10 @@ interface SyncParts {
   quarantine: QuarantineGuard;
   memory: DocumentMemory;
   access: DocumentAccess;
+  summaries: SummaryFeed;
+  dataDirectory: string;
+  /** The last stop wrote every summary (see takeCleanStop). */
+  stoppedCleanly: boolean;
 }
 
 /**
@@ -77,6 +84,10 @@ export class RelaySync {
   readonly #quarantine: QuarantineGuard;
   readonly #memory: DocumentMemory;
   readonly #access: DocumentAccess;
+  /** Keeps the fleet's summary shards current (ARCHITECTURE.md, "Fleet summaries"). */
+  readonly summaries: SummaryFeed;
+  readonly #dataDirectory: string;
+  readonly #stoppedCleanly: boolean;
   #stopProbe: (() => void) | undefined;
 
   private constructor(parts: SyncParts) {
@@ -91,6 +102,9 @@ export class RelaySync {
     this.#quarantine = parts.quarantine;
     this.#memory = parts.memory;
     this.#access = parts.access;
+    this.summaries = parts.summaries;
+    this.#dataDirectory = parts.dataDirectory;
+    this.#stoppedCleanly = parts.stoppedCleanly;
   }
 
   /**
@@ -153,6 +167,12 @@ export class RelaySync {
       logger: logger.child({ component: "trust" }),
       pin: (documentId) => memory.pin(documentId),
     });
+    // Before anything can queue a summary: a crash from here on must not find the marker.
+    const stoppedCleanly = await takeCleanStop(options.dataDirectory);
+    const shards = await SummaryShards.open(repo, fleet, {
+      logger: logger.child({ component: "summaries" }),
+      pin: (documentId) => memory.pin(documentId),
+    });
     access = new DocumentAccess({
       repo,
       peers: adapter,
@@ -162,6 +182,7 @@ export class RelaySync {
       storedBytes,
       documentExists,
       fleetDocumentId: fleet.documentId,
+      isSummaryShard: (documentId) => shards.isShard(documentId),
       admission: memory.admission,
       limits,
       emptyClaimGraceMs: options.emptyClaimGraceMs,
@@ -194,8 +215,22 @@ export class RelaySync {
       logger.info({ principal: who }, `token of ${who} revoked; closing its connections`);
       adapter.closeConnectionsOf(tokenHash, `token of ${who} revoked`);
     });
+    const summaries = new SummaryFeed({
+      repo,
+      fleet,
+      shards,
+      loads: {
+        admission: memory.admission,
+        documentExists,
+        unload: (documentId) => memory.unloadNow(documentId),
+      },
+      logger: logger.child({ component: "summaries" }),
+    });
     return new RelaySync({
       repo,
+      summaries,
+      dataDirectory: options.dataDirectory,
+      stoppedCleanly,
       adapter,
       webSocketServer,
       fleet,
@@ -219,6 +254,7 @@ export class RelaySync {
     this.#stopProbe = startAutomergeProbe(this.#quarantine.work, 5_000);
     this.#memory.start(intervals.idleSweepMs);
     this.#access.start(intervals.claimSweepMs);
+    this.summaries.start(!this.#stoppedCleanly);
   }
 
   /** Records what the relay was working on when a fatal `error` struck (see CrashRecords). */
@@ -250,7 +286,13 @@ export class RelaySync {
     for (const socket of this.webSocketServer.clients) socket.close(1001, "relay shutting down");
     this.webSocketServer.close();
     this.#stopProbe?.();
-    await Promise.all([this.#memory.stop(), this.#access.stop(), this.trust.close()]);
+    // Together: a background summary may be waiting for the load budget, which stopping releases.
+    await Promise.all([
+      this.summaries.stop(),
+      this.#memory.stop(),
+      this.#access.stop(),
+      this.trust.close(),
+    ]);
     const ready = Object.entries(this.repo.handles)
       .filter(([, handle]) => handle.isReady())
       .map(([documentId]) => documentId as DocumentId);
@@ -258,6 +300,7 @@ export class RelaySync {
     // flush() does not wait for a save the repo's throttle had already started; the storage
     // adapter does. A save it has still pending finds the heads stored and writes nothing.
     await this.#storage.whenIdle();
+    await markCleanStop(this.#dataDirectory);
     this.adapter.disconnect();
     return ready.length;
   }

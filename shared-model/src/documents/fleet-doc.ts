@@ -1,4 +1,5 @@
 import type { DeviceId } from "../ids/ids.js";
+import type { FleetSummaryDoc } from "./fleet-summary-doc.js";
 
 /** The schema version this code writes and reads for {@link FleetDoc}. */
 export const FLEET_DOC_SCHEMA = 1;
@@ -25,4 +26,17 @@ export interface FleetDevice {
 export type FleetDoc = {
   schema: typeof FLEET_DOC_SCHEMA;
   devices: Record<DeviceId, FleetDevice>;
+  /**
+   * The summary shards ({@link FleetSummaryDoc}), once the relay has made them: absent on a
+   * relay from before them, and the dashboard then loads every DeviceDoc as it did.
+   */
+  summaries?: FleetSummaryIndex;
 };
+
+/** Where the fleet's device summaries are: `shards[k]` holds the devices of shard `k`. */
+export interface FleetSummaryIndex {
+  /** Devices are in shard `shardOf(deviceId, shardCount)`; a power of two. */
+  shardCount: number;
+  /** `automerge:` URLs, one per shard, in shard order (more than `shardCount` during a split). */
+  shards: string[];
+}

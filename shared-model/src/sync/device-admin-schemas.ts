@@ -7,7 +7,7 @@ import { z } from "zod";
 import { ValidationFailed } from "../validation/invalid-field.js";
 import { toInvalidFields } from "../validation/zod-issues.js";
 import type {
-  DeviceSummary,
+  DeviceListing,
   EnrollmentTokenIssued,
   EnrollmentTokenSummary,
   PendingEnrollmentSummary,
@@ -18,8 +18,8 @@ const deviceStatus = z.enum(["active", "revoked", "removed"]);
 /** The relay's IDs for tokens and re-enrollment requests: 12 hex digits. */
 const shortId = z.string().regex(/^[0-9a-f]{12}$/, { message: "expected 12 hex digits" });
 
-/** Schema of {@link DeviceSummary}. */
-export const deviceSummarySchema = z.object({
+/** Schema of {@link DeviceListing}. */
+export const deviceListingSchema = z.object({
   deviceId: z.string().min(1),
   hostname: z.string(),
   deviceDocUrl: z.string(),
@@ -29,7 +29,7 @@ export const deviceSummarySchema = z.object({
   removedAt: time.optional(),
   connected: z.boolean().optional(),
   ownedDocuments: z.number().int().nonnegative(),
-}) satisfies z.ZodType<DeviceSummary>;
+}) satisfies z.ZodType<DeviceListing>;
 
 /** Schema of {@link PendingEnrollmentSummary}. */
 export const pendingEnrollmentSummarySchema = z.object({
@@ -80,9 +80,9 @@ export const enrollmentTokenIssuedSchema = z.object({
 /** The relay's answers about devices, by route (`{ devices }` from `GET /v1/devices`, …). */
 export const deviceAdminAnswers = {
   /** `GET /v1/devices` */
-  devices: z.object({ devices: z.array(deviceSummarySchema) }),
+  devices: z.object({ devices: z.array(deviceListingSchema) }),
   /** `POST /v1/devices/{id}/revoke | remove` */
-  device: z.object({ device: deviceSummarySchema }),
+  device: z.object({ device: deviceListingSchema }),
   /** `GET /v1/pending-enrollments` */
   requests: z.object({ requests: z.array(pendingEnrollmentSummarySchema) }),
   /** `POST /v1/pending-enrollments/{id}/approve | deny` */

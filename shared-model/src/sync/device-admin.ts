@@ -9,7 +9,7 @@
 export type DeviceStatus = "active" | "revoked" | "removed";
 
 /** One device as `GET /v1/devices` lists it. */
-export interface DeviceSummary {
+export interface DeviceListing {
   deviceId: string;
   hostname: string;
   /** `automerge:` URL of its DeviceDoc. */

@@ -17,8 +17,8 @@ export {
 export type { BackoffLimits, BackoffPolicy } from "./backoff.js";
 export { backoffCeilingMs, backoffDelayMs, RECONNECT_BACKOFF } from "./backoff.js";
 export type {
+  DeviceListing,
   DeviceStatus,
-  DeviceSummary,
   EnrollmentTokenIssued,
   EnrollmentTokenSummary,
   InstallCommands,
@@ -27,7 +27,7 @@ export type {
 } from "./device-admin.js";
 export {
   deviceAdminAnswers,
-  deviceSummarySchema,
+  deviceListingSchema,
   enrollmentTokenIssuedSchema,
   enrollmentTokenSummarySchema,
   parseRelayAnswer,

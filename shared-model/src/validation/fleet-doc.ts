@@ -1,7 +1,8 @@
 import { z } from "zod";
-import type { FleetDevice, FleetDoc } from "../documents/fleet-doc.js";
+import type { FleetDevice, FleetDoc, FleetSummaryIndex } from "../documents/fleet-doc.js";
 import { FLEET_DOC_SCHEMA } from "../documents/fleet-doc.js";
 import { isDeviceId } from "../ids/ids.js";
+import { isShardCount } from "../summaries/shards.js";
 import { checkIdentity } from "./identity.js";
 import type { InvalidField } from "./invalid-field.js";
 import type { Validated } from "./validated.js";
@@ -14,6 +15,13 @@ const fleetDeviceSchema = z.object({
   enrolledAt: z.number().int().nonnegative(),
   revokedAt: z.number().int().nonnegative().optional(),
 }) satisfies z.ZodType<FleetDevice>;
+
+const summaryIndexSchema = z.object({
+  shardCount: z.number().refine(isShardCount, { message: "expected a power of two" }),
+  shards: z
+    .array(z.string().startsWith("automerge:", { message: "expected an automerge: URL" }))
+    .max(65_536),
+}) satisfies z.ZodType<FleetSummaryIndex>;
 
 /** Validates a FleetDoc; a malformed device entry is left out and reported, never thrown. */
 export function validateFleetDoc(input: unknown): Validated<FleetDoc> {
@@ -28,5 +36,10 @@ export function validateFleetDoc(input: unknown): Validated<FleetDoc> {
         : undefined,
     "devices",
   );
-  return { value: { schema: FLEET_DOC_SCHEMA, devices }, problems };
+  const value: FleetDoc = { schema: FLEET_DOC_SCHEMA, devices };
+  if (input.summaries !== undefined) {
+    const summaries = parseRecording(summaryIndexSchema, input.summaries, "summaries", problems);
+    if (summaries !== undefined) value.summaries = summaries;
+  }
+  return { value, problems };
 }

@@ -1,4 +1,5 @@
-import type { DeviceDoc, MetricRollup } from "@outpost/shared-model";
+import type { DeviceDoc } from "../documents/device-doc.js";
+import type { MetricRollup } from "../telemetry/rollup.js";
 
 /** How a device is doing, worst first. */
 export type Health = "critical" | "warning" | "ok" | "unknown";

@@ -1,5 +1,6 @@
-import type { DeviceDoc, Inventory, MetricRollup } from "@outpost/shared-model";
 import { describe, expect, it } from "vitest";
+import type { DeviceDoc, Inventory } from "../documents/device-doc.js";
+import type { MetricRollup } from "../telemetry/rollup.js";
 import { HEALTH_THRESHOLDS, healthOf } from "./health.js";
 
 type HealthInput = Pick<DeviceDoc, "telemetry" | "inventory">;

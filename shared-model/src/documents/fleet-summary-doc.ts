@@ -1,0 +1,24 @@
+import type { DeviceId } from "../ids/ids.js";
+import type { DeviceSummary } from "../summaries/device-summary.js";
+
+/** The schema version this code writes and reads for {@link FleetSummaryDoc}. */
+export const FLEET_SUMMARY_DOC_SCHEMA = 1;
+
+/**
+ * One shard of the fleet's device summaries (ARCHITECTURE.md, "Fleet summaries"): the devices
+ * whose ID hashes to `shard` of `shardCount` ({@link shardOf}), each with the
+ * {@link DeviceSummary} of its DeviceDoc. Written by the relay alone, read by admins; devices
+ * never reach it. The FleetDoc lists the shards (`summaryShards`).
+ */
+// A type alias, not an interface: Automerge.from wants an implicit index signature.
+export type FleetSummaryDoc = {
+  schema: typeof FLEET_SUMMARY_DOC_SCHEMA;
+  shard: number;
+  shardCount: number;
+  devices: Record<DeviceId, DeviceSummary>;
+};
+
+/** The initial content of one summary shard. */
+export function createFleetSummaryDoc(shard: number, shardCount: number): FleetSummaryDoc {
+  return { schema: FLEET_SUMMARY_DOC_SCHEMA, shard, shardCount, devices: {} };
+}
