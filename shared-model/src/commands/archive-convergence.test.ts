@@ -14,6 +14,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { DeviceDoc } from "../documents/device-doc.js";
 import type { CommandId } from "../ids/ids.js";
+import {
+  anyMergeOrder,
+  REPLICAS,
+  type ReplicaName,
+  stablePlan,
+} from "../testing/queue-convergence.js";
 import { agentAt, forkReplica, newDeviceReplica, T0 } from "../testing/replicas.js";
 import { validateDeviceDoc } from "../validation/device-doc.js";
 import { isArchived, liveCommand } from "./archived.js";
@@ -32,8 +38,6 @@ import {
 } from "./mutators.js";
 import { planQueue } from "./plan.js";
 
-const REPLICAS = ["agent", "alice", "bob"] as const;
-type ReplicaName = (typeof REPLICAS)[number];
 const ADMINS = ["alice", "bob"] as const;
 const target = fc.nat({ max: 50 });
 
@@ -283,29 +287,13 @@ function run(initialCommands: number, steps: Step[], mergeOrder: ReplicaName[]):
   }
 }
 
-function stablePlan(doc: A.Doc<DeviceDoc>, now: number) {
-  const plan = planQueue(doc, now);
-  return {
-    decisions: plan.decisions,
-    runnable: plan.runnable.map((entry) => entry.id),
-    waiting: plan.waiting,
-  };
-}
-
 describe("archiving converges with admins' intents", () => {
   it("every replica agrees, no intent is lost, no dedupe key runs twice, for any interleaving", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 5 }),
         fc.array(step, { minLength: 1, maxLength: 40 }),
-        fc.constantFrom<ReplicaName[]>(
-          ["agent", "alice", "bob"],
-          ["agent", "bob", "alice"],
-          ["alice", "agent", "bob"],
-          ["alice", "bob", "agent"],
-          ["bob", "agent", "alice"],
-          ["bob", "alice", "agent"],
-        ),
+        anyMergeOrder,
         run,
       ),
       { numRuns: 1000 },

@@ -11,6 +11,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { DeviceDoc } from "../documents/device-doc.js";
 import type { CommandId } from "../ids/ids.js";
+import {
+  anyMergeOrder,
+  REPLICAS,
+  type ReplicaName,
+  stablePlan,
+} from "../testing/queue-convergence.js";
 import { agentAt, forkReplica, newDeviceReplica, T0 } from "../testing/replicas.js";
 import { validateDeviceDoc } from "../validation/device-doc.js";
 import { liveCommand } from "./archived.js";
@@ -26,8 +32,6 @@ import {
 } from "./mutators.js";
 import { planQueue } from "./plan.js";
 
-const REPLICAS = ["agent", "alice", "bob"] as const;
-type ReplicaName = (typeof REPLICAS)[number];
 type Replicas = Record<ReplicaName, A.Doc<DeviceDoc>>;
 const ADMINS = ["alice", "bob"] as const;
 
@@ -256,30 +260,13 @@ function run(initialCommands: number, steps: Step[], mergeOrder: ReplicaName[]):
   expect(planQueue(settled, now).decisions).toEqual([]);
 }
 
-/** The plan without the planner's synthetic event IDs (they are per-call, not per-document). */
-function stablePlan(doc: A.Doc<DeviceDoc>, now: number) {
-  const plan = planQueue(doc, now);
-  return {
-    decisions: plan.decisions,
-    runnable: plan.runnable.map((entry) => entry.id),
-    waiting: plan.waiting,
-  };
-}
-
 describe("command queue convergence", () => {
   it("every replica computes the same state for every command, for any interleaving and merge order", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 3 }),
         fc.array(step, { minLength: 1, maxLength: 30 }),
-        fc.constantFrom<ReplicaName[]>(
-          ["agent", "alice", "bob"],
-          ["agent", "bob", "alice"],
-          ["alice", "agent", "bob"],
-          ["alice", "bob", "agent"],
-          ["bob", "agent", "alice"],
-          ["bob", "alice", "agent"],
-        ),
+        anyMergeOrder,
         run,
       ),
       { numRuns: 1000 },
