@@ -124,6 +124,41 @@ describe("unloading idle documents", () => {
   });
 });
 
+describe("unloading a document just loaded", () => {
+  it("first lets the sync with peers its load scheduled run, so nothing waits on the unloaded handle", async () => {
+    const first = await repoOnDisk();
+    const written = first.repo.create<Counter>({ values: [1, 2, 3] });
+    await first.repo.flush();
+    await first.repo.shutdown();
+    await first.storage.whenIdle();
+
+    const onDisk = await repoOnDisk();
+    const unloader = new IdleUnloader(onDisk.repo, {
+      idleMs: 0,
+      logger: silentLogger,
+      metrics: new RelayMetrics(),
+    });
+    const handle = await onDisk.repo.find<Counter>(written.url);
+    // automerge-repo's throttled sync with peers awaits whenReady(); on an unloaded handle that
+    // waits 60 s and logs an error. Count the calls made once the handle can no longer be ready.
+    const waitsOnUnloaded: string[] = [];
+    const whenReady = handle.whenReady.bind(handle);
+    handle.whenReady = (states, options) => {
+      if (!handle.isReady()) waitsOnUnloaded.push(handle.state);
+      return whenReady(states, options);
+    };
+    expect(
+      await unloader.unload(handle.documentId, handle, unloader.lastTouched(handle.documentId)),
+    ).toBe(true);
+    expect(onDisk.repo.handles[handle.documentId]).toBeUndefined();
+    // Well past the 100 ms throttle.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(waitsOnUnloaded).toEqual([]);
+    await onDisk.repo.shutdown();
+    await onDisk.storage.whenIdle();
+  });
+});
+
 describe("a save automerge-repo scheduled before an unload", () => {
   /**
    * Unloads a freshly changed document (its throttled save still pending), loads it again, changes

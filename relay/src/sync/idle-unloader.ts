@@ -4,6 +4,7 @@ import type { DocHandle, DocumentId, Repo } from "@automerge/automerge-repo";
 import type { Logger } from "@outpost/shared-model";
 import type { RelayMetrics } from "../metrics/relay-metrics.js";
 import { type LiveSaves, saveLiveDocumentsOnly } from "./live-saves-only.js";
+import { type PendingPeerSyncs, watchPendingPeerSyncs } from "./pending-peer-syncs.js";
 
 /**
  * Keeps memory bounded by unloading documents nobody has touched for `idleMs`.
@@ -13,7 +14,9 @@ import { type LiveSaves, saveLiveDocumentsOnly } from "./live-saves-only.js";
  * a compaction can delete the real chunks. So: flush first, give up if the document was touched
  * meanwhile, detach the save listener, and only then remove it. A later message reloads the
  * document from storage. The unloaded document is freed at once, and saves the repo scheduled
- * before the unload are kept from writing (or reading) it by saveLiveDocumentsOnly.
+ * before the unload are kept from writing (or reading) it by saveLiveDocumentsOnly. A document
+ * changed (or loaded) within the last 100 ms is first given the sync with peers that change
+ * scheduled (see watchPendingPeerSyncs).
  */
 export class IdleUnloader {
   readonly #repo: Repo;
@@ -24,6 +27,7 @@ export class IdleUnloader {
   readonly #pinned = new Set<DocumentId>();
   readonly #unloadedListeners = new Set<(documentId: DocumentId) => void>();
   readonly #saves: LiveSaves;
+  readonly #peerSyncs: PendingPeerSyncs;
   /** Documents being unloaded: the idle sweep and the load budget may pick the same one. */
   readonly #unloading = new Set<DocumentId>();
   #timer: NodeJS.Timeout | undefined;
@@ -33,6 +37,7 @@ export class IdleUnloader {
     this.#repo = repo;
     // Unloading frees documents that saves the repo scheduled earlier still hold.
     this.#saves = saveLiveDocumentsOnly(repo);
+    this.#peerSyncs = watchPendingPeerSyncs(repo);
     this.#idleMs = options.idleMs;
     this.#logger = options.logger;
     this.#metrics = options.metrics;
@@ -156,6 +161,7 @@ export class IdleUnloader {
     handle: DocHandle<unknown>,
     touchedBefore: number,
   ): Promise<boolean> {
+    await this.#peerSyncs.settled(handle);
     try {
       await this.#repo.flush([documentId]);
     } catch (error) {
