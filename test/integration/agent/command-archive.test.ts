@@ -24,7 +24,7 @@ import { describe, expect, it } from "vitest";
 const cleanup = cleanupAfterEach();
 
 describe("archiving finished commands with a real relay", () => {
-  // About 70 s here: each start waits two sampling ticks for a load reading before it plans.
+  // Each start waits two sampling ticks for a load reading before it plans: ticks every second.
   it("an admin sees a finished command archived, opens its archive, and a retry on it is answered", {
     timeout: 240_000,
   }, async () => {
@@ -34,7 +34,7 @@ describe("archiving finished commands with a real relay", () => {
       ...quietMachineCommands(join(dataDirectory, "scripts")),
       archiveAfterDays: 0,
     };
-    const first = await fleet.startAgent({ dataDirectory, commands });
+    const first = await fleet.startAgent({ dataDirectory, commands, sampleIntervalS: 1 });
     await eventually(() => first.link.isOnline(), "the agent connecting");
     const admin = adminReplica(fleet.port, fleet.adminToken, cleanup);
     const device = await admin.find<DeviceDoc>(first.device.url);
@@ -55,7 +55,7 @@ describe("archiving finished commands with a real relay", () => {
     await first.stop();
 
     // Archived when the agent starts again (and hourly): the retention is 0 days.
-    const second = await fleet.startAgent({ dataDirectory, commands });
+    const second = await fleet.startAgent({ dataDirectory, commands, sampleIntervalS: 1 });
     await eventually(() => second.link.isOnline(), "the agent connecting again");
     const mark = () => {
       const entry = device.doc().commands[id];
