@@ -46,7 +46,7 @@ describe("LinuxLoadSource", () => {
 
 describe("the load gate on real load", () => {
   it("closes while busy processes hold every core, and the readings fall once they stop", {
-    timeout: 60_000,
+    timeout: 90_000,
   }, async () => {
     // The test can make the machine busier, never calm (CI may run anything beside it): a real
     // reading is trusted to be high while every core spins, and only to fall once the spinners
@@ -85,8 +85,10 @@ describe("the load gate on real load", () => {
     }
     expect(Math.min(...spinning), `readings while spinning: ${spinning}`).toBeGreaterThan(90);
     // Stopped, they leave a core at least to whatever else runs: readings fall below the spin.
+    // Other test files may hold both cores for a while (an agent build, Chromium), so this looks
+    // for up to 45 s; it stops at the first reading that fell.
     readings.length = 0;
-    for (let look = 0; look < 40 && !readings.some((cpu) => cpu < 85); look += 1) await observe(1);
+    for (let look = 0; look < 180 && !readings.some((cpu) => cpu < 85); look += 1) await observe(1);
     expect(Math.min(...readings), `readings after the spinners: ${readings}`).toBeLessThan(85);
   });
 });
