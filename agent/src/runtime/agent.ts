@@ -262,6 +262,7 @@ export class Agent {
     await this.days.resume(now);
     await this.#housekeeping.resume(now);
     await this.#inventory.refreshIfDue(now);
+    await this.#commands?.prepare();
     this.link.start();
     this.#presence.start();
     await this.#commands?.start();

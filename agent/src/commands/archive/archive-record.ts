@@ -16,6 +16,11 @@ const fileSchema = z.object({
     z.string().refine(isCommandId, "expected a command ID"),
     z.string().refine(isArchiveMonth, "expected a month YYYY-MM"),
   ),
+  /**
+   * Commands recorded whose marks were not yet confirmed written. Absent in records written before
+   * this field existed, whose every command is confirmed.
+   */
+  pending: z.array(z.string().refine(isCommandId, "expected a command ID")).optional(),
 });
 
 /** Thrown when the archive record cannot be read; the message names the file. */
@@ -31,19 +36,25 @@ export class ArchiveRecordError extends Error {
  * to the DeviceDoc (the relay, the device's token) could otherwise forge an archive mark (making a
  * failed dependency look succeeded), or delete a mark and write the signed spec back (making a
  * command that already ran look new). The agent trusts a mark only when this record has it, and
- * never runs a command this record has, whatever the document says. Written durably before the
- * marks are, so a crash between the two leaves commands recorded and still live, which only
- * delays their archiving (the next run archives them into the same month).
+ * never runs a command this record has, whatever the document says.
+ *
+ * A batch is recorded *pending* before its marks are written and settled once they are flushed.
+ * A crash between the two leaves commands recorded but still live; were they kept, an admin's
+ * retry of one would be refused as a replay. So at the next start, before any plan or sync,
+ * {@link ArchiveRecord.reconcile} keeps the pending commands whose marks reached the disk and
+ * forgets the others, which stay live and are archived again later into the same month.
  */
 export class ArchiveRecord {
   readonly #path: string;
   readonly #months: Map<ArchiveMonth, string>;
   readonly #commands: Map<CommandId, ArchiveMonth>;
+  readonly #pending: Set<CommandId>;
 
   private constructor(path: string, file: z.infer<typeof fileSchema>) {
     this.#path = path;
     this.#months = new Map(Object.entries(file.months) as [ArchiveMonth, string][]);
     this.#commands = new Map(Object.entries(file.commands) as [CommandId, ArchiveMonth][]);
+    this.#pending = new Set((file.pending ?? []) as CommandId[]);
   }
 
   /**
@@ -82,23 +93,53 @@ export class ArchiveRecord {
     return this.#commands.size;
   }
 
-  /** Records a month's archive document and the commands just written to it; durable on return. */
+  /** Commands recorded but not yet settled (see the class comment). */
+  get pending(): readonly CommandId[] {
+    return [...this.#pending];
+  }
+
+  /**
+   * Records a month's archive document and the commands just written to it, pending until
+   * {@link settle}; durable on return.
+   */
   async add(month: ArchiveMonth, url: string, ids: readonly CommandId[]): Promise<void> {
     this.#months.set(month, url);
-    for (const id of ids) this.#commands.set(id, month);
+    for (const id of ids) {
+      this.#commands.set(id, month);
+      this.#pending.add(id);
+    }
     await this.#write();
   }
 
-  /** Forgets commands that were recorded but stayed live (they changed before their marks). */
-  async remove(ids: readonly CommandId[]): Promise<void> {
-    for (const id of ids) this.#commands.delete(id);
+  /**
+   * Settles a batch once its marks are flushed: the commands that stayed live (they changed
+   * before their marks) are forgotten, the others confirmed; durable on return.
+   */
+  async settle(ids: readonly CommandId[], stayedLive: readonly CommandId[]): Promise<void> {
+    for (const id of stayedLive) this.#commands.delete(id);
+    for (const id of ids) this.#pending.delete(id);
     await this.#write();
+  }
+
+  /**
+   * After a crash: confirms each pending command whose mark is in the document as it was left on
+   * disk (`isMarked`), and forgets the others. Call it before the agent plans or syncs.
+   * Returns the commands forgotten.
+   */
+  async reconcile(isMarked: (id: CommandId) => boolean): Promise<CommandId[]> {
+    if (this.#pending.size === 0) return [];
+    const forgotten = [...this.#pending].filter((id) => !isMarked(id));
+    for (const id of forgotten) this.#commands.delete(id);
+    this.#pending.clear();
+    await this.#write();
+    return forgotten;
   }
 
   async #write(): Promise<void> {
     const file = {
       months: Object.fromEntries(this.#months),
       commands: Object.fromEntries(this.#commands),
+      pending: [...this.#pending],
     };
     await writeFileDurably(this.#path, new TextEncoder().encode(JSON.stringify(file)));
   }

@@ -249,4 +249,82 @@ describe("the agent's command archiver", () => {
       attempts: 0,
     });
   });
+
+  it("after a crash between its record and its marks, forgets what it did not mark, so a retry runs", {
+    timeout: 20_000,
+  }, async () => {
+    const { device, folder, alice, settle, statusOf, monthLater, archive, record } = await setUp();
+    const ran = await alice.enqueue(device, { kind: "shell.run", args: { command: "echo a" } });
+    const failed = await alice.enqueue(device, {
+      kind: "shell.run",
+      args: { command: "exit 2" },
+      retry: { maxAttempts: 1 },
+    });
+    await settle();
+    monthLater();
+    // The agent dies once the batch is recorded, before a single mark is written.
+    const add = record.add.bind(record);
+    record.add = async (...args) => {
+      await add(...args);
+      throw new Error("killed");
+    };
+    await expect(archive()).rejects.toThrow("killed");
+    record.add = add;
+    expect([statusOf(ran), statusOf(failed)]).toEqual(["succeeded", "failed"]);
+    expect([...(await ArchiveRecord.open(folder)).pending].sort()).toEqual([ran, failed].sort());
+    const crashMonth = record.monthOf(ran);
+    const crashArchive = crashMonth && record.urlOf(crashMonth);
+
+    // The next start settles the record against the document as the agent left it.
+    const isMarked = (id: CommandId) => {
+      const entry = device.doc().commands[id];
+      return entry !== undefined && isArchived(entry);
+    };
+    expect((await record.reconcile(isMarked)).sort()).toEqual([ran, failed].sort());
+    const onDisk = await ArchiveRecord.open(folder);
+    expect([onDisk.pending, onDisk.monthOf(ran), onDisk.monthOf(failed)]).toEqual([
+      [],
+      undefined,
+      undefined,
+    ]);
+
+    // An admin's retry of the command the crash left live runs it again; it is no replay.
+    await alice.retry(device, failed);
+    await settle();
+    const retried = liveCommand(device.doc().commands, failed);
+    expect(retried && fold(retried.spec, retried.events)).toMatchObject({
+      status: "failed",
+      attempts: 2,
+    });
+    // And archiving goes on, into the month document the interrupted run had made.
+    monthLater();
+    expect(await archive()).toBe(2);
+    expect([statusOf(ran), statusOf(failed)]).toEqual(["archived succeeded", "archived failed"]);
+    expect(device.doc().commandArchives?.[crashMonth as never]?.url).toBe(crashArchive);
+  });
+
+  it("after a crash between its marks and settling its record, keeps every marked command", {
+    timeout: 20_000,
+  }, async () => {
+    const { device, folder, alice, settle, monthLater, archive, record } = await setUp();
+    const ran = await alice.enqueue(device, { kind: "shell.run", args: { command: "echo a" } });
+    await settle();
+    monthLater();
+    const settleRecord = record.settle.bind(record);
+    record.settle = async () => {
+      throw new Error("killed");
+    };
+    await expect(archive()).rejects.toThrow("killed");
+    record.settle = settleRecord;
+    const reopened = await ArchiveRecord.open(folder);
+    expect(reopened.pending).toEqual([ran]);
+    const forgotten = await reopened.reconcile((id) => {
+      const entry = device.doc().commands[id];
+      return entry !== undefined && isArchived(entry);
+    });
+    expect(forgotten).toEqual([]);
+    const onDisk = await ArchiveRecord.open(folder);
+    expect([onDisk.pending, onDisk.monthOf(ran)]).toEqual([[], reopened.monthOf(ran)]);
+    expect(onDisk.monthOf(ran)).toMatch(/^\d{4}-\d{2}$/);
+  });
 });

@@ -43,9 +43,9 @@ export interface CommandArchiverOptions {
  * per month (docs/ARCHITECTURE.md, "Archiving finished commands"), so the document a device and
  * every dashboard load stays the size of the live queue. In order, per batch: the commands are
  * written whole into their month's archive and flushed; the agent's record of what it archived is
- * written; then, in one change, each command still as it was read becomes its mark, and the
- * DeviceDoc's archive index is updated and flushed. A command that changed meanwhile (an admin's
- * intent arrived) stays live and goes next time.
+ * written, pending; then, in one change, each command still as it was read becomes its mark, and
+ * the DeviceDoc's archive index is updated and flushed; then the record is settled. A command that
+ * changed meanwhile (an admin's intent arrived) stays live and goes next time.
  */
 export class CommandArchiver {
   readonly #options: CommandArchiverOptions;
@@ -114,9 +114,13 @@ export class CommandArchiver {
       };
     });
     await repo.flush([device.documentId]);
-    const stayed = entries.filter((entry) => !marked.includes(entry.id)).map((entry) => entry.id);
+    const markedIds = new Set(marked);
+    const stayed = entries.filter((entry) => !markedIds.has(entry.id)).map((entry) => entry.id);
     // Live, so not archived: a later retry of one must not look like a copy written back.
-    if (stayed.length > 0) await record.remove(stayed);
+    await record.settle(
+      entries.map((entry) => entry.id),
+      stayed,
+    );
     return marked.length;
   }
 

@@ -7,7 +7,7 @@ import type {
   Policy,
   Sample,
 } from "@outpost/shared-model";
-import { actorOf, messageOf } from "@outpost/shared-model";
+import { actorOf, isArchived, messageOf } from "@outpost/shared-model";
 import type { AgentStateStore } from "../../state/agent-state.js";
 import type { TrustSource } from "../../trust/trust-status.js";
 import { ArchiveRecord } from "../archive/archive-record.js";
@@ -174,9 +174,29 @@ export class AgentCommands {
    * Settles what a previous run left running (stops the process groups a killed agent left
    * behind, records their commands `interrupted`), then listens for changes to the queue.
    */
+  /**
+   * Reads the agent's record of what it archived and settles a batch a crash interrupted, against
+   * the DeviceDoc as this agent left it on disk: call it before the relay link starts, so no
+   * synced change can make a mark look written by this agent (see ArchiveRecord).
+   */
+  async prepare(): Promise<void> {
+    const record = await ArchiveRecord.open(this.#parts.dataDirectory);
+    const forgotten = await record.reconcile((id) => {
+      const entry = this.#device.doc().commands[id];
+      return entry !== undefined && isArchived(entry);
+    });
+    if (forgotten.length > 0) {
+      this.#logger.warn(
+        { commands: forgotten },
+        `${forgotten.length} command(s) were being archived when the agent stopped; they stay live and are archived again later`,
+      );
+    }
+    this.#archiveRecord = record;
+  }
+
   async start(): Promise<void> {
     // Before any plan: the record says which archive marks are this agent's own.
-    this.#archiveRecord = await ArchiveRecord.open(this.#parts.dataDirectory);
+    this.#archiveRecord ??= await ArchiveRecord.open(this.#parts.dataDirectory);
     this.#archiver = new CommandArchiver({
       ...this.#parts,
       record: this.#archiveRecord,
