@@ -10,7 +10,7 @@ import type { DeviceDoc, FleetDoc } from "@outpost/shared-model";
 import { enqueueCommand, silentLogger } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
 import { eventually, LEVEL, recordingLogger } from "@outpost/shared-model/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PrincipalStore } from "./state/principal-store.js";
 import {
   closeOf,
@@ -19,20 +19,10 @@ import {
   openRawSocket,
   postEnroll,
 } from "./testing/clients.js";
-import type { TestRelay } from "./testing/relay-fixture.js";
-import { startTestRelay } from "./testing/relay-fixture.js";
+import { relayPerTest } from "./testing/relay-fixture.js";
 import { fetchHealth } from "./testing/relay-http.js";
 
-let fixture: TestRelay | undefined;
-afterEach(async () => {
-  await fixture?.close();
-  fixture = undefined;
-});
-
-async function started(options: Parameters<typeof startTestRelay>[0] = {}): Promise<TestRelay> {
-  fixture = await startTestRelay(options);
-  return fixture;
-}
+const started = relayPerTest();
 
 describe("at the websocket upgrade", () => {
   it("refuses a connection without a token with HTTP 401, before any websocket exists", async () => {

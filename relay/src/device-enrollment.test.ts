@@ -13,7 +13,7 @@ import type {
 } from "@outpost/shared-model";
 import { silentLogger } from "@outpost/shared-model";
 import { eventually } from "@outpost/shared-model/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DeviceLifecycle } from "./state/device-lifecycle.js";
 import { OwnershipStore } from "./state/ownership-store.js";
 import { PrincipalStore } from "./state/principal-store.js";
@@ -25,20 +25,10 @@ import {
   openRawSocket,
   postEnroll,
 } from "./testing/clients.js";
-import type { TestRelay } from "./testing/relay-fixture.js";
-import { startTestRelay } from "./testing/relay-fixture.js";
+import { relayPerTest, type TestRelay } from "./testing/relay-fixture.js";
 import { rejectionCount } from "./testing/relay-http.js";
 
-let fixture: TestRelay | undefined;
-afterEach(async () => {
-  await fixture?.close();
-  fixture = undefined;
-});
-
-async function started(): Promise<TestRelay> {
-  fixture = await startTestRelay();
-  return fixture;
-}
+const started = relayPerTest();
 
 /** `laptop-a` enrolled and connected over a raw socket, as the real device. */
 async function realDevice(relay: TestRelay["relay"]) {
@@ -125,7 +115,7 @@ describe("the shared secret with a known device ID", () => {
   });
 
   it("once approved, gives the token to the requester alone, once, and replaces the device", async () => {
-    const { relay, adminToken } = await started();
+    const { relay, adminToken, connect } = await started();
     const real = await realDevice(relay);
     const newDoc = generateAutomergeUrl();
     const request = {
@@ -185,8 +175,7 @@ describe("the shared secret with a known device ID", () => {
       status: 404,
       body: { error: `re-enrollment request ${pending.requestId} is collected; enroll again` },
     });
-    const admin = fixture?.connect({ kind: "admin", name: "alice" }, adminToken);
-    if (admin === undefined) throw new Error("no relay");
+    const admin = connect({ kind: "admin", name: "alice" }, adminToken);
     await connectedTo(admin, relay.peerId);
     const fleet = await admin.find<FleetDoc>(relay.fleetDocUrl as never);
     await eventually(

@@ -1,15 +1,10 @@
 import type { DocHandle } from "@automerge/automerge-repo";
 import type { StoredHeadsMessage } from "@outpost/shared-model";
 import { isStoredHeadsMessage } from "@outpost/shared-model";
-import { afterEach, describe, expect, it } from "vitest";
-import type { TestRelay } from "./testing/relay-fixture.js";
-import { startTestRelay } from "./testing/relay-fixture.js";
+import { describe, expect, it } from "vitest";
+import { relayPerTest } from "./testing/relay-fixture.js";
 
-let fixture: TestRelay | undefined;
-afterEach(async () => {
-  await fixture?.close();
-  fixture = undefined;
-});
+const startRelay = relayPerTest();
 
 function nextStoredHeads(
   handle: DocHandle<unknown>,
@@ -24,7 +19,7 @@ function nextStoredHeads(
 
 describe("relay", () => {
   it("an admin syncs a document and receives the durable acknowledgement of its heads", async () => {
-    fixture = await startTestRelay();
+    const fixture = await startRelay();
     const admin = fixture.connect({ kind: "admin", name: "alice" }, fixture.adminToken);
     const handle = admin.create<{ notes: string[] }>({ notes: ["hello"] });
     const ack = await nextStoredHeads(handle, fixture.relay.peerId);
@@ -36,12 +31,12 @@ describe("relay", () => {
     timeout: 60_000,
   }, async () => {
     // The ack waits for 600 ms of quiet, which this writer never leaves: only the cap can ack.
-    fixture = await startTestRelay({ ackDelayMs: 600 });
+    const fixture = await startRelay({ ackDelayMs: 600 });
     const admin = fixture.connect({ kind: "admin", name: "alice" }, fixture.adminToken);
     const handle = admin.create<{ ticks: number }>({ ticks: 0 });
     let acks = 0;
     handle.on("ephemeral-message", ({ message, senderId }) => {
-      if (senderId === fixture?.relay.peerId && isStoredHeadsMessage(message)) acks += 1;
+      if (senderId === fixture.relay.peerId && isStoredHeadsMessage(message)) acks += 1;
     });
     // A change every 20 ms until the relay has acked twice; how long that takes is the relay's
     // and the machine's business. Without the cap no ack comes at all, so the bound on the

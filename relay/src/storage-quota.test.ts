@@ -7,18 +7,13 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
 import { eventually, LEVEL, recordingLogger } from "@outpost/shared-model/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { enrollDevice } from "./testing/clients.js";
 import { acknowledges, DurableAckLog } from "./testing/durable-ack-log.js";
-import type { TestRelay } from "./testing/relay-fixture.js";
-import { startTestRelay } from "./testing/relay-fixture.js";
+import { relayPerTest } from "./testing/relay-fixture.js";
 import { fetchHealth, fetchMetrics, metricValue, rejectionCount } from "./testing/relay-http.js";
 
-let fixture: TestRelay | undefined;
-afterEach(async () => {
-  await fixture?.close();
-  fixture = undefined;
-});
+const startRelay = relayPerTest();
 
 /** Random hex: it compresses to about half its length, no further. */
 function randomHex(bytes: number): string {
@@ -30,7 +25,7 @@ describe("the per-device storage quota", () => {
     timeout: 60_000,
   }, async () => {
     const log = recordingLogger();
-    fixture = await startTestRelay({
+    const fixture = await startRelay({
       limits: { maxStoredBytesPerDevice: 32 * 1024 },
       logger: log.logger,
     });

@@ -8,18 +8,13 @@ import { promisify } from "node:util";
 import { generateAutomergeUrl } from "@automerge/automerge-repo";
 import type { EnrollmentTokenIssued, EnrollPendingResponse } from "@outpost/shared-model";
 import { eventually } from "@outpost/shared-model/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { closeOf, enrollDevice, openRawSocket, postEnroll } from "../testing/clients.js";
 import { REPO_ROOT } from "../testing/relay-child.js";
-import type { TestRelay } from "../testing/relay-fixture.js";
-import { startTestRelay } from "../testing/relay-fixture.js";
+import { relayPerTest } from "../testing/relay-fixture.js";
 
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
-let fixture: TestRelay | undefined;
-afterEach(async () => {
-  await fixture?.close();
-  fixture = undefined;
-});
+const startRelay = relayPerTest();
 
 /** Runs the CLI with `args`; resolves with its exit code and output, whatever the code. */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -38,7 +33,7 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 
 describe("outpost-relay device", () => {
   it("lists, revokes, and refuses to purge while the relay runs", { timeout: 90_000 }, async () => {
-    fixture = await startTestRelay();
+    const fixture = await startRelay();
     const { relay, dataDirectory } = fixture;
     const device = await enrollDevice(relay, "laptop-a");
     await device.repo.shutdown();
@@ -72,7 +67,7 @@ describe("outpost-relay device", () => {
   });
 
   it("shows a pending re-enrollment and approves it", { timeout: 90_000 }, async () => {
-    fixture = await startTestRelay();
+    const fixture = await startRelay();
     const { relay, dataDirectory } = fixture;
     await (await enrollDevice(relay, "laptop-a")).repo.shutdown();
     const request = {
@@ -108,7 +103,7 @@ describe("outpost-relay enroll-token", () => {
   it("makes a token with its install commands, or says what is missing", {
     timeout: 90_000,
   }, async () => {
-    fixture = await startTestRelay();
+    const fixture = await startRelay();
     const { dataDirectory } = fixture;
     const made = await cli(
       "enroll-token",
@@ -133,7 +128,7 @@ describe("outpost-relay enroll-token", () => {
     );
     // The running relay follows the file: the token enrolls there.
     await eventually(
-      () => fixture?.relay.principals.enrollmentTokens.list().length === 1,
+      () => fixture.relay.principals.enrollmentTokens.list().length === 1,
       "the relay to see the token",
     );
     expect(

@@ -10,23 +10,17 @@ import { generateAutomergeUrl } from "@automerge/automerge-repo";
 import type { DeviceId, RelayErrorBody } from "@outpost/shared-model";
 import { silentLogger } from "@outpost/shared-model";
 import { pino } from "pino";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { Relay } from "../relay.js";
-import type { TestRelay } from "../testing/relay-fixture.js";
-import { startTestRelay } from "../testing/relay-fixture.js";
+import { relayPerTest, type TestRelayOptions } from "../testing/relay-fixture.js";
 import { rejectionCount } from "../testing/relay-http.js";
 import { InvalidTrustedProxy } from "./client-address.js";
 
-let fixture: TestRelay | undefined;
-afterEach(async () => {
-  await fixture?.close();
-  fixture = undefined;
-});
+const startRelay = relayPerTest();
 
-async function started(options: Parameters<typeof startTestRelay>[0] = {}): Promise<Relay> {
-  fixture = await startTestRelay(options);
-  return fixture.relay;
+async function started(options: TestRelayOptions = {}): Promise<Relay> {
+  return (await startRelay(options)).relay;
 }
 
 interface EnrollAnswer {

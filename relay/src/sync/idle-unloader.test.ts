@@ -11,8 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RelayMetrics } from "../metrics/relay-metrics.js";
 import { connectedTo } from "../testing/clients.js";
 import { acknowledges, DurableAckLog } from "../testing/durable-ack-log.js";
-import type { TestRelay } from "../testing/relay-fixture.js";
-import { startTestRelay } from "../testing/relay-fixture.js";
+import { relayPerTest } from "../testing/relay-fixture.js";
 import { ThrottledSaves } from "../testing/throttled-saves.js";
 import { IdleUnloader } from "./idle-unloader.js";
 import { saveLiveDocumentsOnly } from "./live-saves-only.js";
@@ -271,21 +270,17 @@ describe("freeing an unloaded document", () => {
 });
 
 describe("unloading under concurrent writes through a relay", () => {
-  let fixture: TestRelay | undefined;
-  afterEach(async () => {
-    await fixture?.close();
-    fixture = undefined;
-  });
+  const startRelay = relayPerTest();
 
   it("loses nothing while the relay keeps unloading and reloading the documents being written", async () => {
-    fixture = await startTestRelay({
+    const fixture = await startRelay({
       idleUnloadMs: 0,
       idleSweepIntervalMs: 1_000_000,
       ackDelayMs: 10,
     });
     const { relay, adminToken } = fixture;
     const documents = [0, 1, 2].map(() => {
-      const writer = fixture?.connect({ kind: "admin", name: "alice" }, adminToken) as Repo;
+      const writer = fixture.connect({ kind: "admin", name: "alice" }, adminToken) as Repo;
       const handle = writer.create<Counter>({ values: [] });
       return { handle, acks: new DurableAckLog(handle, relay.peerId) };
     });
@@ -346,6 +341,5 @@ describe("unloading under concurrent writes through a relay", () => {
       expect(await reloadValues(handle, stored)).toEqual(expected);
     }
     await rm(fixture.dataDirectory, { recursive: true, force: true });
-    fixture = undefined;
   });
 });

@@ -10,6 +10,7 @@ import { Repo } from "@automerge/automerge-repo";
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import type { NewRootKey, Principal } from "@outpost/shared-model";
 import { makeLogger, peerIdFor, silentLogger } from "@outpost/shared-model";
+import { afterEach } from "vitest";
 import { Relay } from "../relay.js";
 import type { RelayOptions } from "../relay-options.js";
 import { recordTestRoot } from "./test-root.js";
@@ -25,7 +26,10 @@ export interface TestRelay {
    * that already had one and did not pass it.
    */
   root: NewRootKey | undefined;
-  /** Stops the relay and its clients; removes the data folder unless `keepData`. */
+  /**
+   * Stops the relay and its clients; removes the data folder unless `keepData`. Only the first
+   * call acts; later ones wait for it.
+   */
   close(options?: { keepData?: boolean }): Promise<void>;
   /** A real client repo connected as `principal` with `token`. */
   connect(
@@ -35,16 +39,17 @@ export interface TestRelay {
   ): Repo;
 }
 
+/** What {@link startTestRelay} takes: relay options, a data folder to reuse, a root key or none. */
+export type TestRelayOptions = Partial<Omit<RelayOptions, "host" | "port">> & {
+  dataDirectory?: string;
+  root?: NewRootKey | false;
+};
+
 /**
  * Starts a relay on an ephemeral loopback port, with an admin named `alice` and a root key (a new
  * one unless `root` names it; none with `root: false`).
  */
-export async function startTestRelay(
-  options: Partial<Omit<RelayOptions, "host" | "port">> & {
-    dataDirectory?: string;
-    root?: NewRootKey | false;
-  } = {},
-): Promise<TestRelay> {
+export async function startTestRelay(options: TestRelayOptions = {}): Promise<TestRelay> {
   const { root: wantedRoot, ...relayOptions } = options;
   const dataDirectory = options.dataDirectory ?? (await mkdtemp(join(tmpdir(), "outpost-relay-")));
   const root = await recordTestRoot(dataDirectory, wantedRoot);
@@ -62,6 +67,7 @@ export async function startTestRelay(
     : await relay.principals.addAdmin("alice");
   const clients: Repo[] = [];
   let session = 0;
+  let closed: Promise<void> | undefined;
   return {
     relay,
     dataDirectory,
@@ -79,10 +85,31 @@ export async function startTestRelay(
       clients.push(repo);
       return repo;
     },
-    async close({ keepData = false } = {}) {
-      await Promise.allSettled(clients.map((client) => client.shutdown()));
-      await relay.stop();
-      if (!keepData) await rm(dataDirectory, { recursive: true, force: true });
+    close({ keepData = false } = {}) {
+      closed ??= (async () => {
+        await Promise.allSettled(clients.map((client) => client.shutdown()));
+        await relay.stop();
+        if (!keepData) await rm(dataDirectory, { recursive: true, force: true });
+      })();
+      return closed;
     },
+  };
+}
+
+/**
+ * For a test file or `describe` block: a function that starts a test relay, every one of which
+ * is closed (its folder removed) after each test.
+ */
+export function relayPerTest(): (options?: TestRelayOptions) => Promise<TestRelay> {
+  const running = new Set<TestRelay>();
+  afterEach(async () => {
+    const started = [...running];
+    running.clear();
+    await Promise.all(started.map((fixture) => fixture.close()));
+  });
+  return async (options) => {
+    const fixture = await startTestRelay(options);
+    running.add(fixture);
+    return fixture;
   };
 }
