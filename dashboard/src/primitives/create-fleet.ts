@@ -8,7 +8,10 @@ import {
 } from "@outpost/shared-model";
 import { type Accessor, createMemo, createSignal, onCleanup } from "solid-js";
 import { type FleetRow, rowOf, rowOfSummary } from "../fleet/fleet-row.js";
-import type { Replica } from "../sync/replica.js";
+import type { FleetContent, FleetIndexMessage } from "../fleet-index/fleet-index-messages.js";
+import { openFleetIndex } from "../fleet-index/open-fleet-index.js";
+import { type Replica, replicaNames } from "../sync/replica.js";
+import { makeLogger } from "../ui/logger.js";
 import { createIsOnline } from "./create-is-online.js";
 import { makeDeviceDocs } from "./make-device-docs.js";
 import { makeLoadQueue } from "./make-load-queue.js";
@@ -45,11 +48,23 @@ export const FLEET_LISTED_MARK = "outpost:fleet-listed";
 export const FLEET_COMPLETE_MARK = "outpost:fleet-complete";
 /** How often "online now" is re-evaluated (presence expires without any event). */
 const PRESENCE_TICK_MS = 5_000;
+/**
+ * Once the FleetDoc and shards this page follows have been quiet this long, the fleet index
+ * reads them again into its cache, so the next opening of the app draws the fleet from it.
+ */
+const INDEX_REFRESH_MS = 2_000;
+/** User Timing mark: the fleet index cache holds what this replica holds (bench/dashboard). */
+export const FLEET_INDEX_CACHED_MARK = "outpost:fleet-index-cached";
+
+const logger = makeLogger("fleet");
 
 /**
  * Loads the fleet from the replica and keeps every row current (ARCHITECTURE.md, "Fleet
- * summaries"): rows from the FleetDoc alone first, then from the summary shards it lists (every
- * column of every row from a few dozen small documents). A row whose DeviceDoc is loaded is
+ * summaries" and "The fleet index"): rows from the FleetDoc alone first, then from the summary
+ * shards it lists (every column of every row from a few dozen small documents). Both are read
+ * by the fleet index worker, from its cache when storage has not changed, so the main thread does
+ * no Automerge work for them; the replica's Repo finds them (live) only once the relay is
+ * connected, or when the index cannot give them. A row whose DeviceDoc is loaded is
  * computed from the DeviceDoc and wins over its shard entry: DeviceDocs load, a few at a time once
  * the first rows are painted, for the rows in view, for devices with this admin's changes the
  * relay has not stored (so an offline edit shows at once, after a reload too), and for devices the
@@ -77,6 +92,7 @@ export function createFleet(replica: Replica): Fleet {
   let summariesListed = false;
   let summaryIndex: FleetSummaryIndex | undefined;
   const shards = makeSummaryShards(replica.repo, (deviceIds) => {
+    if (repoFollowing) scheduleIndexRefresh();
     for (const deviceId of deviceIds) {
       refreshRow(deviceId);
       // A device with no usable summary is summarized here, from its DeviceDoc.
@@ -122,7 +138,7 @@ export function createFleet(replica: Replica): Fleet {
       afterPaint(() => {
         // Loading shards is Automerge work on the main thread: the rows the FleetDoc gives are
         // painted first.
-        if (summaryIndex !== undefined) shards.follow(summaryIndex);
+        if (summaryIndex !== undefined && repoFollowing) shards.follow(summaryIndex);
         loads.start();
       });
     }
@@ -175,7 +191,7 @@ export function createFleet(replica: Replica): Fleet {
     openDays.deviceLoaded(deviceId, handle.doc());
   };
 
-  const readFleet = (fleet: FleetDoc) => {
+  const readFleet = (fleet: FleetContent | FleetDoc) => {
     const listed = fleet.devices ?? {};
     // An admin removed the device on the relay: its row goes, here and now.
     for (const deviceId of [...entries.keys()].filter((id) => !(id in listed))) {
@@ -187,9 +203,10 @@ export function createFleet(replica: Replica): Fleet {
     if (fleet.summaries !== undefined) {
       summariesListed = true;
       summaryIndex = fleet.summaries;
-      if (rowsShown) shards.follow(fleet.summaries);
+      if (!repoFollowing) shards.know(fleet.summaries);
+      else if (rowsShown) shards.follow(fleet.summaries);
     }
-    for (const [deviceId, entry] of Object.entries(listed)) {
+    for (const [deviceId, entry] of Object.entries(listed) as [string, FleetDevice][]) {
       const known = entries.get(deviceId);
       entries.set(deviceId, entry);
       if (known === undefined || known.deviceDocUrl !== entry.deviceDocUrl) {
@@ -207,24 +224,116 @@ export function createFleet(replica: Replica): Fleet {
     requestPending();
   };
 
-  void (async () => {
-    try {
-      const fleet = await replica.repo.find<FleetDoc>(replica.session.fleetDocUrl);
-      if (closed) return;
-      const onChange = () => readFleet(fleet.doc());
-      fleet.on("change", onChange);
-      cleanups.push(() => fleet.off("change", onChange));
-      readFleet(fleet.doc());
-      setStatus("ready");
-    } catch {
-      if (!closed) setStatus("unavailable");
+  /**
+   * The FleetDoc and its shards through the replica's Repo: live, synced with the relay, but
+   * loading them is Automerge work on the main thread (about 1.3 s in one task for the FleetDoc
+   * of 10,000 devices). So this starts only once the relay is connected (offline, storage holds
+   * nothing the index did not read), or when the index cannot give the fleet.
+   */
+  let repoFollowing = false;
+  const followRepo = () => {
+    if (repoFollowing || closed) return;
+    repoFollowing = true;
+    if (rowsShown && summaryIndex !== undefined) shards.follow(summaryIndex);
+    void (async () => {
+      try {
+        const fleet = await replica.repo.find<FleetDoc>(replica.session.fleetDocUrl);
+        if (closed) return;
+        const onChange = () => {
+          readFleet(fleet.doc());
+          scheduleIndexRefresh();
+        };
+        fleet.on("change", onChange);
+        cleanups.push(() => fleet.off("change", onChange));
+        readFleet(fleet.doc());
+        setStatus("ready");
+        scheduleIndexRefresh();
+      } catch {
+        if (!closed && status() !== "ready") setStatus("unavailable");
+      }
+    })();
+  };
+
+  let indexRefresh: ReturnType<typeof setTimeout> | undefined;
+  /** The documents the Repo follows changed: the index reads them again once they are saved. */
+  const scheduleIndexRefresh = () => {
+    if (index === undefined || closed) return;
+    clearTimeout(indexRefresh);
+    indexRefresh = setTimeout(() => {
+      void replica.repo
+        .flush()
+        .catch(() => {})
+        .then(() => {
+          if (!closed) index.read();
+        });
+    }, INDEX_REFRESH_MS);
+  };
+  cleanups.push(() => clearTimeout(indexRefresh));
+
+  /** The relay connected while the index was still reading: the Repo follows once it is done. */
+  let repoWanted = false;
+  let indexDone = false;
+  const wantRepo = () => {
+    repoWanted = true;
+    if (indexDone) followRepo();
+  };
+  /** Whether the index's current read found every document it looked for. */
+  let readWhole = true;
+  const onIndexMessage = (message: FleetIndexMessage) => {
+    if (closed) return;
+    switch (message.type) {
+      case "fleet":
+        if (repoFollowing) return;
+        readFleet(message.content);
+        setStatus("ready");
+        return;
+      case "shard":
+        for (const problem of message.content.problems) {
+          logger.warn(`summary shard ${message.url}: ${problem}; not shown`);
+        }
+        shards.seed(message.url, message.content.summaries);
+        return;
+      case "missing":
+        readWhole = false;
+        // Not in this browser yet (a first visit): the Repo asks the relay.
+        if (message.what === "fleet") followRepo();
+        else shards.seed(message.what, undefined);
+        return;
+      case "done":
+        // The cache now holds what storage holds (the bench waits for this after its visit).
+        if (readWhole) performance.mark(FLEET_INDEX_CACHED_MARK, { detail: message });
+        readWhole = true;
+        indexDone = true;
+        if (repoWanted) followRepo();
+        return;
+      case "failed":
+        logger.warn(`the fleet index could not read this browser's copy: ${message.message}`);
+        readWhole = true;
+        indexDone = true;
+        followRepo();
+        return;
     }
-  })();
+  };
+  const names = replicaNames(replica.session);
+  const index = openFleetIndex(
+    {
+      database: names.database,
+      fleetDocumentId: replica.session.fleetDocUrl.slice("automerge:".length),
+    },
+    onIndexMessage,
+  );
+  if (index === undefined) followRepo();
+  else {
+    index.read();
+    cleanups.push(() => index.close());
+    if (replica.connection.state.kind === "connected") wantRepo();
+  }
 
   // Back online: documents that could not be found before may be on the relay now.
   cleanups.push(
     replica.connection.onStateChange((state) => {
       if (state.kind !== "connected") return;
+      wantRepo();
       for (const deviceId of entries.keys()) {
         if (!summariesListed || !shards.summaryOf(deviceId)) loads.request(deviceId);
       }

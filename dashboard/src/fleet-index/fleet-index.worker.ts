@@ -1,0 +1,42 @@
+/**
+ * The fleet index's Web Worker (ARCHITECTURE.md, "The fleet index"): reads the FleetDoc and its
+ * summary shards from the replica's IndexedDB and posts them to the page as plain data, so the
+ * page's main thread never loads these documents to draw the fleet. Automerge's WebAssembly is
+ * compiled here only when a document is not in the cache.
+ */
+import wasmUrl from "@automerge/automerge/automerge.wasm?url";
+import { init, initializeWasm, loadIncremental, toJS } from "@automerge/automerge/slim";
+import type { FleetIndexMessage, FleetIndexRequest } from "./fleet-index-messages.js";
+import { type LoadDocument, readFleetIndex } from "./read-fleet-index.js";
+
+let wasm: Promise<void> | undefined;
+const load: LoadDocument = async (chunks) => {
+  wasm ??= initializeWasm(wasmUrl);
+  await wasm;
+  const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  // As automerge-repo loads a stored document (snapshots, then incremental chunks).
+  return toJS(loadIncremental(init(), bytes));
+};
+
+const post = (message: FleetIndexMessage) => self.postMessage(message);
+/** One read at a time; requests arriving meanwhile are one more read after it. */
+let busy = false;
+let next: FleetIndexRequest | undefined;
+
+self.addEventListener("message", async (event: MessageEvent<FleetIndexRequest>) => {
+  if (event.data?.type !== "read") return;
+  next = event.data;
+  if (busy) return;
+  busy = true;
+  while (next !== undefined) {
+    const request = next;
+    next = undefined;
+    await readFleetIndex(request, load, post);
+  }
+  busy = false;
+});
