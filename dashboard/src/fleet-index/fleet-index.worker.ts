@@ -5,22 +5,16 @@
  * compiled here only when a document is not in the cache.
  */
 import wasmUrl from "@automerge/automerge/automerge.wasm?url";
-import { init, initializeWasm, loadIncremental, toJS } from "@automerge/automerge/slim";
+import { initializeWasm } from "@automerge/automerge/slim";
 import type { FleetIndexMessage, FleetIndexRequest } from "./fleet-index-messages.js";
+import { loadStoredDocument } from "./load-stored-document.js";
 import { type LoadDocument, readFleetIndex } from "./read-fleet-index.js";
 
 let wasm: Promise<void> | undefined;
 const load: LoadDocument = async (chunks) => {
   wasm ??= initializeWasm(wasmUrl);
   await wasm;
-  const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  // As automerge-repo loads a stored document (snapshots, then incremental chunks).
-  return toJS(loadIncremental(init(), bytes));
+  return loadStoredDocument(chunks);
 };
 
 const post = (message: FleetIndexMessage) => self.postMessage(message);

@@ -74,7 +74,10 @@ export function readStoredDocument(
           const binary = (cursor.value as { binary?: unknown } | undefined)?.binary;
           // Keys as getAllKeys gives them (a chunk without bytes is skipped when loading).
           part.keys.push(keyOf(cursor.key));
-          if (binary instanceof Uint8Array) part.chunks.push(binary);
+          // Not `instanceof`: a test's IndexedDB may clone into another realm's Uint8Array.
+          if (ArrayBuffer.isView(binary)) {
+            part.chunks.push(new Uint8Array(binary.buffer, binary.byteOffset, binary.byteLength));
+          }
           cursor.continue();
         };
       } else {
