@@ -7,6 +7,7 @@
 import wasmUrl from "@automerge/automerge/automerge.wasm?url";
 import { initializeWasm } from "@automerge/automerge/slim";
 import type { FleetIndexMessage, FleetIndexRequest } from "./fleet-index-messages.js";
+import { INDEX_CACHE_FORMAT } from "./index-cache.js";
 import { loadStoredDocument } from "./load-stored-document.js";
 import { type LoadDocument, readFleetIndex } from "./read-fleet-index.js";
 
@@ -18,6 +19,8 @@ const load: LoadDocument = async (chunks) => {
 };
 
 const post = (message: FleetIndexMessage) => self.postMessage(message);
+/** This script's path is hashed by the build: another build's records are read again. */
+const format = `${INDEX_CACHE_FORMAT} ${self.location.pathname}`;
 /** One read at a time; requests arriving meanwhile are one more read after it. */
 let busy = false;
 let next: FleetIndexRequest | undefined;
@@ -30,7 +33,7 @@ self.addEventListener("message", async (event: MessageEvent<FleetIndexRequest>) 
   while (next !== undefined) {
     const request = next;
     next = undefined;
-    await readFleetIndex(request, load, post);
+    await readFleetIndex(request, load, post, format);
   }
   busy = false;
 });

@@ -6,15 +6,15 @@
 
 const STORE = "documents";
 /**
- * Bumped whenever what is cached changes meaning (the reading or validation code): records of
- * another format are read again from the documents.
+ * Bumped whenever what is cached changes meaning; the worker adds its own script's (hashed) path,
+ * so a build whose reading or validation code differs reads every document again.
  */
-export const INDEX_CACHE_FORMAT = 1;
+export const INDEX_CACHE_FORMAT = "1";
 
 /** One document as the fleet view reads it, and the stored chunks it was read from. */
 export interface CachedDocument<Content> {
   documentId: string;
-  format: number;
+  format: string;
   keys: string[];
   content: Content;
 }
@@ -43,12 +43,13 @@ export function openIndexCache(name: string): Promise<IDBDatabase> {
 export function readCached<Content>(
   database: IDBDatabase,
   documentId: string,
+  format: string,
 ): Promise<CachedDocument<Content> | undefined> {
   return new Promise((resolve, reject) => {
     const request = database.transaction(STORE).objectStore(STORE).get(documentId);
     request.onsuccess = () => {
       const record = request.result as CachedDocument<Content> | undefined;
-      resolve(record?.format === INDEX_CACHE_FORMAT ? record : undefined);
+      resolve(record?.format === format ? record : undefined);
     };
     request.onerror = () => reject(request.error ?? new Error(`could not read ${documentId}`));
   });

@@ -30,11 +30,13 @@ export type LoadDocument = (chunks: readonly Uint8Array[]) => Promise<unknown>;
  * A document whose stored chunks are those of its cache record is taken from the cache, with no
  * Automerge work; any other is loaded (`load`), read, and cached with the keys it was read from.
  * Equal keys are equal bytes, so a cached record is exactly what the stored document says.
+ * Records of another `format` (another build's reading code) are read again.
  */
 export async function readFleetIndex(
   request: FleetIndexRequest,
   load: LoadDocument,
   post: (message: FleetIndexMessage) => void,
+  format: string = INDEX_CACHE_FORMAT,
 ): Promise<void> {
   const replica = await openReplicaDatabase(request.database);
   if (replica === undefined) {
@@ -51,7 +53,7 @@ export async function readFleetIndex(
     ): Promise<Content | undefined> => {
       const stored = await readStoredDocument(replica, documentId, false);
       if (stored === undefined) return undefined;
-      const cached = await readCached<Content>(cache, documentId);
+      const cached = await readCached<Content>(cache, documentId, format);
       if (cached !== undefined && sameKeys(cached.keys, stored.keys)) {
         counts.cachedDocuments += 1;
         return cached.content;
@@ -62,7 +64,7 @@ export async function readFleetIndex(
       counts.readDocuments += 1;
       await writeCached(cache, {
         documentId,
-        format: INDEX_CACHE_FORMAT,
+        format,
         keys: full.keys,
         content,
       });
