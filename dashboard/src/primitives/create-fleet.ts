@@ -71,7 +71,13 @@ const logger = makeLogger("fleet");
  * shards do not summarize (all of them on a relay without shards). Those the relay was slow to give
  * are tried again while connected.
  */
-export function createFleet(replica: Replica): Fleet {
+export function createFleet(
+  replica: Replica,
+  options: {
+    /** Starts the fleet index (tests run its reading in the page, where DOMs have no workers). */
+    openIndex?: typeof openFleetIndex;
+  } = {},
+): Fleet {
   const [status, setStatus] = createSignal<"loading" | "ready" | "unavailable">("loading");
   /**
    * Rows as plain, immutable objects, and a version that counts the batches applied: filtering
@@ -315,7 +321,7 @@ export function createFleet(replica: Replica): Fleet {
     }
   };
   const names = replicaNames(replica.session);
-  const index = openFleetIndex(
+  const index = (options.openIndex ?? openFleetIndex)(
     {
       database: names.database,
       fleetDocumentId: replica.session.fleetDocUrl.slice("automerge:".length),
