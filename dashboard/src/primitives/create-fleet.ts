@@ -8,12 +8,12 @@ import {
 } from "@outpost/shared-model";
 import { type Accessor, createMemo, createSignal, onCleanup } from "solid-js";
 import { type FleetRow, rowOf, rowOfSummary } from "../fleet/fleet-row.js";
-import type { FleetContent, FleetIndexMessage } from "../fleet-index/fleet-index-messages.js";
-import { openFleetIndex } from "../fleet-index/open-fleet-index.js";
-import { type Replica, replicaNames } from "../sync/replica.js";
-import { makeLogger } from "../ui/logger.js";
+import type { FleetContent } from "../fleet-index/fleet-index-messages.js";
+import type { openFleetIndex } from "../fleet-index/open-fleet-index.js";
+import type { Replica } from "../sync/replica.js";
 import { createIsOnline } from "./create-is-online.js";
 import { makeDeviceDocs } from "./make-device-docs.js";
+import { makeFleetSources } from "./make-fleet-sources.js";
 import { makeLoadQueue } from "./make-load-queue.js";
 import { makeOpenDays } from "./make-open-days.js";
 import { makeRowBatcher } from "./make-row-batcher.js";
@@ -48,15 +48,6 @@ export const FLEET_LISTED_MARK = "outpost:fleet-listed";
 export const FLEET_COMPLETE_MARK = "outpost:fleet-complete";
 /** How often "online now" is re-evaluated (presence expires without any event). */
 const PRESENCE_TICK_MS = 5_000;
-/**
- * Once the FleetDoc and shards this page follows have been quiet this long, the fleet index
- * reads them again into its cache, so the next opening of the app draws the fleet from it.
- */
-const INDEX_REFRESH_MS = 2_000;
-/** User Timing mark: the fleet index cache holds what this replica holds (bench/dashboard). */
-export const FLEET_INDEX_CACHED_MARK = "outpost:fleet-index-cached";
-
-const logger = makeLogger("fleet");
 
 /**
  * Loads the fleet from the replica and keeps every row current (ARCHITECTURE.md, "Fleet
@@ -90,7 +81,6 @@ export function createFleet(
   const entries = new Map<string, FleetDevice>();
   const folds = new FoldCache();
   const cleanups: (() => void)[] = [];
-  let closed = false;
 
   const deviceDocs = makeDeviceDocs(replica, (deviceId) => refreshRow(deviceId));
   /** Devices by the document ID of their DeviceDoc, for this admin's pending changes. */
@@ -98,7 +88,7 @@ export function createFleet(
   let summariesListed = false;
   let summaryIndex: FleetSummaryIndex | undefined;
   const shards = makeSummaryShards(replica.repo, (deviceIds) => {
-    if (repoFollowing) scheduleIndexRefresh();
+    if (repoFollowing) sources.changed();
     for (const deviceId of deviceIds) {
       refreshRow(deviceId);
       // A device with no usable summary is summarized here, from its DeviceDoc.
@@ -230,116 +220,29 @@ export function createFleet(
     requestPending();
   };
 
-  /**
-   * The FleetDoc and its shards through the replica's Repo: live, synced with the relay, but
-   * loading them is Automerge work on the main thread (about 1.3 s in one task for the FleetDoc
-   * of 10,000 devices). So this starts only once the relay is connected (offline, storage holds
-   * nothing the index did not read), or when the index cannot give the fleet.
-   */
   let repoFollowing = false;
-  const followRepo = () => {
-    if (repoFollowing || closed) return;
-    repoFollowing = true;
-    if (rowsShown && summaryIndex !== undefined) shards.follow(summaryIndex);
-    void (async () => {
-      try {
-        const fleet = await replica.repo.find<FleetDoc>(replica.session.fleetDocUrl);
-        if (closed) return;
-        const onChange = () => {
-          readFleet(fleet.doc());
-          scheduleIndexRefresh();
-        };
-        fleet.on("change", onChange);
-        cleanups.push(() => fleet.off("change", onChange));
-        readFleet(fleet.doc());
-        setStatus("ready");
-        scheduleIndexRefresh();
-      } catch {
-        if (!closed && status() !== "ready") setStatus("unavailable");
-      }
-    })();
-  };
-
-  let indexRefresh: ReturnType<typeof setTimeout> | undefined;
-  /** The documents the Repo follows changed: the index reads them again once they are saved. */
-  const scheduleIndexRefresh = () => {
-    if (index === undefined || closed) return;
-    clearTimeout(indexRefresh);
-    indexRefresh = setTimeout(() => {
-      void replica.repo
-        .flush()
-        .catch(() => {})
-        .then(() => {
-          if (!closed) index.read();
-        });
-    }, INDEX_REFRESH_MS);
-  };
-  cleanups.push(() => clearTimeout(indexRefresh));
-
-  /** The relay connected while the index was still reading: the Repo follows once it is done. */
-  let repoWanted = false;
-  let indexDone = false;
-  const wantRepo = () => {
-    repoWanted = true;
-    if (indexDone) followRepo();
-  };
-  /** Whether the index's current read found every document it looked for. */
-  let readWhole = true;
-  const onIndexMessage = (message: FleetIndexMessage) => {
-    if (closed) return;
-    switch (message.type) {
-      case "fleet":
-        if (repoFollowing) return;
-        readFleet(message.content);
-        setStatus("ready");
-        return;
-      case "shard":
-        for (const problem of message.content.problems) {
-          logger.warn(`summary shard ${message.url}: ${problem}; not shown`);
-        }
-        shards.seed(message.url, message.content.summaries);
-        return;
-      case "missing":
-        readWhole = false;
-        // Not in this browser yet (a first visit): the Repo asks the relay.
-        if (message.what === "fleet") followRepo();
-        else shards.seed(message.what, undefined);
-        return;
-      case "done":
-        // The cache now holds what storage holds (the bench waits for this after its visit).
-        if (readWhole) performance.mark(FLEET_INDEX_CACHED_MARK, { detail: message });
-        readWhole = true;
-        indexDone = true;
-        if (repoWanted) followRepo();
-        return;
-      case "failed":
-        logger.warn(`the fleet index could not read this browser's copy: ${message.message}`);
-        readWhole = true;
-        indexDone = true;
-        followRepo();
-        return;
-    }
-  };
-  const names = replicaNames(replica.session);
-  const index = (options.openIndex ?? openFleetIndex)(
+  const sources = makeFleetSources(
+    replica,
     {
-      database: names.database,
-      fleetDocumentId: replica.session.fleetDocUrl.slice("automerge:".length),
+      readFleet,
+      seedShard: (url, summaries) => shards.seed(url, summaries),
+      followShards: () => {
+        repoFollowing = true;
+        if (rowsShown && summaryIndex !== undefined) shards.follow(summaryIndex);
+      },
+      status: (next) => {
+        if (next === "ready" || status() !== "ready") setStatus(next);
+      },
     },
-    onIndexMessage,
+    options.openIndex,
   );
-  if (index === undefined) followRepo();
-  else {
-    index.read();
-    cleanups.push(() => index.close());
-    if (replica.connection.state.kind === "connected") wantRepo();
-  }
+  cleanups.push(() => sources.close());
 
   // Back online: documents that could not be found before may be on the relay now.
   cleanups.push(
     replica.connection.onStateChange((state) => {
       if (state.kind !== "connected") return;
-      wantRepo();
+      sources.wantRepo();
       for (const deviceId of entries.keys()) {
         if (!summariesListed || !shards.summaryOf(deviceId)) loads.request(deviceId);
       }
@@ -350,7 +253,6 @@ export function createFleet(
   cleanups.push(replica.pending.onChange(requestPending));
 
   onCleanup(() => {
-    closed = true;
     batcher.close();
     loads.close();
     openDays.close();
