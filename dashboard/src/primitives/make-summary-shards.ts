@@ -40,8 +40,9 @@ export interface SummaryShards {
  * entry that is malformed is left out and logged with the shard and the path
  * (`devices.lt-0001.pendingCommands: expected number, received "3"`), so its row falls back to the
  * device's own DeviceDoc. Automerge shares the objects of unchanged entries between snapshots,
- * so a change to a shard validates only the entries it touched. Not reactive: the owner calls
- * `close`.
+ * so a change to a shard validates only the entries it touched. Until a shard is followed, its
+ * entries are those the fleet index read from storage (`seed`, validated there the same way;
+ * ARCHITECTURE.md, "The fleet index"). Not reactive: the owner calls `close`.
  */
 export function makeSummaryShards(
   repo: Pick<Repo, "find">,
