@@ -87,6 +87,11 @@ export function createFleet(
   const deviceOfDocument = new Map<string, string>();
   let summariesListed = false;
   let summaryIndex: FleetSummaryIndex | undefined;
+  /**
+   * The Repo follows the FleetDoc and shards (`makeFleetSources`): shard handles are found from
+   * then on; before, their entries are the fleet index's.
+   */
+  let repoFollowing = false;
   const shards = makeSummaryShards(replica.repo, (deviceIds) => {
     if (repoFollowing) sources.changed();
     for (const deviceId of deviceIds) {
@@ -220,7 +225,6 @@ export function createFleet(
     requestPending();
   };
 
-  let repoFollowing = false;
   const sources = makeFleetSources(
     replica,
     {
