@@ -18,6 +18,8 @@ export default defineConfig({
       { find: /^@automerge\/automerge-repo$/, replacement: "@automerge/automerge-repo/slim" },
     ],
   },
+  // The fleet index worker (src/fleet-index) is a module worker: ES output lets it share chunks.
+  worker: { format: "es" },
   build: {
     outDir: "dist",
     emptyOutDir: true,

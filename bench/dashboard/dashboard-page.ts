@@ -4,6 +4,8 @@ import type { ProbeState, ReplicaSummary } from "./page-probe.js";
 /** The dashboard's User Timing entries (dashboard/src: create-fleet.ts, MetricChart.tsx). */
 export const FLEET_LISTED_MARK = "outpost:fleet-listed";
 export const FLEET_COMPLETE_MARK = "outpost:fleet-complete";
+/** The dashboard's mark: its fleet index cache holds what the replica holds. */
+export const FLEET_INDEX_CACHED_MARK = "outpost:fleet-index-cached";
 export const CHART_DRAW_MEASURE = "outpost:chart-draw";
 
 /** One uPlot draw as the dashboard measured it. */

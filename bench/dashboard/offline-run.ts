@@ -3,6 +3,7 @@ import {
   chartDraws,
   entryTime,
   FLEET_COMPLETE_MARK,
+  FLEET_INDEX_CACHED_MARK,
   FLEET_LISTED_MARK,
   firstPaintAt,
   openDevicePage,
@@ -30,6 +31,12 @@ export interface RunFigures {
   longestTaskMs: number;
   /** The longest task from the fleet's first interactive frame until the sort and filter. */
   longestTaskAfterInteractiveMs: number;
+  /**
+   * Documents (FleetDoc and shards) the fleet index took from its cache and read with Automerge
+   * (in its worker) in this run's first read; -1 when it never finished one.
+   */
+  indexCachedDocuments: number;
+  indexReadDocuments: number;
   /** The 7-day CPU chart: uPlot's draw, as the dashboard measures it. */
   chartDrawMs: number;
   chartPoints: number;
@@ -85,6 +92,13 @@ export async function offlineRun(
       `(() => { const select = [...document.querySelectorAll("label")].find((l) => l.textContent.trim().startsWith("Health")).querySelector("select"); select.value = "critical"; select.dispatchEvent(new Event("change", { bubbles: true })); })()`,
     );
     await instrument?.end(page, "fleet");
+    const index = await page.evaluate(
+      (name) =>
+        (performance.getEntriesByName(name)[0] as PerformanceMark | undefined)?.detail as
+          | { cachedDocuments: number; readDocuments: number }
+          | undefined,
+      FLEET_INDEX_CACHED_MARK,
+    );
     const paintedAt = await firstPaintAt(page);
     const { longTasks } = await probeState(page);
     const afterPaint = longTasks.filter((task) => task.startTime >= paintedAt);
@@ -120,6 +134,8 @@ export async function offlineRun(
           .filter((task) => task.startTime >= fleetInteractiveMs)
           .map((task) => task.duration),
       ),
+      indexCachedDocuments: index?.cachedDocuments ?? -1,
+      indexReadDocuments: index?.readDocuments ?? -1,
       chartDrawMs: cpu.duration,
       chartPoints: cpu.points,
       rangeLoadMs: cpu.startTime - clickedAt,

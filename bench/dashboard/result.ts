@@ -29,7 +29,10 @@ function median(values: readonly number[]): number {
 export function describeRun(index: number, run: RunFigures): string {
   const ms = (value: number) => `${Math.round(value).toLocaleString("en")} ms`;
   return [
-    `run ${index + 1}: fleet listed ${ms(run.fleetListedMs)}, interactive ${ms(run.fleetInteractiveMs)}, complete ${ms(run.fleetCompleteMs)};`,
+    `run ${index + 1}: fleet listed ${ms(run.fleetListedMs)}, interactive ${ms(run.fleetInteractiveMs)}, complete ${ms(run.fleetCompleteMs)}`,
+    run.indexCachedDocuments < 0
+      ? "(the fleet index finished no read);"
+      : `(fleet index: ${run.indexCachedDocuments} documents from its cache, ${run.indexReadDocuments} read with Automerge);`,
     `sort ${ms(run.sortMs)}, filter ${ms(run.filterMs)}`,
     `(long tasks ${ms(run.longTasksMs)}, longest after first paint ${ms(run.longestTaskMs)}, after interactive ${ms(run.longestTaskAfterInteractiveMs)});`,
     `7 days: ${run.chartPoints.toLocaleString("en")} points, draw ${ms(run.chartDrawMs)},`,

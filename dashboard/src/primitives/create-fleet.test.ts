@@ -1,6 +1,8 @@
-import type { AutomergeUrl, DocHandle } from "@automerge/automerge-repo/slim";
+import type { AutomergeUrl, DocHandle, PeerId } from "@automerge/automerge-repo/slim";
+import { Repo } from "@automerge/automerge-repo/slim";
 import {
   createDeviceDoc,
+  createFleetDoc,
   createFleetSummaryDoc,
   type DeviceId,
   type FleetDoc,
@@ -11,8 +13,10 @@ import {
 } from "@outpost/shared-model";
 import { createRoot } from "solid-js";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { ClosableIndexedDBStorage } from "../sync/closable-indexeddb-storage.js";
 import type { ConnectionState } from "../sync/relay-connection.js";
-import type { Replica } from "../sync/replica.js";
+import { type Replica, replicaNames } from "../sync/replica.js";
+import { openInPageFleetIndex } from "../testing/in-page-fleet-index.js";
 import { makeTestReplica } from "../testing/test-replica.js";
 import { createFleet } from "./create-fleet.js";
 
@@ -190,6 +194,64 @@ describe("createFleet", () => {
       }),
     );
     warnings.mockRestore();
+    dispose();
+    await replica.close();
+  });
+
+  it("draws every row from the fleet index offline, never finding the FleetDoc or a shard", async () => {
+    // What an earlier visit left in this browser's IndexedDB: the FleetDoc and a shard.
+    const relayUrl = `https://relay-${crypto.randomUUID()}.test`;
+    const storage = new ClosableIndexedDBStorage(
+      replicaNames({ relayUrl, admin: "alice" }).database,
+    );
+    const stored = new Repo({ peerId: "admin:alice:earlier" as PeerId, storage, network: [] });
+    const shard = stored.create<FleetSummaryDoc>(createFleetSummaryDoc(0, 1));
+    const fleetDoc = stored.create<FleetDoc>(createFleetDoc());
+    const ids = ["lt-0001", "lt-0002"].map(parseDeviceId);
+    for (const id of ids) {
+      const device = stored.create(createDeviceDoc(id));
+      device.change((doc) => {
+        doc.asset.assignee = `assignee of ${id}`;
+      });
+      shard.change((doc) => void writeSummary(doc, id, summarizeDevice(device.doc())));
+      fleetDoc.change((doc) => {
+        doc.devices[id] = { deviceDocUrl: device.url, hostname: id, enrolledAt: 1 };
+      });
+    }
+    fleetDoc.change((doc) => {
+      doc.summaries = { shardCount: 1, shards: [shard.url] };
+    });
+    await stored.flush();
+    await stored.shutdown();
+    await storage.close();
+
+    const replica = makeTestReplica({ relayUrl, fleetDocUrl: fleetDoc.url });
+    const found: string[] = [];
+    const find = replica.repo.find.bind(replica.repo);
+    const offline = {
+      ...replica,
+      repo: {
+        find: (url: AutomergeUrl) => {
+          found.push(url);
+          return find(url);
+        },
+      },
+    } as unknown as Replica;
+    const { fleet, dispose } = createRoot((dispose) => ({
+      fleet: createFleet(offline, { openIndex: openInPageFleetIndex }),
+      dispose,
+    }));
+    await vi.waitFor(() => {
+      expect(fleet.rows()).toHaveLength(2);
+      expect(fleet.rows().every((row) => row.loaded)).toBe(true);
+    });
+    expect(fleet.status()).toBe("ready");
+    expect(fleet.row(ids[1] as string)).toMatchObject({
+      source: "summary",
+      assignee: `assignee of ${ids[1]}`,
+      enrolledAt: 1,
+    });
+    expect(found).toEqual([]);
     dispose();
     await replica.close();
   });

@@ -8,9 +8,12 @@ import {
 } from "@outpost/shared-model";
 import { type Accessor, createMemo, createSignal, onCleanup } from "solid-js";
 import { type FleetRow, rowOf, rowOfSummary } from "../fleet/fleet-row.js";
+import type { FleetContent } from "../fleet-index/fleet-index-messages.js";
+import type { openFleetIndex } from "../fleet-index/open-fleet-index.js";
 import type { Replica } from "../sync/replica.js";
 import { createIsOnline } from "./create-is-online.js";
 import { makeDeviceDocs } from "./make-device-docs.js";
+import { makeFleetSources } from "./make-fleet-sources.js";
 import { makeLoadQueue } from "./make-load-queue.js";
 import { makeOpenDays } from "./make-open-days.js";
 import { makeRowBatcher } from "./make-row-batcher.js";
@@ -48,15 +51,24 @@ const PRESENCE_TICK_MS = 5_000;
 
 /**
  * Loads the fleet from the replica and keeps every row current (ARCHITECTURE.md, "Fleet
- * summaries"): rows from the FleetDoc alone first, then from the summary shards it lists (every
- * column of every row from a few dozen small documents). A row whose DeviceDoc is loaded is
+ * summaries" and "The fleet index"): rows from the FleetDoc alone first, then from the summary
+ * shards it lists (every column of every row from a few dozen small documents). Both are read
+ * by the fleet index worker, from its cache when storage has not changed, so the main thread does
+ * no Automerge work for them; the replica's Repo finds them (live) only once the relay is
+ * connected, or when the index cannot give them. A row whose DeviceDoc is loaded is
  * computed from the DeviceDoc and wins over its shard entry: DeviceDocs load, a few at a time once
  * the first rows are painted, for the rows in view, for devices with this admin's changes the
  * relay has not stored (so an offline edit shows at once, after a reload too), and for devices the
  * shards do not summarize (all of them on a relay without shards). Those the relay was slow to give
  * are tried again while connected.
  */
-export function createFleet(replica: Replica): Fleet {
+export function createFleet(
+  replica: Replica,
+  options: {
+    /** Starts the fleet index (tests run its reading in the page, where DOMs have no workers). */
+    openIndex?: typeof openFleetIndex;
+  } = {},
+): Fleet {
   const [status, setStatus] = createSignal<"loading" | "ready" | "unavailable">("loading");
   /**
    * Rows as plain, immutable objects, and a version that counts the batches applied: filtering
@@ -69,14 +81,19 @@ export function createFleet(replica: Replica): Fleet {
   const entries = new Map<string, FleetDevice>();
   const folds = new FoldCache();
   const cleanups: (() => void)[] = [];
-  let closed = false;
 
   const deviceDocs = makeDeviceDocs(replica, (deviceId) => refreshRow(deviceId));
   /** Devices by the document ID of their DeviceDoc, for this admin's pending changes. */
   const deviceOfDocument = new Map<string, string>();
   let summariesListed = false;
   let summaryIndex: FleetSummaryIndex | undefined;
+  /**
+   * The Repo follows the FleetDoc and shards (`makeFleetSources`): shard handles are found from
+   * then on; before, their entries are the fleet index's.
+   */
+  let repoFollowing = false;
   const shards = makeSummaryShards(replica.repo, (deviceIds) => {
+    if (repoFollowing) sources.changed();
     for (const deviceId of deviceIds) {
       refreshRow(deviceId);
       // A device with no usable summary is summarized here, from its DeviceDoc.
@@ -122,7 +139,7 @@ export function createFleet(replica: Replica): Fleet {
       afterPaint(() => {
         // Loading shards is Automerge work on the main thread: the rows the FleetDoc gives are
         // painted first.
-        if (summaryIndex !== undefined) shards.follow(summaryIndex);
+        if (summaryIndex !== undefined && repoFollowing) shards.follow(summaryIndex);
         loads.start();
       });
     }
@@ -175,7 +192,7 @@ export function createFleet(replica: Replica): Fleet {
     openDays.deviceLoaded(deviceId, handle.doc());
   };
 
-  const readFleet = (fleet: FleetDoc) => {
+  const readFleet = (fleet: FleetContent | FleetDoc) => {
     const listed = fleet.devices ?? {};
     // An admin removed the device on the relay: its row goes, here and now.
     for (const deviceId of [...entries.keys()].filter((id) => !(id in listed))) {
@@ -187,9 +204,10 @@ export function createFleet(replica: Replica): Fleet {
     if (fleet.summaries !== undefined) {
       summariesListed = true;
       summaryIndex = fleet.summaries;
-      if (rowsShown) shards.follow(fleet.summaries);
+      if (!repoFollowing) shards.know(fleet.summaries);
+      else if (rowsShown) shards.follow(fleet.summaries);
     }
-    for (const [deviceId, entry] of Object.entries(listed)) {
+    for (const [deviceId, entry] of Object.entries(listed) as [string, FleetDevice][]) {
       const known = entries.get(deviceId);
       entries.set(deviceId, entry);
       if (known === undefined || known.deviceDocUrl !== entry.deviceDocUrl) {
@@ -207,24 +225,28 @@ export function createFleet(replica: Replica): Fleet {
     requestPending();
   };
 
-  void (async () => {
-    try {
-      const fleet = await replica.repo.find<FleetDoc>(replica.session.fleetDocUrl);
-      if (closed) return;
-      const onChange = () => readFleet(fleet.doc());
-      fleet.on("change", onChange);
-      cleanups.push(() => fleet.off("change", onChange));
-      readFleet(fleet.doc());
-      setStatus("ready");
-    } catch {
-      if (!closed) setStatus("unavailable");
-    }
-  })();
+  const sources = makeFleetSources(
+    replica,
+    {
+      readFleet,
+      seedShard: (url, summaries) => shards.seed(url, summaries),
+      followShards: () => {
+        repoFollowing = true;
+        if (rowsShown && summaryIndex !== undefined) shards.follow(summaryIndex);
+      },
+      status: (next) => {
+        if (next === "ready" || status() !== "ready") setStatus(next);
+      },
+    },
+    options.openIndex,
+  );
+  cleanups.push(() => sources.close());
 
   // Back online: documents that could not be found before may be on the relay now.
   cleanups.push(
     replica.connection.onStateChange((state) => {
       if (state.kind !== "connected") return;
+      sources.wantRepo();
       for (const deviceId of entries.keys()) {
         if (!summariesListed || !shards.summaryOf(deviceId)) loads.request(deviceId);
       }
@@ -235,7 +257,6 @@ export function createFleet(replica: Replica): Fleet {
   cleanups.push(replica.pending.onChange(requestPending));
 
   onCleanup(() => {
-    closed = true;
     batcher.close();
     loads.close();
     openDays.close();

@@ -16,6 +16,16 @@ const logger = makeLogger("fleet");
 export interface SummaryShards {
   /** Follows the shards the FleetDoc lists (again, after it changed): new ones are found. */
   follow(index: FleetSummaryIndex): void;
+  /**
+   * Takes the shards the FleetDoc lists without finding them: their entries come from
+   * {@link SummaryShards.seed} (the fleet index) until they are followed.
+   */
+  know(index: FleetSummaryIndex): void;
+  /**
+   * A shard's valid entries as the fleet index read them from storage (`undefined`: the replica
+   * does not hold it). Ignored once the shard is followed: its handle is live.
+   */
+  seed(url: string, summaries: Readonly<Record<string, DeviceSummary>> | undefined): void;
   /** The device's summary from its shard; undefined while none is here or it is malformed. */
   summaryOf(deviceId: string): DeviceSummary | undefined;
   /** True once every listed shard was found or given up on (found later if it comes). */
@@ -30,8 +40,9 @@ export interface SummaryShards {
  * entry that is malformed is left out and logged with the shard and the path
  * (`devices.lt-0001.pendingCommands: expected number, received "3"`), so its row falls back to the
  * device's own DeviceDoc. Automerge shares the objects of unchanged entries between snapshots,
- * so a change to a shard validates only the entries it touched. Not reactive: the owner calls
- * `close`.
+ * so a change to a shard validates only the entries it touched. Until a shard is followed, its
+ * entries are those the fleet index read from storage (`seed`, validated there the same way;
+ * ARCHITECTURE.md, "The fleet index"). Not reactive: the owner calls `close`.
  */
 export function makeSummaryShards(
   repo: Pick<Repo, "find">,
@@ -92,14 +103,43 @@ export function makeSummaryShards(
     }
   };
 
+  const stateOf = (url: string) => {
+    let state = shards.get(url);
+    if (state === undefined) {
+      state = { raw: new Map(), valid: new Map(), settled: false, followed: false };
+      shards.set(url, state);
+    }
+    return state;
+  };
+
   return {
     follow(next) {
       index = next;
       for (const url of next.shards) {
-        if (shards.has(url)) continue;
-        shards.set(url, { raw: new Map(), valid: new Map(), settled: false });
+        const state = stateOf(url);
+        if (state.followed) continue;
+        state.followed = true;
         void find(url);
       }
+    },
+    know(next) {
+      index = next;
+      for (const url of next.shards) stateOf(url);
+    },
+    seed(url, summaries) {
+      const state = shards.get(url);
+      if (state === undefined || state.followed || closed) return;
+      const changed = new Set(state.valid.keys());
+      state.raw.clear();
+      state.valid.clear();
+      for (const [deviceId, summary] of Object.entries(summaries ?? {})) {
+        // The seeded object stands for the raw entry: a followed handle's entries replace it.
+        state.raw.set(deviceId, summary);
+        state.valid.set(deviceId, summary);
+        changed.add(deviceId);
+      }
+      state.settled = true;
+      onChange([...changed]);
     },
     summaryOf(deviceId) {
       if (index === undefined) return undefined;
@@ -125,6 +165,8 @@ interface ShardState {
   raw: Map<string, unknown>;
   valid: Map<string, DeviceSummary>;
   settled: boolean;
+  /** Its handle is found and read (otherwise its entries, if any, are the fleet index's). */
+  followed: boolean;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -8,6 +8,7 @@ import {
   type PresenceMessage,
   peerIdFor,
 } from "@outpost/shared-model";
+import { indexCacheName } from "../fleet-index/index-cache.js";
 import { checkToken, type Session, syncUrl } from "../session/session.js";
 import { makeLogger } from "../ui/logger.js";
 import { ClosableIndexedDBStorage } from "./closable-indexeddb-storage.js";
@@ -148,12 +149,22 @@ function senderIsDevice(senderId: string, message: PresenceMessage): boolean {
   return senderId.startsWith(`device:${message.deviceId}:`);
 }
 
-/** Deletes this admin's local replica of the session's relay (sign-out). */
+/**
+ * Deletes this admin's local replica of the session's relay (sign-out), and the fleet index's
+ * cache of it (ARCHITECTURE.md, "The fleet index").
+ */
 export async function deleteReplica(session: Pick<Session, "relayUrl" | "admin">): Promise<void> {
   const names = replicaNames(session);
   localStorage.removeItem(names.pendingKey);
-  await new Promise<void>((resolve, reject) => {
-    const request = indexedDB.deleteDatabase(names.database);
+  await Promise.all([
+    deleteDatabase(names.database),
+    deleteDatabase(indexCacheName(names.database)),
+  ]);
+}
+
+function deleteDatabase(name: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(name);
     request.onsuccess = () => resolve();
     request.onerror = () => reject(request.error ?? new Error("could not delete local data"));
     // Another tab still has it open: it is deleted once that tab closes.
