@@ -12,6 +12,8 @@ export type {
   ArchiveMark,
   ArchiveMonth,
   CommandEntry,
+  StoredCommandEntry,
+  StoredCommands,
 } from "./commands/archived.js";
 export {
   archiveMonthOf,
@@ -21,6 +23,8 @@ export {
   liveCommand,
   liveCommands,
   openIntents,
+  plainCommands,
+  plainEntry,
 } from "./commands/archived.js";
 export type { ArchivableCommand } from "./commands/archiving.js";
 export { archivableCommands, archiveMarkOf, markArchived } from "./commands/archiving.js";
@@ -127,6 +131,8 @@ export {
   validatePolicyRecord,
   writePolicy,
 } from "./documents/policy.js";
+export type { Stored } from "./documents/stored-strings.js";
+export { plainString, toPlain, toStored } from "./documents/stored-strings.js";
 export type {
   AuditEntry,
   HourBucket,

@@ -15,6 +15,7 @@ import {
   liveCommands,
   nextAutomaticAttemptAt,
   type Policy,
+  plainEntry,
   type QueueDecision,
   type QueueTrust,
   type RunnableCommand,
@@ -425,7 +426,8 @@ export class CommandEngine {
     if (audit === undefined) return;
     const commands = this.#options.device.doc().commands;
     for (const { commandId, fact } of facts) {
-      const command = commands[commandId];
+      const stored = commands[commandId];
+      const command = stored && plainEntry(stored);
       if (command) audit(auditEntryForFact(commandId, command, fact, actor.at, actor.by));
     }
   }
