@@ -17,6 +17,7 @@ export type {
 } from "./commands/archived.js";
 export {
   archiveMonthOf,
+  eventsOf,
   isArchived,
   isArchiveMonth,
   isLive,

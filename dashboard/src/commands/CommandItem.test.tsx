@@ -5,6 +5,7 @@ import {
   createDeviceDoc,
   type DeviceDoc,
   enqueueCommand,
+  eventsOf,
   parseDeviceId,
   recordFact,
   setPriority,
@@ -58,7 +59,7 @@ function renderQueue(): HTMLElement {
   return screen.getByRole("listitem");
 }
 
-const events = () => handle.doc().commands[id]?.events ?? [];
+const events = () => eventsOf(handle.doc().commands, id);
 const priorityOf = () => handle.doc().commands[id]?.priority;
 
 /** Another replica of `source`'s document, writing as `actorHex` repeated (`ff` sorts last). */

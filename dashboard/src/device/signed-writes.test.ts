@@ -6,6 +6,7 @@ import {
   createDeviceDoc,
   type DeviceDoc,
   enqueueCommand,
+  eventsOf,
   intentItem,
   liveCommand,
   parseDeviceId,
@@ -155,7 +156,7 @@ describe("signed writes", () => {
 
     // A note changes nothing an agent does: it is written, unsigned, and shown as such.
     expect(await actions.note(laptop, id, "waiting for the key")).toEqual({ saved: true });
-    const note = laptop.handle.doc().commands[id]?.events.at(-1);
+    const note = eventsOf(laptop.handle.doc().commands, id).at(-1);
     expect(note).toMatchObject({ type: "note", by: "admin:alice" });
     expect((note as { signature?: string } | undefined)?.signature).toBeUndefined();
   });

@@ -158,6 +158,12 @@ export function liveCommand(commands: StoredCommands, id: CommandId): Command | 
   return isLive(entry) ? entry : undefined;
 }
 
+/** The events of the entry `id`, live or archived, plain; none when there is no such entry. */
+export function eventsOf(commands: StoredCommands, id: CommandId): CommandEvent[] {
+  const stored = commands[id];
+  return stored === undefined ? [] : plainEntry(stored).events;
+}
+
 /**
  * Cancel and retry requests in `events` that no fact answers yet: on an archived command, those an
  * admin wrote while or after the agent archived it, which the agent still owes an answer.

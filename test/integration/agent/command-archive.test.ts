@@ -12,6 +12,7 @@ import {
   type CommandArchiveDoc,
   DEFAULT_POLICY,
   type DeviceDoc,
+  eventsOf,
   fold,
   isArchived,
   liveCommand,
@@ -84,7 +85,7 @@ describe("archiving finished commands with a real relay", () => {
     const retry = await alice.retry(device, id);
     await eventually(
       () =>
-        (device.doc().commands[id]?.events ?? []).some(
+        eventsOf(device.doc().commands, id).some(
           (event) => event.type === "retry-declined" && event.answers === retry,
         ),
       "the agent declining the retry",
