@@ -150,7 +150,10 @@ export function liveCommands(commands: StoredCommands): [CommandId, Command][] {
   return live;
 }
 
-/** The live command `id`, plain, or `undefined` when there is none or it was archived. */
+/**
+ * The live command `id`, plain, or `undefined` when there is none or it was archived. A copy
+ * when the document stores scalars: to edit a change's draft, go through `draft.commands[id]`.
+ */
 export function liveCommand(commands: StoredCommands, id: CommandId): Command | undefined {
   const stored = commands[id];
   if (stored === undefined) return undefined;
