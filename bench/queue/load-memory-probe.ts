@@ -89,6 +89,15 @@ if (mode === "build") {
   writeFileSync(`/tmp/probe/device-${history}-${process.argv[4] ?? "scalars"}.bin`, bytes);
   const stats = A.stats(device.doc());
   process.stdout.write(`saved ${bytes.length} bytes ${JSON.stringify(stats)}\n`);
+  // What stays text outside the commands (one operation per character when written once).
+  const textCharacters = (value: unknown): number => {
+    if (typeof value === "string") return value.length;
+    if (typeof value !== "object" || value === null || A.isImmutableString(value)) return 0;
+    return Object.values(value).reduce<number>((sum, item) => sum + textCharacters(item), 0);
+  };
+  const { commands: _, ...rest } = device.doc();
+  const outside = Object.entries(rest).map(([key, value]) => `${key} ${textCharacters(value)}`);
+  process.stdout.write(`text characters outside commands: ${outside.join(", ")}\n`);
   process.exit(0);
 } else {
   const bytes = readFileSync(process.argv[3] as string);

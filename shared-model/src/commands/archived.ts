@@ -1,5 +1,5 @@
 import type { Stored } from "../documents/stored-strings.js";
-import { toPlain } from "../documents/stored-strings.js";
+import { isDraft, toPlainSnapshot } from "../documents/stored-strings.js";
 import type { CommandId } from "../ids/ids.js";
 import type { Command } from "./command.js";
 import type { CommandEvent, Intent } from "./events.js";
@@ -85,31 +85,17 @@ export function isLive(entry: StoredCommandEntry): boolean {
   return !isArchived(entry);
 }
 
-const plainEntries = new WeakMap<object, CommandEntry>();
 const plainMaps = new WeakMap<object, Readonly<Record<CommandId, CommandEntry>>>();
-/** Automerge's mark of a change's draft objects (its `IS_PROXY`, a registered symbol). */
-const IS_PROXY = Symbol.for("_am_isProxy");
 
 /**
- * A change's draft is edited in place and hands out the same proxy for an object across edits:
- * a plain copy of it is made each time, never remembered.
- */
-function isDraft(value: object): boolean {
-  return Reflect.get(value, IS_PROXY) === true;
-}
-
-/**
- * The entry with plain strings, made once per stored object: Automerge snapshots share unchanged
- * objects, so an unchanged command keeps the same plain object from snapshot to snapshot (what
- * `FoldCache` and the agent's verdicts key on). A change's draft is converted, not remembered.
+ * The entry with plain strings, made once per stored object (`toPlainSnapshot`): Automerge
+ * snapshots share unchanged objects, so an unchanged command keeps the same plain object from
+ * snapshot to snapshot (what `FoldCache` keys on), and a command with a new event keeps its
+ * spec's and priority's (what the agent's signature verdicts key on). A change's draft is
+ * converted, not remembered.
  */
 export function plainEntry(entry: StoredCommandEntry | CommandEntry): CommandEntry {
-  let plain = plainEntries.get(entry);
-  if (plain === undefined) {
-    plain = toPlain<CommandEntry>(entry);
-    if (!isDraft(entry)) plainEntries.set(entry, plain);
-  }
-  return plain;
+  return toPlainSnapshot<CommandEntry>(entry);
 }
 
 /**

@@ -39,7 +39,7 @@ function storedOf(value: unknown): unknown {
   if (isImmutableString(value)) return value;
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    if (item !== undefined) copy[key] = storedOf(item);
+    if (item !== undefined) setOwn(copy, key, storedOf(item));
   }
   return copy;
 }
@@ -76,11 +76,84 @@ function plainOf(value: unknown): unknown {
     if (plain !== item && copy === undefined) {
       copy = {};
       for (const earlier of keys.slice(0, index))
-        copy[earlier] = (value as Record<string, unknown>)[earlier];
+        setOwn(copy, earlier, (value as Record<string, unknown>)[earlier]);
     }
-    if (copy !== undefined) copy[key] = plain;
+    if (copy !== undefined) setOwn(copy, key, plain);
   }
   return copy ?? value;
+}
+
+const snapshotCopies = new WeakMap<object, unknown>();
+/** Automerge's mark of a change's draft objects (its `IS_PROXY`, a registered symbol). */
+const IS_PROXY = Symbol.for("_am_isProxy");
+
+/**
+ * True for an object of a change's draft: it is edited in place and hands out the same proxy for
+ * an object across edits, so a plain copy of it must be made each time, never remembered.
+ */
+export function isDraft(value: object): boolean {
+  return Reflect.get(value, IS_PROXY) === true;
+}
+
+/**
+ * {@link toPlain} for a document snapshot, whose objects never change: each object's plain copy
+ * is made once and remembered (a `WeakMap`), so an object a new snapshot shares with the last
+ * keeps its plain copy too, down to a command's spec, priority and every event. The caches that
+ * key on objects (folds, signature verdicts) then hold across snapshots. A change's draft is
+ * converted, not remembered.
+ */
+export function toPlainSnapshot<T>(value: Stored<T> | T): T {
+  return snapshotPlainOf(value) as T;
+}
+
+function snapshotPlainOf(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (!Array.isArray(value) && isImmutableString(value)) return value.val;
+  const known = snapshotCopies.get(value);
+  if (known !== undefined) return known;
+  if (isDraft(value)) return plainOf(value);
+  let plain: unknown;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
+      const converted = snapshotPlainOf(item);
+      if (converted !== item) copy ??= value.slice(0, index);
+      copy?.push(converted);
+    }
+    plain = copy ?? value;
+  } else {
+    const record = value as Record<string, unknown>;
+    let copy: Record<string, unknown> | undefined;
+    const keys = Object.keys(record);
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index] as string;
+      const converted = snapshotPlainOf(record[key]);
+      if (converted !== record[key] && copy === undefined) {
+        copy = {};
+        for (const earlier of keys.slice(0, index)) setOwn(copy, earlier, record[earlier]);
+      }
+      if (copy !== undefined) setOwn(copy, key, converted);
+    }
+    plain = copy ?? value;
+  }
+  snapshotCopies.set(value, plain);
+  return plain;
+}
+
+/**
+ * Sets an own property, also for the key `__proto__` (which an assignment would take as the
+ * object's prototype): keys come from documents, which are untrusted input.
+ */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__")
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  else target[key] = value;
 }
 
 /** `value` itself when it is a string, the string it holds when it is an `ImmutableString`. */

@@ -16,6 +16,7 @@ import {
   fold,
   isArchived,
   liveCommand,
+  plainEntry,
   validateCommandArchiveDoc,
 } from "@outpost/shared-model";
 import { cleanupAfterEach, eventually } from "@outpost/shared-model/testing";
@@ -59,7 +60,8 @@ describe("archiving finished commands with a real relay", () => {
     const second = await fleet.startAgent({ dataDirectory, commands });
     await eventually(() => second.link.isOnline(), "the agent connecting again");
     const mark = () => {
-      const entry = device.doc().commands[id];
+      const stored = device.doc().commands[id];
+      const entry = stored === undefined ? undefined : plainEntry(stored);
       return entry !== undefined && isArchived(entry) ? entry.archived : undefined;
     };
     await eventually(() => mark() !== undefined, "the admin seeing the command archived", 60_000);
