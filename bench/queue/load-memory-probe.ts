@@ -47,7 +47,11 @@ if (mode === "build") {
   const now = Date.now();
   const { commands } = drawBenchQueue({ count: 10000, seed: 20240601, now, historyDays: history });
   const signed = await signBenchCommands(commands, signer, deviceId);
-  const record = await ArchiveRecord.open("/tmp/probe");
+  // Its own record per variant: a record names archive documents, which live in that build's
+  // in-memory Repo only (another build would look for them in vain).
+  const folder = `/tmp/probe/record-${process.argv[4] ?? "scalars"}`;
+  mkdirSync(folder, { recursive: true });
+  const record = await ArchiveRecord.open(folder);
   const folds = new FoldCache();
   for (let start = 0; start < signed.length; start += 500) {
     const batch = signed.slice(start, start + 500);
