@@ -121,6 +121,7 @@ export {
   FLEET_SUMMARY_DOC_SCHEMA,
   type FleetSummaryDoc,
 } from "./documents/fleet-summary-doc.js";
+export { forgetLoadPatches } from "./documents/forget-load-patches.js";
 export type { AnyPolicyRegister } from "./documents/policy.js";
 export {
   draftPolicy,

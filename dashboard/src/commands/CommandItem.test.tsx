@@ -6,6 +6,7 @@ import {
   type DeviceDoc,
   enqueueCommand,
   eventsOf,
+  liveCommand,
   parseDeviceId,
   recordFact,
   setPriority,
@@ -60,7 +61,7 @@ function renderQueue(): HTMLElement {
 }
 
 const events = () => eventsOf(handle.doc().commands, id);
-const priorityOf = () => handle.doc().commands[id]?.priority;
+const priorityOf = () => liveCommand(handle.doc().commands, id)?.priority;
 
 /** Another replica of `source`'s document, writing as `actorHex` repeated (`ff` sorts last). */
 function forkWithActor(source: DocHandle<DeviceDoc>, actorHex: string): DocHandle<DeviceDoc> {

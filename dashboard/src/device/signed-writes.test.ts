@@ -10,6 +10,7 @@ import {
   intentItem,
   liveCommand,
   parseDeviceId,
+  plainCommands,
   policySettingItem,
   priorityItem,
 } from "@outpost/shared-model";
@@ -51,8 +52,8 @@ describe("signed writes", () => {
     const report = await actions.enqueue([laptop, kiosk], { kind: "system.reboot", priority: 7 });
     expect(report).toMatchObject({ kind: "written", enqueued: ["laptop-042", "kiosk-7"] });
 
-    const onLaptop = Object.values(laptop.handle.doc().commands)[0] as Command;
-    const onKiosk = Object.values(kiosk.handle.doc().commands)[0] as Command;
+    const onLaptop = Object.values(plainCommands(laptop.handle.doc().commands))[0] as Command;
+    const onKiosk = Object.values(plainCommands(kiosk.handle.doc().commands))[0] as Command;
     if (onLaptop === undefined || onKiosk === undefined) throw new Error("not enqueued");
     expect(onLaptop.spec.id).toBe(onKiosk.spec.id);
     expect(onLaptop.spec.signature).not.toBe(onKiosk.spec.signature);
