@@ -247,7 +247,8 @@ export class CommandEngine {
         }
         continue;
       }
-      const gate = gates(candidate, kind, this.#running);
+      const checked = gates(candidate, kind, this.#running);
+      const gate = checked instanceof Promise ? await checked : checked;
       if (!gate.open) {
         const deferral = deferralFact(candidate.id, candidate.state, gate);
         if (deferral) facts.push(deferral);
