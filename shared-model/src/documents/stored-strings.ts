@@ -100,7 +100,8 @@ export function isDraft(value: object): boolean {
  * is made once and remembered (a `WeakMap`), so an object a new snapshot shares with the last
  * keeps its plain copy too, down to a command's spec, priority and every event. The caches that
  * key on objects (folds, signature verdicts) then hold across snapshots. A change's draft is
- * converted, not remembered.
+ * converted, not remembered. Only for objects nobody edits in place (as `FoldCache`): a plain
+ * object holding `ImmutableString`s and edited afterwards would keep its first copy here.
  */
 export function toPlainSnapshot<T>(value: Stored<T> | T): T {
   return snapshotPlainOf(value) as T;
