@@ -1,14 +1,16 @@
 /**
  * What a DeviceDoc's history costs Automerge in memory (bench/queue/README.md, "Memory").
  *
- *   npx tsx queue/load-memory-probe.ts build 180 [sig|all]   (in bench/; writes /tmp/probe/)
- *   node --expose-gc --import tsx queue/load-memory-probe.ts load /tmp/probe/device-180-text.bin [load|incremental]
+ *   npx tsx queue/load-memory-probe.ts build 180 [text|sig]   (in bench/; writes /tmp/probe/)
+ *   node --expose-gc --import tsx queue/load-memory-probe.ts load /tmp/probe/device-180-scalars.bin [load|incremental]
  *
  * `build` writes the benchmark's queue (10,000 signed commands over N days, archived as they pass
- * 30 days by the agent's archiver) into an in-memory Repo and saves the DeviceDoc; `sig` writes
- * signatures as ImmutableString, `all` every string of a command (a what-if: today's readers do
- * not understand them, so nothing is archived in that variant). `load` reports the resident set,
- * JS heap and external (WebAssembly) memory around `A.load` or `A.loadIncremental`.
+ * 30 days by the agent's archiver) into an in-memory Repo and saves the DeviceDoc. By default the
+ * commands are written as the mutators write them, every string an ImmutableString scalar;
+ * `text` writes them as documents written before hold them (every string Automerge text, one
+ * operation per character), `sig` as text but for the signatures. Readers understand all three,
+ * so every variant is archived. `load` reports the resident set, JS heap and external
+ * (WebAssembly) memory around `A.load` or `A.loadIncremental`.
  */
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -21,6 +23,7 @@ import {
   FoldCache,
   parseDeviceId,
   silentLogger,
+  toPlain,
 } from "@outpost/shared-model";
 import { testRoot } from "@outpost/shared-model/testing";
 import { drawBenchQueue, signBenchCommands, writeBenchCommands } from "./bench-queue.js";
@@ -44,7 +47,11 @@ if (mode === "build") {
   const now = Date.now();
   const { commands } = drawBenchQueue({ count: 10000, seed: 20240601, now, historyDays: history });
   const signed = await signBenchCommands(commands, signer, deviceId);
-  const record = await ArchiveRecord.open("/tmp/probe");
+  // Its own record per variant: a record names archive documents, which live in that build's
+  // in-memory Repo only (another build would look for them in vain).
+  const folder = `/tmp/probe/record-${process.argv[4] ?? "scalars"}`;
+  mkdirSync(folder, { recursive: true });
+  const record = await ArchiveRecord.open(folder);
   const folds = new FoldCache();
   for (let start = 0; start < signed.length; start += 500) {
     const batch = signed.slice(start, start + 500);
@@ -52,11 +59,12 @@ if (mode === "build") {
     if (variant === undefined)
       device.change((doc) => writeBenchCommands(doc, batch, signer, "agent:bench-1"));
     else {
-      const plain = { commands: {}, signers: {} } as unknown as DeviceDoc;
-      writeBenchCommands(plain, batch, signer, "agent:bench-1");
+      const written = { commands: {}, signers: {} } as unknown as DeviceDoc;
+      writeBenchCommands(written, batch, signer, "agent:bench-1");
+      const plain = toPlain<DeviceDoc>(written);
       const convert = (value: unknown, key: string): unknown => {
         if (typeof value === "string")
-          return variant === "all" || key === "signature" ? new A.ImmutableString(value) : value;
+          return variant === "sig" && key === "signature" ? new A.ImmutableString(value) : value;
         if (Array.isArray(value)) return value.map((item) => convert(item, ""));
         if (value !== null && typeof value === "object")
           return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convert(v, k)]));
@@ -82,9 +90,18 @@ if (mode === "build") {
     }).archive();
   }
   const bytes = A.save(device.doc());
-  writeFileSync(`/tmp/probe/device-${history}-${process.argv[4] ?? "text"}.bin`, bytes);
+  writeFileSync(`/tmp/probe/device-${history}-${process.argv[4] ?? "scalars"}.bin`, bytes);
   const stats = A.stats(device.doc());
   process.stdout.write(`saved ${bytes.length} bytes ${JSON.stringify(stats)}\n`);
+  // What stays text outside the commands (one operation per character when written once).
+  const textCharacters = (value: unknown): number => {
+    if (typeof value === "string") return value.length;
+    if (typeof value !== "object" || value === null || A.isImmutableString(value)) return 0;
+    return Object.values(value).reduce<number>((sum, item) => sum + textCharacters(item), 0);
+  };
+  const { commands: _, ...rest } = device.doc();
+  const outside = Object.entries(rest).map(([key, value]) => `${key} ${textCharacters(value)}`);
+  process.stdout.write(`text characters outside commands: ${outside.join(", ")}\n`);
   process.exit(0);
 } else {
   const bytes = readFileSync(process.argv[3] as string);

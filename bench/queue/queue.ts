@@ -25,6 +25,7 @@ import {
   recordSigner,
   signPolicy,
   silentLogger,
+  toPlain,
   writePolicy,
 } from "@outpost/shared-model";
 import { BUNDLE_FILE, buildAgentBundle } from "../../agent/scripts/build-bundle.js";
@@ -149,7 +150,8 @@ try {
     coldRuns: 3,
     warmRuns: runs,
   });
-  const plainCopy = timePlanner(structuredClone(replica.device.doc()), Date.now(), runs);
+  // toPlain first: structuredClone would turn each ImmutableString into a `{ val }` object.
+  const plainCopy = timePlanner(structuredClone(toPlain(replica.device.doc())), Date.now(), runs);
   const documentId = replica.device.documentId;
   await replica.close();
   log(

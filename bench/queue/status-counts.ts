@@ -1,4 +1,4 @@
-import { type DeviceDoc, fold, isArchived } from "@outpost/shared-model";
+import { type DeviceDoc, fold, isArchived, plainCommands } from "@outpost/shared-model";
 
 /**
  * How many commands stand in each status (most first; archived ones as `archived`), and the runs
@@ -10,7 +10,7 @@ export function statusCounts(doc: Pick<DeviceDoc, "commands">): {
 } {
   const counts = new Map<string, number>();
   let attempts = 0;
-  for (const command of Object.values(doc.commands)) {
+  for (const command of Object.values(plainCommands(doc.commands))) {
     if (isArchived(command)) {
       counts.set("archived", (counts.get("archived") ?? 0) + 1);
       attempts += command.archived.started ? 1 : 0;

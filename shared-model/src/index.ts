@@ -12,15 +12,20 @@ export type {
   ArchiveMark,
   ArchiveMonth,
   CommandEntry,
+  StoredCommandEntry,
+  StoredCommands,
 } from "./commands/archived.js";
 export {
   archiveMonthOf,
+  eventsOf,
   isArchived,
   isArchiveMonth,
   isLive,
   liveCommand,
   liveCommands,
   openIntents,
+  plainCommands,
+  plainEntry,
 } from "./commands/archived.js";
 export type { ArchivableCommand } from "./commands/archiving.js";
 export { archivableCommands, archiveMarkOf, markArchived } from "./commands/archiving.js";
@@ -116,6 +121,7 @@ export {
   FLEET_SUMMARY_DOC_SCHEMA,
   type FleetSummaryDoc,
 } from "./documents/fleet-summary-doc.js";
+export { forgetLoadPatches } from "./documents/forget-load-patches.js";
 export type { AnyPolicyRegister } from "./documents/policy.js";
 export {
   draftPolicy,
@@ -127,6 +133,8 @@ export {
   validatePolicyRecord,
   writePolicy,
 } from "./documents/policy.js";
+export type { Stored } from "./documents/stored-strings.js";
+export { plainString, toPlain, toStored } from "./documents/stored-strings.js";
 export type {
   AuditEntry,
   HourBucket,

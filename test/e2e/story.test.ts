@@ -18,6 +18,7 @@ import type { AgentProcess } from "@outpost/agent/testing";
 import {
   type DeviceDoc,
   type DeviceId,
+  eventsOf,
   type FleetDoc,
   fold,
   liveCommand,
@@ -195,7 +196,7 @@ describe("the Outpost story", () => {
         .poll(() => commandStatus(page, commandId), { timeout: 120_000 })
         .toBe("succeeded")
         .catch(async (error: Error) => {
-          const events = bDoc.doc().commands[commandId as never]?.events ?? [];
+          const events = eventsOf(bDoc.doc().commands, commandId as never);
           const facts = events.map((event) => JSON.stringify(event)).join("\n");
           const shows = `${await connectionLabel(page)}, ${await pendingLabel(page)}`;
           throw new Error(

@@ -1,6 +1,12 @@
 import { join } from "node:path";
 import { type AutomergeUrl, type DocHandle, type PeerId, Repo } from "@automerge/automerge-repo";
-import { createDeviceDoc, type DeviceDoc, type DeviceId, peerIdFor } from "@outpost/shared-model";
+import {
+  createDeviceDoc,
+  type DeviceDoc,
+  type DeviceId,
+  forgetLoadPatches,
+  peerIdFor,
+} from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
 import { AgentStateStore } from "../state/agent-state.js";
 import { newDeviceId } from "./device-identity.js";
@@ -56,6 +62,9 @@ export async function openLocalReplica(
     days: {},
   }));
   const device = await repo.find<DeviceDoc>(store.state.deviceDocUrl as AutomergeUrl);
+  // The load's patches describe the whole document and would stay until its next change: an
+  // idle agent's heap (docs/ARCHITECTURE.md, "Strings in documents").
+  forgetLoadPatches(device.doc());
   return {
     deviceId: store.state.deviceId as DeviceId,
     repo,

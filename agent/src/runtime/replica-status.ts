@@ -7,6 +7,7 @@ import {
   type DeviceDoc,
   fold,
   isArchived,
+  plainCommands,
   type TelemetryDayDoc,
 } from "@outpost/shared-model";
 import { openReadOnlyReplica, shutdownRepo } from "@outpost/shared-model/storage";
@@ -91,7 +92,7 @@ export async function readReplicaStatus(dataDirectory: string): Promise<ReplicaS
       ...Object.values(state.days).map((d) => d.acknowledged?.receivedAt),
     ].filter((at): at is number => at !== undefined);
     const queue: Record<string, number> = {};
-    for (const command of Object.values(device.commands)) {
+    for (const command of Object.values(plainCommands(device.commands))) {
       // Archived commands are counted apart: they left the queue.
       const status = isArchived(command) ? "archived" : fold(command.spec, command.events).status;
       queue[status] = (queue[status] ?? 0) + 1;

@@ -5,6 +5,8 @@ import {
   createDeviceDoc,
   type DeviceDoc,
   enqueueCommand,
+  eventsOf,
+  liveCommand,
   parseDeviceId,
   recordFact,
   setPriority,
@@ -58,8 +60,8 @@ function renderQueue(): HTMLElement {
   return screen.getByRole("listitem");
 }
 
-const events = () => handle.doc().commands[id]?.events ?? [];
-const priorityOf = () => handle.doc().commands[id]?.priority;
+const events = () => eventsOf(handle.doc().commands, id);
+const priorityOf = () => liveCommand(handle.doc().commands, id)?.priority;
 
 /** Another replica of `source`'s document, writing as `actorHex` repeated (`ff` sorts last). */
 function forkWithActor(source: DocHandle<DeviceDoc>, actorHex: string): DocHandle<DeviceDoc> {

@@ -6,8 +6,10 @@ import {
   createTelemetryDayDoc,
   type DeviceDoc,
   enqueueCommand,
+  liveCommand,
   parseDay,
   parseDeviceId,
+  plainCommands,
   recordFact,
   setPriority,
   updateAsset,
@@ -38,7 +40,8 @@ function deviceDoc(deviceId: string): DocHandle<DeviceDoc> {
   return replica.repo.create(createDeviceDoc(parseDeviceId(deviceId)));
 }
 
-const commandsOn = (handle: DocHandle<DeviceDoc>) => Object.values(handle.doc().commands);
+const commandsOn = (handle: DocHandle<DeviceDoc>) =>
+  Object.values(plainCommands(handle.doc().commands));
 const pendingIds = () => [...replica.pending.documentIds()].sort();
 
 /** A device with one command carol enqueued, that command's ID, and the device as writes name it. */
@@ -157,7 +160,7 @@ describe("makeDeviceActions: a command's intents and priority", () => {
     await actions.note(device, id, "user asked to wait");
     await actions.reprioritize(device, id, 9);
 
-    const command = handle.doc().commands[id];
+    const command = liveCommand(handle.doc().commands, id);
     expect(command?.events).toMatchObject([
       { type: "cancel-requested", by: "admin:alice", at: NOW },
       { type: "retry-requested", by: "admin:alice", at: NOW },
@@ -174,7 +177,7 @@ describe("makeDeviceActions: a command's intents and priority", () => {
 
   it("folds a command's state from the document", () => {
     const { handle, id } = deviceWithCommand();
-    const stateNow = () => actions.stateOf(handle, handle.doc().commands[id] as never);
+    const stateNow = () => actions.stateOf(handle, liveCommand(handle.doc().commands, id) as never);
     expect(stateNow().status).toBe("pending");
     handle.change((doc) => {
       const agent = { by: "agent:laptop-042", at: 8_000 };

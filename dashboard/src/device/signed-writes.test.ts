@@ -6,9 +6,11 @@ import {
   createDeviceDoc,
   type DeviceDoc,
   enqueueCommand,
+  eventsOf,
   intentItem,
   liveCommand,
   parseDeviceId,
+  plainCommands,
   policySettingItem,
   priorityItem,
 } from "@outpost/shared-model";
@@ -50,8 +52,8 @@ describe("signed writes", () => {
     const report = await actions.enqueue([laptop, kiosk], { kind: "system.reboot", priority: 7 });
     expect(report).toMatchObject({ kind: "written", enqueued: ["laptop-042", "kiosk-7"] });
 
-    const onLaptop = Object.values(laptop.handle.doc().commands)[0] as Command;
-    const onKiosk = Object.values(kiosk.handle.doc().commands)[0] as Command;
+    const onLaptop = Object.values(plainCommands(laptop.handle.doc().commands))[0] as Command;
+    const onKiosk = Object.values(plainCommands(kiosk.handle.doc().commands))[0] as Command;
     if (onLaptop === undefined || onKiosk === undefined) throw new Error("not enqueued");
     expect(onLaptop.spec.id).toBe(onKiosk.spec.id);
     expect(onLaptop.spec.signature).not.toBe(onKiosk.spec.signature);
@@ -155,7 +157,7 @@ describe("signed writes", () => {
 
     // A note changes nothing an agent does: it is written, unsigned, and shown as such.
     expect(await actions.note(laptop, id, "waiting for the key")).toEqual({ saved: true });
-    const note = laptop.handle.doc().commands[id]?.events.at(-1);
+    const note = eventsOf(laptop.handle.doc().commands, id).at(-1);
     expect(note).toMatchObject({ type: "note", by: "admin:alice" });
     expect((note as { signature?: string } | undefined)?.signature).toBeUndefined();
   });

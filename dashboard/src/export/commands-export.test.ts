@@ -1,3 +1,4 @@
+import * as A from "@automerge/automerge";
 import {
   type ArchiveMonth,
   addNote,
@@ -6,10 +7,13 @@ import {
   createDeviceDoc,
   DEFAULT_RETRY_POLICY,
   enqueueCommand,
+  liveCommand,
+  liveCommands,
   parseCommandId,
   parseDeviceId,
   parseEventId,
   recordFact,
+  toPlain,
   type ValidCommandArchive,
 } from "@outpost/shared-model";
 import Papa from "papaparse";
@@ -148,10 +152,32 @@ describe("commandsExport", () => {
     });
   });
 
+  it("exports and folds a command written with ImmutableStrings as one written with text strings", async () => {
+    const written = deviceDoc();
+    const intoDocument = (convert: (command: unknown) => unknown) =>
+      A.change(A.from(createDeviceDoc(deviceId)), (d) => {
+        for (const [id, command] of Object.entries(written.commands))
+          (d.commands as Record<string, unknown>)[id] = convert(command);
+      });
+    // The mutators store strings as scalars; a document written before holds them as text.
+    const scalars = intoDocument((command) => command);
+    const text = intoDocument((command) => toPlain<unknown>(command));
+    const kindOf = (doc: typeof scalars) =>
+      (doc.commands[parseCommandId("cmd-bbbb")] as { spec: { kind: unknown } }).spec.kind;
+    expect(A.isImmutableString(kindOf(scalars))).toBe(true);
+    expect(typeof kindOf(text)).toBe("string");
+
+    const csvOf = async (doc: typeof scalars) =>
+      (await toCsvBlob(commandsExport(deviceId, doc), noWait)).text();
+    expect(await csvOf(scalars)).toBe(await csvOf(text));
+    expect(await csvOf(scalars)).toContain("script.run");
+    expect(liveCommands(scalars.commands)).toEqual(liveCommands(text.commands));
+  });
+
   it("includes archived commands on request, each naming its month; a live copy shows once", async () => {
     const doc = deviceDoc();
     const failed = parseCommandId("cmd-bbbb");
-    const archivedCommand = structuredClone(doc.commands[failed]) as Command;
+    const archivedCommand = structuredClone(liveCommand(doc.commands, failed)) as Command;
     const oldId = parseCommandId("cmd-old1");
     const archive: ValidCommandArchive = {
       deviceId,

@@ -1,4 +1,5 @@
 import { Counter, type Patch, type Prop } from "@automerge/automerge/slim";
+import { toPlain } from "@outpost/shared-model";
 
 /** A patch path that does not lead anywhere in the target: the projection is out of step. */
 export class PatchPathError extends Error {
@@ -63,9 +64,12 @@ function editText(target: Container, path: Prop[], text: string, patch: Patch, k
   set(owner, ownerKey, next);
 }
 
-/** A patch value as the store keeps it: a copy, and a counter as its number (as in JSON). */
+/**
+ * A patch value as the store keeps it: a copy, a counter as its number (as in JSON), and an
+ * `ImmutableString` (how commands store their strings) as its string.
+ */
 function plainValue(value: unknown): unknown {
-  return value instanceof Counter ? value.value : structuredClone(value);
+  return value instanceof Counter ? value.value : structuredClone(toPlain<unknown>(value));
 }
 
 function resolve(target: unknown, path: Prop[]): unknown {

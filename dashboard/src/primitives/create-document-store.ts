@@ -1,4 +1,5 @@
 import type { DocHandle, DocHandleChangePayload } from "@automerge/automerge-repo/slim";
+import { toPlain } from "@outpost/shared-model";
 import { onCleanup } from "solid-js";
 import { createStore, produce, reconcile, type Store, unwrap } from "solid-js/store";
 import { makeLogger } from "../ui/logger.js";
@@ -13,7 +14,7 @@ const log = makeLogger("documents");
  * If a patch ever does not fit (it should not), the store is rebuilt from the document.
  */
 export function createDocumentStore<T extends object>(handle: DocHandle<T>): Store<T> {
-  const [store, setStore] = createStore<T>(structuredClone(handle.doc()));
+  const [store, setStore] = createStore<T>(plainCopy(handle.doc()));
   const onChange = ({ patches }: DocHandleChangePayload<T>) => {
     try {
       setStore(
@@ -24,12 +25,20 @@ export function createDocumentStore<T extends object>(handle: DocHandle<T>): Sto
     } catch (error) {
       if (!(error instanceof PatchPathError)) throw error;
       log.warn(`rebuilt the view of ${handle.documentId}: ${error.message}`);
-      setStore(reconcile(structuredClone(handle.doc())));
+      setStore(reconcile(plainCopy(handle.doc())));
     }
   };
   handle.on("change", onChange);
   onCleanup(() => handle.off("change", onChange));
   return store;
+}
+
+/**
+ * A plain copy of a document: commands store their strings as `ImmutableString`s, which the
+ * store (and every view and export over it) holds as strings.
+ */
+function plainCopy<T>(doc: T): T {
+  return structuredClone(toPlain<T>(doc));
 }
 
 /** The store's current value as a plain object (for exports and comparisons). */

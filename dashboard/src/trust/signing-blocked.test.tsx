@@ -9,6 +9,7 @@ import {
   createDeviceDoc,
   type DeviceDoc,
   enqueueCommand,
+  eventsOf,
   parseDeviceId,
   recordFact,
 } from "@outpost/shared-model";
@@ -137,7 +138,7 @@ describe("while the signing key waits for approval", () => {
     fireEvent.click(button("Cancel", itemOf(waiting)));
     // The item is drawn anew for the command's new state: look it up each time.
     await eventually(() => expect(button("Cancel asked", itemOf(waiting)).disabled).toBe(true));
-    expect(handle.doc().commands[waiting]?.events.at(-1)).toMatchObject({
+    expect(eventsOf(handle.doc().commands, waiting).at(-1)).toMatchObject({
       type: "cancel-requested",
       by: "admin:alice",
       signature: expect.any(String),

@@ -22,7 +22,7 @@ import {
 } from "../testing/queue-convergence.js";
 import { agentAt, forkReplica, newDeviceReplica, T0 } from "../testing/replicas.js";
 import { validateDeviceDoc } from "../validation/device-doc.js";
-import { isArchived, liveCommand } from "./archived.js";
+import { isArchived, liveCommand, plainEntry } from "./archived.js";
 import { archivableCommands, archiveMarkOf, markArchived } from "./archiving.js";
 import type { Command } from "./command.js";
 import type { CommandEvent } from "./events.js";
@@ -212,7 +212,9 @@ class Scenario {
 
   /** Every event of the command: the live entry's (a mark's, for an archived one) and its copy. */
   eventsOf(doc: A.Doc<DeviceDoc>, id: CommandId): CommandEvent[] {
-    return [...(doc.commands[id]?.events ?? []), ...(this.archive.get(id)?.events ?? [])];
+    const entry = doc.commands[id];
+    const live = entry === undefined ? [] : plainEntry(entry).events;
+    return [...live, ...(this.archive.get(id)?.events ?? [])];
   }
 }
 

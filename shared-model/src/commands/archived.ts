@@ -1,3 +1,5 @@
+import type { Stored } from "../documents/stored-strings.js";
+import { isDraft, toPlainSnapshot } from "../documents/stored-strings.js";
 import type { CommandId } from "../ids/ids.js";
 import type { Command } from "./command.js";
 import type { CommandEvent, Intent } from "./events.js";
@@ -59,34 +61,96 @@ export interface ArchivedCommand {
 /** One entry of `DeviceDoc.commands`: a live command, or what stays of an archived one. */
 export type CommandEntry = Command | ArchivedCommand;
 
+/**
+ * A command entry as the DeviceDoc holds it: its strings are `ImmutableString` scalars, or text in
+ * documents written before (see documents/stored-strings.ts). Read it through {@link plainEntry},
+ * {@link plainCommands}, {@link liveCommand} or {@link liveCommands}.
+ */
+export type StoredCommandEntry = Stored<CommandEntry>;
+
+/** The `commands` map of a DeviceDoc as stored, or already plain. */
+export type StoredCommands = Readonly<Record<CommandId, StoredCommandEntry | CommandEntry>>;
+
 /** True when the entry is an archived command's mark rather than a live command. */
-export function isArchived(entry: CommandEntry): entry is ArchivedCommand {
-  return (entry as Partial<ArchivedCommand>).archived !== undefined;
+export function isArchived(entry: CommandEntry): entry is ArchivedCommand;
+export function isArchived(entry: StoredCommandEntry): entry is Stored<ArchivedCommand>;
+export function isArchived(entry: StoredCommandEntry): boolean {
+  return (entry as Partial<Stored<ArchivedCommand>>).archived !== undefined;
 }
 
 /** True when the entry is a live command (spec, priority, events). */
-export function isLive(entry: CommandEntry): entry is Command {
+export function isLive(entry: CommandEntry): entry is Command;
+export function isLive(entry: StoredCommandEntry): entry is Stored<Command>;
+export function isLive(entry: StoredCommandEntry): boolean {
   return !isArchived(entry);
 }
 
-/** The live commands of a `commands` map, by ID (archived ones left out). */
-export function liveCommands(
-  commands: Readonly<Record<CommandId, CommandEntry>>,
-): [CommandId, Command][] {
+const plainMaps = new WeakMap<object, Readonly<Record<CommandId, CommandEntry>>>();
+
+/**
+ * The entry with plain strings, made once per stored object (`toPlainSnapshot`): Automerge
+ * snapshots share unchanged objects, so an unchanged command keeps the same plain object from
+ * snapshot to snapshot (what `FoldCache` keys on), and a command with a new event keeps its
+ * spec's and priority's (what the agent's signature verdicts key on). A change's draft is
+ * converted, not remembered.
+ */
+export function plainEntry(entry: StoredCommandEntry | CommandEntry): CommandEntry {
+  return toPlainSnapshot<CommandEntry>(entry);
+}
+
+/**
+ * The `commands` map with every entry plain ({@link plainEntry}), made once per stored map. A
+ * map whose entries are all plain already is returned as it is.
+ */
+export function plainCommands(commands: StoredCommands): Readonly<Record<CommandId, CommandEntry>> {
+  let plain = plainMaps.get(commands);
+  if (plain === undefined) {
+    let copy: Record<CommandId, CommandEntry> | undefined;
+    const ids = Object.keys(commands) as CommandId[];
+    for (let index = 0; index < ids.length; index++) {
+      const id = ids[index] as CommandId;
+      const stored = commands[id] as StoredCommandEntry;
+      const entry = plainEntry(stored);
+      if (entry !== stored && copy === undefined) {
+        copy = {};
+        for (const earlier of ids.slice(0, index))
+          copy[earlier] = plainEntry(commands[earlier] as StoredCommandEntry);
+      }
+      if (copy !== undefined) copy[id] = entry;
+    }
+    plain = copy ?? (commands as Readonly<Record<CommandId, CommandEntry>>);
+    if (!isDraft(commands)) plainMaps.set(commands, plain);
+  }
+  return plain;
+}
+
+/** The live commands of a `commands` map, by ID, plain (archived ones left out). */
+export function liveCommands(commands: StoredCommands): [CommandId, Command][] {
   const live: [CommandId, Command][] = [];
-  for (const [id, entry] of Object.entries(commands) as [CommandId, CommandEntry][]) {
+  for (const [id, entry] of Object.entries(plainCommands(commands)) as [
+    CommandId,
+    CommandEntry,
+  ][]) {
     if (isLive(entry)) live.push([id, entry]);
   }
   return live;
 }
 
-/** The live command `id`, or `undefined` when there is none or it was archived. */
-export function liveCommand(
-  commands: Readonly<Record<CommandId, CommandEntry>>,
-  id: CommandId,
-): Command | undefined {
-  const entry = commands[id];
-  return entry !== undefined && isLive(entry) ? entry : undefined;
+/**
+ * The live command `id`, plain, or `undefined` when there is none or it was archived. A copy
+ * when the document stores scalars: to edit a change's draft, go through `draft.commands[id]`.
+ */
+export function liveCommand(commands: StoredCommands, id: CommandId): Command | undefined {
+  const stored = commands[id];
+  if (stored === undefined) return undefined;
+  const entry = plainEntry(stored);
+  return isLive(entry) ? entry : undefined;
+}
+
+/** The events of the entry `id`, live or archived, plain; none when there is no such entry. */
+export function eventsOf(commands: StoredCommands, id: CommandId): CommandEvent[] {
+  const stored = commands[id];
+  return stored === undefined ? [] : plainEntry(stored).events;
 }
 
 /**

@@ -4,9 +4,10 @@
  * ({@link archivableCommands}), writes each command whole into its month's archive document,
  * and only then, in one change of the DeviceDoc, replaces each with its mark ({@link markArchived}).
  */
+import { type Stored, toStored } from "../documents/stored-strings.js";
 import type { CommandId } from "../ids/ids.js";
 import type { ArchivedCommand, ArchiveMark, ArchiveMonth } from "./archived.js";
-import { archiveMonthOf, isLive } from "./archived.js";
+import { archiveMonthOf, isLive, plainCommands } from "./archived.js";
 import type { Command, WithCommands } from "./command.js";
 import { isIntent } from "./events.js";
 import { fold } from "./fold.js";
@@ -36,8 +37,9 @@ export function archivableCommands(
   stateOf: (command: Command) => CommandState = (command) => fold(command.spec, command.events),
 ): ArchivableCommand[] {
   const found: ArchivableCommand[] = [];
-  for (const id of Object.keys(doc.commands).sort() as CommandId[]) {
-    const command = doc.commands[id];
+  const commands = plainCommands(doc.commands);
+  for (const id of Object.keys(commands).sort() as CommandId[]) {
+    const command = commands[id];
     if (command === undefined || !isLive(command)) continue;
     const state = stateOf(command);
     if (!isTerminal(state)) continue;
@@ -73,11 +75,11 @@ export function archiveMarkOf(archivable: ArchivableCommand, archivedAt: number)
 export function markArchived(draft: WithCommands, id: CommandId, mark: ArchiveMark): void {
   const entry = draft.commands[id];
   if (entry === undefined || !isLive(entry)) return;
-  const emptied = entry as Partial<Command> & ArchivedCommand;
+  const emptied = entry as Partial<Stored<Command>> & Stored<ArchivedCommand>;
   delete emptied.spec;
   delete emptied.priority;
   emptied.events.splice(0, emptied.events.length);
-  emptied.archived = { ...mark };
+  emptied.archived = toStored(mark);
 }
 
 /** The time of the command's last fact, or `undefined` when the agent never wrote one. */

@@ -1,5 +1,5 @@
 import type { CommandId } from "../ids/ids.js";
-import type { CommandEntry } from "./archived.js";
+import type { StoredCommandEntry } from "./archived.js";
 import type { CommandEvent } from "./events.js";
 import type { CommandSpec, PriorityRegister } from "./spec.js";
 
@@ -12,10 +12,10 @@ export interface Command {
 }
 
 /**
- * What the queue's readers and writers need of a document: its commands by ID, live or archived
- * (see {@link CommandEntry}). A `DeviceDoc` is one; taking this instead keeps `commands/` from
- * importing `documents/`, which imports it.
+ * What the queue's readers and writers need of a document: its commands by ID, live or archived,
+ * as stored (see {@link StoredCommandEntry}; readers go through `plainCommands`). A `DeviceDoc` is
+ * one; taking this instead keeps `commands/` from importing `documents/`, which imports it.
  */
 export interface WithCommands {
-  commands: Record<CommandId, CommandEntry>;
+  commands: Record<CommandId, StoredCommandEntry>;
 }

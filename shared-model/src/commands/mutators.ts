@@ -1,13 +1,16 @@
 /**
  * Writers for the command queue. Each takes a draft DeviceDoc and is meant to run inside one
  * Automerge change (`handle.change(d => requestCancel(d, id, actor))`), so a call is one change.
+ * Every string they write is an `ImmutableString` scalar (documents/stored-strings.ts): one
+ * operation in the document's history instead of one per character.
  */
 import type { Actor } from "../actors/actor.js";
+import { toStored } from "../documents/stored-strings.js";
 import type { CommandId, EventId } from "../ids/ids.js";
 import { newCommandId, newEventId } from "../ids/ids.js";
 import { withoutUndefined } from "../util/without-undefined.js";
 import { checkCommandSpec, checkPriority } from "../validation/command-schemas.js";
-import type { CommandEntry } from "./archived.js";
+import type { StoredCommandEntry } from "./archived.js";
 import type { Command, WithCommands } from "./command.js";
 import type { CommandEvent, FactInput, Intent } from "./events.js";
 import type {
@@ -91,12 +94,8 @@ export function draftCommand(input: EnqueueInput, actor: Actor): CommandDraft {
 export function insertCommand(draft: WithCommands, command: CommandDraft): CommandId {
   const id = command.spec.id;
   if (draft.commands[id] !== undefined) throw new DuplicateCommand(id);
-  const written: Command = {
-    spec: structuredClone(command.spec),
-    priority: structuredClone(command.priority),
-    events: [],
-  };
-  draft.commands[id] = written;
+  const written: Command = { spec: command.spec, priority: command.priority, events: [] };
+  draft.commands[id] = toStored(written);
   return id;
 }
 
@@ -121,7 +120,7 @@ export function writePriority(
   id: CommandId,
   register: PriorityRegister,
 ): void {
-  commandIn(draft, id).priority = structuredClone(register);
+  commandIn(draft, id).priority = toStored(register);
 }
 
 /** Replaces the command's priority register, unsigned (last writer wins; conflicts stay visible). */
@@ -139,7 +138,7 @@ export function draftIntent<I extends IntentInput>(body: I, actor: Actor): I & I
 
 /** Appends a drafted (and signed) intent to the command's log; returns its ID. */
 export function appendIntent(draft: WithCommands, id: CommandId, intent: Intent): EventId {
-  commandIn(draft, id).events.push(structuredClone(intent));
+  commandIn(draft, id).events.push(toStored(intent));
   return intent.id;
 }
 
@@ -190,7 +189,7 @@ type IntentFields = { id: EventId; at: number; by: string };
 function append(draft: WithCommands, id: CommandId, body: FactInput, actor: Actor): EventId {
   const eventId = newEventId();
   const event = { ...body, id: eventId, at: actor.at, by: actor.by } as CommandEvent;
-  commandIn(draft, id).events.push(event);
+  commandIn(draft, id).events.push(toStored(event));
   return eventId;
 }
 
@@ -198,7 +197,7 @@ function append(draft: WithCommands, id: CommandId, body: FactInput, actor: Acto
  * The command's entry, live or archived: an archived command keeps its events list, so an intent
  * or a priority written to it lands where everyone sees it (see archived.ts).
  */
-function commandIn(draft: WithCommands, id: CommandId): CommandEntry {
+function commandIn(draft: WithCommands, id: CommandId): StoredCommandEntry {
   const command = draft.commands[id];
   if (command === undefined) throw new UnknownCommand(id);
   return command;

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { DeviceDoc } from "../documents/device-doc.js";
 import type { CommandId } from "../ids/ids.js";
 import { agentAt, aliceAt, newDeviceReplica, T0 } from "../testing/replicas.js";
-import { liveCommands } from "./archived.js";
+import { liveCommand, liveCommands } from "./archived.js";
 import type { Command } from "./command.js";
 import { fold } from "./fold.js";
 import { FoldCache } from "./fold-cache.js";
@@ -162,7 +162,7 @@ describe("FoldCache over Automerge snapshots", () => {
     expect(after.decisions).toEqual([
       { commandId: numbered(8), fact: { type: "cancelled", answers: expect.any(String) } },
     ]);
-    expect(cache.stateOf(doc.commands[numbered(7)] as Command).status).toBe("running");
+    expect(cache.stateOf(liveCommand(doc.commands, numbered(7)) as Command).status).toBe("running");
 
     // The 98 commands nothing touched kept their objects, so their states come from the cache.
     const unchanged = liveCommands(doc.commands)

@@ -1,7 +1,7 @@
 import type { CommandId } from "../ids/ids.js";
 import { compareCodeUnits } from "../util/compare-code-units.js";
 import type { ArchivedCommand, ArchiveMark } from "./archived.js";
-import { isArchived, openIntents } from "./archived.js";
+import { isArchived, openIntents, plainCommands } from "./archived.js";
 import type { Command, WithCommands } from "./command.js";
 import { dedupeWinners } from "./dedupe.js";
 import { dependencyVerdict, noteDependencyWatchers } from "./dependencies.js";
@@ -88,7 +88,8 @@ export interface QueueTrust {
 export function planQueue(doc: WithCommands, now: number, options: PlanOptions = {}): QueuePlan {
   const stateOf = options.stateOf ?? foldCommand;
   // Key order of an Automerge map differs between replicas; decisions must not.
-  const ids = (Object.keys(doc.commands) as CommandId[]).sort(compareCodeUnits);
+  const commands = plainCommands(doc.commands);
+  const ids = (Object.keys(commands) as CommandId[]).sort(compareCodeUnits);
   const trust = options.trust;
   const entries = new Map<CommandId, QueueEntry>();
   // Archived commands are out of the queue, but dependents and dedupe twins still read how they
@@ -96,7 +97,7 @@ export function planQueue(doc: WithCommands, now: number, options: PlanOptions =
   const archived = new Map<CommandId, ArchiveMark>();
   const decisions: QueueDecision[] = [];
   for (const id of ids) {
-    const command = doc.commands[id];
+    const command = commands[id];
     if (command === undefined) continue;
     if (isArchived(command)) {
       if (trust?.archiveTrusted?.(id, command) === false) continue;

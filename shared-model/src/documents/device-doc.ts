@@ -1,4 +1,4 @@
-import type { ArchiveMonth, CommandEntry } from "../commands/archived.js";
+import type { ArchiveMonth, StoredCommandEntry } from "../commands/archived.js";
 import type { CommandId, Day, DeviceId } from "../ids/ids.js";
 import type { MetricRollup } from "../telemetry/rollup.js";
 import type { AdminKeyCertificate } from "../trust/certificates.js";
@@ -131,7 +131,7 @@ export type DeviceDoc = {
   policy: PolicyRecord;
   telemetry: Record<Day, TelemetryIndexEntry>;
   /** Live commands, and what stays of archived ones (see {@link CommandEntry}). */
-  commands: Record<CommandId, CommandEntry>;
+  commands: Record<CommandId, StoredCommandEntry>;
   /**
    * The agent's archive documents of finished commands, one per UTC month it archived in (absent
    * in documents from before archiving). Written by the agent alone.

@@ -1,7 +1,14 @@
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
+import { liveCommand } from "../commands/archived.js";
 import type { Command } from "../commands/command.js";
-import { draftCommand, draftIntent, draftPriority, enqueueCommand } from "../commands/mutators.js";
+import {
+  draftCommand,
+  draftIntent,
+  draftPriority,
+  enqueueCommand,
+  insertCommand,
+} from "../commands/mutators.js";
 import { createDeviceDoc } from "../documents/create.js";
 import type { DeviceDoc } from "../documents/device-doc.js";
 import { draftPolicy } from "../documents/policy.js";
@@ -46,30 +53,42 @@ describe("signed messages", () => {
 });
 
 describe("TrustVerifier", () => {
-  it("trusts a command spec its admin signed, as written in a real Automerge document", async () => {
-    const { verifier, signer } = await fleet();
-    const signed = await signCommand(
-      signer,
-      LAPTOP,
-      draftCommand({ kind: "shell.run", args: { command: "echo hi", tags: ["a", "b"] } }, alice),
-    );
-    let doc = A.from<DeviceDoc>(createDeviceDoc(LAPTOP));
-    doc = A.change(doc, (d) => {
-      d.commands[signed.spec.id] = { spec: signed.spec, priority: signed.priority, events: [] };
-    });
-    // Through a save and a load, as a replica on another machine reads it.
-    const loaded = A.load<DeviceDoc>(A.save(doc));
-    const command = loaded.commands[signed.spec.id] as Command;
-    const certificates = { [signer.certificate.keyId]: signer.certificate };
-    expect(await verifier.verify(commandSpecItem(command.spec), LAPTOP, certificates)).toEqual({
-      ok: true,
-      admin: "alice",
-      keyId: signer.certificate.keyId,
-    });
-    expect(
-      await verifier.verify(priorityItem(signed.spec.id, command.priority), LAPTOP, certificates),
-    ).toMatchObject({ ok: true });
-  });
+  // Strings as ImmutableString scalars (insertCommand), and as text, the way documents
+  // written before hold them: both read back to what was signed.
+  it.each([
+    ["as ImmutableStrings", "scalars"],
+    ["with text strings, as written before", "text"],
+  ] as const)(
+    "trusts a command spec its admin signed, written in a real Automerge document %s",
+    async (_, how) => {
+      const { verifier, signer } = await fleet();
+      const signed = await signCommand(
+        signer,
+        LAPTOP,
+        draftCommand({ kind: "shell.run", args: { command: "echo hi", tags: ["a", "b"] } }, alice),
+      );
+      let doc = A.from<DeviceDoc>(createDeviceDoc(LAPTOP));
+      doc = A.change(doc, (d) => {
+        if (how === "scalars") insertCommand(d, signed);
+        else
+          d.commands[signed.spec.id] = { spec: signed.spec, priority: signed.priority, events: [] };
+      });
+      const stored = doc.commands[signed.spec.id] as { spec: { signature: unknown } };
+      expect(A.isImmutableString(stored.spec.signature)).toBe(how === "scalars");
+      // Through a save and a load, as a replica on another machine reads it.
+      const loaded = A.load<DeviceDoc>(A.save(doc));
+      const command = liveCommand(loaded.commands, signed.spec.id) as Command;
+      const certificates = { [signer.certificate.keyId]: signer.certificate };
+      expect(await verifier.verify(commandSpecItem(command.spec), LAPTOP, certificates)).toEqual({
+        ok: true,
+        admin: "alice",
+        keyId: signer.certificate.keyId,
+      });
+      expect(
+        await verifier.verify(priorityItem(signed.spec.id, command.priority), LAPTOP, certificates),
+      ).toMatchObject({ ok: true });
+    },
+  );
 
   it("refuses a changed spec, another device's copy, a missing signature and a wrong author", async () => {
     const { verifier, signer } = await fleet();

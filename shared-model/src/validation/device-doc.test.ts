@@ -18,7 +18,7 @@ function sampleDoc(): Record<string, unknown> {
     enqueueCommand(d, { kind: "inventory.collect", id: "cmd-other" as CommandId }, aliceAt(T0));
     recordFact(d, "cmd-good" as CommandId, { type: "accepted" }, agentAt(T0 + 1));
   });
-  return structuredClone(A.toJS(doc)) as Record<string, unknown>;
+  return A.toJS(doc) as Record<string, unknown>;
 }
 
 type Json = Record<string, never> & Record<string, unknown>;

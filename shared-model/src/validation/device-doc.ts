@@ -7,6 +7,7 @@ import { DEFAULT_ASSET } from "../documents/create.js";
 import type { DeviceDoc } from "../documents/device-doc.js";
 import { DEVICE_DOC_SCHEMA, READABLE_DEVICE_DOC_SCHEMAS } from "../documents/device-doc.js";
 import { validatePolicyRecord } from "../documents/policy.js";
+import { toPlain } from "../documents/stored-strings.js";
 import type { DeviceId } from "../ids/ids.js";
 import { isDay, parseDeviceId } from "../ids/ids.js";
 import { certificateSchema } from "./certificate-schemas.js";
@@ -69,8 +70,9 @@ export function validateDeviceDoc(input: unknown): Validated<DeviceDoc> {
           : undefined,
       "telemetry",
     ),
+    // Commands store their strings as ImmutableStrings (documents/stored-strings.ts).
     commands: validEntries(
-      input.commands,
+      toPlain<unknown>(input.commands),
       (id, command, path) => validCommandEntry(id, command, path, problems),
       "commands",
     ),

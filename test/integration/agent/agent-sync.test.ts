@@ -12,6 +12,7 @@ import {
   type Day,
   DEFAULT_POLICY,
   type DeviceDoc,
+  eventsOf,
   fold,
   isPresenceMessage,
   liveCommand,
@@ -109,7 +110,7 @@ describe("the agent with a real relay", () => {
     expect(stateAtAdmin()).toMatchObject({
       outcome: { exitCode: 0, stdout: "hello from Linux\n" },
     });
-    expect(device.doc().commands[id]?.events.map((e) => e.type)).toEqual([
+    expect(eventsOf(device.doc().commands, id).map((e) => e.type)).toEqual([
       "accepted",
       "started",
       "succeeded",

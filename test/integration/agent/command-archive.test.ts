@@ -12,9 +12,11 @@ import {
   type CommandArchiveDoc,
   DEFAULT_POLICY,
   type DeviceDoc,
+  eventsOf,
   fold,
   isArchived,
   liveCommand,
+  plainEntry,
   validateCommandArchiveDoc,
 } from "@outpost/shared-model";
 import { cleanupAfterEach, eventually } from "@outpost/shared-model/testing";
@@ -58,7 +60,8 @@ describe("archiving finished commands with a real relay", () => {
     const second = await fleet.startAgent({ dataDirectory, commands, sampleIntervalS: 1 });
     await eventually(() => second.link.isOnline(), "the agent connecting again");
     const mark = () => {
-      const entry = device.doc().commands[id];
+      const stored = device.doc().commands[id];
+      const entry = stored === undefined ? undefined : plainEntry(stored);
       return entry !== undefined && isArchived(entry) ? entry.archived : undefined;
     };
     await eventually(() => mark() !== undefined, "the admin seeing the command archived", 60_000);
@@ -84,7 +87,7 @@ describe("archiving finished commands with a real relay", () => {
     const retry = await alice.retry(device, id);
     await eventually(
       () =>
-        (device.doc().commands[id]?.events ?? []).some(
+        eventsOf(device.doc().commands, id).some(
           (event) => event.type === "retry-declined" && event.answers === retry,
         ),
       "the agent declining the retry",

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { AutomergeUrl } from "@automerge/automerge-repo";
 import { groupExists } from "@outpost/agent";
 import type { DeviceDoc } from "@outpost/shared-model";
-import { fold, liveCommand } from "@outpost/shared-model";
+import { eventsOf, fold, liveCommand } from "@outpost/shared-model";
 import { cleanupAfterEach, eventually } from "@outpost/shared-model/testing";
 import { AgentCli, certifiedAdmin, startFleet } from "@outpost/test-support";
 import { describe, expect, it } from "vitest";
@@ -94,7 +94,7 @@ describe("an agent killed while a command runs", () => {
     const target = ticks() + 3;
     await eventually(() => ticks() >= target, "three more ticks of the restarted agent", 30_000);
     // (A `deferred` may come first: the load gate wants a reading before anything starts.)
-    const facts = device.doc().commands[id]?.events.map((e) => e.type) ?? [];
+    const facts = eventsOf(device.doc().commands, id).map((e) => e.type);
     expect(facts.filter((type) => type !== "deferred")).toEqual([
       "accepted",
       "started",

@@ -15,6 +15,7 @@ import {
   DEFAULT_POLICY,
   type DeviceDoc,
   type EnqueueInput,
+  eventsOf,
   fold,
   liveCommands,
 } from "@outpost/shared-model";
@@ -32,7 +33,7 @@ function states(doc: DeviceDoc) {
 }
 
 function eventTypes(doc: DeviceDoc, id: CommandId): string[] {
-  return doc.commands[id]?.events.map((event) => event.type) ?? [];
+  return eventsOf(doc.commands, id).map((event) => event.type);
 }
 
 describe("the command queue, offline everywhere, through a real relay", () => {
@@ -96,7 +97,7 @@ describe("the command queue, offline everywhere, through a real relay", () => {
     relay = await fleet.startRelay();
     await eventually(
       () =>
-        atAlice.doc().commands[ids.b as CommandId]?.events.length === 1 &&
+        eventsOf(atAlice.doc().commands, ids.b as CommandId).length === 1 &&
         atBob.doc().commands[ids.d2 as CommandId] !== undefined,
       "the admins merging through the relay",
     );
@@ -127,7 +128,7 @@ describe("the command queue, offline everywhere, through a real relay", () => {
     expect(eventTypes(device, b as CommandId)).toEqual(["cancel-requested", "cancelled"]);
     expect(eventTypes(device, d2 as CommandId)).toEqual(["superseded"]);
     for (const id of [a, c, d1]) {
-      const events = device.commands[id as CommandId]?.events ?? [];
+      const events = eventsOf(device.commands, id as CommandId);
       // Between the steps, at most a wait for the command running before it and, for C, for
       // its dependency A: each recorded once.
       const reasons = events.flatMap((event) => (event.type === "deferred" ? [event.reason] : []));

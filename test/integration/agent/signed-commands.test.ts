@@ -16,6 +16,7 @@ import {
   DEFAULT_POLICY,
   type DeviceDoc,
   draftCommand,
+  eventsOf,
   fold,
   insertCommand,
   liveCommand,
@@ -128,7 +129,7 @@ describe("an agent pinned to its fleet's root", () => {
       ),
     });
     for (const id of ids) {
-      expect(device.doc().commands[id]?.events.map((event) => event.type)).toEqual(["rejected"]);
+      expect(eventsOf(device.doc().commands, id).map((event) => event.type)).toEqual(["rejected"]);
     }
     // A signed command after them runs: the agent was able to, and chose not to.
     const signed = await alice.enqueue(device, {
@@ -218,7 +219,7 @@ describe("an agent pinned to its fleet's root", () => {
         ),
       ),
     });
-    expect(b.device.doc().commands[id]?.events.map((event) => event.type)).toEqual(["rejected"]);
+    expect(eventsOf(b.device.doc().commands, id).map((event) => event.type)).toEqual(["rejected"]);
   });
 
   it("after an admin key is revoked, rejects what it signs later and what it signed that had not started; what ran keeps its outcome", {
@@ -340,7 +341,7 @@ describe("an agent pinned to its fleet's root", () => {
       status: "rejected",
       reason: "shell.run is not allowed on this device (its policy has allowShell off)",
     });
-    expect(device.doc().commands[inventory as CommandId]?.events).toContainEqual(
+    expect(eventsOf(device.doc().commands, inventory as CommandId)).toContainEqual(
       expect.objectContaining({
         type: "intent-rejected",
         answers: forgedCancel,

@@ -10,9 +10,11 @@ import {
   type CommandArchiveDoc,
   type CommandId,
   DEFAULT_POLICY,
+  eventsOf,
   fold,
   isArchived,
   liveCommand,
+  plainEntry,
   silentLogger,
   validateCommandArchiveDoc,
 } from "@outpost/shared-model";
@@ -70,8 +72,9 @@ async function setUp() {
     }
   };
   const statusOf = (id: CommandId) => {
-    const entry = device.doc().commands[id];
-    if (entry === undefined) return undefined;
+    const stored = device.doc().commands[id];
+    if (stored === undefined) return undefined;
+    const entry = plainEntry(stored);
     return isArchived(entry)
       ? `archived ${entry.archived.status}`
       : fold(entry.spec, entry.events).status;
@@ -177,7 +180,7 @@ describe("the agent's command archiver", () => {
     const cancel = await alice.cancel(device, id);
     const retry = await alice.retry(device, id);
     await settle();
-    const events = device.doc().commands[id]?.events ?? [];
+    const events = eventsOf(device.doc().commands, id);
     expect(
       events.map((event) => [event.type, "answers" in event ? event.answers : undefined]),
     ).toEqual([

@@ -14,6 +14,7 @@ import {
   type Logger,
   markArchived,
   newCommandArchiveDoc,
+  plainCommands,
 } from "@outpost/shared-model";
 import type { ArchiveRecord } from "./archive-record.js";
 
@@ -100,10 +101,11 @@ export class CommandArchiver {
     const marked: CommandId[] = [];
     device.change((doc) => {
       for (const entry of entries) {
-        // Automerge snapshots share unchanged objects: the same object means nothing was added
-        // since it was read and copied, so emptying its events loses nothing.
+        // Automerge snapshots share unchanged objects, and a plain entry is made once per stored
+        // object: the same object means nothing was added since it was read and copied, so
+        // emptying its events loses nothing.
         if (doc.commands[entry.id] === undefined) continue;
-        if (device.doc().commands[entry.id] !== entry.command) continue;
+        if (plainCommands(device.doc().commands)[entry.id] !== entry.command) continue;
         markArchived(doc, entry.id, archiveMarkOf(entry, at));
         marked.push(entry.id);
       }

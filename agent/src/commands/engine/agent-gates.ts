@@ -23,7 +23,7 @@ export type GateCheck = (
   candidate: RunnableCommand,
   kind: CommandKind,
   running: ReadonlyMap<CommandId, unknown>,
-) => GateResult;
+) => GateResult | Promise<GateResult>;
 
 /**
  * The device gates as the running agent evaluates them: policy from the DeviceDoc (window,
@@ -65,7 +65,6 @@ export class AgentGates {
    * a map lookup each, not a time-zone conversion and a regex compile each.
    */
   prepare = async (): Promise<GateCheck> => {
-    const processes = await this.#processNames().catch(() => []);
     const policy = this.#policy();
     const at = this.#now();
     const matchers = compilePatterns([
@@ -98,7 +97,21 @@ export class AgentGates {
       return window.result;
     };
     const load = once(() => this.#load.check(at));
-    const criticalOperations = once(() => criticalOperationsGate(processes, matchers));
+    // The process list only when a candidate gets past the window and the load: reading every
+    // process's name each tick cost an idle agent whose queue waits for its window about 5 ms
+    // of CPU a tick (100 processes), for a gate no command reached.
+    let processes: Promise<GateResult> | undefined;
+    let critical: GateResult | undefined;
+    const criticalOperations = (): GateResult | Promise<GateResult> => {
+      if (critical !== undefined) return critical;
+      processes ??= this.#processNames()
+        .catch(() => [])
+        .then((names) => {
+          critical = criticalOperationsGate(names, matchers);
+          return critical;
+        });
+      return processes;
+    };
     const gates: DeviceGates = {
       maintenanceWindow: (candidate, kind) =>
         kind.defaults.disruptive || candidate.command.spec.window === "maintenance"

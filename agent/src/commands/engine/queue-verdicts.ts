@@ -14,6 +14,7 @@ import {
   liveCommand,
   openIntents,
   PRIORITY,
+  plainCommands,
   priorityItem,
   type QueueTrust,
   type SignatureVerdict,
@@ -122,7 +123,8 @@ export class QueueVerdicts implements QueueGuard {
     const unknown: AskedItem[] = [];
     // Requests written to archived commands (the planner answers them): few, checked each time.
     const archivedRequests: { id: CommandId; intent: Intent }[] = [];
-    for (const [id, command] of Object.entries(doc.commands) as [CommandId, CommandEntry][]) {
+    const commands = plainCommands(doc.commands);
+    for (const [id, command] of Object.entries(commands) as [CommandId, CommandEntry][]) {
       if (isArchived(command)) {
         for (const intent of openIntents(command.events)) {
           archivedRequests.push({ id, intent });
@@ -172,7 +174,7 @@ export class QueueVerdicts implements QueueGuard {
       archiveTrusted: (commandId) =>
         archived === undefined || archived.monthOf(commandId) !== undefined,
       intentProblem: (commandId, intent) => {
-        const entry = doc.commands[commandId];
+        const entry = commands[commandId];
         if (entry !== undefined && isArchived(entry)) {
           if (!onArchived.has(intent.id)) {
             throw new Error(`the request ${intent.id} was not verified before planning`);

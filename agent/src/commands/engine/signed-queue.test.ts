@@ -8,6 +8,7 @@ import {
   type CommandId,
   DEFAULT_POLICY,
   draftCommand,
+  eventsOf,
   fold,
   insertCommand,
   liveCommand,
@@ -79,7 +80,7 @@ describe("the command engine, trusting only what admins signed", () => {
       status: "rejected",
       reason: "signature-missing: unsigned (admin:alice)",
     });
-    expect(device.doc().commands[id]?.events.map((event) => event.type)).toEqual(["rejected"]);
+    expect(eventsOf(device.doc().commands, id).map((event) => event.type)).toEqual(["rejected"]);
     // Audited as the agent's refusal, naming whom the command claims, not as alice's request.
     expect(audit).toEqual([
       {
@@ -107,7 +108,7 @@ describe("the command engine, trusting only what admins signed", () => {
     });
     await engine.evaluate();
     expect(stateOf(sleeper).status).toBe("running");
-    expect(device.doc().commands[sleeper]?.events.at(-1)).toMatchObject({
+    expect(eventsOf(device.doc().commands, sleeper).at(-1)).toMatchObject({
       type: "intent-rejected",
       answers: forgedCancel,
       reason: "signature-missing: unsigned (admin:alice)",
@@ -118,12 +119,10 @@ describe("the command engine, trusting only what admins signed", () => {
     expect(stateOf(sleeper)).toMatchObject({ status: "cancelled" });
     // Stopped once, for the signed request: the forged one stopped nothing.
     expect(
-      device
-        .doc()
-        .commands[sleeper]?.events.map((event) => [
-          event.type,
-          "answers" in event ? event.answers : undefined,
-        ]),
+      eventsOf(device.doc().commands, sleeper).map((event) => [
+        event.type,
+        "answers" in event ? event.answers : undefined,
+      ]),
     ).toEqual([
       ["accepted", undefined],
       ["started", undefined],

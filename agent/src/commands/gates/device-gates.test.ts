@@ -3,6 +3,7 @@ import {
   type CommandState,
   createDeviceDoc,
   enqueueCommand,
+  liveCommand,
   parseDeviceId,
   type RunnableCommand,
 } from "@outpost/shared-model";
@@ -19,7 +20,7 @@ const id = enqueueCommand(
 );
 const candidate: RunnableCommand = {
   id,
-  command: doc.commands[id] as Command,
+  command: liveCommand(doc.commands, id) as Command,
   state: { status: "queued" } as CommandState,
 };
 
