@@ -102,8 +102,9 @@ export const DEFAULT_LIMITS: Readonly<RelayLimits> = Object.freeze({
   maxPendingDocumentsPerDevice: 64,
   maxStoredBytesPerDevice: 2 * 1024 ** 3,
   maxLoadedDocuments: 256,
-  // About 260 MB of WebAssembly heap for days just synced; with 32 more arriving, under 1 GB.
-  maxLoadedOps: 2_000_000,
+  // About 130 MB of WebAssembly heap for days just synced, plus up to 32 arriving: 2,000,000
+  // peaked at 1,029 MB in a 1,000-agent storm of full days (bench/relay-storm/README.md).
+  maxLoadedOps: 1_000_000,
   maxSyncingDocuments: 32,
   enrollmentsPerMinute: 30,
   enrollmentFailuresPerMinute: 10,
