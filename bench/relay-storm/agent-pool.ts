@@ -55,11 +55,21 @@ export class AgentPool {
     }
   }
 
-  /** Connects every agent at once; `tokens` and `relayPeerId` only for our relay. */
-  connect(address: ServerAddress, tokens?: ReadonlyMap<string, string>): void {
+  /**
+   * Connects every agent at once, or `connectsPerSecond` agents a second across the processes;
+   * `tokens` and `relayPeerId` only for our relay.
+   */
+  connect(
+    address: ServerAddress,
+    tokens?: ReadonlyMap<string, string>,
+    connectsPerSecond?: number,
+  ): void {
     for (const child of this.processes) {
       child.send({
         type: "connect",
+        ...(connectsPerSecond === undefined
+          ? {}
+          : { connectsPerSecond: connectsPerSecond / this.processes.length }),
         syncUrl: address.syncUrl,
         ...(tokens === undefined ? {} : { tokens: Object.fromEntries(tokens) }),
         ...(address.relayPeerId === undefined ? {} : { relayPeerId: address.relayPeerId }),

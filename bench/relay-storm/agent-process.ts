@@ -140,20 +140,24 @@ function importDocument<T>(repo: Repo, bytes: Uint8Array, documentId: string): D
 
 function connect(command: Extract<AgentCommand, { type: "connect" }>): void {
   cpuAtConnect = process.cpuUsage();
-  for (const agent of agents) {
-    const { relayPeerId } = command;
-    if (relayPeerId !== undefined) {
-      for (const handle of agent.handles) watchAcknowledgements(handle, relayPeerId);
-    }
-    const token = command.tokens?.[agent.spec.deviceId];
-    const url =
-      token === undefined
-        ? command.syncUrl
-        : `${command.syncUrl}?token=${encodeURIComponent(token)}`;
-    // The stock adapter with its default retry interval (5 s), as an agent would use it. Shorter
-    // intervals pile up sockets: each retry opens a new one without closing the last.
-    agent.repo.networkSubsystem.addNetworkAdapter(new WebSocketClientAdapter(url));
+  const { connectsPerSecond } = command;
+  agents.forEach((agent, index) => {
+    if (connectsPerSecond === undefined) connectAgent(agent, command);
+    else setTimeout(() => connectAgent(agent, command), (1000 * index) / connectsPerSecond);
+  });
+}
+
+function connectAgent(agent: Agent, command: Extract<AgentCommand, { type: "connect" }>): void {
+  const { relayPeerId } = command;
+  if (relayPeerId !== undefined) {
+    for (const handle of agent.handles) watchAcknowledgements(handle, relayPeerId);
   }
+  const token = command.tokens?.[agent.spec.deviceId];
+  const url =
+    token === undefined ? command.syncUrl : `${command.syncUrl}?token=${encodeURIComponent(token)}`;
+  // The stock adapter with its default retry interval (5 s), as an agent would use it. Shorter
+  // intervals pile up sockets: each retry opens a new one without closing the last.
+  agent.repo.networkSubsystem.addNetworkAdapter(new WebSocketClientAdapter(url));
 }
 
 /**

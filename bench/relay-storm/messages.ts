@@ -75,6 +75,8 @@ export type AgentCommand =
       tokens?: Record<string, string>;
       /** Ours only: whose stored-heads messages count. */
       relayPeerId?: string;
+      /** Agents this process connects per second; all at once when absent. */
+      connectsPerSecond?: number;
     }
   /** Steady state: every connected agent samples and beats until the process ends. */
   | { type: "steady"; sampleIntervalMs: number; heartbeatIntervalMs: number }

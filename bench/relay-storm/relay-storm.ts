@@ -65,6 +65,12 @@ export interface RelayStormOptions {
   steadyMinutes?: number;
   /** The steady state's intervals; the real agent's (10 s, 15 s) unless given (tests shorten them). */
   steadyIntervals?: { sampleIntervalMs: number; heartbeatIntervalMs: number };
+  /**
+   * Agents connecting per second, over all agent processes; all at once unless given. At 10,000
+   * at once the agent processes cannot send their joins within the relay's 10 s, and the
+   * stock client's abandoned sockets exhaust the loopback's ephemeral ports (README).
+   */
+  connectsPerSecond?: number;
   /** Which servers to storm; all three by default. One not run reports an `error` saying so. */
   servers?: readonly ServerKind[];
   seed?: number;
@@ -89,6 +95,7 @@ export async function runRelayStorm(options: RelayStormOptions = {}): Promise<Re
     maxLoadedDocuments,
     maxLoadedOps,
     steadyMinutes,
+    connectsPerSecond,
     steadyIntervals = { sampleIntervalMs: 10_000, heartbeatIntervalMs: PRESENCE_INTERVAL_MS },
     servers = SERVER_KINDS,
     seed = 20261121,
@@ -103,6 +110,7 @@ export async function runRelayStorm(options: RelayStormOptions = {}): Promise<Re
     timeoutMs: timeoutS * 1000,
     verifyAgents,
     relayLimits: { maxConnectionsPerToken, maxLoadedDocuments, maxLoadedOps },
+    ...(connectsPerSecond === undefined ? {} : { connectsPerSecond }),
     ...(steadyMinutes === undefined
       ? {}
       : {

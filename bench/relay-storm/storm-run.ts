@@ -70,6 +70,8 @@ export interface StormOptions {
   verifyAgents: number;
   /** Ours only: a steady state after the storm. */
   steady?: SteadyOptions;
+  /** Agents connecting per second (all processes together); all at once when absent. */
+  connectsPerSecond?: number;
   log: (line: string) => void;
 }
 
@@ -181,9 +183,11 @@ async function timeStorm(
   const done = () => stored.total - stored.remaining + (acked ? acked.total - acked.remaining : 0);
   await server.mark();
 
-  options.log(`${kind}: ${pool.documents.size / 2} agents connect now`);
+  const ramp =
+    options.connectsPerSecond === undefined ? "" : `, ${options.connectsPerSecond} a second`;
+  options.log(`${kind}: ${pool.documents.size / 2} agents connect now${ramp}`);
   const startedAt = performance.now();
-  pool.connect(server.address, tokens);
+  pool.connect(server.address, tokens, options.connectsPerSecond);
   const progress = setInterval(() => {
     const ackLine = acked ? `, ${acked.total - acked.remaining} acknowledged` : "";
     options.log(`${kind}: ${stored.total - stored.remaining}/${stored.total} stored${ackLine}`);
