@@ -1,6 +1,6 @@
 import type { AgentPlan } from "./agent-plan.js";
 import { ChildChannel, guarded } from "./child-channel.js";
-import type { AgentCommand, AgentEvent, ServerAddress } from "./messages.js";
+import type { AgentCommand, AgentEvent, ServerAddress, SteadyStats } from "./messages.js";
 
 const AGENT_PROCESS = new URL("./agent-process.ts", import.meta.url);
 // Loading a day document takes 0.1-0.3 s; a thousand agents over two cores need minutes.
@@ -55,11 +55,21 @@ export class AgentPool {
     }
   }
 
-  /** Connects every agent at once; `tokens` and `relayPeerId` only for our relay. */
-  connect(address: ServerAddress, tokens?: ReadonlyMap<string, string>): void {
+  /**
+   * Connects every agent at once, or `connectsPerSecond` agents a second across the processes;
+   * `tokens` and `relayPeerId` only for our relay.
+   */
+  connect(
+    address: ServerAddress,
+    tokens?: ReadonlyMap<string, string>,
+    connectsPerSecond?: number,
+  ): void {
     for (const child of this.processes) {
       child.send({
         type: "connect",
+        ...(connectsPerSecond === undefined
+          ? {}
+          : { connectsPerSecond: connectsPerSecond / this.processes.length }),
         syncUrl: address.syncUrl,
         ...(tokens === undefined ? {} : { tokens: Object.fromEntries(tokens) }),
         ...(address.relayPeerId === undefined ? {} : { relayPeerId: address.relayPeerId }),
@@ -76,8 +86,16 @@ export class AgentPool {
     }
   }
 
-  /** CPU seconds of all agent processes since they connected, and connection errors seen. */
-  async stats(): Promise<{ cpuSeconds: number; connectionErrors: number }> {
+  /** Starts the steady state in every agent process (see steady-traffic.ts). */
+  steady(options: { sampleIntervalMs: number; heartbeatIntervalMs: number }): void {
+    for (const child of this.processes) child.send({ type: "steady", ...options });
+  }
+
+  /**
+   * CPU seconds of all agent processes since they connected, connection errors seen, and the
+   * steady state's counts once it started (ack lags: the worst process's percentiles).
+   */
+  async stats(): Promise<{ cpuSeconds: number; connectionErrors: number; steady?: SteadyStats }> {
     const replies = await guarded(
       this.processes,
       Promise.all(
@@ -90,9 +108,11 @@ export class AgentPool {
       60_000,
       "collecting agent statistics",
     );
+    const steady = replies.flatMap((reply) => (reply.steady === undefined ? [] : [reply.steady]));
     return {
       cpuSeconds: replies.reduce((sum, reply) => sum + reply.cpuSeconds, 0),
       connectionErrors: replies.reduce((sum, reply) => sum + reply.connectionErrors, 0),
+      ...(steady.length === 0 ? {} : { steady: combineSteady(steady) }),
     };
   }
 
@@ -100,4 +120,18 @@ export class AgentPool {
   async stop(): Promise<void> {
     await Promise.all(this.processes.map((child) => child.kill()));
   }
+}
+
+/** Sums the counts of every process; of the ack lags, each percentile's worst. */
+function combineSteady(all: readonly SteadyStats[]): SteadyStats {
+  const lags = all.flatMap((stats) => (stats.ackLagMs === null ? [] : [stats.ackLagMs]));
+  const worst = (key: "p50" | "p95" | "max") => Math.max(...lags.map((lag) => lag[key]));
+  return {
+    samples: all.reduce((sum, stats) => sum + stats.samples, 0),
+    heartbeats: all.reduce((sum, stats) => sum + stats.heartbeats, 0),
+    acknowledged: all.reduce((sum, stats) => sum + stats.acknowledged, 0),
+    unacknowledged: all.reduce((sum, stats) => sum + stats.unacknowledged, 0),
+    ackLagMs:
+      lags.length === 0 ? null : { p50: worst("p50"), p95: worst("p95"), max: worst("max") },
+  };
 }

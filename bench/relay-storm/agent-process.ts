@@ -19,10 +19,13 @@ import {
   peerIdFor,
 } from "@outpost/shared-model";
 import type { AgentCommand, AgentEvent, AgentSpec, PreparedDocument } from "./messages.js";
+import { SteadyTraffic } from "./steady-traffic.js";
 
 interface Agent {
   spec: AgentSpec;
   repo: Repo;
+  device: DocHandle<DeviceDoc>;
+  day: DocHandle<TelemetryDayDoc>;
   handles: DocHandle<unknown>[];
 }
 
@@ -38,6 +41,8 @@ const agents: Agent[] = [];
 let cpuAtConnect = process.cpuUsage();
 let connectionErrors = 0;
 const acknowledged: string[] = [];
+let steady: SteadyTraffic | undefined;
+let ticksPerDay = 0;
 
 const reportedErrors = new Set<string>();
 process.on("uncaughtException", (error: NodeJS.ErrnoException) => {
@@ -64,14 +69,32 @@ process.on("message", (command: AgentCommand) => {
     send({ type: "prepared", documents: prepare(command) });
   } else if (command.type === "connect") {
     connect(command);
+  } else if (command.type === "steady") {
+    steady = new SteadyTraffic();
+    steady.start(
+      agents.map(({ spec, day, device }) => ({
+        deviceId: parseDeviceId(spec.deviceId),
+        day,
+        device,
+        ticks: ticksPerDay,
+        seed: Number.parseInt(spec.deviceId.replace(/\D/g, ""), 10) || 1,
+      })),
+      command,
+    );
   } else {
     const cpu = process.cpuUsage(cpuAtConnect);
-    send({ type: "stats", cpuSeconds: (cpu.user + cpu.system) / 1e6, connectionErrors });
+    send({
+      type: "stats",
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      connectionErrors,
+      ...(steady === undefined ? {} : { steady: steady.stats() }),
+    });
   }
 });
 
 function prepare(command: Extract<AgentCommand, { type: "prepare" }>): PreparedDocument[] {
   const documents: PreparedDocument[] = [];
+  ticksPerDay = command.ticks;
   for (const spec of command.agents) {
     const deviceId = parseDeviceId(spec.deviceId);
     const repo = new Repo({
@@ -96,7 +119,7 @@ function prepare(command: Extract<AgentCommand, { type: "prepare" }>): PreparedD
       doc.telemetry[parseDay(command.day)] = { url: day.url, samples: command.ticks };
     });
     const handles = [device, day] as DocHandle<unknown>[];
-    agents.push({ spec, repo, handles });
+    agents.push({ spec, repo, device, day, handles });
     for (const handle of handles) {
       documents.push({
         documentId: handle.documentId,
@@ -117,28 +140,37 @@ function importDocument<T>(repo: Repo, bytes: Uint8Array, documentId: string): D
 
 function connect(command: Extract<AgentCommand, { type: "connect" }>): void {
   cpuAtConnect = process.cpuUsage();
-  for (const agent of agents) {
-    const { relayPeerId } = command;
-    if (relayPeerId !== undefined) {
-      for (const handle of agent.handles) watchAcknowledgements(handle, relayPeerId);
-    }
-    const token = command.tokens?.[agent.spec.deviceId];
-    const url =
-      token === undefined
-        ? command.syncUrl
-        : `${command.syncUrl}?token=${encodeURIComponent(token)}`;
-    // The stock adapter with its default retry interval (5 s), as an agent would use it. Shorter
-    // intervals pile up sockets: each retry opens a new one without closing the last.
-    agent.repo.networkSubsystem.addNetworkAdapter(new WebSocketClientAdapter(url));
-  }
+  const { connectsPerSecond } = command;
+  agents.forEach((agent, index) => {
+    if (connectsPerSecond === undefined) connectAgent(agent, command);
+    else setTimeout(() => connectAgent(agent, command), (1000 * index) / connectsPerSecond);
+  });
 }
 
-/** Reports `handle` once the relay says it stored heads that include the agent's own. */
+function connectAgent(agent: Agent, command: Extract<AgentCommand, { type: "connect" }>): void {
+  const { relayPeerId } = command;
+  if (relayPeerId !== undefined) {
+    for (const handle of agent.handles) watchAcknowledgements(handle, relayPeerId);
+  }
+  const token = command.tokens?.[agent.spec.deviceId];
+  const url =
+    token === undefined ? command.syncUrl : `${command.syncUrl}?token=${encodeURIComponent(token)}`;
+  // The stock adapter with its default retry interval (5 s), as an agent would use it. Shorter
+  // intervals pile up sockets: each retry opens a new one without closing the last.
+  agent.repo.networkSubsystem.addNetworkAdapter(new WebSocketClientAdapter(url));
+}
+
+/**
+ * Reports `handle` once the relay says it stored heads that include the agent's own; in the
+ * steady state, every later ack that covers what the agent wrote since.
+ */
 function watchAcknowledgements(handle: DocHandle<unknown>, relayPeerId: string): void {
   let done = false;
   handle.on("ephemeral-message", ({ message, senderId }) => {
-    if (done || senderId !== relayPeerId || !isStoredHeadsMessage(message)) return;
+    if (senderId !== relayPeerId || !isStoredHeadsMessage(message)) return;
     if (!handle.heads().every((head) => message.heads.includes(head))) return;
+    steady?.acknowledged(handle.documentId);
+    if (done) return;
     done = true;
     // Batched per turn of the event loop: one IPC message for a burst of acks.
     if (acknowledged.length === 0) setImmediate(flushAcknowledged);

@@ -30,6 +30,8 @@ export interface ServerStats {
   peakRssBytes: number;
   /** User plus system CPU time of the server process. */
   cpuSeconds: number;
+  /** Resident set size when the stats were taken. */
+  rssBytes: number;
   /** TCP payload bytes read by the server's sockets: HTTP upgrades and websocket frames. */
   bytesReceived: number;
   /** Ours only: websocket frame payload bytes, from `outpost_relay_received_bytes_total`. */
@@ -73,12 +75,36 @@ export type AgentCommand =
       tokens?: Record<string, string>;
       /** Ours only: whose stored-heads messages count. */
       relayPeerId?: string;
+      /** Agents this process connects per second; all at once when absent. */
+      connectsPerSecond?: number;
     }
+  /** Steady state: every connected agent samples and beats until the process ends. */
+  | { type: "steady"; sampleIntervalMs: number; heartbeatIntervalMs: number }
   | { type: "stats" };
+
+/** What an agent process's steady-state traffic did since it started. */
+export interface SteadyStats {
+  /** Samples written (one Automerge change each into a day document). */
+  samples: number;
+  /** Heartbeats broadcast (ephemeral messages on DeviceDocs). */
+  heartbeats: number;
+  /** Durable acks that covered every sample written before them. */
+  acknowledged: number;
+  /** Day documents with a sample still waiting for its ack. */
+  unacknowledged: number;
+  /** From a document's oldest unacknowledged sample to the ack covering it (waiting ones so far). */
+  ackLagMs: { p50: number; p95: number; max: number } | null;
+}
 
 /** Agent process → main process. */
 export type AgentEvent =
   | { type: "prepared"; documents: PreparedDocument[] }
   /** These documents received a durable acknowledgement covering their heads. */
   | { type: "acknowledged"; documentIds: string[] }
-  | { type: "stats"; cpuSeconds: number; connectionErrors: number };
+  | {
+      type: "stats";
+      cpuSeconds: number;
+      connectionErrors: number;
+      /** Only once the steady state started. */
+      steady?: SteadyStats;
+    };

@@ -11,6 +11,11 @@ export interface RelayStormArgs {
   timeoutS?: number;
   maxConnectionsPerToken?: number;
   maxLoadedDocuments?: number;
+  maxLoadedOps?: number;
+  /** Agents connecting per second; all at once unless given. */
+  connectsPerSecond?: number;
+  /** Minutes of steady state measured after our relay's storm (none unless given). */
+  steadyMinutes?: number;
   /** Which servers to storm; all three unless given. */
   servers?: ServerKind[];
 }
@@ -39,7 +44,7 @@ export class UnknownOption extends Error {
 
 /** The usage line shown with an {@link InvalidArgument}. */
 export const USAGE =
-  "usage: npm run bench:relay-storm -- [--agents N] [--agent-processes N] [--ticks N] [--timeout-s N] [--max-connections-per-token N] [--max-loaded-documents N] [--servers outpost,reference,baseline]";
+  "usage: npm run bench:relay-storm -- [--agents N] [--agent-processes N] [--ticks N] [--timeout-s N] [--max-connections-per-token N] [--max-loaded-documents N] [--max-loaded-ops N] [--steady-minutes N] [--connects-per-second N] [--servers outpost,reference,baseline]";
 
 const INTEGER_OPTIONS = {
   "--agents": { key: "agents", max: 100_000 },
@@ -48,6 +53,9 @@ const INTEGER_OPTIONS = {
   "--timeout-s": { key: "timeoutS", max: 86_400 },
   "--max-connections-per-token": { key: "maxConnectionsPerToken", max: 1_000_000 },
   "--max-loaded-documents": { key: "maxLoadedDocuments", max: 1_000_000 },
+  "--max-loaded-ops": { key: "maxLoadedOps", max: 1_000_000_000 },
+  "--steady-minutes": { key: "steadyMinutes", max: 1_440 },
+  "--connects-per-second": { key: "connectsPerSecond", max: 100_000 },
 } as const;
 
 /** Parses `--name N` and `--name=N`; every value is a whole number from 1 up. */

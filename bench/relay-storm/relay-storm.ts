@@ -21,6 +21,7 @@
  */
 import { rmSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { PRESENCE_INTERVAL_MS } from "@outpost/shared-model";
 import { type AgentPlan, planAgents } from "./agent-plan.js";
 import type { ServerKind } from "./messages.js";
 import {
@@ -55,6 +56,21 @@ export interface RelayStormOptions {
   maxConnectionsPerToken?: number;
   /** Our relay's documents in memory; its default unless given. */
   maxLoadedDocuments?: number;
+  /** Our relay's Automerge ops in memory; its default unless given. */
+  maxLoadedOps?: number;
+  /**
+   * Minutes of steady state measured after our relay's storm: every agent stays connected and
+   * sends a sample every 10 s and a heartbeat every 15 s, as the real agent does. None unless given.
+   */
+  steadyMinutes?: number;
+  /** The steady state's intervals; the real agent's (10 s, 15 s) unless given (tests shorten them). */
+  steadyIntervals?: { sampleIntervalMs: number; heartbeatIntervalMs: number };
+  /**
+   * Agents connecting per second, over all agent processes; all at once unless given. At 10,000
+   * at once the agent processes cannot send their joins within the relay's 10 s, and the
+   * stock client's abandoned sockets exhaust the loopback's ephemeral ports (README).
+   */
+  connectsPerSecond?: number;
   /** Which servers to storm; all three by default. One not run reports an `error` saying so. */
   servers?: readonly ServerKind[];
   seed?: number;
@@ -77,6 +93,10 @@ export async function runRelayStorm(options: RelayStormOptions = {}): Promise<Re
     verifyAgents = 10,
     maxConnectionsPerToken,
     maxLoadedDocuments,
+    maxLoadedOps,
+    steadyMinutes,
+    connectsPerSecond,
+    steadyIntervals = { sampleIntervalMs: 10_000, heartbeatIntervalMs: PRESENCE_INTERVAL_MS },
     servers = SERVER_KINDS,
     seed = 20261121,
     log = () => {},
@@ -89,7 +109,13 @@ export async function runRelayStorm(options: RelayStormOptions = {}): Promise<Re
     agentProcesses,
     timeoutMs: timeoutS * 1000,
     verifyAgents,
-    relayLimits: { maxConnectionsPerToken, maxLoadedDocuments },
+    relayLimits: { maxConnectionsPerToken, maxLoadedDocuments, maxLoadedOps },
+    ...(connectsPerSecond === undefined ? {} : { connectsPerSecond }),
+    ...(steadyMinutes === undefined
+      ? {}
+      : {
+          steady: { minutes: steadyMinutes, ...steadyIntervals },
+        }),
     log,
   };
   const storm = async (kind: ServerKind, label: string): Promise<StormOutcome> => {

@@ -48,6 +48,19 @@ export interface RelayStormResult {
   baselinePeakRssMb: number | null;
   baselineServerCpuSeconds: number | null;
   baselineBytesReceived: number | null;
+  /** Ours, with `--steady-minutes`: the steady state after the storm (null when not run). */
+  steady: {
+    minutes: number;
+    relayCpuPercent: number;
+    relayRssMb: number;
+    relayPeakRssMb: number;
+    agentCpuPercent: number;
+    samples: number;
+    heartbeats: number;
+    acknowledged: number;
+    unacknowledged: number;
+    ackLagMs: { p50: number; p95: number; max: number } | null;
+  } | null;
   agentProcesses: number;
   templates: number;
   preparationSeconds: number;
@@ -104,6 +117,17 @@ export function summarize(
     baselinePeakRssMb: b ? megabytes(b.server.peakRssBytes) : null,
     baselineServerCpuSeconds: roundOrNull(b?.server.cpuSeconds),
     baselineBytesReceived: b?.server.bytesReceived ?? null,
+    steady:
+      o?.steady === undefined
+        ? null
+        : {
+            minutes: round(o.steady.seconds / 60),
+            relayCpuPercent: round(o.steady.relayCpuPercent),
+            relayRssMb: megabytes(o.steady.relayRssBytes),
+            relayPeakRssMb: megabytes(o.steady.relayPeakRssBytes),
+            agentCpuPercent: round(o.steady.agentCpuPercent),
+            ...o.steady.traffic,
+          },
     agentProcesses: setup.agentProcesses,
     templates: setup.templates,
     preparationSeconds: round(setup.preparationSeconds),
@@ -125,7 +149,14 @@ export function describeOutcome(name: string, outcome: StormOutcome): string[] {
     `${name}: ${done} (storage wrote everything at ${figures.storedSeconds.toFixed(2)} s)`,
     `  server: peak RSS ${megabytes(figures.server.peakRssBytes)} MB, CPU ${figures.server.cpuSeconds.toFixed(2)} s, received ${figures.server.bytesReceived} B, logged ${figures.serverLogBytes} B`,
     `  agents: CPU ${figures.agentCpuSeconds.toFixed(2)} s, connection errors ${figures.connectionErrors}, ${figures.verifiedDocuments} documents verified after restart`,
+    ...(figures.steady === undefined ? [] : [describeSteady(figures.steady)]),
   ];
+}
+
+function describeSteady(steady: NonNullable<StormFigures["steady"]>): string {
+  const { traffic } = steady;
+  const lag = traffic.ackLagMs;
+  return `  steady state (${(steady.seconds / 60).toFixed(1)} min measured): relay CPU ${steady.relayCpuPercent.toFixed(1)} % of a core, RSS ${megabytes(steady.relayRssBytes)} MB (peak ${megabytes(steady.relayPeakRssBytes)} MB); agents CPU ${steady.agentCpuPercent.toFixed(1)} %; ${traffic.samples} samples, ${traffic.heartbeats} heartbeats, ${traffic.acknowledged} acks, ${traffic.unacknowledged} days waiting; ack lag p50 ${lag?.p50.toFixed(0)} ms, p95 ${lag?.p95.toFixed(0)} ms, max ${lag?.max.toFixed(0)} ms`;
 }
 
 function round(value: number): number {

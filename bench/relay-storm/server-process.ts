@@ -72,6 +72,7 @@ async function answer(command: ServerCommand): Promise<void> {
     stats: {
       peakRssBytes: peakRss.peak(),
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      rssBytes: process.memoryUsage.rss(),
       bytesReceived: meter.total() - bytesAtMark,
       ...(frames === undefined ? {} : { frameBytesReceived: frames - framesAtMark }),
     },

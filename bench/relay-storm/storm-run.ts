@@ -8,7 +8,7 @@ import { AgentPool } from "./agent-pool.js";
 import { guarded } from "./child-channel.js";
 import { CompletionTracker } from "./completion.js";
 import { enrollAgents } from "./enroll.js";
-import type { ServerKind, ServerStats } from "./messages.js";
+import type { ServerKind, ServerStats, SteadyStats } from "./messages.js";
 import { ServerChild } from "./server-child.js";
 import { StallWatch } from "./stall-watch.js";
 import { lastErrorInLog, StormFailed } from "./storm-failure.js";
@@ -33,6 +33,31 @@ export interface StormFigures {
   connectionErrors: number;
   /** Documents the checker found on disk after the server was killed and restarted. */
   verifiedDocuments: number;
+  /** Ours, when asked for: the steady state after the storm. */
+  steady?: SteadyFigures;
+}
+
+/** The steady state: every agent connected, sampling and beating (see steady-traffic.ts). */
+export interface SteadyFigures {
+  /** Measured seconds (after the warm-up). */
+  seconds: number;
+  /** Relay CPU (user + system) over the measured seconds, in % of one core. */
+  relayCpuPercent: number;
+  /** Relay RSS at the end, and its peak over the measured seconds. */
+  relayRssBytes: number;
+  relayPeakRssBytes: number;
+  /** Agent processes' CPU over the measured seconds, in % of one core (all together). */
+  agentCpuPercent: number;
+  /** Counts since the steady state started (warm-up included). */
+  traffic: SteadyStats;
+}
+
+/** How the steady state runs, when asked for. */
+export interface SteadyOptions {
+  /** Measured minutes, after a warm-up of one sample interval and one heartbeat interval. */
+  minutes: number;
+  sampleIntervalMs: number;
+  heartbeatIntervalMs: number;
 }
 
 /** How to run one storm. */
@@ -43,6 +68,10 @@ export interface StormOptions {
   timeoutMs: number;
   /** Agents whose documents the checker verifies after the run. */
   verifyAgents: number;
+  /** Ours only: a steady state after the storm. */
+  steady?: SteadyOptions;
+  /** Agents connecting per second (all processes together); all at once when absent. */
+  connectsPerSecond?: number;
   log: (line: string) => void;
 }
 
@@ -93,6 +122,10 @@ export async function runStorm(
     const timed = await timeStorm(kind, server, pool, tokens, options);
     const serverStats = await server.stats();
     const agentStats = await pool.stats();
+    const steady =
+      kind === "outpost" && options.steady !== undefined
+        ? await runSteady(server, pool, options.steady, log)
+        : undefined;
     await pool.stop();
 
     const sample = sampleDocuments(plan, pool.documents, options.verifyAgents);
@@ -108,6 +141,7 @@ export async function runStorm(
       agentCpuSeconds: agentStats.cpuSeconds,
       connectionErrors: agentStats.connectionErrors,
       verifiedDocuments: sample.size,
+      ...(steady === undefined ? {} : { steady }),
     };
   } catch (error) {
     throw new StormFailed(kind, error, await lastErrorInLog(logPath));
@@ -149,9 +183,11 @@ async function timeStorm(
   const done = () => stored.total - stored.remaining + (acked ? acked.total - acked.remaining : 0);
   await server.mark();
 
-  options.log(`${kind}: ${pool.documents.size / 2} agents connect now`);
+  const ramp =
+    options.connectsPerSecond === undefined ? "" : `, ${options.connectsPerSecond} a second`;
+  options.log(`${kind}: ${pool.documents.size / 2} agents connect now${ramp}`);
   const startedAt = performance.now();
-  pool.connect(server.address, tokens);
+  pool.connect(server.address, tokens, options.connectsPerSecond);
   const progress = setInterval(() => {
     const ackLine = acked ? `, ${acked.total - acked.remaining} acknowledged` : "";
     options.log(`${kind}: ${stored.total - stored.remaining}/${stored.total} stored${ackLine}`);
@@ -177,6 +213,59 @@ async function timeStorm(
     clearInterval(progress);
     stall.stop();
   }
+}
+
+/**
+ * The steady state after the storm: every agent stays connected, writes a sample every interval
+ * and beats; after a warm-up (every agent has sampled and beaten once) the relay's CPU and memory
+ * are measured for `minutes`.
+ */
+async function runSteady(
+  server: ServerChild,
+  pool: AgentPool,
+  options: SteadyOptions,
+  log: (line: string) => void,
+): Promise<SteadyFigures> {
+  const agents = pool.documents.size / 2;
+  log(
+    `steady state: ${agents} agents sample every ${options.sampleIntervalMs / 1000} s and beat every ${options.heartbeatIntervalMs / 1000} s; warming up`,
+  );
+  pool.steady({
+    sampleIntervalMs: options.sampleIntervalMs,
+    heartbeatIntervalMs: options.heartbeatIntervalMs,
+  });
+  const guard = (what: Promise<unknown>, ms: number) =>
+    guarded([server, ...pool.processes], what, ms + 60_000, "the steady state");
+  const warmUpMs = options.sampleIntervalMs + options.heartbeatIntervalMs;
+  await guard(sleep(warmUpMs), warmUpMs);
+  await server.mark();
+  const agentsBefore = await pool.stats();
+  const startedAt = performance.now();
+  const measureMs = options.minutes * 60_000;
+  const progress = setInterval(async () => {
+    const { steady } = await pool.stats();
+    if (steady === undefined) return;
+    log(
+      `steady state: ${steady.samples} samples, ${steady.acknowledged} acks, ${steady.unacknowledged} days waiting for one; ack lag p95 ${steady.ackLagMs?.p95.toFixed(0)} ms`,
+    );
+  }, 30_000);
+  try {
+    await guard(sleep(measureMs), measureMs);
+  } finally {
+    clearInterval(progress);
+  }
+  const seconds = (performance.now() - startedAt) / 1000;
+  const serverStats = await server.stats();
+  const agentsAfter = await pool.stats();
+  if (agentsAfter.steady === undefined) throw new Error("the agents reported no steady state");
+  return {
+    seconds,
+    relayCpuPercent: (100 * serverStats.cpuSeconds) / seconds,
+    relayRssBytes: serverStats.rssBytes,
+    relayPeakRssBytes: serverStats.peakRssBytes,
+    agentCpuPercent: (100 * (agentsAfter.cpuSeconds - agentsBefore.cpuSeconds)) / seconds,
+    traffic: agentsAfter.steady,
+  };
 }
 
 /** When the last ack came, or `undefined` if acks stopped coming with some still missing. */

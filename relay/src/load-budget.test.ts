@@ -1,8 +1,10 @@
 /**
  * Bounded memory under a storm: with room for only a few documents, many documents syncing at
  * once all get stored and acknowledged, the relay never holds more than its limit, and a document
- * unloaded to make room still takes its peer's later changes.
+ * unloaded to make room still takes its peer's later changes. With room for many documents but
+ * few ops, big documents are held few at a time.
  */
+import { stats } from "@automerge/automerge";
 import type { DocHandle } from "@automerge/automerge-repo";
 import { Cleanup } from "@outpost/shared-model/testing";
 import { afterEach, describe, expect, it } from "vitest";
@@ -88,5 +90,59 @@ describe("the load budget", () => {
       documents: documents.map(({ handle }) => ({ url: handle.url, heads: [...handle.heads()] })),
     });
     expect(reports.filter((report) => !report.containsHeads)).toEqual([]);
+  });
+});
+
+describe("the load budget by ops", () => {
+  it("holds big documents within max_loaded_ops (plus those still arriving), however many fit by count", {
+    timeout: 60_000,
+  }, async () => {
+    const maxLoadedOps = 1_000;
+    const maxSyncing = 2;
+    const opsEach = 400;
+    const dataDirectory = await cleanup.tempFolder("load-budget-ops");
+    const test: TestRelay = cleanup.add(
+      await startTestRelay({
+        dataDirectory,
+        limits: { maxLoadedDocuments: 100, maxLoadedOps, maxSyncingDocuments: maxSyncing },
+      }),
+      (started) => started.close(),
+    );
+    const { repo } = cleanup.add(
+      connectClient({
+        syncUrl: test.relay.syncUrl,
+        token: test.adminToken,
+        principal: { kind: "admin", name: "alice" },
+        session: "storm",
+      }),
+      (client) => client.repo.shutdown(),
+    );
+    const documents = Array.from({ length: 12 }, (_, index) => {
+      const handle = repo.create<Samples>({ values: [] });
+      handle.change((doc) => {
+        for (let value = 0; value < opsEach; value += 1) doc.values.push(index);
+      });
+      return { handle, log: new DurableAckLog(handle, test.relay.peerId) };
+    });
+    const opsOf = new Map(
+      documents.map(({ handle }) => [handle.documentId as string, stats(handle.doc()).numOps]),
+    );
+    let mostOps = 0;
+    const sampler = setInterval(() => {
+      const held = test.relay
+        .loadedDocumentIds()
+        .reduce((sum, documentId) => sum + (opsOf.get(documentId) ?? 0), 0);
+      mostOps = Math.max(mostOps, held);
+    }, 2);
+    cleanup.add(sampler, clearInterval);
+    await Promise.all(documents.map(({ handle, log }) => acknowledged(log, handle)));
+    clearInterval(sampler);
+
+    // A document's size is known once its content arrives: up to maxSyncing may pass the bound.
+    // By count alone all twelve (over 4,800 ops) would have stayed.
+    const largest = Math.max(...opsOf.values());
+    expect(mostOps).toBeLessThanOrEqual(maxLoadedOps + maxSyncing * largest);
+    const metrics = await fetchMetrics(test.relay.url);
+    expect(metricValue(metrics, "outpost_relay_documents_evicted_total")).toBeGreaterThan(0);
   });
 });

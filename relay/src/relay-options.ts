@@ -25,6 +25,14 @@ export interface RelayLimits {
    */
   maxLoadedDocuments: number;
   /**
+   * Automerge ops the loaded documents (all but the FleetDoc, TrustDoc and summary shards) hold
+   * at once. A document's WebAssembly heap grows with its ops: about 130 bytes each for a day of
+   * telemetry just synced from an agent (measured: 78,000 ops, 10 MB), about 40 once
+   * loaded from disk. A document's size is known only once its content arrives, so up to
+   * `maxSyncingDocuments` more may be on their way in (see LoadBudget).
+   */
+  maxLoadedOps: number;
+  /**
    * Documents loaded and still syncing at once. The relay works through sync messages one at a
    * time; too many syncs started together leave each waiting so long that automerge-repo gives
    * up on documents (after 60 s).
@@ -94,6 +102,9 @@ export const DEFAULT_LIMITS: Readonly<RelayLimits> = Object.freeze({
   maxPendingDocumentsPerDevice: 64,
   maxStoredBytesPerDevice: 2 * 1024 ** 3,
   maxLoadedDocuments: 256,
+  // About 130 MB of WebAssembly heap for days just synced, plus up to 32 arriving: 2,000,000
+  // peaked at 1,029 MB in a 1,000-agent storm of full days (bench/relay-storm/README.md).
+  maxLoadedOps: 1_000_000,
   maxSyncingDocuments: 32,
   enrollmentsPerMinute: 30,
   enrollmentFailuresPerMinute: 10,

@@ -51,6 +51,7 @@ export async function resolveServeOptions(
       maxPendingDocumentsPerDevice: config.limits?.max_pending_documents_per_device,
       maxStoredBytesPerDevice: config.limits?.max_stored_bytes_per_device,
       maxLoadedDocuments: config.limits?.max_loaded_documents,
+      maxLoadedOps: config.limits?.max_loaded_ops,
       maxSyncingDocuments: config.limits?.max_syncing_documents,
       enrollmentsPerMinute: config.limits?.enrollments_per_minute,
       enrollmentFailuresPerMinute: config.limits?.enrollment_failures_per_minute,

@@ -42,6 +42,7 @@ export const relayFileConfigSchema = z.strictObject({
       max_pending_documents_per_device: positiveInt.optional(),
       max_stored_bytes_per_device: positiveInt.optional(),
       max_loaded_documents: positiveInt.optional(),
+      max_loaded_ops: positiveInt.optional(),
       max_syncing_documents: positiveInt.optional(),
       enrollments_per_minute: positiveInt.optional(),
       enrollment_failures_per_minute: positiveInt.optional(),

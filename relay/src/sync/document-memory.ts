@@ -27,7 +27,11 @@ export class DocumentMemory {
       ackDelayMs: number;
       idleUnloadMs: number;
       maxLoaded: number;
+      /** Ops of unpinned documents in memory at once (see LoadBudget). */
+      maxLoadedOps: number;
       maxSyncing: number;
+      /** A document's ops once what is under way is applied (DocumentSizes.estimate). */
+      opsOf: (documentId: DocumentId) => number;
       /** Never unloaded: the FleetDoc, which the relay itself writes. */
       pinned: DocumentId;
       logger: Logger;
@@ -41,8 +45,9 @@ export class DocumentMemory {
     const peerHeads = new PeerHeads(repo);
     const budget = new LoadBudget({
       maxLoaded: options.maxLoaded,
+      maxOps: options.maxLoadedOps,
       maxSyncing: options.maxSyncing,
-      documents: new RepoDocuments(repo, { unloader, acks, peerHeads }),
+      documents: new RepoDocuments(repo, { unloader, acks, peerHeads, ops: options.opsOf }),
       logger: logger.child({ component: "load-budget" }),
       metrics,
     });

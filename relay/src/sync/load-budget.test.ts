@@ -14,6 +14,9 @@ class FakeDocuments implements LoadedDocuments {
   readonly documents = new Set<DocumentId>();
   readonly settled = new Set<DocumentId>();
   readonly evicted: DocumentId[] = [];
+  /** Ops per document (0 unless set); pinned documents count against no ops bound. */
+  readonly sizes = new Map<DocumentId, number>();
+  readonly pinned = new Set<DocumentId>();
   /** Whether `evict` succeeds (false: the document was touched while flushing). */
   evictSucceeds = true;
 
@@ -35,8 +38,14 @@ class FakeDocuments implements LoadedDocuments {
   isSettled(documentId: DocumentId): boolean {
     return this.settled.has(documentId);
   }
+  ops(documentId: DocumentId): number {
+    return this.sizes.get(documentId) ?? 0;
+  }
+  isPinned(documentId: DocumentId): boolean {
+    return this.pinned.has(documentId);
+  }
   async evict(documentId: DocumentId): Promise<boolean> {
-    if (!this.evictSucceeds) return false;
+    if (!this.evictSucceeds || this.pinned.has(documentId)) return false;
     this.documents.delete(documentId);
     this.settled.delete(documentId);
     this.evicted.push(documentId);
@@ -44,12 +53,13 @@ class FakeDocuments implements LoadedDocuments {
   }
 }
 
-function budgetOf(maxLoaded: number, maxSyncing = maxLoaded) {
+function budgetOf(maxLoaded: number, maxSyncing = maxLoaded, maxOps?: number) {
   const documents = new FakeDocuments();
   const metrics = new RelayMetrics();
   const budget = new LoadBudget({
     maxLoaded,
     maxSyncing,
+    ...(maxOps === undefined ? {} : { maxOps }),
     documents,
     logger: silentLogger,
     metrics,
@@ -175,6 +185,63 @@ describe("LoadBudget", () => {
     await c.promise;
     expect(documents.loaded()).toEqual(["a", "b", "c"]);
     expect(documents.evicted).toEqual([]);
+  });
+
+  it("holds big documents within the ops bound while small ones fill the count", async () => {
+    const { documents, request } = budgetOf(10, 10, 100);
+    documents.sizes.set(id("day1"), 60);
+    documents.sizes.set(id("day2"), 60);
+    documents.sizes.set(id("device"), 5);
+    await request("day1").promise;
+    await request("device").promise;
+    const day2 = request("day2");
+    await turn();
+    // 60 + 5 held: another 60 would pass 100, though the count has room for eight more.
+    expect(day2.admitted()).toBe(false);
+    documents.settle(id("device"));
+    await turn();
+    // Unloading the small settled DeviceDoc would not make room: nothing is unloaded for nothing.
+    expect(documents.evicted).toEqual([]);
+    documents.settle(id("day1"));
+    await day2.promise;
+    expect(documents.evicted).toEqual(["day1"]);
+    expect(documents.loaded()).toEqual(["device", "day2"]);
+  });
+
+  it("unloads the largest settled documents for ops, the least recently used for count", async () => {
+    const { documents, request } = budgetOf(3, 3, 100);
+    for (const [name, ops] of [
+      ["small", 10],
+      ["big", 50],
+      ["medium", 30],
+    ] as const) {
+      documents.sizes.set(id(name), ops);
+      await request(name).promise;
+      documents.settle(id(name));
+    }
+    documents.sizes.set(id("next"), 40);
+    // Count: one slot wanted (3 loaded of 3), the least recently used goes: "small" (10 ops).
+    // Ops: 90 - 10 + 40 = 120 > 100, so the largest of the rest goes too: "big".
+    await request("next").promise;
+    expect(documents.evicted).toEqual(["small", "big"]);
+    expect(documents.loaded()).toEqual(["medium", "next"]);
+  });
+
+  it("admits a document larger than the whole ops bound once nothing else is held", async () => {
+    const { documents, request } = budgetOf(10, 10, 100);
+    documents.pinned.add(id("fleet"));
+    documents.sizes.set(id("fleet"), 1_000);
+    await request("fleet").promise;
+    documents.sizes.set(id("huge"), 500);
+    // Pinned documents count against no ops bound: "huge" is the only one held.
+    await request("huge").promise;
+    documents.sizes.set(id("after"), 1);
+    const after = request("after");
+    await turn();
+    expect(after.admitted()).toBe(false);
+    documents.settle(id("huge"));
+    await after.promise;
+    expect(documents.evicted).toEqual(["huge"]);
   });
 
   it("lets everything through when stopped", async () => {

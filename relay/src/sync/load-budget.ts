@@ -13,6 +13,13 @@ export interface LoadedDocuments {
   isSettled(documentId: DocumentId): boolean;
   /** Flushes and unloads one document; false if it could not (it was touched meanwhile). */
   evict(documentId: DocumentId): Promise<boolean>;
+  /**
+   * Automerge ops `documentId` holds, or will once the messages under way are applied (0 when
+   * unknown). What a document takes of the WebAssembly heap grows with its ops.
+   */
+  ops(documentId: DocumentId): number;
+  /** True for documents that are never unloaded (they count against no budget). */
+  isPinned(documentId: DocumentId): boolean;
 }
 
 /** A reservation that never turned into a loaded document (its load was abandoned) lapses. */
@@ -32,13 +39,17 @@ interface Waiter {
 }
 
 /**
- * Bounds how many documents the relay holds in memory, and how many it syncs, at once. A day of
- * telemetry takes megabytes in Automerge's WebAssembly heap, which is capped at 4 GiB per process:
- * a thousand agents reconnecting at once would need more. So a document not in memory is loaded
- * only when a slot is free; until then the message that asks for it waits (automerge-repo awaits
- * the access check before it loads anything). While documents wait, settled ones (stored,
+ * Bounds how many documents the relay holds in memory, how many Automerge ops they hold in all,
+ * and how many it syncs, at once. A day of telemetry synced from an agent takes about 10 MB of
+ * Automerge's WebAssembly heap, which never shrinks and is capped at 4 GiB per process: the
+ * relay's peak memory is the peak of what it held at once. A count alone lets 256 such days in
+ * (2.9 GB); the ops bound (`maxOps`, over unpinned documents) keeps big documents few while small
+ * ones (DeviceDocs, a fresh day) still fill the count. A document not in memory is loaded only
+ * when there is room; until then the message that asks for it waits (automerge-repo awaits the
+ * access check before it loads anything). While documents wait, settled ones (stored,
  * acknowledged and with no peer in the middle of a sync) are unloaded, least recently used first,
- * to make room. Waiting documents are admitted in the order they first asked.
+ * to make room. Waiting documents are admitted in the order they first asked; one document larger
+ * than the whole ops bound is admitted alone.
  *
  * Admitting every free slot at once would start hundreds of syncs together; the relay works
  * through their messages one at a time, and a sync whose next message waits longer than 60 s
@@ -47,6 +58,7 @@ interface Waiter {
  */
 export class LoadBudget {
   readonly #maxLoaded: number;
+  readonly #maxOps: number;
   readonly #maxSyncing: number;
   readonly #documents: LoadedDocuments;
   readonly #logger: Logger;
@@ -56,6 +68,12 @@ export class LoadBudget {
   readonly #reserved = new Map<DocumentId, number>();
   /** Admitted documents that may still be syncing, with when they were admitted. */
   readonly #syncing = new Map<DocumentId, number>();
+  /**
+   * Ops per document while one round of the pump runs: reading them (`Automerge.stats`, the
+   * pending messages) for every loaded document on every comparison cost a third of the relay's
+   * CPU in a 1,000-agent storm.
+   */
+  #opsThisRound: Map<DocumentId, number> | undefined;
   #pumping = false;
   #pumpAgain = false;
   #retry: NodeJS.Timeout | undefined;
@@ -63,12 +81,15 @@ export class LoadBudget {
 
   constructor(options: {
     maxLoaded: number;
+    /** Ops of unpinned documents held or admitted at once (Infinity: count only). */
+    maxOps?: number;
     maxSyncing: number;
     documents: LoadedDocuments;
     logger: Logger;
     metrics: RelayMetrics;
   }) {
     this.#maxLoaded = options.maxLoaded;
+    this.#maxOps = options.maxOps ?? Number.POSITIVE_INFINITY;
     this.#maxSyncing = options.maxSyncing;
     this.#documents = options.documents;
     this.#logger = options.logger;
@@ -86,9 +107,14 @@ export class LoadBudget {
     }
     const waiting = this.#waiting.get(documentId);
     if (waiting !== undefined) return waiting.promise;
-    if (this.#waiting.size === 0 && this.#hasRoom() && this.#syncingNow() < this.#maxSyncing) {
-      this.#reserve(documentId);
-      return Promise.resolve();
+    if (this.#waiting.size === 0 && this.#syncingNow() < this.#maxSyncing) {
+      this.#opsThisRound = new Map();
+      const fits = this.#hasRoomFor(documentId, this.#heldOps());
+      this.#opsThisRound = undefined;
+      if (fits) {
+        this.#reserve(documentId);
+        return Promise.resolve();
+      }
     }
     let resolve: () => void = () => {};
     const promise = new Promise<void>((done) => {
@@ -146,12 +172,15 @@ export class LoadBudget {
   async #pumpUntilStuck(): Promise<void> {
     do {
       this.#pumpAgain = false;
-      this.#admitIntoFreeSlots();
-      // Room only for those the syncing limit lets in now; more would unload for nothing.
-      const admissible = Math.min(this.#waiting.size, this.#maxSyncing - this.#syncingNow());
-      const shortBy = admissible - (this.#maxLoaded - this.#occupied());
-      if (shortBy <= 0) continue;
-      const candidates = this.#documents.evictable().slice(0, shortBy);
+      this.#opsThisRound = new Map();
+      let candidates: DocumentId[];
+      try {
+        this.#admitIntoFreeSlots();
+        candidates = this.#evictionCandidates();
+      } finally {
+        this.#opsThisRound = undefined;
+      }
+      if (candidates.length === 0) continue;
       const evicted = await Promise.all(candidates.map((id) => this.#documents.evict(id)));
       const freed = evicted.filter(Boolean).length;
       if (freed > 0) {
@@ -161,12 +190,51 @@ export class LoadBudget {
     } while (this.#pumpAgain && !this.#stopped);
   }
 
+  /**
+   * Settled documents to unload so that the waiting documents the syncing limit lets in now fit,
+   * by count and by ops; none when they fit already (more would unload for nothing).
+   */
+  #evictionCandidates(): DocumentId[] {
+    const admissible = [...this.#waiting.keys()].slice(
+      0,
+      Math.max(0, this.#maxSyncing - this.#syncingNow()),
+    );
+    if (admissible.length === 0) return [];
+    const shortBy = admissible.length - (this.#maxLoaded - this.#occupied());
+    const heldOps = this.#heldOps();
+    const wantedOps = admissible.reduce((sum, id) => sum + this.#ops(id), 0);
+    const opsShortBy = heldOps + wantedOps - this.#maxOps;
+    // Less than this admits nobody at all.
+    const firstShortBy = heldOps + this.#ops(admissible[0] as DocumentId) - this.#maxOps;
+    if (shortBy <= 0 && opsShortBy <= 0) return [];
+    const evictable = this.#documents.evictable();
+    // For the count, least recently used first; for the ops, the largest of the rest: unloading
+    // a hundred small DeviceDocs to make room for one day would only reload them later.
+    const candidates = evictable.slice(0, Math.max(0, shortBy));
+    let freedOps = candidates.reduce((sum, id) => sum + this.#opsCounted(id), 0);
+    const rest = evictable
+      .slice(candidates.length)
+      .filter((documentId) => this.#opsCounted(documentId) > 0)
+      .sort((a, b) => this.#opsCounted(b) - this.#opsCounted(a));
+    for (const documentId of rest) {
+      if (freedOps >= opsShortBy) break;
+      candidates.push(documentId);
+      freedOps += this.#opsCounted(documentId);
+    }
+    // Short of ops even so: unloading would admit nobody, unless it leaves no unpinned document
+    // held (then the first waiting one goes in alone, whatever its size).
+    if (freedOps < firstShortBy && freedOps < heldOps) return [];
+    return candidates;
+  }
+
   #admitIntoFreeSlots(): void {
     let syncing = this.#syncingNow();
+    let heldOps = this.#heldOps();
     for (const [documentId, waiter] of this.#waiting) {
-      if (!this.#hasRoom() || syncing >= this.#maxSyncing) break;
+      if (!this.#hasRoomFor(documentId, heldOps) || syncing >= this.#maxSyncing) break;
       this.#waiting.delete(documentId);
       this.#reserve(documentId);
+      heldOps += this.#ops(documentId);
       syncing += 1;
       const waitedMs = performance.now() - waiter.since;
       this.#metrics.admissionWaitSeconds.observe(waitedMs / 1000);
@@ -181,8 +249,40 @@ export class LoadBudget {
     this.#syncing.set(documentId, now);
   }
 
-  #hasRoom(): boolean {
-    return this.#occupied() < this.#maxLoaded;
+  /**
+   * Room for `documentId` by count and by ops. With nothing unpinned held, any document fits:
+   * one larger than the whole ops bound must not wait forever.
+   */
+  #hasRoomFor(documentId: DocumentId, heldOps: number): boolean {
+    if (this.#occupied() >= this.#maxLoaded) return false;
+    return heldOps === 0 || heldOps + this.#ops(documentId) <= this.#maxOps;
+  }
+
+  /** What `documentId` counts against the ops bound: nothing when pinned. */
+  #opsCounted(documentId: DocumentId): number {
+    return this.#documents.isPinned(documentId) ? 0 : this.#ops(documentId);
+  }
+
+  /** A document's ops, read once per round of the pump. */
+  #ops(documentId: DocumentId): number {
+    const cached = this.#opsThisRound?.get(documentId);
+    if (cached !== undefined) return cached;
+    const ops = this.#documents.ops(documentId);
+    this.#opsThisRound?.set(documentId, ops);
+    return ops;
+  }
+
+  /** Ops of the unpinned documents loaded or admitted on their way in. */
+  #heldOps(): number {
+    if (this.#maxOps === Number.POSITIVE_INFINITY) return 0;
+    let ops = 0;
+    for (const documentId of this.#documents.loaded()) {
+      if (!this.#documents.isPinned(documentId)) ops += this.#ops(documentId);
+    }
+    for (const documentId of this.#reserved.keys()) {
+      if (!this.#documents.isLoaded(documentId)) ops += this.#ops(documentId);
+    }
+    return ops;
   }
 
   /** Admitted documents still loading or syncing (not settled, not gone, not lapsed). */

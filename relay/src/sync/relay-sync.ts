@@ -154,11 +154,15 @@ export class RelaySync {
     const fleet = await FleetDocument.open(repo, principals, relayId);
     const fleetMarks = await FleetDeviceMarks.follow(principals, fleet, logger);
     const documentExists = documentPresence(repo, storage);
+    // Shared by the inbound bounds and the load budget: both weigh documents by their ops.
+    const sizes = new DocumentSizes({ currentOps: readyDocumentOps(repo) });
     const memory = new DocumentMemory(repo, {
       ackDelayMs: options.ackDelayMs ?? 100,
       idleUnloadMs: options.idleUnloadMs ?? 300_000,
       maxLoaded: limits.maxLoadedDocuments,
+      maxLoadedOps: limits.maxLoadedOps,
       maxSyncing: limits.maxSyncingDocuments,
+      opsOf: (documentId) => sizes.estimate(documentId),
       pinned: fleet.documentId,
       logger,
       metrics,
@@ -196,7 +200,7 @@ export class RelaySync {
     // Size bounds and per-peer time budgets between checked frames and automerge-repo.
     const inbound = new InboundSync({
       limits,
-      sizes: new DocumentSizes({ currentOps: readyDocumentOps(repo) }),
+      sizes,
       reading: {
         pause: (peer) => adapter.pauseReading(peer),
         resume: (peer) => adapter.resumeReading(peer),

@@ -20,12 +20,20 @@ export class RepoDocuments implements LoadedDocuments {
   readonly #unloader: IdleUnloader;
   readonly #acks: DurableAcks;
   readonly #peerHeads: PeerHeads;
+  readonly #ops: (documentId: DocumentId) => number;
 
   constructor(
     repo: Repo,
-    parts: { unloader: IdleUnloader; acks: DurableAcks; peerHeads: PeerHeads },
+    parts: {
+      unloader: IdleUnloader;
+      acks: DurableAcks;
+      peerHeads: PeerHeads;
+      /** A document's ops, loaded and under way (DocumentSizes.estimate). */
+      ops: (documentId: DocumentId) => number;
+    },
   ) {
     this.#repo = repo;
+    this.#ops = parts.ops;
     this.#unloader = parts.unloader;
     this.#acks = parts.acks;
     this.#peerHeads = parts.peerHeads;
@@ -61,6 +69,14 @@ export class RepoDocuments implements LoadedDocuments {
       handle,
       performance.now() - this.#unloader.lastTouched(documentId),
     );
+  }
+
+  ops(documentId: DocumentId): number {
+    return this.#ops(documentId);
+  }
+
+  isPinned(documentId: DocumentId): boolean {
+    return this.#unloader.isPinned(documentId);
   }
 
   evict(documentId: DocumentId): Promise<boolean> {
