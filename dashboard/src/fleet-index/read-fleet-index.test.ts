@@ -1,18 +1,9 @@
 import type { DocHandle, PeerId } from "@automerge/automerge-repo/slim";
 import { Repo } from "@automerge/automerge-repo/slim";
-import {
-  createDeviceDoc,
-  createFleetDoc,
-  createFleetSummaryDoc,
-  type DeviceId,
-  type FleetDoc,
-  type FleetSummaryDoc,
-  parseDeviceId,
-  summarizeDevice,
-  writeSummary,
-} from "@outpost/shared-model";
+import { type DeviceId, type FleetDoc, parseDeviceId } from "@outpost/shared-model";
 import { afterEach, describe, expect, it } from "vitest";
 import { ClosableIndexedDBStorage } from "../sync/closable-indexeddb-storage.js";
+import { storeFleetWithOneShard } from "../testing/stored-fleet.js";
 import type { FleetIndexMessage } from "./fleet-index-messages.js";
 import { indexCacheName } from "./index-cache.js";
 import { loadStoredDocument } from "./load-stored-document.js";
@@ -34,22 +25,7 @@ async function storedReplica() {
     await repo.shutdown();
     await storage.close();
   });
-  const shard = repo.create<FleetSummaryDoc>(createFleetSummaryDoc(0, 1));
-  const fleet = repo.create<FleetDoc>(createFleetDoc());
-  for (const deviceId of DEVICES) {
-    const device = repo.create(createDeviceDoc(deviceId));
-    device.change((doc) => {
-      doc.asset.assignee = `assignee of ${deviceId}`;
-    });
-    shard.change((doc) => void writeSummary(doc, deviceId, summarizeDevice(device.doc())));
-    fleet.change((doc) => {
-      doc.devices[deviceId] = { deviceDocUrl: device.url, hostname: deviceId, enrolledAt: 7 };
-    });
-  }
-  fleet.change((doc) => {
-    doc.summaries = { shardCount: 1, shards: [shard.url] };
-  });
-  await repo.flush();
+  const { fleet, shard } = await storeFleetWithOneShard(repo, DEVICES, 7);
   return { database, repo, fleet, shard };
 }
 

@@ -2,7 +2,6 @@ import type { AutomergeUrl, DocHandle, PeerId } from "@automerge/automerge-repo/
 import { Repo } from "@automerge/automerge-repo/slim";
 import {
   createDeviceDoc,
-  createFleetDoc,
   createFleetSummaryDoc,
   type DeviceId,
   type FleetDoc,
@@ -17,6 +16,7 @@ import { ClosableIndexedDBStorage } from "../sync/closable-indexeddb-storage.js"
 import type { ConnectionState } from "../sync/relay-connection.js";
 import { type Replica, replicaNames } from "../sync/replica.js";
 import { openInPageFleetIndex } from "../testing/in-page-fleet-index.js";
+import { storeFleetWithOneShard } from "../testing/stored-fleet.js";
 import { makeTestReplica } from "../testing/test-replica.js";
 import { createFleet } from "./create-fleet.js";
 
@@ -205,23 +205,8 @@ describe("createFleet", () => {
       replicaNames({ relayUrl, admin: "alice" }).database,
     );
     const stored = new Repo({ peerId: "admin:alice:earlier" as PeerId, storage, network: [] });
-    const shard = stored.create<FleetSummaryDoc>(createFleetSummaryDoc(0, 1));
-    const fleetDoc = stored.create<FleetDoc>(createFleetDoc());
     const ids = ["lt-0001", "lt-0002"].map(parseDeviceId);
-    for (const id of ids) {
-      const device = stored.create(createDeviceDoc(id));
-      device.change((doc) => {
-        doc.asset.assignee = `assignee of ${id}`;
-      });
-      shard.change((doc) => void writeSummary(doc, id, summarizeDevice(device.doc())));
-      fleetDoc.change((doc) => {
-        doc.devices[id] = { deviceDocUrl: device.url, hostname: id, enrolledAt: 1 };
-      });
-    }
-    fleetDoc.change((doc) => {
-      doc.summaries = { shardCount: 1, shards: [shard.url] };
-    });
-    await stored.flush();
+    const { fleet: fleetDoc } = await storeFleetWithOneShard(stored, ids, 1);
     await stored.shutdown();
     await storage.close();
 
