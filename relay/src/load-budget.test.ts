@@ -34,6 +34,20 @@ function acknowledged(log: DurableAckLog, handle: DocHandle<unknown>, from = 0) 
   );
 }
 
+/** A real admin client of `test`'s relay, shut down after the test. */
+function adminClient(test: TestRelay) {
+  const { repo } = cleanup.add(
+    connectClient({
+      syncUrl: test.relay.syncUrl,
+      token: test.adminToken,
+      principal: { kind: "admin", name: "alice" },
+      session: "storm",
+    }),
+    (client) => client.repo.shutdown(),
+  );
+  return repo;
+}
+
 describe("the load budget", () => {
   it("stores and acknowledges 16 documents synced at once with room for 4, never holding more", {
     timeout: 60_000,
@@ -49,15 +63,7 @@ describe("the load budget", () => {
     }, 2);
     cleanup.add(sampler, clearInterval);
 
-    const { repo } = cleanup.add(
-      connectClient({
-        syncUrl: test.relay.syncUrl,
-        token: test.adminToken,
-        principal: { kind: "admin", name: "alice" },
-        session: "storm",
-      }),
-      (client) => client.repo.shutdown(),
-    );
+    const repo = adminClient(test);
     const documents = Array.from({ length: 16 }, (_, index) => {
       const handle = repo.create<Samples>({ values: [] });
       for (let tick = 0; tick < 50; tick += 1) handle.change((doc) => void doc.values.push(index));
@@ -108,15 +114,7 @@ describe("the load budget by ops", () => {
       }),
       (started) => started.close(),
     );
-    const { repo } = cleanup.add(
-      connectClient({
-        syncUrl: test.relay.syncUrl,
-        token: test.adminToken,
-        principal: { kind: "admin", name: "alice" },
-        session: "storm",
-      }),
-      (client) => client.repo.shutdown(),
-    );
+    const repo = adminClient(test);
     const documents = Array.from({ length: 12 }, (_, index) => {
       const handle = repo.create<Samples>({ values: [] });
       handle.change((doc) => {
