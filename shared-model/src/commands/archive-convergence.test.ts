@@ -163,11 +163,16 @@ class Scenario {
     if (action.op === "plan") {
       this.replicas.agent = recordPlan(doc, now);
     } else if (action.op === "run") {
-      const next = planQueue(doc, now).runnable[0];
+      // As the agent does: record the plan's decisions first, then start the best runnable. A
+      // plan may count a dependency as done through a dedupe twin it has only just superseded;
+      // once recorded, the document says so too.
+      const planned = recordPlan(doc, now);
+      this.replicas.agent = planned;
+      const next = planQueue(planned, now).runnable[0];
       if (next === undefined) return;
-      this.expectDependenciesSucceeded(doc, next.command);
+      this.expectDependenciesSucceeded(planned, next.command);
       this.runs.push(next.id);
-      const started = A.change(doc, (d) =>
+      const started = A.change(planned, (d) =>
         recordFact(d, next.id, { type: "started", attempt: next.state.attempts + 1 }, agentAt(now)),
       );
       const ending =
@@ -289,6 +294,25 @@ function run(initialCommands: number, steps: Step[], mergeOrder: ReplicaName[]):
   }
 }
 
+/**
+ * Found by this property: a dependency's dedupe twin ran, so the agent's next plan supersedes the
+ * dependency in the twin's favour and its dependent may run. The agent records that plan before it
+ * starts the dependent, as the real agent does; a model that skipped recording saw the dependency
+ * still pending.
+ */
+const DEPENDENCY_THROUGH_A_TWIN: [number, Step[], ReplicaName[]] = [
+  4,
+  [
+    { who: "agent", action: { op: "run", ending: "succeeded" } },
+    { who: "alice", action: { op: "enqueue", dedupeKey: undefined, dependsOn: [3] } },
+    { sync: ["alice", "agent"] },
+    { who: "agent", action: { op: "run", ending: "succeeded" } },
+    { who: "agent", action: { op: "run", ending: "succeeded" } },
+    { who: "agent", action: { op: "run", ending: "succeeded" } },
+  ],
+  ["agent", "alice", "bob"],
+];
+
 describe("archiving converges with admins' intents", () => {
   it("every replica agrees, no intent is lost, no dedupe key runs twice, for any interleaving", () => {
     fc.assert(
@@ -298,7 +322,7 @@ describe("archiving converges with admins' intents", () => {
         anyMergeOrder,
         run,
       ),
-      { numRuns: 1000 },
+      { numRuns: 1000, examples: [DEPENDENCY_THROUGH_A_TWIN] },
     );
   }, 300_000);
 });
