@@ -6,6 +6,8 @@ export const FLEET_LISTED_MARK = "outpost:fleet-listed";
 export const FLEET_COMPLETE_MARK = "outpost:fleet-complete";
 /** The dashboard's mark: its fleet index cache holds what the replica holds. */
 export const FLEET_INDEX_CACHED_MARK = "outpost:fleet-index-cached";
+/** The dashboard's mark: its Repo holds the FleetDoc and follows it live (relay connected). */
+export const FLEET_FOLLOWED_MARK = "outpost:fleet-followed";
 export const CHART_DRAW_MEASURE = "outpost:chart-draw";
 
 /** One uPlot draw as the dashboard measured it. */

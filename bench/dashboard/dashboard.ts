@@ -15,6 +15,7 @@ import type { Relay } from "@outpost/relay";
 import { freePort } from "@outpost/shared-model/testing";
 import { type BrowserProfile, buildDashboard, launchProfile } from "@outpost/test-support/browser";
 import { wholeNumberOption } from "../../scripts/cli/whole-number.js";
+import { visitConnected } from "./connected-visit.js";
 import { profileOfflineRun } from "./cpu-profile.js";
 import { offlineRun, type RunFigures } from "./offline-run.js";
 import { visitOnline } from "./online-visit.js";
@@ -89,6 +90,14 @@ try {
     `online: IndexedDB held the FleetDoc and its ${fleet.shardDocumentIds.length} summary shards ${seconds(online.storedMs)} after sign-in; ${online.firstPageLoadedMs === undefined ? "that page never marked every row complete" : `that page marked every row complete at ${seconds(online.firstPageLoadedMs)}`}; ${online.indexCachedMs === undefined ? "it never cached its fleet index" : `it cached its fleet index at ${seconds(online.indexCachedMs)}`}; with the week: ${online.replica.documentIds.length} documents, ${online.replica.records} records, ${kib(online.replica.bytes)}`,
   );
 
+  const connected = await visitConnected(browser.context, {
+    appUrl: `${relayUrl}/`,
+    timeoutMs: RUN_TIMEOUT_MS,
+  });
+  log(
+    `connected revisit: fleet complete at ${Math.round(connected.fleetCompleteMs)} ms, the Repo following the FleetDoc at ${Math.round(connected.fleetFollowedMs)} ms, longest task after first paint ${Math.round(connected.longestTaskMs)} ms`,
+  );
+
   await relay.stop();
   relay = undefined;
   await browser.context.setOffline(true);
@@ -147,6 +156,8 @@ try {
       dayDocuments: fleet.dayDocuments,
       weekSamples: fleet.weekSamples,
       onlineStoredMs: round(online.storedMs),
+      connectedLongestTaskMs: round(connected.longestTaskMs),
+      connectedFleetFollowedMs: round(connected.fleetFollowedMs),
       onlineFirstPageLoaded: online.firstPageLoadedMs !== undefined,
       replicaDocuments: online.replica.documentIds.length,
       replicaBytes: online.replica.bytes,

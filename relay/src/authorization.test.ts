@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { DocumentId } from "@automerge/automerge-repo";
 import { cbor } from "@automerge/automerge-repo/slim";
 import type { DeviceDoc, FleetDoc } from "@outpost/shared-model";
-import { enqueueCommand, silentLogger } from "@outpost/shared-model";
+import { deviceDocUrlOf, enqueueCommand, silentLogger } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
 import { eventually, LEVEL, recordingLogger } from "@outpost/shared-model/testing";
 import { describe, expect, it } from "vitest";
@@ -220,7 +220,7 @@ describe("document access", () => {
 
     const fleet = await admin.find<FleetDoc>(relay.fleetDocUrl as never);
     expect(Object.keys(fleet.doc().devices)).toEqual(["laptop-a"]);
-    expect(fleet.doc().devices["laptop-a" as never]?.deviceDocUrl).toBe(device.deviceDoc.url);
+    expect(deviceDocUrlOf(fleet.doc(), "laptop-a" as never)).toBe(device.deviceDoc.url);
 
     const remote = await admin.find<DeviceDoc>(device.deviceDoc.url);
     remote.change((doc) => {

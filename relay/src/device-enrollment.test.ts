@@ -11,7 +11,7 @@ import type {
   FleetDoc,
   PendingEnrollmentSummary,
 } from "@outpost/shared-model";
-import { silentLogger } from "@outpost/shared-model";
+import { deviceDocUrlOf, silentLogger } from "@outpost/shared-model";
 import { eventually } from "@outpost/shared-model/testing";
 import { describe, expect, it } from "vitest";
 import { DeviceLifecycle } from "./state/device-lifecycle.js";
@@ -179,7 +179,7 @@ describe("the shared secret with a known device ID", () => {
     await connectedTo(admin, relay.peerId);
     const fleet = await admin.find<FleetDoc>(relay.fleetDocUrl as never);
     await eventually(
-      () => fleet.doc().devices["laptop-a" as DeviceId]?.deviceDocUrl === newDoc,
+      () => deviceDocUrlOf(fleet.doc(), "laptop-a" as DeviceId) === newDoc,
       "the FleetDoc to point at the new DeviceDoc",
     );
   });

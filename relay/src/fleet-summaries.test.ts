@@ -12,10 +12,13 @@ import {
   type DeviceSummary,
   type FleetDoc,
   type FleetSummaryDoc,
+  type FleetSummaryIndex,
+  type Stored,
   sameSummary,
   shardOf,
   silentLogger,
   summarizeDevice,
+  toPlain,
 } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
 import { eventually } from "@outpost/shared-model/testing";
@@ -44,7 +47,7 @@ async function shardOfDevice(
 ): Promise<DocHandle<FleetSummaryDoc>> {
   const fleet = await admin.find<FleetDoc>(fleetDocUrl as AutomergeUrl);
   await eventually(() => fleet.doc().summaries !== undefined, "the FleetDoc listing its shards");
-  const index = fleet.doc().summaries as NonNullable<FleetDoc["summaries"]>;
+  const index = toPlain<FleetSummaryIndex>(fleet.doc().summaries as Stored<FleetSummaryIndex>);
   const url = index.shards[shardOf(deviceId, index.shardCount)] as AutomergeUrl;
   return admin.find<FleetSummaryDoc>(url);
 }
@@ -58,7 +61,7 @@ async function entryShows(
 ): Promise<void> {
   await eventually(() => {
     const entry = shard.doc().devices[deviceId];
-    return entry !== undefined && sameSummary(entry, expected);
+    return entry !== undefined && sameSummary(toPlain<DeviceSummary>(entry), expected);
   }, what);
 }
 
@@ -80,7 +83,9 @@ describe("fleet summaries on the relay", () => {
       summarizeDevice(device.deviceDoc.doc()),
       "the device's summary",
     );
-    const entry = shard.doc().devices[device.deviceId] as DeviceSummary;
+    const entry = toPlain<DeviceSummary>(
+      shard.doc().devices[device.deviceId] as Stored<DeviceSummary>,
+    );
     expect(entry.location).toBe("Berlin");
     expect(entry.heads).toEqual(A.getHeads(device.deviceDoc.doc()));
     const changesBefore = A.getHistory(shard.doc()).length;

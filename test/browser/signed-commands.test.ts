@@ -12,6 +12,7 @@ import {
   type CommandId,
   type DeviceDoc,
   type DeviceId,
+  deviceDocUrlOf,
   draftCommand,
   type FleetDoc,
   fold,
@@ -58,7 +59,7 @@ beforeAll(async () => {
   const fleetDoc = await admin.find<FleetDoc>(fleet.relay()?.fleetDocUrl as AutomergeUrl);
   await eventually(() => fleetDoc.doc().devices[deviceId as DeviceId] !== undefined, "enrollment");
   device = await admin.find<DeviceDoc>(
-    fleetDoc.doc().devices[deviceId as DeviceId]?.deviceDocUrl as AutomergeUrl,
+    deviceDocUrlOf(fleetDoc.doc(), deviceId as DeviceId) as AutomergeUrl,
   );
   // This machine runs Chromium, a relay and an agent: never calm for the default two minutes.
   // The operator's own key (certified from Node) lifts the load gate and allows shell.

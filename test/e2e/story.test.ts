@@ -18,6 +18,7 @@ import type { AgentProcess } from "@outpost/agent/testing";
 import {
   type DeviceDoc,
   type DeviceId,
+  deviceDocUrlOf,
   eventsOf,
   type FleetDoc,
   fold,
@@ -112,9 +113,7 @@ describe("the Outpost story", () => {
       60_000,
     );
     const bId = agentB.deviceId as DeviceId;
-    const bDoc = await checker.find<DeviceDoc>(
-      fleet.doc().devices[bId]?.deviceDocUrl as AutomergeUrl,
-    );
+    const bDoc = await checker.find<DeviceDoc>(deviceDocUrlOf(fleet.doc(), bId) as AutomergeUrl);
     // The test machine is busy: the load gate must not be what decides when B runs its command
     // (100 % is no limit). A reading counts as recent for two sustained periods or sampling
     // intervals; B's readings come one to two hours apart by its clock (see B_SAMPLE_INTERVAL_S).

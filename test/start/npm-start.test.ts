@@ -11,11 +11,13 @@ import { fileURLToPath } from "node:url";
 import type { AutomergeUrl } from "@automerge/automerge-repo";
 import {
   type DeviceDoc,
+  type FleetDevice,
   type FleetDoc,
   type FleetTrust,
   openRootKey,
   readRange,
   type TelemetryDayDoc,
+  toPlain,
 } from "@outpost/shared-model";
 import { cleanupAfterAll, eventually, freePort } from "@outpost/shared-model/testing";
 import { adminReplica } from "@outpost/test-support";
@@ -71,7 +73,7 @@ describe("npm start", () => {
       "the agent and the demo devices in the fleet",
       60_000,
     );
-    const entries = Object.values(fleet.doc().devices);
+    const entries = Object.values(fleet.doc().devices).map((entry) => toPlain<FleetDevice>(entry));
     const demo = entries.filter((entry) => entry.hostname.startsWith("lt-"));
     expect(demo).toHaveLength(DEMO_DEVICES);
     const device = await admin.find<DeviceDoc>(demo[0]?.deviceDocUrl as AutomergeUrl);

@@ -2,6 +2,7 @@ import type { AutomergeUrl, DocHandle, Repo } from "@automerge/automerge-repo";
 import type { AgentProcess } from "@outpost/agent/testing";
 import type { Relay } from "@outpost/relay";
 import type { DeviceDoc, DeviceId, FleetDoc } from "@outpost/shared-model";
+import { deviceDocUrlOf } from "@outpost/shared-model";
 import { Cleanup, eventually } from "@outpost/shared-model/testing";
 import { certifiedAdmin } from "./admin-signing.js";
 import { AgentCli } from "./agent-cli.js";
@@ -68,7 +69,7 @@ export async function startOutpostSystem(dashboardDirectory: string): Promise<Ou
   // A test machine running Chromium, a relay and an agent is never calm for the default two
   // minutes: commands would wait for the load gate. Shell commands are allowed for the tests.
   const device = await checker.find<DeviceDoc>(
-    fleetDoc.doc().devices[deviceId as DeviceId]?.deviceDocUrl as AutomergeUrl,
+    deviceDocUrlOf(fleetDoc.doc(), deviceId as DeviceId) as AutomergeUrl,
   );
   // Signed by alice's key, which the fleet's root certified: the agent applies nothing else.
   const alice = await certifiedAdmin(fleet.root, "alice");

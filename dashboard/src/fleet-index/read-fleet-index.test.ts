@@ -1,6 +1,6 @@
 import type { DocHandle, PeerId } from "@automerge/automerge-repo/slim";
 import { Repo } from "@automerge/automerge-repo/slim";
-import { type DeviceId, type FleetDoc, parseDeviceId } from "@outpost/shared-model";
+import { type DeviceId, type FleetDoc, parseDeviceId, toPlain } from "@outpost/shared-model";
 import { afterEach, describe, expect, it } from "vitest";
 import { ClosableIndexedDBStorage } from "../sync/closable-indexeddb-storage.js";
 import { storeFleetWithOneShard } from "../testing/stored-fleet.js";
@@ -48,12 +48,14 @@ describe("readFleetIndex", () => {
     expect(first[0]).toEqual({
       type: "fleet",
       content: {
-        devices: Object.fromEntries(DEVICES.map((id) => [id, fleet.doc().devices[id as DeviceId]])),
+        devices: Object.fromEntries(
+          DEVICES.map((id) => [id, toPlain(fleet.doc().devices[id as DeviceId])]),
+        ),
         summaries: { shardCount: 1, shards: [shard.url] },
       },
     });
     const summaries = Object.fromEntries(
-      DEVICES.map((id) => [id, JSON.parse(JSON.stringify(shard.doc().devices[id as DeviceId]))]),
+      DEVICES.map((id) => [id, toPlain(shard.doc().devices[id as DeviceId])]),
     );
     expect(first[1]).toEqual({
       type: "shard",

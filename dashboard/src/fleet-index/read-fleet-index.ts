@@ -1,17 +1,6 @@
-import {
-  type FleetDevice,
-  type FleetSummaryIndex,
-  type InvalidField,
-  messageOf,
-  validateFleetSummaryDoc,
-  validateSummaryEntry,
-} from "@outpost/shared-model";
-import type {
-  FleetContent,
-  FleetIndexMessage,
-  FleetIndexRequest,
-  ShardContent,
-} from "./fleet-index-messages.js";
+import { messageOf } from "@outpost/shared-model";
+import { fleetContentOf, shardContentOf } from "./fleet-content.js";
+import type { FleetIndexMessage, FleetIndexRequest } from "./fleet-index-messages.js";
 import {
   INDEX_CACHE_FORMAT,
   indexCacheName,
@@ -99,56 +88,4 @@ export async function readFleetIndex(
 
 function documentIdOf(url: string): string {
   return url.startsWith("automerge:") ? url.slice("automerge:".length) : url;
-}
-
-/**
- * The FleetDoc as the fleet view reads it. The relay alone writes it (the page reads its handle
- * the same way); only what is not plain data is left out here, so it can cross to the page.
- */
-export function fleetContentOf(raw: unknown): FleetContent {
-  const doc = isRecord(raw) ? raw : {};
-  const devices: Record<string, FleetDevice> = {};
-  if (isRecord(doc.devices)) {
-    for (const [deviceId, entry] of Object.entries(doc.devices)) {
-      if (!isRecord(entry)) continue;
-      const { deviceDocUrl, hostname, enrolledAt, revokedAt } = entry;
-      if (typeof deviceDocUrl !== "string" || typeof hostname !== "string") continue;
-      if (typeof enrolledAt !== "number") continue;
-      devices[deviceId] = {
-        deviceDocUrl,
-        hostname,
-        enrolledAt,
-        ...(typeof revokedAt === "number" ? { revokedAt } : {}),
-      };
-    }
-  }
-  const summaries = doc.summaries;
-  const index: FleetSummaryIndex | undefined =
-    isRecord(summaries) &&
-    typeof summaries.shardCount === "number" &&
-    Array.isArray(summaries.shards) &&
-    summaries.shards.every((url) => typeof url === "string")
-      ? { shardCount: summaries.shardCount, shards: [...(summaries.shards as string[])] }
-      : undefined;
-  return index === undefined ? { devices } : { devices, summaries: index };
-}
-
-/** A summary shard as the fleet view reads it: untrusted input, each entry validated. */
-export function shardContentOf(raw: unknown): ShardContent {
-  const doc = isRecord(raw) ? raw : {};
-  const problems: InvalidField[] = [];
-  const identity = validateFleetSummaryDoc({ ...doc, devices: {} });
-  problems.push(...identity.problems);
-  const summaries: ShardContent["summaries"] = {};
-  if (identity.value !== null && isRecord(doc.devices)) {
-    for (const [deviceId, entry] of Object.entries(doc.devices)) {
-      const summary = validateSummaryEntry(deviceId, entry, `devices.${deviceId}`, problems);
-      if (summary !== undefined) summaries[deviceId] = summary;
-    }
-  }
-  return { summaries, problems: problems.map((problem) => problem.message) };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -2,7 +2,6 @@ import type { DocHandle } from "@automerge/automerge-repo/slim";
 import {
   type DeviceDoc,
   type FleetDevice,
-  type FleetDoc,
   type FleetSummaryIndex,
   FoldCache,
 } from "@outpost/shared-model";
@@ -192,7 +191,7 @@ export function createFleet(
     openDays.deviceLoaded(deviceId, handle.doc());
   };
 
-  const readFleet = (fleet: FleetContent | FleetDoc) => {
+  const readFleet = (fleet: FleetContent) => {
     const listed = fleet.devices ?? {};
     // An admin removed the device on the relay: its row goes, here and now.
     for (const deviceId of [...entries.keys()].filter((id) => !(id in listed))) {
@@ -207,7 +206,7 @@ export function createFleet(
       if (!repoFollowing) shards.know(fleet.summaries);
       else if (rowsShown) shards.follow(fleet.summaries);
     }
-    for (const [deviceId, entry] of Object.entries(listed) as [string, FleetDevice][]) {
+    for (const [deviceId, entry] of Object.entries(listed)) {
       const known = entries.get(deviceId);
       entries.set(deviceId, entry);
       if (known === undefined || known.deviceDocUrl !== entry.deviceDocUrl) {

@@ -1,4 +1,5 @@
 import type { DeviceSummary, FleetDoc } from "@outpost/shared-model";
+import { fleetContentOf } from "../fleet-index/fleet-content.js";
 import type { FleetContent, FleetIndexMessage } from "../fleet-index/fleet-index-messages.js";
 import { openFleetIndex } from "../fleet-index/open-fleet-index.js";
 import { type Replica, replicaNames } from "../sync/replica.js";
@@ -13,11 +14,13 @@ const logger = makeLogger("fleet");
 const INDEX_REFRESH_MS = 2_000;
 /** User Timing mark: the fleet index cache holds what this replica holds (bench/dashboard). */
 export const FLEET_INDEX_CACHED_MARK = "outpost:fleet-index-cached";
+/** User Timing mark: the page's Repo holds the FleetDoc and follows it live (bench/dashboard). */
+export const FLEET_FOLLOWED_MARK = "outpost:fleet-followed";
 
 /** What the fleet does with what its sources give. */
 export interface FleetSourceTarget {
   /** The FleetDoc's devices and summary index (from the index, then from the live handle). */
-  readFleet(fleet: FleetContent | FleetDoc): void;
+  readFleet(fleet: FleetContent): void;
   /** A shard's valid entries as the index read them (`undefined`: not in this browser). */
   seedShard(url: string, summaries: Readonly<Record<string, DeviceSummary>> | undefined): void;
   /** The Repo follows the FleetDoc from now on: the shards are to be followed too. */
@@ -62,13 +65,14 @@ export function makeFleetSources(
         const fleet = await replica.repo.find<FleetDoc>(replica.session.fleetDocUrl);
         if (closed) return;
         const onChange = () => {
-          target.readFleet(fleet.doc());
+          target.readFleet(fleetContentOf(fleet.doc()));
           changed();
         };
         fleet.on("change", onChange);
         cleanups.push(() => fleet.off("change", onChange));
-        target.readFleet(fleet.doc());
+        target.readFleet(fleetContentOf(fleet.doc()));
         target.status("ready");
+        performance.mark(FLEET_FOLLOWED_MARK);
         changed();
       } catch {
         if (!closed) target.status("unavailable");

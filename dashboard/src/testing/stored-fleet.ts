@@ -7,13 +7,15 @@ import {
   type FleetDoc,
   type FleetSummaryDoc,
   summarizeDevice,
+  toStored,
   writeSummary,
 } from "@outpost/shared-model";
 
 /**
  * Writes, into `repo`, what an earlier visit leaves in a browser's replica: a FleetDoc listing
  * `deviceIds`, one DeviceDoc each (its assignee "assignee of <ID>"), and one summary shard with
- * their summaries, listed in the FleetDoc. Flushed on return.
+ * their summaries, listed in the FleetDoc. Written as the relay writes them (strings as
+ * `ImmutableString` scalars). Flushed on return.
  */
 export async function storeFleetWithOneShard(
   repo: Repo,
@@ -29,11 +31,15 @@ export async function storeFleetWithOneShard(
     });
     shard.change((doc) => void writeSummary(doc, deviceId, summarizeDevice(device.doc())));
     fleet.change((doc) => {
-      doc.devices[deviceId] = { deviceDocUrl: device.url, hostname: deviceId, enrolledAt };
+      doc.devices[deviceId] = toStored({
+        deviceDocUrl: device.url,
+        hostname: deviceId,
+        enrolledAt,
+      });
     });
   }
   fleet.change((doc) => {
-    doc.summaries = { shardCount: 1, shards: [shard.url] };
+    doc.summaries = toStored({ shardCount: 1, shards: [shard.url] });
   });
   await repo.flush();
   return { fleet, shard };

@@ -7,7 +7,7 @@ import type {
 } from "@automerge/automerge-repo";
 import { stringifyAutomergeUrl } from "@automerge/automerge-repo";
 import type { DeviceId, FleetDevice, FleetDoc, FleetSummaryIndex } from "@outpost/shared-model";
-import { createFleetDoc } from "@outpost/shared-model";
+import { createFleetDoc, toStored } from "@outpost/shared-model";
 import type { PrincipalStore } from "./principal-store.js";
 
 /**
@@ -90,7 +90,7 @@ export class FleetDocument {
   /** Records where the device summaries are (see SummaryShards) and flushes. */
   async recordSummaries(index: FleetSummaryIndex): Promise<void> {
     this.#handle.change((fleet) => {
-      fleet.summaries = { shardCount: index.shardCount, shards: [...index.shards] };
+      fleet.summaries = toStored({ shardCount: index.shardCount, shards: index.shards });
     });
     await this.#repo.flush([this.#handle.documentId]);
   }
@@ -101,7 +101,8 @@ export class FleetDocument {
    */
   async recordDevice(deviceId: DeviceId, device: FleetDevice): Promise<void> {
     this.#handle.change((fleet) => {
-      fleet.devices[deviceId] = device;
+      // Strings as scalars, one operation each (ARCHITECTURE.md, "Strings in documents").
+      fleet.devices[deviceId] = toStored(device);
     });
     await this.#repo.flush([this.#handle.documentId]);
   }

@@ -8,9 +8,11 @@ import {
   type FleetSummaryDoc,
   type FleetSummaryIndex,
   type Logger,
+  plainString,
   sameSummary,
   shardCountFor,
   shardOf,
+  toPlain,
   writeSummary,
 } from "@outpost/shared-model";
 
@@ -87,7 +89,9 @@ export class SummaryShards {
       await shards.#createShards(0, count, count);
     } else {
       shards.#shardCount = index.shardCount;
-      shards.#handles = await Promise.all(index.shards.map((url) => shards.#find(url)));
+      shards.#handles = await Promise.all(
+        index.shards.map((url) => shards.#find(plainString(url))),
+      );
       if (shards.#handles.length === 2 * index.shardCount) await shards.#finishSplit();
     }
     return shards;
@@ -112,7 +116,8 @@ export class SummaryShards {
   entryOf(deviceId: DeviceId): DeviceSummary | undefined {
     const queued = this.#queued.get(deviceId);
     if (queued !== undefined) return queued ?? undefined;
-    return this.#shardOf(deviceId)?.doc().devices[deviceId];
+    const stored = this.#shardOf(deviceId)?.doc().devices[deviceId];
+    return stored === undefined ? undefined : toPlain<DeviceSummary>(stored);
   }
 
   /** Queues `summary` for `deviceId`, unless its shard shows the same already. */
@@ -217,7 +222,7 @@ export class SummaryShards {
       if (moving.length > 0) {
         to.change((doc) => {
           for (const [deviceId, summary] of moving)
-            writeSummary(doc, deviceId as DeviceId, summary);
+            writeSummary(doc, deviceId as DeviceId, toPlain<DeviceSummary>(summary));
         });
         await this.#repo.flush([to.documentId]);
       }

@@ -3,6 +3,7 @@ import { parseAutomergeUrl } from "@automerge/automerge-repo";
 import {
   type DeviceDoc,
   type DeviceId,
+  deviceDocUrlOf,
   FoldCache,
   type Logger,
   summarizeDevice,
@@ -145,11 +146,11 @@ export class SummaryFeed {
 
   /** Follows the FleetDoc's devices: all of them, or only `deviceIds` when a change says which. */
   #readFleet(deviceIds?: readonly string[]): void {
-    const devices = this.#fleet.doc().devices;
-    for (const id of deviceIds ?? Object.keys(devices)) {
+    const fleet = this.#fleet.doc();
+    for (const id of deviceIds ?? Object.keys(fleet.devices)) {
       const deviceId = id as DeviceId;
       const known = this.#knownDocument.get(deviceId);
-      const url = devices[deviceId]?.deviceDocUrl;
+      const url = deviceDocUrlOf(fleet, deviceId);
       const documentId = url === undefined ? undefined : documentIdOf(url);
       if (known === documentId) continue;
       if (known !== undefined) this.#deviceOf.delete(known);
@@ -168,7 +169,7 @@ export class SummaryFeed {
     }
     if (deviceIds === undefined) {
       for (const deviceId of [...this.#knownDocument.keys()]) {
-        if (deviceId in devices) continue;
+        if (deviceId in fleet.devices) continue;
         const documentId = this.#knownDocument.get(deviceId) as DocumentId;
         this.#knownDocument.delete(deviceId);
         this.#deviceOf.delete(documentId);

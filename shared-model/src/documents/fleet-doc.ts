@@ -1,5 +1,6 @@
 import type { DeviceId } from "../ids/ids.js";
 import type { FleetSummaryDoc } from "./fleet-summary-doc.js";
+import { plainString, type Stored } from "./stored-strings.js";
 
 /** The schema version this code writes and reads for {@link FleetDoc}. */
 export const FLEET_DOC_SCHEMA = 1;
@@ -25,12 +26,13 @@ export interface FleetDevice {
 // A type alias, not an interface: Automerge.from wants an implicit index signature.
 export type FleetDoc = {
   schema: typeof FLEET_DOC_SCHEMA;
-  devices: Record<DeviceId, FleetDevice>;
+  /** Each entry's strings as `ImmutableString` scalars ("Strings in documents"); read with `toPlain`. */
+  devices: Record<DeviceId, Stored<FleetDevice>>;
   /**
    * The summary shards ({@link FleetSummaryDoc}), once the relay has made them: absent on a
    * relay from before them, and the dashboard then loads every DeviceDoc as it did.
    */
-  summaries?: FleetSummaryIndex;
+  summaries?: Stored<FleetSummaryIndex>;
 };
 
 /** Where the fleet's device summaries are: `shards[k]` holds the devices of shard `k`. */
@@ -39,4 +41,13 @@ export interface FleetSummaryIndex {
   shardCount: number;
   /** `automerge:` URLs, one per shard, in shard order (more than `shardCount` during a split). */
   shards: string[];
+}
+
+/**
+ * The `automerge:` URL of `deviceId`'s DeviceDoc as `fleet` lists it, as a string whichever form
+ * the entry was written in; undefined for a device the fleet does not list.
+ */
+export function deviceDocUrlOf(fleet: FleetDoc, deviceId: DeviceId): string | undefined {
+  const url = fleet.devices[deviceId]?.deviceDocUrl;
+  return url === undefined ? undefined : plainString(url);
 }

@@ -1,5 +1,6 @@
 import type { DeviceId } from "../ids/ids.js";
 import type { DeviceSummary } from "../summaries/device-summary.js";
+import type { Stored } from "./stored-strings.js";
 
 /** The schema version this code writes and reads for {@link FleetSummaryDoc}. */
 export const FLEET_SUMMARY_DOC_SCHEMA = 1;
@@ -15,7 +16,8 @@ export type FleetSummaryDoc = {
   schema: typeof FLEET_SUMMARY_DOC_SCHEMA;
   shard: number;
   shardCount: number;
-  devices: Record<DeviceId, DeviceSummary>;
+  /** Each summary's strings as `ImmutableString` scalars ("Strings in documents"); read with `toPlain`. */
+  devices: Record<DeviceId, Stored<DeviceSummary>>;
 };
 
 /** The initial content of one summary shard. */

@@ -1,4 +1,5 @@
 import type { FleetSummaryDoc } from "../documents/fleet-summary-doc.js";
+import { toPlain, toStored } from "../documents/stored-strings.js";
 import type { DeviceId } from "../ids/ids.js";
 import type { DeviceSummary } from "./device-summary.js";
 
@@ -31,7 +32,8 @@ export function sameSummary(a: DeviceSummary, b: DeviceSummary): boolean {
  * Writes `summary` as `deviceId`'s entry inside a change of a summary shard, touching only the
  * fields that differ (a whole new entry for a new device), so the shard's history grows by what
  * changed and not by the entry. Returns false, writing nothing, when the entry shows the same
- * already: callers write only summaries that changed, and never on a sample.
+ * already: callers write only summaries that changed, and never on a sample. Strings are written
+ * as `ImmutableString` scalars, one operation each (docs/ARCHITECTURE.md, "Strings in documents").
  */
 export function writeSummary(
   shard: FleetSummaryDoc,
@@ -40,18 +42,20 @@ export function writeSummary(
 ): boolean {
   const entry = shard.devices[deviceId];
   if (entry === undefined) {
-    shard.devices[deviceId] = structuredClone(summary);
+    shard.devices[deviceId] = toStored(summary);
     return true;
   }
-  if (sameSummary(entry, summary)) return false;
+  // Entries written before strings were stored as scalars hold text; both read alike.
+  const current = toPlain<DeviceSummary>(entry);
+  if (sameSummary(current, summary)) return false;
   const target = entry as unknown as Record<string, unknown>;
   for (const field of COMPARED) {
     const next = summary[field];
-    if (sameValue(entry[field], next)) continue;
+    if (sameValue(current[field], next)) continue;
     if (next === undefined) delete target[field];
-    else target[field] = Array.isArray(next) ? [...next] : next;
+    else target[field] = toStored(next);
   }
-  entry.heads = [...summary.heads];
+  entry.heads = toStored(summary.heads);
   return true;
 }
 

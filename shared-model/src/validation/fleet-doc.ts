@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { FleetDevice, FleetDoc, FleetSummaryIndex } from "../documents/fleet-doc.js";
 import { FLEET_DOC_SCHEMA } from "../documents/fleet-doc.js";
+import { toPlain } from "../documents/stored-strings.js";
 import { isDeviceId } from "../ids/ids.js";
 import { isShardCount } from "../summaries/shards.js";
 import { checkIdentity } from "./identity.js";
@@ -32,13 +33,18 @@ export function validateFleetDoc(input: unknown): Validated<FleetDoc> {
     input.devices,
     (deviceId, entry, path) =>
       checkKey(isDeviceId, deviceId, path, "a device ID as the key", problems)
-        ? parseRecording(fleetDeviceSchema, entry, path, problems)
+        ? parseRecording(fleetDeviceSchema, toPlain<unknown>(entry), path, problems)
         : undefined,
     "devices",
   );
   const value: FleetDoc = { schema: FLEET_DOC_SCHEMA, devices };
   if (input.summaries !== undefined) {
-    const summaries = parseRecording(summaryIndexSchema, input.summaries, "summaries", problems);
+    const summaries = parseRecording(
+      summaryIndexSchema,
+      toPlain<unknown>(input.summaries),
+      "summaries",
+      problems,
+    );
     if (summaries !== undefined) value.summaries = summaries;
   }
   return { value, problems };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FLEET_SUMMARY_DOC_SCHEMA, type FleetSummaryDoc } from "../documents/fleet-summary-doc.js";
+import { toPlain } from "../documents/stored-strings.js";
 import { type Day, isDay, isDeviceId } from "../ids/ids.js";
 import { type DeviceSummary, SUMMARY_TEXT_MAX } from "../summaries/device-summary.js";
 import { isShardCount } from "../summaries/shards.js";
@@ -41,7 +42,7 @@ export function validateSummaryEntry(
   problems: InvalidField[],
 ): DeviceSummary | undefined {
   return checkKey(isDeviceId, deviceId, path, "a device ID as the key", problems)
-    ? parseRecording(deviceSummarySchema, entry, path, problems)
+    ? parseRecording(deviceSummarySchema, toPlain<unknown>(entry), path, problems)
     : undefined;
 }
 

@@ -1,4 +1,8 @@
+import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
+import type { FleetDoc } from "../documents/fleet-doc.js";
+import { toStored } from "../documents/stored-strings.js";
+import type { DeviceId } from "../ids/ids.js";
 import { validateFleetDoc } from "./fleet-doc.js";
 import { validateTelemetryDayDoc } from "./telemetry-day-doc.js";
 
@@ -36,6 +40,20 @@ describe("validateFleetDoc", () => {
     });
     expect(value?.devices["laptop-1" as never]).toMatchObject({ revokedAt: 5 });
     expect(problems.map((p) => p.path)).toEqual(["devices.laptop-2.revokedAt"]);
+  });
+
+  it("reads a FleetDoc written with scalar strings as one written with text, both through Automerge", () => {
+    const device = { deviceDocUrl: "automerge:2j9k", hostname: "laptop-1", enrolledAt: 1 };
+    const summaries = { shardCount: 1, shards: ["automerge:5z"] };
+    const asText = A.from<FleetDoc>({ schema: 1, devices: { ["laptop-1" as DeviceId]: device } });
+    const asScalars = A.change(A.from<FleetDoc>({ schema: 1, devices: {} }), (doc) => {
+      doc.devices["laptop-1" as DeviceId] = toStored(device);
+      doc.summaries = toStored(summaries);
+    });
+    expect(validateFleetDoc(A.toJS(asText)).value?.devices).toEqual({ "laptop-1": device });
+    const read = validateFleetDoc(A.toJS(asScalars));
+    expect(read.problems).toEqual([]);
+    expect(read.value).toEqual({ schema: 1, devices: { "laptop-1": device }, summaries });
   });
 });
 

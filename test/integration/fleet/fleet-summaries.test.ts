@@ -17,10 +17,13 @@ import {
   type DeviceSummary,
   type FleetDoc,
   type FleetSummaryDoc,
+  type FleetSummaryIndex,
   fold,
   liveCommand,
+  type Stored,
   shardOf,
   summarizeDevice,
+  toPlain,
   updateAsset,
 } from "@outpost/shared-model";
 import { cleanupAfterEach, eventually } from "@outpost/shared-model/testing";
@@ -40,12 +43,14 @@ function shown(summary: DeviceSummary | undefined): Omit<DeviceSummary, "heads">
 async function shardEntries(admin: Repo, fleetDocUrl: string) {
   const fleet = await admin.find<FleetDoc>(fleetDocUrl as AutomergeUrl);
   await eventually(() => fleet.doc().summaries !== undefined, "the FleetDoc listing its shards");
-  const index = fleet.doc().summaries as NonNullable<FleetDoc["summaries"]>;
+  const index = toPlain<FleetSummaryIndex>(fleet.doc().summaries as Stored<FleetSummaryIndex>);
   const shards = await Promise.all(
     index.shards.map((url) => admin.find<FleetSummaryDoc>(url as AutomergeUrl)),
   );
-  return (deviceId: string) =>
-    shards[shardOf(deviceId, index.shardCount)]?.doc().devices[deviceId as never];
+  return (deviceId: string) => {
+    const entry = shards[shardOf(deviceId, index.shardCount)]?.doc().devices[deviceId as never];
+    return entry === undefined ? undefined : toPlain<DeviceSummary>(entry);
+  };
 }
 
 describe("fleet summaries through a real relay", () => {
