@@ -1,7 +1,7 @@
 import type { AutomergeUrl } from "@automerge/automerge-repo";
 import type { Relay } from "@outpost/relay";
-import type { DeviceDoc, FleetDoc, TelemetryDayDoc } from "@outpost/shared-model";
-import { countSamples } from "@outpost/shared-model";
+import type { DeviceDoc, DeviceId, FleetDoc, TelemetryDayDoc } from "@outpost/shared-model";
+import { countSamples, deviceDocUrlOf } from "@outpost/shared-model";
 import { Cleanup } from "@outpost/shared-model/testing";
 import { adminReplica } from "@outpost/test-support";
 
@@ -22,9 +22,9 @@ export async function verifyRelay(
     if (listed !== options.devices) {
       throw new Error(`the relay's FleetDoc lists ${listed} devices, not ${options.devices}`);
     }
-    const entry = Object.entries(fleet.devices).find(([id]) => id === options.telemetryDeviceId);
-    if (entry === undefined) throw new Error(`${options.telemetryDeviceId} is not in the fleet`);
-    const device = (await admin.find<DeviceDoc>(entry[1].deviceDocUrl as AutomergeUrl)).doc();
+    const url = deviceDocUrlOf(fleet, options.telemetryDeviceId as DeviceId);
+    if (url === undefined) throw new Error(`${options.telemetryDeviceId} is not in the fleet`);
+    const device = (await admin.find<DeviceDoc>(url as AutomergeUrl)).doc();
     const closed = Object.entries(device.telemetry)
       .filter(([, day]) => day.rollup !== undefined)
       .sort(([a], [b]) => (a < b ? -1 : 1))

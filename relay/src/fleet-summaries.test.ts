@@ -18,6 +18,7 @@ import {
   shardOf,
   silentLogger,
   summarizeDevice,
+  summaryIndexOf,
   toPlain,
 } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter } from "@outpost/shared-model/storage";
@@ -47,7 +48,7 @@ async function shardOfDevice(
 ): Promise<DocHandle<FleetSummaryDoc>> {
   const fleet = await admin.find<FleetDoc>(fleetDocUrl as AutomergeUrl);
   await eventually(() => fleet.doc().summaries !== undefined, "the FleetDoc listing its shards");
-  const index = toPlain<FleetSummaryIndex>(fleet.doc().summaries as Stored<FleetSummaryIndex>);
+  const index = summaryIndexOf(fleet.doc()) as FleetSummaryIndex;
   const url = index.shards[shardOf(deviceId, index.shardCount)] as AutomergeUrl;
   return admin.find<FleetSummaryDoc>(url);
 }

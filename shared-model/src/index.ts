@@ -115,7 +115,7 @@ export type {
 } from "./documents/device-doc.js";
 export { DEVICE_DOC_SCHEMA, LIFECYCLES } from "./documents/device-doc.js";
 export type { FleetDevice, FleetDoc, FleetSummaryIndex } from "./documents/fleet-doc.js";
-export { deviceDocUrlOf, FLEET_DOC_SCHEMA } from "./documents/fleet-doc.js";
+export { deviceDocUrlOf, FLEET_DOC_SCHEMA, summaryIndexOf } from "./documents/fleet-doc.js";
 export {
   createFleetSummaryDoc,
   FLEET_SUMMARY_DOC_SCHEMA,

@@ -5,6 +5,7 @@ import {
   type DeviceSummary,
   type FleetSummaryIndex,
   silentLogger,
+  summaryIndexOf,
 } from "@outpost/shared-model";
 import { CrashSafeFileStorageAdapter, lockDataFolder } from "@outpost/shared-model/storage";
 import { FleetDocument } from "./fleet-document.js";
@@ -42,7 +43,7 @@ export async function writeSummariesOffline(
     for (const [deviceId, summary] of summaries) shards.update(deviceId, summary);
     await shards.close();
     await repo.flush();
-    return fleet.doc().summaries as FleetSummaryIndex;
+    return summaryIndexOf(fleet.doc()) as FleetSummaryIndex;
   } finally {
     principals?.close();
     await repo.shutdown();

@@ -9,6 +9,7 @@ import {
   shardOf,
   silentLogger,
   summarizeDevice,
+  summaryIndexOf,
 } from "@outpost/shared-model";
 import { describe, expect, it } from "vitest";
 import { SummaryShards } from "./summary-shards.js";
@@ -47,7 +48,7 @@ describe("SummaryShards", () => {
       shards.update(deviceId, { ...emptySummary(), hostname: id });
     }
     await shards.flush();
-    const index = fleet.doc().summaries as FleetSummaryIndex;
+    const index = summaryIndexOf(fleet.doc()) as FleetSummaryIndex;
     expect(index.shardCount).toBe(4);
     expect(index.shards).toHaveLength(4);
     const seen = new Map<string, number>();
@@ -76,7 +77,7 @@ describe("SummaryShards", () => {
     const summary = summarizeDevice(createDeviceDoc(deviceId));
     shards.update(deviceId, summary);
     await shards.flush();
-    const url = (fleet.doc().summaries as FleetSummaryIndex).shards[0] as AutomergeUrl;
+    const url = summaryIndexOf(fleet.doc())?.shards[0] as AutomergeUrl;
     const handle = await repo.find<FleetSummaryDoc>(url);
     const heads = handle.heads();
     shards.update(deviceId, { ...summary });

@@ -8,10 +8,10 @@ import {
   type FleetSummaryDoc,
   type FleetSummaryIndex,
   type Logger,
-  plainString,
   sameSummary,
   shardCountFor,
   shardOf,
+  summaryIndexOf,
   toPlain,
   writeSummary,
 } from "@outpost/shared-model";
@@ -83,15 +83,13 @@ export class SummaryShards {
       pin: options.pin ?? (() => {}),
       writeDelayMs: options.writeDelayMs ?? SUMMARY_WRITE_DELAY_MS,
     });
-    const index = fleet.doc().summaries;
+    const index = summaryIndexOf(fleet.doc());
     if (index === undefined) {
       const count = shardCountFor(Object.keys(fleet.doc().devices).length);
       await shards.#createShards(0, count, count);
     } else {
       shards.#shardCount = index.shardCount;
-      shards.#handles = await Promise.all(
-        index.shards.map((url) => shards.#find(plainString(url))),
-      );
+      shards.#handles = await Promise.all(index.shards.map((url) => shards.#find(url)));
       if (shards.#handles.length === 2 * index.shardCount) await shards.#finishSplit();
     }
     return shards;

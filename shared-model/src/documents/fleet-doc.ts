@@ -1,6 +1,6 @@
 import type { DeviceId } from "../ids/ids.js";
 import type { FleetSummaryDoc } from "./fleet-summary-doc.js";
-import { plainString, type Stored } from "./stored-strings.js";
+import { plainString, type Stored, toPlain } from "./stored-strings.js";
 
 /** The schema version this code writes and reads for {@link FleetDoc}. */
 export const FLEET_DOC_SCHEMA = 1;
@@ -50,4 +50,9 @@ export interface FleetSummaryIndex {
 export function deviceDocUrlOf(fleet: FleetDoc, deviceId: DeviceId): string | undefined {
   const url = fleet.devices[deviceId]?.deviceDocUrl;
   return url === undefined ? undefined : plainString(url);
+}
+
+/** Where `fleet`'s summary shards are, as plain strings whichever form it was written in. */
+export function summaryIndexOf(fleet: FleetDoc): FleetSummaryIndex | undefined {
+  return fleet.summaries === undefined ? undefined : toPlain<FleetSummaryIndex>(fleet.summaries);
 }

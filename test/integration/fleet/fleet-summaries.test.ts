@@ -20,9 +20,9 @@ import {
   type FleetSummaryIndex,
   fold,
   liveCommand,
-  type Stored,
   shardOf,
   summarizeDevice,
+  summaryIndexOf,
   toPlain,
   updateAsset,
 } from "@outpost/shared-model";
@@ -43,7 +43,7 @@ function shown(summary: DeviceSummary | undefined): Omit<DeviceSummary, "heads">
 async function shardEntries(admin: Repo, fleetDocUrl: string) {
   const fleet = await admin.find<FleetDoc>(fleetDocUrl as AutomergeUrl);
   await eventually(() => fleet.doc().summaries !== undefined, "the FleetDoc listing its shards");
-  const index = toPlain<FleetSummaryIndex>(fleet.doc().summaries as Stored<FleetSummaryIndex>);
+  const index = summaryIndexOf(fleet.doc()) as FleetSummaryIndex;
   const shards = await Promise.all(
     index.shards.map((url) => admin.find<FleetSummaryDoc>(url as AutomergeUrl)),
   );
