@@ -7,20 +7,24 @@
  * a dozen fields, lists and nested objects (about half of a command's operations). Documents
  * written before hold the spec as a map, which reads as it always did.
  *
- * Signatures are over the canonical JSON of the plain spec: `JSON.parse(JSON.stringify(spec))`
- * gives back an equal object (a spec holds only strings, finite numbers, booleans, lists and
- * objects, with no `undefined` fields), so a stored spec verifies as the spec that was signed.
+ * The JSON is canonical (RFC 8785, as signatures use): parsing it gives back an equal object (a
+ * spec holds only strings, finite numbers, booleans, lists and objects, with no `undefined`
+ * fields), so a stored spec verifies as the spec that was signed, and its keys come back sorted,
+ * as Automerge hands out the keys of a spec stored as a map.
  */
 import { ImmutableString, isImmutableString } from "@automerge/automerge";
+import canonicalize from "canonicalize";
 import type { Stored } from "../documents/stored-strings.js";
 import type { CommandSpec } from "./spec.js";
 
 /** A spec as a document may hold it: its JSON (now), or a map of stored strings (before). */
 export type StoredSpec = ImmutableString | Stored<CommandSpec>;
 
-/** The spec as it is written into a document: one `ImmutableString` of its JSON. */
+/** The spec as it is written into a document: one `ImmutableString` of its canonical JSON. */
 export function toStoredSpec(spec: CommandSpec): ImmutableString {
-  return new ImmutableString(JSON.stringify(spec));
+  const json = canonicalize(spec);
+  if (json === undefined) throw new TypeError(`command ${spec.id}: its spec has no JSON form`);
+  return new ImmutableString(json);
 }
 
 /** The parsed spec of each stored JSON scalar: snapshots share it, and so do the caches on it. */
