@@ -12,6 +12,7 @@ export type {
   ArchiveMark,
   ArchiveMonth,
   CommandEntry,
+  StoredCommand,
   StoredCommandEntry,
   StoredCommands,
 } from "./commands/archived.js";
@@ -82,6 +83,8 @@ export type {
 export { COMMAND_WINDOWS, DEFAULT_RETRY_POLICY, PRIORITY } from "./commands/spec.js";
 export type { CommandPhase, CommandState, CommandStatus, IntentStatus } from "./commands/state.js";
 export { isTerminal, isWaiting, TERMINAL_STATUSES, WAITING_STATUSES } from "./commands/state.js";
+export type { StoredSpec } from "./commands/stored-spec.js";
+export { isJsonSpec, plainSpec, toStoredSpec } from "./commands/stored-spec.js";
 export type { AssetFields } from "./documents/asset.js";
 export { ASSET_FIELDS, assetConflicts, updateAsset } from "./documents/asset.js";
 export type {

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AutomergeUrl } from "@automerge/automerge-repo";
 import {
+  type AuditEntry,
   type CommandId,
   type DeviceDoc,
   fold,
@@ -15,6 +16,7 @@ import {
   readRange,
   type TelemetryDayDoc,
   type TelemetryRange,
+  toPlain,
 } from "@outpost/shared-model";
 import { readReplica } from "@outpost/shared-model/storage";
 import { type OutpostSystem, startOutpostSystem } from "@outpost/test-support";
@@ -349,7 +351,9 @@ async function documentsOnRelayDisk(
         .map(([, command]) => command)
         .map((command) => [command.spec.id, fold(command.spec, command.events).status])
         .sort(),
-      auditDetails: days.flatMap((day) => day.audit.map((entry) => entry.detail)).sort(),
+      auditDetails: days
+        .flatMap((day) => toPlain<AuditEntry[]>(day.audit).map((e) => e.detail))
+        .sort(),
     };
   });
 }

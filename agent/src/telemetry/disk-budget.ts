@@ -8,6 +8,7 @@ import {
   downsampleDay,
   type Logger,
   type TelemetryDayDoc,
+  toStored,
 } from "@outpost/shared-model";
 import { flushReady } from "@outpost/shared-model/storage";
 import type { AgentStateStore } from "../state/agent-state.js";
@@ -122,7 +123,7 @@ export class DiskBudget {
         `held ${mib(bytes)} MiB, over its ${mib(this.#budgetBytes)} MiB budget, while the relay ` +
         `had not stored this day; replaced document ${old.url}`,
     };
-    coarse.audit.push(entry);
+    coarse.audit.push(toStored(entry));
     const replacement = this.#repo.create<TelemetryDayDoc>(coarse);
     this.#days.replace(day, replacement);
     this.#store.update((state) => {

@@ -1,4 +1,13 @@
-import { type AuditEntry, dayOf, STANDARD_METRICS, silentLogger } from "@outpost/shared-model";
+import { isImmutableString } from "@automerge/automerge";
+import {
+  type AuditEntry,
+  dayOf,
+  STANDARD_METRICS,
+  type Stored,
+  silentLogger,
+  toPlain,
+  validateTelemetryDayDoc,
+} from "@outpost/shared-model";
 import { cleanupAfterEach } from "@outpost/shared-model/testing";
 import { describe, expect, it } from "vitest";
 import { memoryDevice } from "../testing/memory-device.js";
@@ -23,6 +32,10 @@ async function setUp() {
   return { days: new TelemetryDays(options), reopen: () => new TelemetryDays(options) };
 }
 
+/** The actions of a day's audit, read as readers do (its strings are ImmutableStrings). */
+const actions = (audit: Stored<AuditEntry>[] | undefined): string[] =>
+  toPlain<AuditEntry[]>(audit ?? []).map((e) => e.action);
+
 const entry = (at: number, action: string): AuditEntry => ({
   at,
   actor: "admin:alice",
@@ -40,8 +53,22 @@ describe("TelemetryDays audit", () => {
     await days.audit(entry(DAY_1 + 1, "late-for-day-1"));
     const day1 = await days.handle(dayOf(DAY_1));
     const day2 = await days.handle(dayOf(DAY_2));
-    expect(day1?.doc().audit.map((e) => e.action)).toEqual(["on-day-1"]);
-    expect(day2?.doc().audit.map((e) => e.action)).toEqual(["late-for-day-1"]);
+    expect(actions(day1?.doc().audit)).toEqual(["on-day-1"]);
+    expect(actions(day2?.doc().audit)).toEqual(["late-for-day-1"]);
+  });
+
+  it("stores an entry's strings as ImmutableStrings (one operation each), read back plain", async () => {
+    const { days } = await setUp();
+    const written = {
+      ...entry(DAY_1, "command-deferred"),
+      detail: "waits for its window ".repeat(5),
+    };
+    await days.append({ at: DAY_1, values: { cpu: 5 } });
+    await days.audit(written);
+    const doc = (await days.handle(dayOf(DAY_1)))?.doc();
+    const stored = doc?.audit[0];
+    expect(isImmutableString(stored?.detail) && isImmutableString(stored?.actor)).toBe(true);
+    expect(validateTelemetryDayDoc(doc).value?.audit).toEqual([written]);
   });
 
   it("with no day open (just started), holds an entry for a closed day until the next sample", async () => {
@@ -52,6 +79,6 @@ describe("TelemetryDays audit", () => {
     await restarted.audit(entry(DAY_1 + 5, "late"));
     expect((await restarted.handle(dayOf(DAY_1)))?.doc().audit).toEqual([]);
     const { handle } = await restarted.append({ at: DAY_2, values: { cpu: 6 } });
-    expect(handle.doc().audit.map((e) => e.action)).toEqual(["late"]);
+    expect(actions(handle.doc().audit)).toEqual(["late"]);
   });
 });

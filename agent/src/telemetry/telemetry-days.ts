@@ -13,6 +13,7 @@ import {
   type MetricDescriptor,
   type Sample,
   type TelemetryDayDoc,
+  toStored,
 } from "@outpost/shared-model";
 import type { AgentStateStore } from "../state/agent-state.js";
 
@@ -108,7 +109,7 @@ export class TelemetryDays {
     handle.change((doc) => {
       this.#declareNewMetrics(doc, sample);
       appendSample(doc, sample);
-      doc.audit.push(...pendingAudit);
+      doc.audit.push(...toStored(pendingAudit));
     });
     return { day, handle };
   }
@@ -135,7 +136,7 @@ export class TelemetryDays {
     }
     for (const [handle, list] of byHandle) {
       handle.change((doc) => {
-        doc.audit.push(...list);
+        doc.audit.push(...toStored(list));
       });
     }
   }

@@ -14,6 +14,7 @@ import {
   type PriorityRegister,
   priorityConflicts as priorityConflictsIn,
   type TelemetryDayDoc,
+  toPlain,
   updateAsset,
 } from "@outpost/shared-model";
 import { type CommandArchive, findArchiveOf } from "../primitives/find-archive.js";
@@ -116,7 +117,8 @@ export function makeDeviceActions(
           const url = telemetry[day as keyof DeviceDoc["telemetry"]]?.url;
           if (url === undefined) return [];
           try {
-            return [...((await findDay(deviceId, day, url)).doc().audit ?? [])];
+            // Its strings are ImmutableStrings (or text, written before): plain for the views.
+            return toPlain<AuditEntry[]>((await findDay(deviceId, day, url)).doc().audit ?? []);
           } catch {
             return [];
           }

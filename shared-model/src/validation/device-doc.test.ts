@@ -1,6 +1,7 @@
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
 import { enqueueCommand, recordFact } from "../commands/mutators.js";
+import { plainSpec } from "../commands/stored-spec.js";
 import { DEFAULT_POLICY } from "../documents/create.js";
 import type { CommandId } from "../ids/ids.js";
 import { agentAt, aliceAt, newDeviceReplica, T0 } from "../testing/replicas.js";
@@ -32,13 +33,41 @@ describe("validateDeviceDoc", () => {
     expect(Object.keys(value?.commands ?? {}).sort()).toEqual(["cmd-good", "cmd-other"]);
   });
 
-  it("drops a command with a tampered spec, names the path, and keeps the others", () => {
+  // The spec is stored as its JSON (commands/stored-spec.ts); documents written before hold a map.
+  it.each([
+    ["as JSON", (spec: Json) => new A.ImmutableString(JSON.stringify(spec))],
+    ["as a map, written before", (spec: Json) => spec],
+  ])(
+    "drops a command with a tampered spec stored %s, names the path, and keeps the others",
+    (_, store) => {
+      const doc = sampleDoc();
+      const command = at(doc, "commands", "cmd-other");
+      const spec = plainSpec(command.spec) as Json;
+      command.spec = store({ ...spec, kind: 42 } as unknown as Json) as never;
+      const { value, problems } = validateDeviceDoc(doc);
+      expect(problems.map((p) => p.path)).toEqual(["commands.cmd-other.spec.kind"]);
+      expect(problems[0]?.message).toBe(
+        "commands.cmd-other.spec.kind: expected string, received 42",
+      );
+      expect(Object.keys(value?.commands ?? {})).toEqual(["cmd-good"]);
+    },
+  );
+
+  it("drops a command whose spec is not JSON, naming it, and keeps the others", () => {
     const doc = sampleDoc();
-    at(doc, "commands", "cmd-other", "spec").kind = 42 as never;
+    at(doc, "commands", "cmd-other").spec = new A.ImmutableString('{"id":"cmd-other",') as never;
     const { value, problems } = validateDeviceDoc(doc);
-    expect(problems.map((p) => p.path)).toEqual(["commands.cmd-other.spec.kind"]);
-    expect(problems[0]?.message).toBe("commands.cmd-other.spec.kind: expected string, received 42");
+    expect(problems.map((p) => p.message)).toEqual([
+      'commands.cmd-other.spec: expected a command spec as JSON, received "{\\"id\\":\\"cmd-other\\","',
+    ]);
     expect(Object.keys(value?.commands ?? {})).toEqual(["cmd-good"]);
+  });
+
+  it("reads a spec stored as JSON back to the plain spec the mutators were given", () => {
+    const { value } = validateDeviceDoc(sampleDoc());
+    expect(value?.commands["cmd-good" as CommandId]).toMatchObject({
+      spec: { id: "cmd-good", kind: "script.run", args: { name: "cleanup" }, dependsOn: [] },
+    });
   });
 
   it("drops a malformed event but keeps the command and its good events", () => {

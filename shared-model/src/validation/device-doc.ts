@@ -3,6 +3,7 @@ import { isArchiveMonth } from "../commands/archived.js";
 import type { Command } from "../commands/command.js";
 import type { CommandEvent } from "../commands/events.js";
 import { PRIORITY } from "../commands/spec.js";
+import { isJsonSpec, plainSpec } from "../commands/stored-spec.js";
 import { DEFAULT_ASSET } from "../documents/create.js";
 import type { DeviceDoc } from "../documents/device-doc.js";
 import { DEVICE_DOC_SCHEMA, READABLE_DEVICE_DOC_SCHEMAS } from "../documents/device-doc.js";
@@ -139,7 +140,15 @@ export function validCommand(
     problems.push(new InvalidField(path, "a command object", input));
     return undefined;
   }
-  const spec = parseOrProblems(commandSpecSchema, input.spec, `${path}.spec`);
+  // A spec is stored as its JSON (commands/stored-spec.ts), or as a map in documents before.
+  const storedSpec = isJsonSpec(input.spec) ? plainSpec(input.spec) : input.spec;
+  if (typeof storedSpec === "string") {
+    problems.push(
+      new InvalidField(`${path}.spec`, "a command spec as JSON", storedSpec.slice(0, 80)),
+    );
+    return undefined;
+  }
+  const spec = parseOrProblems(commandSpecSchema, storedSpec, `${path}.spec`);
   if (!spec.ok) {
     problems.push(...spec.problems);
     return undefined;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { toPlain } from "../documents/stored-strings.js";
 import type {
   AuditEntry,
   HourBucket,
@@ -62,7 +63,8 @@ export function validateTelemetryDayDoc(input: unknown): Validated<TelemetryDayD
     "hours",
   );
   const audit: AuditEntry[] = [];
-  const rawAudit = Array.isArray(input.audit) ? input.audit : [];
+  // Audit strings are ImmutableStrings (documents/stored-strings.ts), or text written before.
+  const rawAudit = Array.isArray(input.audit) ? toPlain<unknown[]>(input.audit) : [];
   rawAudit.forEach((entry, index) => {
     const parsed = parseRecording(auditEntrySchema, entry, `audit.${index}`, problems);
     if (parsed) audit.push(parsed);

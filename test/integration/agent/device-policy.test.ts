@@ -15,6 +15,7 @@ import {
   recordSigner,
   signPolicy,
   type TelemetryDayDoc,
+  toPlain,
   updatePolicy,
   writePolicy,
 } from "@outpost/shared-model";
@@ -33,7 +34,7 @@ const MINUTE = 60_000;
 
 async function auditOf(agent: Agent, day: Day): Promise<AuditEntry[]> {
   const handle = await agent.days.handle(day);
-  return handle?.doc().audit ?? [];
+  return toPlain<AuditEntry[]>(handle?.doc().audit ?? []);
 }
 
 async function sampleTimes(agent: Agent, from: number, to: number): Promise<number[]> {

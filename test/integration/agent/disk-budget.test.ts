@@ -5,7 +5,7 @@
  */
 
 import { SimulatedClock } from "@outpost/agent";
-import { DAY_MS, type Day } from "@outpost/shared-model";
+import { type AuditEntry, DAY_MS, type Day, toPlain } from "@outpost/shared-model";
 import {
   cleanupAfterEach,
   eventually,
@@ -48,7 +48,8 @@ describe("the disk budget", () => {
       // The rollup still summarises every original sample.
       expect(agent.device.doc().telemetry[day]?.rollup?.cpu?.count).toBe(1_440);
       // Its own three steps (a day document also holds the entries of the day it was today).
-      const own = doc?.audit.filter((entry) => entry.detail.startsWith(`day ${day}:`)) ?? [];
+      const audit = toPlain<AuditEntry[]>(doc?.audit ?? []);
+      const own = audit.filter((entry) => entry.detail.startsWith(`day ${day}:`));
       expect(own.map((entry) => entry.action)).toEqual([
         "telemetry-downsampled",
         "telemetry-downsampled",
@@ -56,7 +57,9 @@ describe("the disk budget", () => {
       ]);
     }
     const today = await agent.days.handle("2026-11-13" as Day);
-    const audited = today?.doc().audit.filter((e) => e.action === "telemetry-downsampled") ?? [];
+    const audited = toPlain<AuditEntry[]>(today?.doc().audit ?? []).filter(
+      (e) => e.action === "telemetry-downsampled",
+    );
     expect(audited.length).toBeGreaterThan(0);
     expect(audited[0]?.detail).toMatch(
       /1440 samples at 60 s became 288 at 300 s .* over its 0\.0 MiB budget/,

