@@ -32,8 +32,6 @@ export class DocumentMemory {
       maxSyncing: number;
       /** A document's ops once what is under way is applied (DocumentSizes.estimate). */
       opsOf: (documentId: DocumentId) => number;
-      /** Whether loading it now is a short catch-up (DocumentSizes.isCatchUp). */
-      isCatchUp?: (documentId: DocumentId) => boolean;
       /** Never unloaded: the FleetDoc, which the relay itself writes. */
       pinned: DocumentId;
       logger: Logger;
@@ -49,13 +47,7 @@ export class DocumentMemory {
       maxLoaded: options.maxLoaded,
       maxOps: options.maxLoadedOps,
       maxSyncing: options.maxSyncing,
-      documents: new RepoDocuments(repo, {
-        unloader,
-        acks,
-        peerHeads,
-        ops: options.opsOf,
-        ...(options.isCatchUp === undefined ? {} : { isCatchUp: options.isCatchUp }),
-      }),
+      documents: new RepoDocuments(repo, { unloader, acks, peerHeads, ops: options.opsOf }),
       logger: logger.child({ component: "load-budget" }),
       metrics,
     });

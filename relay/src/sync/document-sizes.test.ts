@@ -3,7 +3,7 @@
  * the same old size, and forgets what will never be applied.
  */
 import { describe, expect, it } from "vitest";
-import { CATCH_UP_MAX_OPS, DocumentSizes } from "./document-sizes.js";
+import { DocumentSizes } from "./document-sizes.js";
 
 function sizes(loaded: Map<string, number>, now = { ms: 0 }): DocumentSizes {
   return new DocumentSizes({
@@ -30,19 +30,6 @@ describe("DocumentSizes", () => {
     estimate.applied("doc", "peer-b", 150);
     loaded.set("doc", 180);
     expect(estimate.estimate("doc")).toBe(180);
-  });
-
-  it("calls a load a catch-up only for a known document with little under way", () => {
-    const loaded = new Map([["known", 3_000]]);
-    const estimate = sizes(loaded);
-    estimate.handedOn("new", "peer-a", 10);
-    expect(estimate.isCatchUp("new")).toBe(false); // never held: its size is not known
-    expect(estimate.estimate("known")).toBe(3_000);
-    loaded.delete("known");
-    estimate.handedOn("known", "peer-a", 9);
-    expect(estimate.isCatchUp("known")).toBe(true);
-    estimate.handedOn("known", "peer-a", CATCH_UP_MAX_OPS);
-    expect(estimate.isCatchUp("known")).toBe(false);
   });
 
   it("keeps the last known size of a document that is not loaded", () => {

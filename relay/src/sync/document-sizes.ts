@@ -9,13 +9,6 @@ interface InFlight {
 }
 
 /**
- * The most ops under way for a known document that still count as a catch-up: an agent's
- * samples for about 20 minutes (a sample is about 9 ops), against 3,300 for an hour and 78,000
- * for a day of telemetry.
- */
-export const CATCH_UP_MAX_OPS = 1_000;
-
-/**
  * What a document will hold once the messages under way are applied, in Automerge ops (what its
  * memory grows with: about 100 to 250 bytes of WebAssembly heap each). Reading a loaded
  * document's op count is O(1) (`Automerge.stats`); the ops of messages handed on but not yet
@@ -58,15 +51,6 @@ export class DocumentSizes {
     if (current !== undefined) this.#remember(documentId, current);
     const base = current ?? this.#lastKnown.get(documentId) ?? 0;
     return base + this.#pending(documentId);
-  }
-
-  /**
-   * True when the relay has held `documentId` since it started (its size is known) and what is
-   * under way for it is at most {@link CATCH_UP_MAX_OPS} ops: loading it for that is a short
-   * catch-up (an agent's latest samples), not the sync of a whole document.
-   */
-  isCatchUp(documentId: string): boolean {
-    return this.#lastKnown.has(documentId) && this.#pending(documentId) <= CATCH_UP_MAX_OPS;
   }
 
   /** `peerId`'s sync message with `ops` ops for `documentId` was handed to automerge-repo. */

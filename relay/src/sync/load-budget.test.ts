@@ -17,8 +17,6 @@ class FakeDocuments implements LoadedDocuments {
   /** Ops per document (0 unless set); pinned documents count against no ops bound. */
   readonly sizes = new Map<DocumentId, number>();
   readonly pinned = new Set<DocumentId>();
-  /** Documents whose load is a short catch-up (no syncing turn). */
-  readonly catchUps = new Set<DocumentId>();
   /** Whether `evict` succeeds (false: the document was touched while flushing). */
   evictSucceeds = true;
 
@@ -45,9 +43,6 @@ class FakeDocuments implements LoadedDocuments {
   }
   isPinned(documentId: DocumentId): boolean {
     return this.pinned.has(documentId);
-  }
-  isCatchUp(documentId: DocumentId): boolean {
-    return this.catchUps.has(documentId);
   }
   async evict(documentId: DocumentId): Promise<boolean> {
     if (!this.evictSucceeds || this.pinned.has(documentId)) return false;
@@ -126,22 +121,6 @@ describe("LoadBudget", () => {
     expect(documents.loaded()).toEqual(["d", "e"]);
     expect((await metrics.documentsEvicted.get()).values[0]?.value).toBe(3);
     expect(budget.waiting).toBe(0);
-  });
-
-  it("lets catch-ups of known documents in past the syncing limit, in order for the rest", async () => {
-    const { budget, documents, request } = budgetOf(4, 1);
-    for (const name of ["a", "b"]) documents.catchUps.add(id(name));
-    await request("big").promise; // the one syncing turn
-    await request("a").promise; // a catch-up needs no turn
-    const big2 = request("big2");
-    const b = request("b");
-    await b.promise; // not held up by big2, which waits for the turn
-    await turn();
-    expect(big2.admitted()).toBe(false);
-    expect(budget.waiting).toBe(1);
-    documents.settle(id("big"));
-    await big2.promise;
-    expect(documents.loaded()).toEqual(["big", "a", "b", "big2"]);
   });
 
   it("gives a document asked for twice one turn and one slot", async () => {

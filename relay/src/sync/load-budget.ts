@@ -23,12 +23,6 @@ export interface LoadedDocuments {
   ops(documentId: DocumentId): number;
   /** True for documents that are never unloaded (they count against no budget). */
   isPinned(documentId: DocumentId): boolean;
-  /**
-   * True when loading `documentId` now is a short catch-up of a document the relay knows (a few
-   * new changes), not the sync of a whole one: it needs a slot but no syncing turn. Never, if
-   * not given.
-   */
-  isCatchUp?(documentId: DocumentId): boolean;
 }
 
 /** A reservation that never turned into a loaded document (its load was abandoned) lapses. */
@@ -63,10 +57,7 @@ interface Waiter {
  * Admitting every free slot at once would start hundreds of syncs together; the relay works
  * through their messages one at a time, and a sync whose next message waits longer than 60 s
  * makes automerge-repo give up on the document. So at most `maxSyncing` admitted documents may
- * be unsettled at once, each for at most SYNCING_LAPSE_MS. A catch-up (a known document
- * reloaded for a few new changes: an agent's next sample) takes no such turn: connected agents
- * send one every 10 s each, and with every turn held until the ack, the turns, not the CPU,
- * bounded how many the relay took in (ARCHITECTURE.md, "Load budget").
+ * be unsettled at once, each for at most SYNCING_LAPSE_MS.
  */
 export class LoadBudget {
   readonly #maxLoaded: number;
@@ -119,13 +110,12 @@ export class LoadBudget {
     }
     const waiting = this.#waiting.get(documentId);
     if (waiting !== undefined) return waiting.promise;
-    const catchUp = this.#isCatchUp(documentId);
-    if (this.#waiting.size === 0 && (catchUp || this.#syncingNow() < this.#maxSyncing)) {
+    if (this.#waiting.size === 0 && this.#syncingNow() < this.#maxSyncing) {
       this.#opsThisRound = new Map();
       const fits = this.#hasRoomFor(documentId, this.#heldOps());
       this.#opsThisRound = undefined;
       if (fits) {
-        this.#reserve(documentId, catchUp);
+        this.#reserve(documentId);
         return Promise.resolve();
       }
     }
@@ -208,7 +198,10 @@ export class LoadBudget {
    * by count and by ops; none when they fit already (more would unload for nothing).
    */
   #evictionCandidates(): DocumentId[] {
-    const admissible = this.#admissible();
+    const admissible = [...this.#waiting.keys()].slice(
+      0,
+      Math.max(0, this.#maxSyncing - this.#syncingNow()),
+    );
     if (admissible.length === 0) return [];
     const shortBy = admissible.length - (this.#maxLoaded - this.#occupied());
     const heldOps = this.#heldOps();
@@ -245,37 +238,15 @@ export class LoadBudget {
     return candidates;
   }
 
-  /**
-   * Waiting documents the syncing limit lets in now, in the order they asked: every catch-up,
-   * and as many others as there are syncing turns free (at most a full budget's worth).
-   */
-  #admissible(): DocumentId[] {
-    let turns = Math.max(0, this.#maxSyncing - this.#syncingNow());
-    const admissible: DocumentId[] = [];
-    for (const documentId of this.#waiting.keys()) {
-      if (admissible.length >= this.#maxLoaded) break;
-      if (this.#isCatchUp(documentId)) admissible.push(documentId);
-      else if (turns > 0) {
-        admissible.push(documentId);
-        turns -= 1;
-      }
-    }
-    return admissible;
-  }
-
   #admitIntoFreeSlots(): void {
     let syncing = this.#syncingNow();
     let heldOps = this.#heldOps();
     for (const [documentId, waiter] of this.#waiting) {
-      if (!this.#hasRoomFor(documentId, heldOps)) break;
-      // One waiting for a syncing turn does not hold up the catch-ups behind it; it still goes
-      // first once a turn is free, since room is given in order.
-      const catchUp = this.#isCatchUp(documentId);
-      if (!catchUp && syncing >= this.#maxSyncing) continue;
+      if (!this.#hasRoomFor(documentId, heldOps) || syncing >= this.#maxSyncing) break;
       this.#waiting.delete(documentId);
-      this.#reserve(documentId, catchUp);
+      this.#reserve(documentId);
       heldOps += this.#ops(documentId);
-      if (!catchUp) syncing += 1;
+      syncing += 1;
       const waitedMs = performance.now() - waiter.since;
       this.#metrics.admissionWaitSeconds.observe(waitedMs / 1000);
       waiter.resolve();
@@ -283,14 +254,10 @@ export class LoadBudget {
     this.#metrics.documentsWaiting.set(this.#waiting.size);
   }
 
-  #reserve(documentId: DocumentId, catchUp: boolean): void {
+  #reserve(documentId: DocumentId): void {
     const now = performance.now();
     this.#reserved.set(documentId, now);
-    if (!catchUp) this.#syncing.set(documentId, now);
-  }
-
-  #isCatchUp(documentId: DocumentId): boolean {
-    return this.#documents.isCatchUp?.(documentId) ?? false;
+    this.#syncing.set(documentId, now);
   }
 
   /**

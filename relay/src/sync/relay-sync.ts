@@ -163,7 +163,6 @@ export class RelaySync {
       maxLoadedOps: limits.maxLoadedOps,
       maxSyncing: limits.maxSyncingDocuments,
       opsOf: (documentId) => sizes.estimate(documentId),
-      isCatchUp: (documentId) => sizes.isCatchUp(documentId),
       pinned: fleet.documentId,
       logger,
       metrics,

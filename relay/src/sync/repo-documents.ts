@@ -21,7 +21,6 @@ export class RepoDocuments implements LoadedDocuments {
   readonly #acks: DurableAcks;
   readonly #peerHeads: PeerHeads;
   readonly #ops: (documentId: DocumentId) => number;
-  readonly #isCatchUp: (documentId: DocumentId) => boolean;
 
   constructor(
     repo: Repo,
@@ -31,13 +30,10 @@ export class RepoDocuments implements LoadedDocuments {
       peerHeads: PeerHeads;
       /** A document's ops, loaded and under way (DocumentSizes.estimate). */
       ops: (documentId: DocumentId) => number;
-      /** Whether loading it now is a short catch-up (DocumentSizes.isCatchUp). */
-      isCatchUp?: (documentId: DocumentId) => boolean;
     },
   ) {
     this.#repo = repo;
     this.#ops = parts.ops;
-    this.#isCatchUp = parts.isCatchUp ?? (() => false);
     this.#unloader = parts.unloader;
     this.#acks = parts.acks;
     this.#peerHeads = parts.peerHeads;
@@ -87,10 +83,6 @@ export class RepoDocuments implements LoadedDocuments {
 
   isPinned(documentId: DocumentId): boolean {
     return this.#unloader.isPinned(documentId);
-  }
-
-  isCatchUp(documentId: DocumentId): boolean {
-    return this.#isCatchUp(documentId);
   }
 
   evict(documentId: DocumentId): Promise<boolean> {
