@@ -19,6 +19,7 @@ import {
   peerIdFor,
 } from "@outpost/shared-model";
 import type { AgentCommand, AgentEvent, AgentSpec, PreparedDocument } from "./messages.js";
+import { spreadSourceAddresses } from "./source-addresses.js";
 import { SteadyTraffic } from "./steady-traffic.js";
 
 interface Agent {
@@ -140,6 +141,8 @@ function importDocument<T>(repo: Repo, bytes: Uint8Array, documentId: string): D
 
 function connect(command: Extract<AgentCommand, { type: "connect" }>): void {
   cpuAtConnect = process.cpuUsage();
+  const { hostname } = new URL(command.syncUrl);
+  if (hostname === "127.0.0.1") spreadSourceAddresses(hostname);
   const { connectsPerSecond } = command;
   agents.forEach((agent, index) => {
     if (connectsPerSecond === undefined) connectAgent(agent, command);

@@ -18,6 +18,16 @@ const DAY_TICKS = 8_640;
 const INTERVAL_S = 10;
 
 /**
+ * The stock websocket client throws from `send` while its socket is closing (a socket the relay
+ * is replacing or closing, before the adapter reports the peer gone). The change is in the
+ * document all the same and syncs once the agent is connected again, as the real agent's does;
+ * the heartbeat is skipped, as the real agent skips it while offline (PresenceHeartbeat).
+ */
+function notConnected(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith("Websocket not ready");
+}
+
+/**
  * What a connected agent sends in the steady state, as the real agent does it (agent/src): one
  * sample every `sampleIntervalMs` as one Automerge change into its day document
  * (SamplingLoop → `appendSample`), which automerge-repo syncs to the relay at once, and a
@@ -47,7 +57,11 @@ export class SteadyTraffic {
         // tick per sample, which is all the relay sees.
         const at = dayStart + (tick % DAY_TICKS) * INTERVAL_S * 1000;
         tick += 1;
-        agent.day.change((doc) => appendSample(doc, { at, values: nextValues() }));
+        try {
+          agent.day.change((doc) => appendSample(doc, { at, values: nextValues() }));
+        } catch (error) {
+          if (!notConnected(error)) throw error;
+        }
         this.#samples += 1;
         if (!this.#unacknowledgedSince.has(agent.day.documentId))
           this.#unacknowledgedSince.set(agent.day.documentId, performance.now());
@@ -59,7 +73,12 @@ export class SteadyTraffic {
           sentAt: Date.now(),
           agentStartedAt,
         };
-        agent.device.broadcast(message);
+        try {
+          agent.device.broadcast(message);
+        } catch (error) {
+          if (!notConnected(error)) throw error;
+          return;
+        }
         this.#heartbeats += 1;
       };
       this.#every(options.sampleIntervalMs, sample);

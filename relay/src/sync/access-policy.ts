@@ -107,6 +107,10 @@ export class AccessPolicy {
     // Before any await: automerge-repo asks about a received message inside the adapter's emit.
     const message = this.#requests.take(peerId, documentId);
     if (!(await this.#allowed(peerId, documentId, message))) return false;
+    // Only a sync or request message loads its document: automerge-repo asking on its own (the
+    // document is loaded, or it weighs whom to pass an ephemeral message to) and an ephemeral
+    // message (passed on without its document) need no slot.
+    if (message === undefined || message.type === "ephemeral") return true;
     if (!this.#requests.has(peerId, documentId)) return true;
     await this.#admission.admit(documentId);
     if (this.#peers.principalOfPeer(peerId) !== undefined) return true;

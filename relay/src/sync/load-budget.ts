@@ -7,8 +7,11 @@ export interface LoadedDocuments {
   /** Documents in memory now (automerge-repo's handle cache). */
   loaded(): readonly DocumentId[];
   isLoaded(documentId: DocumentId): boolean;
-  /** Loaded documents that can be unloaded without losing work, least recently used first. */
-  evictable(): DocumentId[];
+  /**
+   * Loaded documents that can be unloaded without losing work, least recently used first. May be
+   * lazy: the budget takes only as many as it needs, and checking a document costs.
+   */
+  evictable(): Iterable<DocumentId>;
   /** True when unloading `documentId` would lose nothing and interrupt no sync. */
   isSettled(documentId: DocumentId): boolean;
   /** Flushes and unloads one document; false if it could not (it was touched meanwhile). */
@@ -207,15 +210,23 @@ export class LoadBudget {
     // Less than this admits nobody at all.
     const firstShortBy = heldOps + this.#ops(admissible[0] as DocumentId) - this.#maxOps;
     if (shortBy <= 0 && opsShortBy <= 0) return [];
-    const evictable = this.#documents.evictable();
+    const evictable = this.#documents.evictable()[Symbol.iterator]();
     // For the count, least recently used first; for the ops, the largest of the rest: unloading
-    // a hundred small DeviceDocs to make room for one day would only reload them later.
-    const candidates = evictable.slice(0, Math.max(0, shortBy));
+    // a hundred small DeviceDocs to make room for one day would only reload them later. The rest
+    // is looked at only when short of ops.
+    const candidates: DocumentId[] = [];
+    while (candidates.length < shortBy) {
+      const next = evictable.next();
+      if (next.done) break;
+      candidates.push(next.value);
+    }
     let freedOps = candidates.reduce((sum, id) => sum + this.#opsCounted(id), 0);
-    const rest = evictable
-      .slice(candidates.length)
-      .filter((documentId) => this.#opsCounted(documentId) > 0)
-      .sort((a, b) => this.#opsCounted(b) - this.#opsCounted(a));
+    const rest =
+      freedOps >= opsShortBy
+        ? []
+        : [...{ [Symbol.iterator]: () => evictable }]
+            .filter((documentId) => this.#opsCounted(documentId) > 0)
+            .sort((a, b) => this.#opsCounted(b) - this.#opsCounted(a));
     for (const documentId of rest) {
       if (freedOps >= opsShortBy) break;
       candidates.push(documentId);

@@ -47,18 +47,24 @@ export class RepoDocuments implements LoadedDocuments {
     return this.#repo.handles[documentId] !== undefined;
   }
 
-  evictable(): DocumentId[] {
-    const now = performance.now();
-    const candidates: { documentId: DocumentId; touched: number }[] = [];
-    for (const [id, handle] of Object.entries(this.#repo.handles)) {
+  /**
+   * Least recently touched first, each checked only when the budget asks for the next: checking
+   * (heads, acks, peers' heads) every loaded document on every round of the budget cost a tenth
+   * of the relay's CPU in a steady state.
+   */
+  *evictable(): Generator<DocumentId> {
+    const byTouch: { documentId: DocumentId; touched: number }[] = [];
+    for (const id of Object.keys(this.#repo.handles)) {
       const documentId = id as DocumentId;
       if (this.#unloader.isPinned(documentId)) continue;
-      const touched = this.#unloader.lastTouched(documentId);
-      if (this.#isSettled(documentId, handle as DocHandle<unknown>, now - touched)) {
-        candidates.push({ documentId, touched });
-      }
+      byTouch.push({ documentId, touched: this.#unloader.lastTouched(documentId) });
     }
-    return candidates.sort((a, b) => a.touched - b.touched).map(({ documentId }) => documentId);
+    byTouch.sort((a, b) => a.touched - b.touched);
+    for (const { documentId, touched } of byTouch) {
+      const handle = this.#repo.handles[documentId] as DocHandle<unknown> | undefined;
+      if (handle === undefined) continue;
+      if (this.#isSettled(documentId, handle, performance.now() - touched)) yield documentId;
+    }
   }
 
   isSettled(documentId: DocumentId): boolean {
