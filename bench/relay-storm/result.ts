@@ -66,6 +66,8 @@ export interface RelayStormResult {
   preparationSeconds: number;
   error?: string;
   referenceError?: string;
+  /** Ours: why the steady state asked for gave no figures (the storm's still stand). */
+  steadyError?: string;
   baselineError?: string;
 }
 
@@ -132,6 +134,7 @@ export function summarize(
     templates: setup.templates,
     preparationSeconds: round(setup.preparationSeconds),
     ...("error" in ours ? { error: ours.error } : {}),
+    ...(o?.steadyError === undefined ? {} : { steadyError: o.steadyError }),
     ...("error" in reference ? { referenceError: reference.error } : {}),
     ...("error" in baseline ? { baselineError: baseline.error } : {}),
   };
@@ -150,6 +153,7 @@ export function describeOutcome(name: string, outcome: StormOutcome): string[] {
     `  server: peak RSS ${megabytes(figures.server.peakRssBytes)} MB, CPU ${figures.server.cpuSeconds.toFixed(2)} s, received ${figures.server.bytesReceived} B, logged ${figures.serverLogBytes} B`,
     `  agents: CPU ${figures.agentCpuSeconds.toFixed(2)} s, connection errors ${figures.connectionErrors}, ${figures.verifiedDocuments} documents verified after restart`,
     ...(figures.steady === undefined ? [] : [describeSteady(figures.steady)]),
+    ...(figures.steadyError === undefined ? [] : [`  steady state FAILED: ${figures.steadyError}`]),
   ];
 }
 

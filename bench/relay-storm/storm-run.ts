@@ -35,6 +35,8 @@ export interface StormFigures {
   verifiedDocuments: number;
   /** Ours, when asked for: the steady state after the storm. */
   steady?: SteadyFigures;
+  /** Why the steady state asked for gave no figures. */
+  steadyError?: string;
 }
 
 /** The steady state: every agent connected, sampling and beating (see steady-traffic.ts). */
@@ -122,10 +124,20 @@ export async function runStorm(
     const timed = await timeStorm(kind, server, pool, tokens, options);
     const serverStats = await server.stats();
     const agentStats = await pool.stats();
-    const steady =
-      kind === "outpost" && options.steady !== undefined
-        ? await runSteady(server, pool, options.steady, log)
-        : undefined;
+    // Said now, not only in the result: a steady state that fails must not take these with it.
+    log(describeStormSoFar(kind, timed, serverStats, agentStats.cpuSeconds));
+    let steady: SteadyFigures | undefined;
+    let steadyError: string | undefined;
+    if (kind === "outpost" && options.steady !== undefined) {
+      // A steady state that breaks (the relay too busy to answer the bench's stats, say) is
+      // reported beside the storm's figures, which stand on their own.
+      try {
+        steady = await runSteady(server, pool, options.steady, log);
+      } catch (error) {
+        steadyError = error instanceof Error ? error.message : String(error);
+        log(`${kind}: the steady state failed: ${steadyError}`);
+      }
+    }
     await pool.stop();
 
     const sample = sampleDocuments(plan, pool.documents, options.verifyAgents);
@@ -142,6 +154,7 @@ export async function runStorm(
       connectionErrors: agentStats.connectionErrors,
       verifiedDocuments: sample.size,
       ...(steady === undefined ? {} : { steady }),
+      ...(steadyError === undefined ? {} : { steadyError }),
     };
   } catch (error) {
     throw new StormFailed(kind, error, await lastErrorInLog(logPath));
@@ -300,4 +313,19 @@ function sampleDocuments(
     }
   }
   return sample;
+}
+
+/** One line of the storm's figures, before a steady state (and the restart check) follow. */
+function describeStormSoFar(
+  kind: ServerKind,
+  timed: Pick<StormFigures, "seconds" | "storedSeconds" | "missingAcks">,
+  server: ServerStats,
+  agentCpuSeconds: number,
+): string {
+  const done =
+    timed.seconds === null
+      ? `${timed.missingAcks} documents without a durable ack`
+      : `every ack in at ${timed.seconds.toFixed(1)} s`;
+  const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+  return `${kind}: storm over: ${done}, stored at ${timed.storedSeconds.toFixed(1)} s; server peak RSS ${megabytes(server.peakRssBytes)} MB, CPU ${server.cpuSeconds.toFixed(1)} s; agents CPU ${agentCpuSeconds.toFixed(1)} s`;
 }
