@@ -11,31 +11,12 @@
 import * as A from "@automerge/automerge";
 import {
   generateAutomergeUrl,
-  type Message,
-  NetworkAdapter,
   type PeerId,
   parseAutomergeUrl,
   Repo,
 } from "@automerge/automerge-repo";
 import { afterEach, describe, expect, it, vi } from "vitest";
-
-/** A network adapter the test speaks through, as a peer on the other end would. */
-class ScriptedNetwork extends NetworkAdapter {
-  readonly sent: Message[] = [];
-  isReady(): boolean {
-    return true;
-  }
-  whenReady(): Promise<void> {
-    return Promise.resolve();
-  }
-  connect(peerId: PeerId): void {
-    this.peerId = peerId;
-  }
-  send(message: Message): void {
-    this.sent.push(message);
-  }
-  disconnect(): void {}
-}
+import { ScriptedNetwork } from "../testing/scripted-network.js";
 
 afterEach(() => {
   vi.useRealTimers();

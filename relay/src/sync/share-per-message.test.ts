@@ -14,7 +14,6 @@ import {
   type DocumentId,
   generateAutomergeUrl,
   type Message,
-  NetworkAdapter,
   type PeerId,
   parseAutomergeUrl,
   type Repo,
@@ -22,25 +21,8 @@ import {
   type StorageKey,
 } from "@automerge/automerge-repo";
 import { afterEach, describe, expect, it } from "vitest";
+import { ScriptedNetwork } from "../testing/scripted-network.js";
 import { createRelayRepo } from "./relay-repo.js";
-
-/** A network adapter the test speaks through, as peers on the other end would. */
-class ScriptedNetwork extends NetworkAdapter {
-  readonly sent: Message[] = [];
-  isReady(): boolean {
-    return true;
-  }
-  whenReady(): Promise<void> {
-    return Promise.resolve();
-  }
-  connect(peerId: PeerId): void {
-    this.peerId = peerId;
-  }
-  send(message: Message): void {
-    this.sent.push(message);
-  }
-  disconnect(): void {}
-}
 
 /** Storage in memory: what is stored does not matter here. */
 class MemoryStorage implements StorageAdapterInterface {
