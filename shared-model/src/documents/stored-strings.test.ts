@@ -3,32 +3,26 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { plainString, type Stored, toPlain, toPlainSnapshot, toStored } from "./stored-strings.js";
 
-/** JSON-like values as commands hold them: strings, numbers, booleans, null, lists and maps. */
-const jsonValue = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: "small" },
-    fc.string(),
-    fc.integer(),
-    fc.boolean(),
-    fc.constant(null),
-    fc.array(tie("value"), { maxLength: 4 }),
-    fc.dictionary(fc.string(), tie("value"), { maxKeys: 4 }),
-  ),
-})).value;
+/** JSON-like values (strings, numbers, booleans, null, lists and maps) with keys from `key`. */
+function jsonLike(key: fc.Arbitrary<string>) {
+  return fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: "small" },
+      fc.string(),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie("value"), { maxLength: 4 }),
+      fc.dictionary(key, tie("value"), { maxKeys: 4 }),
+    ),
+  })).value;
+}
 
+/** JSON-like values as commands hold them. */
+const jsonValue = jsonLike(fc.string());
 /** Keys Automerge stores (it refuses `__proto__`), and values made of them. */
 const documentKey = fc.string({ minLength: 1 }).filter((key) => key !== "__proto__");
-const documentValue = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: "small" },
-    fc.string(),
-    fc.integer(),
-    fc.boolean(),
-    fc.constant(null),
-    fc.array(tie("value"), { maxLength: 4 }),
-    fc.dictionary(documentKey, tie("value"), { maxKeys: 4 }),
-  ),
-})).value;
+const documentValue = jsonLike(documentKey);
 
 /** True when some string anywhere in `value` is still an ImmutableString. */
 function holdsImmutableString(value: unknown): boolean {

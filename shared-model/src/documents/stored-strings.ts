@@ -57,16 +57,7 @@ function plainOf(value: unknown): unknown {
   if (typeof value !== "object" || value === null) return value;
   // Lists first: `isImmutableString` says yes to an Automerge list proxy (a change's draft).
   if (!Array.isArray(value) && isImmutableString(value)) return value.val;
-  if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    for (let index = 0; index < value.length; index++) {
-      const item: unknown = value[index];
-      const plain = plainOf(item);
-      if (plain !== item) copy ??= value.slice(0, index);
-      copy?.push(plain);
-    }
-    return copy ?? value;
-  }
+  if (Array.isArray(value)) return mapCopyOnWrite(value, plainOf);
   let copy: Record<string, unknown> | undefined;
   const keys = Object.keys(value);
   for (let index = 0; index < keys.length; index++) {
@@ -115,14 +106,7 @@ function snapshotPlainOf(value: unknown): unknown {
   if (isDraft(value)) return plainOf(value);
   let plain: unknown;
   if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    for (let index = 0; index < value.length; index++) {
-      const item: unknown = value[index];
-      const converted = snapshotPlainOf(item);
-      if (converted !== item) copy ??= value.slice(0, index);
-      copy?.push(converted);
-    }
-    plain = copy ?? value;
+    plain = mapCopyOnWrite(value, snapshotPlainOf);
   } else {
     const record = value as Record<string, unknown>;
     let copy: Record<string, unknown> | undefined;
@@ -160,4 +144,16 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
 /** `value` itself when it is a string, the string it holds when it is an `ImmutableString`. */
 export function plainString(value: string | ImmutableString): string {
   return typeof value === "string" ? value : value.val;
+}
+
+/** `list` with `convert` applied to each item: `list` itself when no item changed. */
+function mapCopyOnWrite(list: readonly unknown[], convert: (item: unknown) => unknown): unknown {
+  let copy: unknown[] | undefined;
+  for (let index = 0; index < list.length; index++) {
+    const item: unknown = list[index];
+    const converted = convert(item);
+    if (converted !== item) copy ??= list.slice(0, index);
+    copy?.push(converted);
+  }
+  return copy ?? list;
 }
